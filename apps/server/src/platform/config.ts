@@ -1,0 +1,176 @@
+import path from 'node:path';
+
+/**
+ * The server's configuration, read once from the environment and validated. A bad value stops the server with
+ * a message naming the variable (docs/configuration.md lists them all).
+ */
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string | undefined;
+  readonly trustProxy: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly dataDir: string;
+  readonly database: {
+    /** Set when a PostgreSQL server is used; undefined means the embedded database. */
+    readonly url: string | undefined;
+    /** Optional separate login for request handlers (must be a member of novapos_app). */
+    readonly appUrl: string | undefined;
+    readonly poolMax: number;
+    readonly embeddedPort: number;
+  };
+  readonly jwt: {
+    readonly issuer: string;
+    readonly audience: string;
+    /** PKCS#8 PEM of an Ed25519 key; undefined in embedded mode, where a key is generated into DATA_DIR. */
+    readonly privateKeyPem: string | undefined;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+  };
+  readonly pinPepper: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly eventBusUrl: string | undefined;
+  readonly login: {
+    readonly rateLimitPoints: number;
+    readonly rateLimitWindowSeconds: number;
+    readonly lockoutThreshold: number;
+    readonly lockoutWindowSeconds: number;
+    readonly lockoutDurationSeconds: number;
+  };
+  readonly limits: {
+    readonly bodyBytes: number;
+  };
+  readonly idempotencyTtlHours: number;
+  readonly defaultCurrency: string;
+}
+
+/** Raised when a variable has a bad value; its message names the variable. */
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+/** Reads and validates the configuration. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
+  const production = nodeEnv === 'production';
+
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const embeddedPort = int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535);
+  if (embeddedPort === 5432) {
+    throw new ConfigError('EMBEDDED_PG_PORT', 'must not be 5432, the port of a system PostgreSQL server');
+  }
+
+  const privateKeyPem = str(env, 'JWT_PRIVATE_KEY')?.replace(/\\n/g, '\n');
+  if (privateKeyPem !== undefined && !privateKeyPem.includes('-----BEGIN PRIVATE KEY-----')) {
+    throw new ConfigError('JWT_PRIVATE_KEY', 'must be a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----") of an Ed25519 key');
+  }
+  if (production && privateKeyPem === undefined) {
+    throw new ConfigError('JWT_PRIVATE_KEY', 'is required when NODE_ENV=production');
+  }
+  if (production && databaseUrl === undefined) {
+    throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production (the embedded database is for one machine)');
+  }
+
+  const pinPepper = str(env, 'PIN_PEPPER');
+  if (pinPepper !== undefined && pinPepper.length < 32) {
+    throw new ConfigError('PIN_PEPPER', 'must be at least 32 characters');
+  }
+  if (production && pinPepper === undefined) {
+    throw new ConfigError('PIN_PEPPER', 'is required when NODE_ENV=production');
+  }
+
+  const currency = str(env, 'DEFAULT_CURRENCY') ?? 'USD';
+  if (!/^[A-Z]{3}$/.test(currency)) throw new ConfigError('DEFAULT_CURRENCY', 'must be an ISO 4217 code like USD');
+
+  return {
+    nodeEnv,
+    host: str(env, 'HOST') ?? '127.0.0.1',
+    port: int(env, 'PORT', 3000, 0, 65535),
+    publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    dataDir: path.resolve(cwd, str(env, 'DATA_DIR') ?? 'data'),
+    database: {
+      url: databaseUrl,
+      appUrl: url(env, 'DATABASE_APP_URL', ['postgres:', 'postgresql:']),
+      poolMax: int(env, 'DATABASE_POOL_MAX', 10, 1, 200),
+      embeddedPort,
+    },
+    jwt: {
+      issuer: str(env, 'JWT_ISSUER') ?? 'novapos',
+      audience: str(env, 'JWT_AUDIENCE') ?? 'novapos-api',
+      privateKeyPem,
+      accessTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
+      refreshTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 3600, 90 * 24 * 3600),
+    },
+    pinPepper,
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    eventBusUrl: url(env, 'EVENT_BUS_URL', ['nats:']),
+    login: {
+      rateLimitPoints: int(env, 'LOGIN_RATE_LIMIT_POINTS', 30, 1, 100_000),
+      rateLimitWindowSeconds: int(env, 'LOGIN_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+      lockoutThreshold: int(env, 'LOCKOUT_THRESHOLD', 10, 1, 1000),
+      lockoutWindowSeconds: int(env, 'LOCKOUT_WINDOW_SECONDS', 15 * 60, 1, 86_400),
+      lockoutDurationSeconds: int(env, 'LOCKOUT_DURATION_SECONDS', 30 * 60, 1, 7 * 86_400),
+    },
+    limits: {
+      bodyBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    },
+    idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 30),
+    defaultCurrency: currency,
+  };
+}

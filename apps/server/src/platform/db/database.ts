@@ -1,0 +1,68 @@
+import pg from 'pg';
+
+/** Something that runs SQL: a pool, or the client of an open transaction. Repositories take one of these. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * The two connection pools.
+ * - `app`: every request handler. Its sessions run as `novapos_app`, to which row-level security applies.
+ * - `system`: the table owner. Only migrations, the outbox relay, cross-tenant jobs and the CLI use it.
+ */
+export interface Database {
+  readonly app: pg.Pool;
+  readonly system: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** The owner's connection string (DATABASE_URL, or the embedded superuser). */
+  readonly ownerUrl: string;
+  /** A login that is a member of novapos_app; when absent, owner connections `SET ROLE novapos_app`. */
+  readonly appUrl?: string | undefined;
+  readonly poolMax: number;
+  readonly applicationName?: string;
+  /** Told when an idle pooled connection fails (e.g. the database restarted); the pool replaces it. */
+  readonly onIdleError?: (err: Error) => void;
+}
+
+// Timestamps stay Date objects (the driver's default); bigint counts (int8) become numbers where they are safe.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
+
+export function createDatabase(options: DatabaseOptions): Database {
+  const name = options.applicationName ?? 'novapos';
+  const appOptions = [
+    options.appUrl === undefined ? '-c role=novapos_app' : '',
+    // A runaway query must not hold a till hostage.
+    '-c statement_timeout=30000',
+    '-c idle_in_transaction_session_timeout=60000',
+  ]
+    .filter((s) => s !== '')
+    .join(' ');
+  const app = new pg.Pool({
+    connectionString: options.appUrl ?? options.ownerUrl,
+    max: options.poolMax,
+    application_name: `${name}-app`,
+    options: appOptions,
+  });
+  const system = new pg.Pool({
+    connectionString: options.ownerUrl,
+    max: Math.max(2, Math.ceil(options.poolMax / 4)),
+    application_name: `${name}-system`,
+  });
+  // An idle client that loses its connection (database restart) must not crash the process; the pool replaces it.
+  const onIdleError = options.onIdleError ?? (() => undefined);
+  app.on('error', onIdleError);
+  system.on('error', onIdleError);
+  return {
+    app,
+    system,
+    close: async () => {
+      await Promise.all([app.end(), system.end()]);
+    },
+  };
+}

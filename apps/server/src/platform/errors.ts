@@ -1,0 +1,112 @@
+/**
+ * Every error code NovaPOS answers with, and its HTTP status. The code type is derived from this map, so a code
+ * cannot be thrown without a status; clients rely on codes never changing meaning.
+ */
+export const ERROR_STATUS = {
+  // HTTP and validation (platform)
+  validation_failed: 400,
+  malformed_json: 400,
+  invalid_cursor: 400,
+  invalid_header: 400,
+  unauthorized: 401,
+  invalid_token: 401,
+  token_expired: 401,
+  forbidden: 403,
+  tenant_mismatch: 403,
+  not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_in_use: 409,
+  idempotency_key_reused: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  maintenance: 503,
+  service_unavailable: 503,
+  // auth
+  invalid_credentials: 401,
+  invalid_pin: 401,
+  tenant_id_required: 400,
+  account_locked: 423,
+  account_inactive: 403,
+  invalid_refresh_token: 401,
+  refresh_token_reused: 401,
+  // tenancy and users
+  tenant_not_found: 404,
+  location_not_found: 404,
+  register_not_found: 404,
+  user_not_found: 404,
+  email_taken: 409,
+  pin_taken: 409,
+  name_taken: 409,
+  role_not_grantable: 403,
+  last_owner: 409,
+  location_archived: 409,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** One wrong field of a request, as reported in a `validation_failed` problem. */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * An expected failure with a stable code. Services throw it (or return it); the one error handler turns it into
+ * an RFC 9457 problem. `extra` members are added to the problem body (e.g. `retry_after_seconds`).
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors: readonly FieldError[] | undefined;
+  readonly extra: Readonly<Record<string, unknown>> | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: {
+      errors?: readonly FieldError[];
+      extra?: Record<string, unknown>;
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.errors = options.errors;
+    this.extra = options.extra;
+    this.headers = options.headers;
+  }
+}
+
+/** A `validation_failed` error naming one field. */
+export function invalidField(field: string, message: string): AppError {
+  return new AppError('validation_failed', `${field}: ${message}`, { errors: [{ field, message }] });
+}
+
+/** Human title of a status, for the problem's `title`. */
+export function statusTitle(status: number): string {
+  return STATUS_TITLES[status] ?? 'Error';
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// One run covers every workspace. Server suites share one PostgreSQL (embedded, or TEST_DATABASE_URL's server)
+// started by the global setup; each test file gets its own database cloned from a migrated template.
+export default defineConfig({
+  test: {
+    projects: ['packages/domain', 'apps/server'],
+  },
+});
