@@ -2,3 +2,4 @@
  * `@novapos/domain`: the pure heart of NovaPOS, shared by the server and the till. No I/O lives here.
  */
 export * from './roles.ts';
+export * from './canonical-json.ts';

@@ -122,7 +122,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('JWT_PRIVATE_KEY', 'is required when NODE_ENV=production');
   }
   if (production && databaseUrl === undefined) {
-    throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production (the embedded database is for one machine)');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'is required when NODE_ENV=production (the embedded database is for one machine)',
+    );
   }
 
   const pinPepper = str(env, 'PIN_PEPPER');

@@ -105,7 +105,11 @@ async function chownTree(dir: string, runAs: RunAs): Promise<void> {
 
 function runToEnd(cmd: string, args: string[], runAs: RunAs | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...runAs, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(cmd, args, {
+      ...runAs,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -214,9 +218,12 @@ export class EmbeddedPostgres {
     try {
       process.kill(pid, 'SIGINT');
     } catch (err) {
-      throw new EmbeddedPostgresError(`A postgres (pid ${pid}) is running in ${this.options.pgDataDir} and cannot be stopped`, {
-        cause: err,
-      });
+      throw new EmbeddedPostgresError(
+        `A postgres (pid ${pid}) is running in ${this.options.pgDataDir} and cannot be stopped`,
+        {
+          cause: err,
+        },
+      );
     }
     if (!(await waitForExit(pid, 30_000))) {
       throw new EmbeddedPostgresError(`The orphaned postgres (pid ${pid}) did not stop within 30 s`);
@@ -242,7 +249,7 @@ export class EmbeddedPostgres {
       this.child = child;
       let ready = false;
       let recent = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
+      child.stderr.on('data', (chunk: Buffer) => {
         const text = chunk.toString('utf8');
         recent = (recent + text).slice(-4000);
         for (const line of text.split('\n')) if (line.trim() !== '') this.options.onLog?.(line);

@@ -1,0 +1,116 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/db/database.ts';
+import { registerAccess } from './platform/http/access.ts';
+import { registerIdempotency } from './platform/http/idempotency.ts';
+import { registerMaintenanceGuard } from './platform/http/maintenance-guard.ts';
+import { registerObservability, requestIdOf } from './platform/http/observability.ts';
+import { registerProblemHandlers } from './platform/http/problem.ts';
+import { Problem } from './platform/http/schemas.ts';
+import { loggerOptions } from './platform/logger.ts';
+import type { MaintenanceState } from './platform/maintenance.ts';
+import type { Metrics } from './platform/metrics.ts';
+import type { RateLimiter } from './platform/rate-limit.ts';
+import type { Secrets } from './platform/secrets.ts';
+import type { TokenService } from './platform/tokens.ts';
+import type { HealthCheck } from './modules/health/index.ts';
+import { healthRoutes } from './modules/health/index.ts';
+import { auditRoutes } from './modules/audit/index.ts';
+import { authRoutes } from './modules/auth/index.ts';
+import { platformRoutes } from './modules/platform/index.ts';
+import { tenancyRoutes } from './modules/tenancy/index.ts';
+import { usersRoutes } from './modules/users/index.ts';
+
+/** Everything the HTTP app needs, built once by the server (or a test) and passed in. */
+export interface AppDeps {
+  readonly config: Config;
+  readonly db: Database;
+  readonly secrets: Secrets;
+  readonly tokens: TokenService;
+  readonly metrics: Metrics;
+  readonly loginLimiter: RateLimiter;
+  readonly pinLimiter: RateLimiter;
+  readonly maintenance: MaintenanceState;
+  /** Dependency checks shown by /health: database always, redis and event_bus when configured. */
+  readonly healthChecks: Readonly<Record<string, HealthCheck>>;
+  /** False while the server starts or shuts down: /health/ready answers 503. */
+  readonly isReady: () => boolean;
+  /** A logger instance to use (tests pass a silent one); defaults to JSON logs at config.logLevel. */
+  readonly logger?: FastifyBaseLogger;
+}
+
+/** The app with TypeBox as its type provider: route schemas type the handlers. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/**
+ * Builds the HTTP app: platform plugins first (docs, problems, request ids, access, maintenance, idempotency),
+ * then every module's routes. It never listens; server.ts does, and tests use app.inject().
+ */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(deps.config) }),
+    genReqId: requestIdOf,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    bodyLimit: deps.config.limits.bodyBytes,
+    trustProxy: deps.config.trustProxy,
+    routerOptions: { maxParamLength: 200 },
+    ajv: {
+      customOptions: {
+        // Unknown fields are an error, not silently dropped; one error at a time bounds validation work.
+        removeAdditional: false,
+        allErrors: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(Problem);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'NovaPOS API',
+        version: '1.0.0',
+        description:
+          'Multi-tenant point of sale. Money is integer minor units in *_cents fields; errors are RFC 9457 problems ' +
+          'with a stable `code` (also in X-Error-Code); lists are cursor-paginated; POSTs that move money or stock ' +
+          'accept Idempotency-Key.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerProblemHandlers(app);
+  registerObservability(app, deps.metrics);
+  registerAccess(app, deps.tokens);
+  registerMaintenanceGuard(app, deps.maintenance);
+  registerIdempotency(app, deps);
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  healthRoutes(app, deps);
+  authRoutes(app, deps);
+  tenancyRoutes(app, deps);
+  usersRoutes(app, deps);
+  auditRoutes(app, deps);
+  platformRoutes(app, deps);
+
+  return app;
+}

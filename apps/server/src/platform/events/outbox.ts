@@ -1,0 +1,41 @@
+import { EventEmitter } from 'node:events';
+import type { RequestContext } from '../context.ts';
+import type { Tx } from '../db/tx.ts';
+import { newId } from '../ids.ts';
+
+/** An event as services raise it: `topic` is `domain.past_tense` (e.g. `order.completed`). */
+export interface DomainEvent {
+  readonly topic: string;
+  readonly payload: Record<string, unknown>;
+}
+
+/** An event as the relay delivers it. */
+export interface OutboxEvent extends DomainEvent {
+  readonly id: string;
+  readonly tenantId: string | null;
+  readonly requestId: string | null;
+  readonly createdAt: string;
+}
+
+/**
+ * Wakes this process's relay after a commit that added events. Only a hint: the relay also polls, which is how
+ * events written by another process are found.
+ */
+export const outboxSignal = new EventEmitter();
+
+/**
+ * Adds an event to the outbox inside the business transaction: it is published only if, and after, the
+ * transaction commits.
+ */
+export async function addOutboxEvent(tx: Tx, ctx: RequestContext, event: DomainEvent): Promise<string> {
+  const id = newId();
+  await tx.query('INSERT INTO outbox (id, tenant_id, topic, payload, request_id) VALUES ($1, $2, $3, $4, $5)', [
+    id,
+    ctx.tenantId ?? null,
+    event.topic,
+    JSON.stringify(event.payload),
+    ctx.requestId ?? null,
+  ]);
+  tx.afterCommit(() => outboxSignal.emit('wake'));
+  return id;
+}

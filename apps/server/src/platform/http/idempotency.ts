@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@novapos/domain';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { tenantTx } from '../db/tx.ts';
+import { AppError } from '../errors.ts';
+import { claimKey, completeKey, releaseKey, type ClaimResult } from './idempotency.repo.ts';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Response headers replayed with the stored body. */
+const KEPT_HEADERS = ['content-type', 'location'];
+
+interface Claim {
+  readonly tenantId: string;
+  readonly key: string;
+}
+const claims = new WeakMap<FastifyRequest, Claim>();
+
+function fingerprintOf(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.url}\n`)
+    .update(canonicalJson(request.body ?? null))
+    .digest('hex');
+}
+
+/**
+ * `Idempotency-Key` with Stripe's semantics on routes marked `config.idempotent`:
+ * - first use: the key is claimed (`in_progress`), the handler runs, its response is stored;
+ * - same key and same request again: the stored response is replayed (header `Idempotent-Replayed: true`);
+ * - same key, another request: 422 `idempotency_key_reused`;
+ * - while the first is still running: 409 `idempotency_key_in_use`;
+ * - when the first failed on our side (5xx), the key is released so the retry can run.
+ * Keys are per tenant and kept IDEMPOTENCY_TTL_HOURS (at least 24 h). Validation errors happen before the claim,
+ * so they are not stored, as with Stripe.
+ */
+export function registerIdempotency(app: FastifyInstance, deps: { db: Database; config: Config }): void {
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.config.idempotent !== true) return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return;
+    if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
+      throw new AppError('invalid_header', 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+        errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }],
+      });
+    }
+    const ctx = request.ctx;
+    const tenantId = ctx.tenantId;
+    if (tenantId === undefined) return;
+    const fingerprint = fingerprintOf(request);
+    const path = request.url.split('?')[0] ?? request.url;
+    let result: ClaimResult = { kind: 'gone' };
+    // 'gone': the holder released the key between our two statements; claim again.
+    for (let attempt = 0; attempt < 3 && result.kind === 'gone'; attempt++) {
+      result = await tenantTx(deps.db, ctx, (tx) =>
+        claimKey(tx, tenantId, header, {
+          method: request.method,
+          path,
+          fingerprint,
+          ttlHours: deps.config.idempotencyTtlHours,
+        }),
+      );
+    }
+    switch (result.kind) {
+      case 'claimed':
+        claims.set(request, { tenantId, key: header });
+        return;
+      case 'in_progress':
+      case 'completed':
+        if (result.fingerprint !== fingerprint) {
+          throw new AppError(
+            'idempotency_key_reused',
+            'This Idempotency-Key was used with a different request; use a new key for a new request',
+          );
+        }
+        if (result.kind === 'in_progress') {
+          throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed', {
+            headers: { 'Retry-After': '1' },
+          });
+        }
+        return reply
+          .code(result.response.status)
+          .headers(result.response.headers)
+          .header('Idempotent-Replayed', 'true')
+          .send(result.response.body);
+      case 'gone':
+        throw new AppError('idempotency_key_in_use', 'The Idempotency-Key is contended; retry shortly');
+    }
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = claims.get(request);
+    if (claim === undefined) return payload;
+    claims.delete(request);
+    const ctx = request.ctx;
+    if (reply.statusCode >= 500 || typeof payload !== 'string') {
+      await tenantTx(deps.db, ctx, (tx) => releaseKey(tx, claim.tenantId, claim.key));
+      return payload;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of KEPT_HEADERS) {
+      const value = reply.getHeader(name);
+      if (typeof value === 'string') headers[name] = value;
+    }
+    await tenantTx(deps.db, ctx, (tx) =>
+      completeKey(tx, claim.tenantId, claim.key, { status: reply.statusCode, headers, body: payload }),
+    );
+    return payload;
+  });
+}

@@ -1,0 +1,59 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The server's Prometheus metrics. One registry per app instance (tests build many apps in one process, and a
+ * global registry would refuse the second set of names).
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  readonly outboxBacklog: Gauge;
+  readonly outboxPublished: Counter<'bus'>;
+  readonly outboxPublishFailures: Counter<'bus'>;
+  readonly loginFailures: Counter<'reason'>;
+  readonly dbPool: Gauge<'pool' | 'state'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by method, route template and status code',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    outboxBacklog: new Gauge({
+      name: 'outbox_backlog',
+      help: 'Outbox events written but not yet published',
+      registers: [registry],
+    }),
+    outboxPublished: new Counter({
+      name: 'outbox_published_total',
+      help: 'Outbox events published, by bus',
+      labelNames: ['bus'],
+      registers: [registry],
+    }),
+    outboxPublishFailures: new Counter({
+      name: 'outbox_publish_failures_total',
+      help: 'Failed attempts to publish outbox events, by bus',
+      labelNames: ['bus'],
+      registers: [registry],
+    }),
+    loginFailures: new Counter({
+      name: 'auth_login_failures_total',
+      help: 'Failed sign-ins by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    dbPool: new Gauge({
+      name: 'db_pool_connections',
+      help: 'Database pool connections by pool (app, system) and state (total, idle, waiting, max)',
+      labelNames: ['pool', 'state'],
+      registers: [registry],
+    }),
+  };
+}

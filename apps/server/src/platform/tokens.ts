@@ -1,0 +1,112 @@
+import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { errors as joseErrors, exportJWK, calculateJwkThumbprint, jwtVerify, SignJWT, type JWK } from 'jose';
+import { isRole, type Role } from '@novapos/domain';
+import { AppError } from './errors.ts';
+import { isUuid } from './ids.ts';
+
+/** What an access token says about its bearer. */
+export interface AccessClaims {
+  /** The user (or platform operator) id. */
+  readonly sub: string;
+  /** The tenant; absent for platform operators. */
+  readonly tid: string | undefined;
+  readonly roles: readonly Role[];
+  /** Location scope; empty means every location. */
+  readonly loc: readonly string[];
+  /** The register of a PIN session. */
+  readonly reg: string | undefined;
+  /** The session (refresh-token family). */
+  readonly sid: string;
+  readonly kind: 'user' | 'platform_user';
+}
+
+export interface TokenServiceOptions {
+  readonly privateKey: KeyObject;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly accessTtlSeconds: number;
+}
+
+/** The only algorithm we sign with and the only one we accept: no `none`, no HMAC confusion. */
+const ALGORITHM = 'EdDSA';
+
+/** Signs and verifies access tokens (Ed25519 JWTs), and publishes the public key as a JWK set. */
+export class TokenService {
+  readonly accessTtlSeconds: number;
+  private readonly options: TokenServiceOptions;
+  private readonly publicKey: KeyObject;
+  private jwk: JWK | undefined;
+
+  constructor(options: TokenServiceOptions) {
+    this.options = options;
+    this.accessTtlSeconds = options.accessTtlSeconds;
+    this.publicKey = createPublicKey(options.privateKey);
+  }
+
+  /** The public keys, as served at /.well-known/jwks.json. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    return { keys: [await this.publicJwk()] };
+  }
+
+  private async publicJwk(): Promise<JWK> {
+    if (this.jwk === undefined) {
+      const jwk = await exportJWK(this.publicKey);
+      this.jwk = { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: ALGORITHM, use: 'sig' };
+    }
+    return this.jwk;
+  }
+
+  async sign(claims: AccessClaims): Promise<string> {
+    const { kid } = await this.publicJwk();
+    return new SignJWT({
+      tid: claims.tid,
+      roles: claims.roles,
+      loc: claims.loc,
+      reg: claims.reg,
+      sid: claims.sid,
+      kind: claims.kind,
+    })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', ...(kid === undefined ? {} : { kid }) })
+      .setSubject(claims.sub)
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setIssuedAt()
+      .setJti(randomUUID())
+      .setExpirationTime(`${this.options.accessTtlSeconds}s`)
+      .sign(this.options.privateKey);
+  }
+
+  /** Verifies signature, algorithm, issuer, audience and expiry; throws 401 problems otherwise. */
+  async verify(token: string): Promise<AccessClaims> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.publicKey, {
+        algorithms: [ALGORITHM],
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw new AppError('token_expired', 'The access token has expired');
+      throw new AppError('invalid_token', 'The access token is not valid', { cause: err });
+    }
+    return parseClaims(payload);
+  }
+}
+
+function parseClaims(p: Record<string, unknown>): AccessClaims {
+  const bad = (): never => {
+    throw new AppError('invalid_token', 'The access token is not valid');
+  };
+  const sub = typeof p.sub === 'string' && isUuid(p.sub) ? p.sub : bad();
+  const tid = p.tid === undefined ? undefined : typeof p.tid === 'string' && isUuid(p.tid) ? p.tid : bad();
+  const roles = Array.isArray(p.roles) && p.roles.every((r) => typeof r === 'string' && isRole(r)) ? p.roles : bad();
+  const loc =
+    Array.isArray(p.loc) && p.loc.every((l) => typeof l === 'string' && isUuid(l)) ? (p.loc as string[]) : bad();
+  const reg = p.reg === undefined ? undefined : typeof p.reg === 'string' && isUuid(p.reg) ? p.reg : bad();
+  const sid = typeof p.sid === 'string' && isUuid(p.sid) ? p.sid : bad();
+  const kind = p.kind === 'user' || p.kind === 'platform_user' ? p.kind : bad();
+  // A tenant user always has a tenant; a platform operator never does.
+  if ((kind === 'user') !== (tid !== undefined)) bad();
+  return { sub, tid, roles, loc, reg, sid, kind };
+}

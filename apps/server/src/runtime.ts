@@ -1,0 +1,110 @@
+import { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppDeps } from './app.ts';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/db/database.ts';
+import { MaintenanceState } from './platform/maintenance.ts';
+import { createMetrics } from './platform/metrics.ts';
+import { createRateLimiter } from './platform/rate-limit.ts';
+import type { Secrets } from './platform/secrets.ts';
+import { TokenService } from './platform/tokens.ts';
+import type { HealthCheck, HealthStatus } from './modules/health/index.ts';
+
+/** Rejects when `promise` takes longer than `ms`: a health check must answer even when a dependency hangs. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} did not answer within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
+}
+
+async function check(fn: () => Promise<unknown>, ms: number, what: string): Promise<HealthStatus> {
+  try {
+    await withTimeout(fn(), ms, what);
+    return { status: 'up' };
+  } catch (err) {
+    return { status: 'down', message: (err as Error).message };
+  }
+}
+
+/** What the server and the tests build around the database: the app's dependencies and what must be closed. */
+export interface Runtime {
+  readonly deps: AppDeps;
+  readonly redis: Redis | undefined;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly logger?: FastifyBaseLogger;
+  /** The server flips this once it is listening and again when it starts to shut down. */
+  readonly isReady?: () => boolean;
+}
+
+/** Connects to Redis for shared counters; commands fail fast while it is down so the memory fallback takes over. */
+function connectRedis(url: string, logger: FastifyBaseLogger | undefined): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) logger?.warn({ err: err.message }, 'redis unavailable; rate limits count in memory until it returns');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger?.info('redis is back; rate limits are shared again');
+    down = false;
+  });
+  return redis;
+}
+
+export function createRuntime(config: Config, db: Database, secrets: Secrets, options: RuntimeOptions = {}): Runtime {
+  const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, options.logger);
+  const healthChecks: Record<string, HealthCheck> = {
+    database: () => check(() => db.app.query('SELECT 1'), 3000, 'the database'),
+  };
+  if (redis !== undefined) healthChecks.redis = () => check(() => redis.ping(), 2000, 'redis');
+  const deps: AppDeps = {
+    config,
+    db,
+    secrets,
+    tokens: new TokenService({
+      privateKey: secrets.jwtPrivateKey,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      accessTtlSeconds: config.jwt.accessTtlSeconds,
+    }),
+    metrics: createMetrics(),
+    loginLimiter: createRateLimiter({
+      keyPrefix: 'login',
+      points: config.login.rateLimitPoints,
+      durationSeconds: config.login.rateLimitWindowSeconds,
+      redis,
+    }),
+    pinLimiter: createRateLimiter({
+      keyPrefix: 'pin',
+      points: config.login.rateLimitPoints,
+      durationSeconds: config.login.rateLimitWindowSeconds,
+      redis,
+    }),
+    maintenance: new MaintenanceState(db.app),
+    healthChecks,
+    isReady: options.isReady ?? (() => true),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+  return {
+    deps,
+    redis,
+    close: async () => {
+      deps.maintenance.stop();
+      redis?.disconnect();
+    },
+  };
+}
