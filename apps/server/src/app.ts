@@ -75,6 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // A JSON API: a body in any other type is 415 unsupported_media_type, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(Problem);
   await app.register(swagger, {
     openapi: {
