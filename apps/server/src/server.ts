@@ -5,6 +5,7 @@ import type { Config } from './platform/config.ts';
 import { openDatabaseTarget, type DatabaseTarget } from './platform/db/connect.ts';
 import { createDatabase, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { scheduleHousekeeping } from './platform/housekeeping.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { loadSecrets } from './platform/secrets.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
@@ -67,6 +68,7 @@ export async function startServer(
     runtime = createRuntime(config, db, secrets, { logger, isReady: () => ready });
     await runtime.deps.maintenance.refresh();
     runtime.deps.maintenance.start();
+    const stopHousekeeping = scheduleHousekeeping(db, logger);
     const app = await buildApp(runtime.deps);
     const address = await app.listen({ host: config.host, port: config.port });
     const url = config.publicUrl ?? address;
@@ -81,6 +83,7 @@ export async function startServer(
         ready = false;
         logger.info('stopping: HTTP first, then background work, then the database');
         await app.close();
+        stopHousekeeping();
         await started.runtime.close();
         await started.db.close();
         await target.release();

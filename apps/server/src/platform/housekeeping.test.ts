@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, createTestTenant, login, type TestApp, type TestTenant } from '../../test/harness.ts';
+import { systemTx } from './db/tx.ts';
+import { runHousekeeping } from './housekeeping.ts';
+
+let t: TestApp;
+let shop: TestTenant;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  shop = await createTestTenant(t);
+});
+afterAll(() => t.close());
+
+describe('housekeeping', () => {
+  it('removes expired idempotency keys and long-dead refresh tokens, and nothing else', async () => {
+    await login(t, shop.emails.owner);
+    await systemTx(t.deps.db, async (tx) => {
+      await tx.query(
+        `INSERT INTO idempotency_keys (tenant_id, key, method, path, fingerprint, status, expires_at)
+         VALUES ($1, 'old', 'POST', '/v1/x', 'f', 'completed', now() - interval '1 hour'),
+                ($1, 'live', 'POST', '/v1/x', 'f', 'completed', now() + interval '1 hour')`,
+        [shop.tenantId],
+      );
+      await tx.query(`UPDATE refresh_tokens SET expires_at = now() - interval '8 days'`);
+    });
+    const removed = await runHousekeeping(t.deps.db);
+    expect(removed.idempotencyKeys).toBe(1);
+    expect(removed.refreshTokens).toBeGreaterThanOrEqual(1);
+    const { rows } = await systemTx(t.deps.db, (tx) => tx.query<{ key: string }>('SELECT key FROM idempotency_keys'));
+    expect(rows.map((r) => r.key)).toEqual(['live']);
+  });
+});
