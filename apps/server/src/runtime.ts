@@ -23,12 +23,23 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
 }
 
-async function check(fn: () => Promise<unknown>, ms: number, what: string): Promise<HealthStatus> {
+/**
+ * Runs one dependency check. /health is often public (load balancers), so a failure says only what is wrong;
+ * the driver's own message (hosts, ports) goes to the log.
+ */
+async function check(
+  fn: () => Promise<unknown>,
+  ms: number,
+  what: string,
+  logger: FastifyBaseLogger | undefined,
+): Promise<HealthStatus> {
   try {
     await withTimeout(fn(), ms, what);
     return { status: 'up' };
   } catch (err) {
-    return { status: 'down', message: (err as Error).message };
+    const timedOut = (err as Error).message.includes('did not answer');
+    logger?.warn({ err: (err as Error).message, dependency: what }, 'health check failed');
+    return { status: 'down', message: timedOut ? `${what} did not answer within ${ms} ms` : `${what} is unreachable` };
   }
 }
 
@@ -68,9 +79,9 @@ function connectRedis(url: string, logger: FastifyBaseLogger | undefined): Redis
 export function createRuntime(config: Config, db: Database, secrets: Secrets, options: RuntimeOptions = {}): Runtime {
   const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, options.logger);
   const healthChecks: Record<string, HealthCheck> = {
-    database: () => check(() => db.app.query('SELECT 1'), 3000, 'the database'),
+    database: () => check(() => db.app.query('SELECT 1'), 3000, 'the database', options.logger),
   };
-  if (redis !== undefined) healthChecks.redis = () => check(() => redis.ping(), 2000, 'redis');
+  if (redis !== undefined) healthChecks.redis = () => check(() => redis.ping(), 2000, 'redis', options.logger);
   const deps: AppDeps = {
     config,
     db,

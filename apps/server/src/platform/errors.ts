@@ -44,6 +44,8 @@ export const ERROR_STATUS = {
   role_not_grantable: 403,
   last_owner: 409,
   location_archived: 409,
+  code_taken: 409,
+  cannot_deactivate_self: 403,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,5 +1,7 @@
-import type { App, AppDeps } from '../../app.ts';
-
-export function platformRoutes(_app: App, _deps: AppDeps): void {
-  // maintenance mode
-}
+export { platformRoutes } from './platform.routes.ts';
+export {
+  createSuperadmin,
+  SUPERADMIN_MIN_PASSWORD,
+  type CreateSuperadminInput,
+  type CreatedSuperadmin,
+} from './superadmins.ts';

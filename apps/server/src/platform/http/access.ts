@@ -65,7 +65,7 @@ export function registerAccess(app: FastifyInstance, tokens: TokenService): void
   });
 
   // preValidation: an anonymous caller learns nothing about the body's shape before signing in.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return;
     const ctx = await authenticate(tokens, request);
@@ -75,6 +75,8 @@ export function registerAccess(app: FastifyInstance, tokens: TokenService): void
     }
     request.ctx = ctx;
     request.log = request.log.child({ tenant_id: ctx.tenantId, user_id: ctx.actorId });
+    // Fastify writes "request completed" through reply.log: give it the same fields.
+    reply.log = request.log;
     if (!hasAnyRole(ctx.roles, access)) {
       throw new AppError('forbidden', `This needs one of the roles: ${access.join(', ')}`);
     }

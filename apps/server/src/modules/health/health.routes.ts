@@ -1,0 +1,118 @@
+import { Type } from 'typebox';
+import type { App, AppDeps } from '../../app.ts';
+import { missingCheck, runChecks, type HealthReport } from './health.checks.ts';
+import { refreshScrapeGauges } from './health.metrics.ts';
+import { readinessProbe, redisReport } from './health.probes.ts';
+import { AliveSchema, HealthReportSchema } from './health.schemas.ts';
+
+const TAGS = ['ops'];
+const REPORT_RESPONSES = { 200: HealthReportSchema, 503: HealthReportSchema };
+
+/** 200 when every dependency in the report is up, else 503 (load balancers and Kubernetes read the status). */
+function statusOf(report: HealthReport): 200 | 503 {
+  return report.status === 'ok' ? 200 : 503;
+}
+
+/**
+ * Operations endpoints, outside /v1 and without sign-in, for probes and scrapers:
+ * - `/healthz`, `/health/live`: liveness, no I/O;
+ * - `/health`: every dependency (database; redis and event_bus when configured), 503 when any is down;
+ * - `/health/ready`: readiness (server started, database up, schema current);
+ * - `/health/db`, `/health/redis`: one dependency each;
+ * - `/metrics`: Prometheus text. It is public so Prometheus can scrape it: keep it off the public internet
+ *   (scrape it over an internal network, or block the path at the reverse proxy).
+ */
+export function healthRoutes(app: App, deps: AppDeps): void {
+  const ready = readinessProbe(deps);
+
+  app.get(
+    '/healthz',
+    { schema: { tags: TAGS, summary: 'Liveness: the process serves requests', response: { 200: AliveSchema } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/health/live',
+    { schema: { tags: TAGS, summary: 'Liveness probe (no dependency is checked)', response: { 200: AliveSchema } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Health of every dependency (database, and redis / event bus when configured)',
+        response: REPORT_RESPONSES,
+      },
+    },
+    async (_request, reply) => {
+      const report = await runChecks(deps.healthChecks);
+      return reply.code(statusOf(report)).send(report);
+    },
+  );
+
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Readiness probe: started and not draining, database up, no migration pending',
+        response: REPORT_RESPONSES,
+      },
+    },
+    async (_request, reply) => {
+      const report = await ready();
+      return reply.code(statusOf(report)).send(report);
+    },
+  );
+
+  app.get(
+    '/health/db',
+    { schema: { tags: TAGS, summary: 'Database health', response: REPORT_RESPONSES } },
+    async (_request, reply) => {
+      const report = await runChecks({ database: deps.healthChecks.database ?? missingCheck('database') });
+      return reply.code(statusOf(report)).send(report);
+    },
+  );
+
+  app.get(
+    '/health/redis',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Redis health',
+        description:
+          'With REDIS_URL set: the Redis check, `mode: "redis"`, 503 when it is down (sign-in still works: rate ' +
+          'limits fall back to memory). Without REDIS_URL: 200 with `mode: "memory"`, the designed single-server ' +
+          'mode.',
+        response: REPORT_RESPONSES,
+      },
+    },
+    async (_request, reply) => {
+      const report = await redisReport(deps.healthChecks);
+      return reply.code(statusOf(report)).send(report);
+    },
+  );
+
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Prometheus metrics (text exposition format)',
+        response: {
+          200: {
+            description: 'Prometheus text format',
+            content: { 'text/plain': { schema: Type.String() } },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      await refreshScrapeGauges(deps, request.log);
+      const body = await deps.metrics.registry.metrics();
+      return reply.type(deps.metrics.registry.contentType).send(body);
+    },
+  );
+}

@@ -1,0 +1,60 @@
+import type { App, AppDeps } from '../../app.ts';
+import { problems } from '../../platform/http/schemas.ts';
+import { getMaintenance, setMaintenance } from './maintenance.service.ts';
+import { MaintenanceBody, MaintenanceSchema, PlatformStatusSchema } from './platform.schemas.ts';
+
+const TAGS = ['platform'];
+const SUPERADMIN = ['superadmin'] as const;
+
+/** Platform operation: maintenance mode (superadmin) and the public platform status. */
+export function platformRoutes(app: App, deps: AppDeps): void {
+  app.get(
+    '/v1/platform/maintenance',
+    {
+      config: { access: SUPERADMIN },
+      schema: {
+        tags: TAGS,
+        summary: 'Maintenance mode as stored (superadmin)',
+        security: [{ bearer: [] }],
+        response: { 200: MaintenanceSchema, ...problems(401, 403) },
+      },
+    },
+    () => getMaintenance(deps.db),
+  );
+
+  app.put(
+    '/v1/platform/maintenance',
+    {
+      // Exempt from the maintenance guard, or maintenance could never be switched off.
+      config: { access: SUPERADMIN, maintenanceExempt: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Switch maintenance mode on or off (superadmin)',
+        description:
+          'While on, every server refuses writes with 503 `maintenance` (Retry-After) and lets reads, sign-in and ' +
+          'this switch through. This server applies the change at once, the others within 2 seconds. Audited.',
+        security: [{ bearer: [] }],
+        body: MaintenanceBody,
+        response: { 200: MaintenanceSchema, ...problems(400, 401, 403) },
+      },
+    },
+    (request) => setMaintenance(deps, request.ctx, request.body, request.log),
+  );
+
+  app.get(
+    '/v1/status',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: TAGS,
+        summary: 'Platform status for clients, e.g. a maintenance banner at the till',
+        description: 'What this server enforces now (its cached copy, refreshed every 2 seconds); no sign-in.',
+        response: { 200: PlatformStatusSchema },
+      },
+    },
+    () => {
+      const { enabled, message } = deps.maintenance.current;
+      return { maintenance: { enabled, message } };
+    },
+  );
+}
