@@ -7,6 +7,7 @@ import { EmbeddedPostgresError } from './platform/db/embedded-postgres.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { AppError } from './platform/errors.ts';
 import { loadSecrets } from './platform/secrets.ts';
+import { createSuperadmin } from './modules/platform/index.ts';
 import { createTenant } from './modules/tenancy/index.ts';
 import { startServer, stopOnSignals } from './server.ts';
 
@@ -96,6 +97,29 @@ tenant
       }
     },
   );
+
+const superadmin = program.command('superadmin').description('manage platform operators');
+superadmin
+  .command('create')
+  .description('create a platform operator (role superadmin, no tenant)')
+  .requiredOption('--email <email>', "the operator's e-mail")
+  .requiredOption('--password <password>', 'at least 12 characters')
+  .option('--name <name>', 'display name')
+  .option('--json', 'print the id as JSON')
+  .action(async (opts: { email: string; password: string; name?: string; json?: boolean }) => {
+    const created = await withDatabase(config(), (db) =>
+      createSuperadmin(db, {
+        email: opts.email,
+        password: opts.password,
+        ...(opts.name === undefined ? {} : { displayName: opts.name }),
+      }),
+    );
+    console.log(
+      opts.json === true
+        ? JSON.stringify({ superadmin_id: created.id })
+        : `Superadmin ${opts.email} created (${created.id}).`,
+    );
+  });
 
 /** Turns an error a person can act on into a message and an exit code; anything else is a bug with a stack. */
 function explain(err: unknown): number {
