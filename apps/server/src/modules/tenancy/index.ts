@@ -1,6 +1,11 @@
 import type { App, AppDeps } from '../../app.ts';
+import { locationsRoutes } from './locations.routes.ts';
+import { registersRoutes } from './registers.routes.ts';
 export { createTenant, type CreateTenantInput, type CreatedTenant } from './create-tenant.ts';
+export { findActiveLocationIds } from './tenancy.repo.ts';
 
-export function tenancyRoutes(_app: App, _deps: AppDeps): void {
-  // /v1/locations, /v1/registers
+/** /v1/locations and /v1/registers. */
+export function tenancyRoutes(app: App, deps: AppDeps): void {
+  locationsRoutes(app, deps);
+  registersRoutes(app, deps);
 }

@@ -1,0 +1,65 @@
+import type { RequestContext } from '../../platform/context.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
+import { decodeCursor } from '../../platform/http/pagination.ts';
+import { isUuid } from '../../platform/ids.ts';
+import type { LocationDto, RegisterDto } from './tenancy.schemas.ts';
+import type { LocationRow, RegisterRow } from './tenancy.repo.ts';
+
+/** The locations the actor may see, or null for every location (an empty scope in the token means all). */
+export function scopeOf(ctx: RequestContext): readonly string[] | null {
+  return ctx.locationIds.length === 0 ? null : ctx.locationIds;
+}
+
+/** Whether the actor's location scope covers `locationId`. */
+export function inScope(ctx: RequestContext, locationId: string): boolean {
+  return ctx.locationIds.length === 0 || ctx.locationIds.includes(locationId);
+}
+
+/** The id after which a page starts, from a cursor this API issued; anything else is 400 `invalid_cursor`. */
+export function afterId(cursor: string | undefined): string | null {
+  if (cursor === undefined) return null;
+  const { id } = decodeCursor(cursor, ['id']);
+  if (!isUuid(id)) throw new AppError('invalid_cursor', 'The cursor is not one this API issued');
+  return id;
+}
+
+/**
+ * A display name as stored: trimmed, so " Main " and "Main" are one name for the uniqueness rule; blank is refused.
+ */
+export function cleanName(field: string, value: string): string {
+  const name = value.trim();
+  if (name === '') throw invalidField(field, 'must not be blank');
+  return name;
+}
+
+/** The canonical IANA name of a time zone (`europe/paris` → `Europe/Paris`); an unknown zone is a 400. */
+export function canonicalTimeZone(field: string, value: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    throw invalidField(field, 'is not an IANA time zone (e.g. Europe/Paris)');
+  }
+}
+
+export function toLocationDto(row: LocationRow): LocationDto {
+  return {
+    id: row.id,
+    name: row.name,
+    code: row.code,
+    timezone: row.timezone,
+    archived_at: row.archived_at?.toISOString() ?? null,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export function toRegisterDto(row: RegisterRow): RegisterDto {
+  return {
+    id: row.id,
+    location_id: row.location_id,
+    name: row.name,
+    archived_at: row.archived_at?.toISOString() ?? null,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}

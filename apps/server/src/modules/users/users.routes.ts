@@ -1,0 +1,111 @@
+import type { Role } from '@novapos/domain';
+import type { App, AppDeps } from '../../app.ts';
+import { Page, problems } from '../../platform/http/schemas.ts';
+import { deactivateUser, reactivateUser } from './users.activation.ts';
+import { CreateUserBody, UpdateUserBody, UserIdParams, UserListQuery, UserSchema } from './users.schemas.ts';
+import { createUser, getUser, listUsers, type UsersDeps } from './users.service.ts';
+import { updateUser } from './users.update.ts';
+
+const TAGS = ['users'];
+const SECURITY = [{ bearer: [] }];
+/** Staff management is for owners and admins; what an admin may do to whom is checked in users.rules.ts. */
+const MANAGERS_OF_USERS: readonly Role[] = ['owner', 'admin'];
+
+/** /v1/users: the staff of a tenant, their roles, location scope, password and PIN. */
+export function usersRoutes(app: App, deps: AppDeps): void {
+  const service: UsersDeps = { db: deps.db, pinPepper: deps.secrets.pinPepper };
+
+  app.get(
+    '/v1/users',
+    {
+      config: { access: MANAGERS_OF_USERS },
+      schema: {
+        tags: TAGS,
+        summary: 'List users (filter by role, active, or a search in e-mail and name)',
+        security: SECURITY,
+        querystring: UserListQuery,
+        response: { 200: Page(UserSchema), ...problems(400, 401, 403) },
+      },
+    },
+    (request) => listUsers(service, request.ctx, request.query),
+  );
+
+  app.post(
+    '/v1/users',
+    {
+      config: { access: MANAGERS_OF_USERS, idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Create a user',
+        security: SECURITY,
+        body: CreateUserBody,
+        response: { 201: UserSchema, ...problems(400, 401, 403, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const user = await createUser(service, request.ctx, request.body);
+      return reply.code(201).header('location', `/v1/users/${user.id}`).send(user);
+    },
+  );
+
+  app.get(
+    '/v1/users/:id',
+    {
+      config: { access: MANAGERS_OF_USERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Get a user',
+        security: SECURITY,
+        params: UserIdParams,
+        response: { 200: UserSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    (request) => getUser(service, request.ctx, request.params.id),
+  );
+
+  app.patch(
+    '/v1/users/:id',
+    {
+      config: { access: MANAGERS_OF_USERS },
+      schema: {
+        tags: TAGS,
+        summary: "Change a user's name, roles, location scope, PIN or password",
+        security: SECURITY,
+        params: UserIdParams,
+        body: UpdateUserBody,
+        response: { 200: UserSchema, ...problems(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    (request) => updateUser(service, request.ctx, request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/users/:id/deactivate',
+    {
+      config: { access: MANAGERS_OF_USERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Deactivate a user and end their sessions',
+        security: SECURITY,
+        params: UserIdParams,
+        response: { 200: UserSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    (request) => deactivateUser(service, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/v1/users/:id/reactivate',
+    {
+      config: { access: MANAGERS_OF_USERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Let a deactivated user sign in again',
+        security: SECURITY,
+        params: UserIdParams,
+        response: { 200: UserSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    (request) => reactivateUser(service, request.ctx, request.params.id),
+  );
+}
