@@ -10,6 +10,7 @@ import { registerIdempotency } from './platform/http/idempotency.ts';
 import { registerMaintenanceGuard } from './platform/http/maintenance-guard.ts';
 import { registerObservability, requestIdOf } from './platform/http/observability.ts';
 import { registerProblemHandlers } from './platform/http/problem.ts';
+import { registerValidation } from './platform/http/validation.ts';
 import { Problem } from './platform/http/schemas.ts';
 import { loggerOptions } from './platform/logger.ts';
 import type { MaintenanceState } from './platform/maintenance.ts';
@@ -18,12 +19,13 @@ import type { RateLimiter } from './platform/rate-limit.ts';
 import type { Secrets } from './platform/secrets.ts';
 import type { TokenService } from './platform/tokens.ts';
 import type { HealthCheck } from './modules/health/index.ts';
-import { healthRoutes } from './modules/health/index.ts';
-import { auditRoutes } from './modules/audit/index.ts';
-import { authRoutes } from './modules/auth/index.ts';
-import { platformRoutes } from './modules/platform/index.ts';
-import { tenancyRoutes } from './modules/tenancy/index.ts';
-import { usersRoutes } from './modules/users/index.ts';
+// Routes come straight from each module's routes file; a module's index.ts is what other modules may use.
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { platformRoutes } from './modules/platform/platform.routes.ts';
+import { tenancyRoutes } from './modules/tenancy/tenancy.routes.ts';
+import { usersRoutes } from './modules/users/users.routes.ts';
 
 /** Everything the HTTP app needs, built once by the server (or a test) and passed in. */
 export interface AppDeps {
@@ -64,19 +66,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: deps.config.limits.bodyBytes,
     trustProxy: deps.config.trustProxy,
     routerOptions: { maxParamLength: 200 },
-    ajv: {
-      customOptions: {
-        // Unknown fields are an error, not silently dropped; one error at a time bounds validation work.
-        removeAdditional: false,
-        allErrors: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-      },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // A JSON API: a body in any other type is 415 unsupported_media_type, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
+  registerValidation(app);
   app.addSchema(Problem);
   await app.register(swagger, {
     openapi: {

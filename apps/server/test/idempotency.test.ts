@@ -107,10 +107,8 @@ describe('Idempotency-Key on POST /v1/locations', () => {
     await t.deps.db.system.query(`UPDATE locations SET name = 'Renamed Main' WHERE id = $1`, [a.locationId]);
     try {
       const again = await createLocation(ownerA, key, { name: 'Main store' });
-      // Not expectProblem: the replay does not carry X-Error-Code yet (idempotency.ts keeps only content-type and
-      // location); status, body and problem content type are replayed.
-      expect({ status: again.statusCode, code: again.json().code }).toEqual({ status: 409, code: 'name_taken' });
-      expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
+      // The replay is the same problem: status, body, content type and X-Error-Code.
+      expectProblem(again, 409, 'name_taken');
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.body).toBe(first.body);
       expect(await locationsNamed(a.tenantId, 'Main store')).toBe(0);

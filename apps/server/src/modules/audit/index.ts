@@ -1,2 +1,1 @@
 export { recordAudit, chainKeyOf, type AuditEntry } from './audit.record.ts';
-export { auditRoutes } from './audit.routes.ts';

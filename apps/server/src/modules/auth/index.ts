@@ -1,4 +1,3 @@
-export { authRoutes } from './auth.routes.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { pinLookup, PIN_PATTERN } from './pins.ts';
 export { revokeSubjectSessions } from './auth.repo.ts';

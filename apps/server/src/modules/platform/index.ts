@@ -1,4 +1,3 @@
-export { platformRoutes } from './platform.routes.ts';
 export {
   createSuperadmin,
   SUPERADMIN_MIN_PASSWORD,

@@ -5,9 +5,8 @@ import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import { pinLookup } from '../auth/pins.ts';
-import { insertUser } from '../users/users.repo.ts';
+import { hashPassword, pinLookup } from '../auth/index.ts';
+import { insertUser } from '../users/index.ts';
 import { insertLocation, insertRegister, insertTenant } from './tenancy.repo.ts';
 
 export interface CreateTenantInput {

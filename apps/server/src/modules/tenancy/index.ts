@@ -1,11 +1,3 @@
-import type { App, AppDeps } from '../../app.ts';
-import { locationsRoutes } from './locations.routes.ts';
-import { registersRoutes } from './registers.routes.ts';
+// What other modules may use of tenancy. Routes are registered by app.ts from tenancy.routes.ts.
 export { createTenant, type CreateTenantInput, type CreatedTenant } from './create-tenant.ts';
 export { findActiveLocationIds } from './tenancy.repo.ts';
-
-/** /v1/locations and /v1/registers. */
-export function tenancyRoutes(app: App, deps: AppDeps): void {
-  locationsRoutes(app, deps);
-  registersRoutes(app, deps);
-}

@@ -1,8 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Email, Name, PageQuery, TenantRoleSchema, Timestamp, Uuid } from '../../platform/http/schemas.ts';
-// The leaf module, not auth/index.ts: auth and users import each other's index, and a value read while a module is
-// being evaluated (a schema) must not depend on which of the two was loaded first.
-import { PIN_PATTERN } from '../auth/pins.ts';
+import { PIN_PATTERN } from '../auth/index.ts';
 
 const Password = Type.String({ minLength: 10, maxLength: 1024, description: 'At least 10 characters' });
 const Pin = Type.String({ pattern: PIN_PATTERN, description: '4 to 8 digits, unique in the tenant' });

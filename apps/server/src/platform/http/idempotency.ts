@@ -9,7 +9,7 @@ import { claimKey, completeKey, releaseKey, type ClaimResult } from './idempoten
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Response headers replayed with the stored body. */
-const KEPT_HEADERS = ['content-type', 'location'];
+const KEPT_HEADERS = ['content-type', 'location', 'x-error-code', 'retry-after'];
 
 interface Claim {
   readonly tenantId: string;
