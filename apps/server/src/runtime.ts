@@ -47,6 +47,8 @@ async function check(
 export interface Runtime {
   readonly deps: AppDeps;
   readonly redis: Redis | undefined;
+  /** Adds a dependency to /health (the event bus, once it exists); call before buildApp. */
+  addHealthCheck(name: string, check: HealthCheck): void;
   close(): Promise<void>;
 }
 
@@ -113,6 +115,9 @@ export function createRuntime(config: Config, db: Database, secrets: Secrets, op
   return {
     deps,
     redis,
+    addHealthCheck: (name, healthCheck) => {
+      healthChecks[name] = healthCheck;
+    },
     close: async () => {
       deps.maintenance.stop();
       redis?.disconnect();

@@ -5,10 +5,11 @@ import type { Config } from './platform/config.ts';
 import { openDatabaseTarget, type DatabaseTarget } from './platform/db/connect.ts';
 import { createDatabase, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { createEvents, type Events } from './platform/events/index.ts';
 import { scheduleHousekeeping } from './platform/housekeeping.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { loadSecrets } from './platform/secrets.ts';
-import { createRuntime, type Runtime } from './runtime.ts';
+import { createRuntime, withTimeout, type Runtime } from './runtime.ts';
 
 /** A running server: its address and the one way to stop it. */
 export interface RunningServer {
@@ -54,6 +55,7 @@ export async function startServer(
   });
   let db: Database | undefined;
   let runtime: Runtime | undefined;
+  let events: Events | undefined;
   try {
     db = createDatabase({
       ownerUrl: target.ownerUrl,
@@ -66,6 +68,16 @@ export async function startServer(
     const secrets = loadSecrets(config);
     const logins = await ensureDemoStore(config, db, secrets.pinPepper);
     runtime = createRuntime(config, db, secrets, { logger, isReady: () => ready });
+    const bus = await createEvents({ config, db, metrics: runtime.deps.metrics, logger });
+    events = bus;
+    runtime.addHealthCheck('event_bus', () =>
+      withTimeout(bus.health(), 3000, 'the event bus').catch((err: unknown) => ({
+        status: 'down' as const,
+        message: (err as Error).message,
+      })),
+    );
+    // Consumers subscribe here (none yet in this issue), then the relay starts.
+    bus.start();
     await runtime.deps.maintenance.refresh();
     runtime.deps.maintenance.start();
     const stopHousekeeping = scheduleHousekeeping(db, logger);
@@ -76,7 +88,7 @@ export async function startServer(
     logger.info({ url, database: target.mode }, 'NovaPOS started');
     (options.print ?? ((text: string) => process.stdout.write(`${text}\n`)))(banner(url, target, logins));
 
-    const started = { db, runtime };
+    const started = { db, runtime, events: bus };
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
@@ -84,6 +96,9 @@ export async function startServer(
         logger.info('stopping: HTTP first, then background work, then the database');
         await app.close();
         stopHousekeeping();
+        // Publish what the last requests wrote, then stop the relay and the bus; in-process consumers use the db.
+        await started.events.relay.drain(5000).catch(() => undefined);
+        await started.events.close();
         await started.runtime.close();
         await started.db.close();
         await target.release();
@@ -94,6 +109,7 @@ export async function startServer(
     };
     return { url, app, stop };
   } catch (err) {
+    await events?.close();
     await runtime?.close();
     await db?.close();
     await target.release();

@@ -8,12 +8,12 @@ import { createMetrics } from '../metrics.ts';
 import { consumeOnce } from './consume-once.ts';
 import { addEvents, collector, silentLogger, testConfig } from './events.fixtures.ts';
 import { createEvents, type Events } from './index.ts';
-import { STREAM_NAME } from './nats-bus.ts';
+import { STREAM_NAME } from './nats-stream.ts';
 import type { OutboxEvent } from './outbox.ts';
 
-const natsUrl = process.env.TEST_NATS_URL;
+const natsUrl = process.env.TEST_NATS_URL ?? '';
 
-describe.skipIf(natsUrl === undefined)('NATS JetStream bus (needs TEST_NATS_URL)', () => {
+describe.skipIf(natsUrl === '')('NATS JetStream bus (needs TEST_NATS_URL)', () => {
   // Unique per run: the broker is shared with other runs, whose events and durable consumers must not mix in.
   const tag = randomBytes(4).toString('hex');
   const group = `test_${tag}`;
@@ -25,19 +25,20 @@ describe.skipIf(natsUrl === undefined)('NATS JetStream bus (needs TEST_NATS_URL)
   beforeAll(async () => {
     database = await createTestDatabase();
     events = await createEvents({
-      config: testConfig({ EVENT_BUS_URL: natsUrl! }),
+      config: testConfig({ EVENT_BUS_URL: natsUrl }),
       db: database.db,
       metrics: createMetrics(),
       logger: silentLogger,
       consumerGroup: group,
       relay: { pollMs: 100 },
     });
+    expect(events.bus.name).toBe('nats');
     await vi.waitFor(() => expect(events.bus.health()).toEqual({ status: 'up' }), { timeout: 10_000 });
   });
   afterAll(async () => {
     await events.close();
     await database.close();
-    const nc = await connect({ servers: natsUrl! });
+    const nc = await connect({ servers: natsUrl });
     const jsm = await jetstreamManager(nc);
     for await (const c of jsm.consumers.list(STREAM_NAME)) {
       if (c.name.startsWith(`${group}_`)) await jsm.consumers.delete(STREAM_NAME, c.name);

@@ -1,16 +1,11 @@
 import {
-  AckPolicy,
-  DeliverPolicy,
   jetstream,
-  JetStreamApiCodes,
-  JetStreamApiError,
   jetstreamManager,
   type ConsumerMessages,
   type JetStreamClient,
-  type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Counter } from 'prom-client';
 import {
@@ -21,10 +16,8 @@ import {
   type EventBus,
   type EventHandler,
 } from './bus.ts';
+import { ensureConsumer, ensureStream, pause, STREAM_NAME, SUBJECT_PREFIX } from './nats-stream.ts';
 import type { OutboxEvent } from './outbox.ts';
-
-export const STREAM_NAME = 'NOVAPOS_EVENTS';
-export const SUBJECT_PREFIX = 'novapos.events.';
 
 export interface NatsBusOptions {
   /** `nats://host:port` (EVENT_BUS_URL). */
@@ -46,33 +39,6 @@ interface Subscription {
   messages?: ConsumerMessages;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function isNotFound(err: unknown): boolean {
-  return (
-    err instanceof JetStreamApiError &&
-    (err.code === JetStreamApiCodes.StreamNotFound || err.code === JetStreamApiCodes.ConsumerNotFound)
-  );
-}
-
-/** The NATS subject filter of a topic pattern: `order.*` covers `order.completed` and `order.line.added`. */
-function subjectFilter(pattern: string): string {
-  if (pattern === '*') return `${SUBJECT_PREFIX}>`;
-  if (pattern.endsWith('.*')) return `${SUBJECT_PREFIX}${pattern.slice(0, -1)}>`;
-  return `${SUBJECT_PREFIX}${pattern}`;
-}
-
 /**
  * The NATS JetStream bus. Events go to the stream NOVAPOS_EVENTS on `novapos.events.<topic>` with the event id as
  * message id, so JetStream drops a republished event within the duplicate window. Each consumer name is a durable
@@ -91,6 +57,8 @@ export class NatsBus implements EventBus {
   private nc: NatsConnection | undefined;
   private js: JetStreamClient | undefined;
   private connected = false;
+  /** Bumped on every disconnect and reconnect, so a recovery that was overtaken by events gives up. */
+  private connection = 0;
   private problem = 'not connected to the event broker yet';
 
   constructor(options: NatsBusOptions) {
@@ -168,7 +136,7 @@ export class NatsBus implements EventBus {
           maxPingOut: 2,
         });
         const jsm = await jetstreamManager(nc, { timeout: 2000 });
-        await this.ensureStream(jsm);
+        await ensureStream(jsm);
         if (this.isClosing()) {
           await nc.close();
           return;
@@ -179,7 +147,8 @@ export class NatsBus implements EventBus {
         this.watch(nc).catch((err: unknown) => {
           this.options.logger.error({ err: errorMessage(err) }, 'NATS status watcher failed');
         });
-        this.options.logger.info({ url: this.options.url }, 'connected to the NATS event broker');
+        // The host only: the URL may carry credentials.
+        this.options.logger.info({ host: new URL(this.options.url).host }, 'connected to the NATS event broker');
         await this.startPendingConsumers();
         return;
       } catch (err) {
@@ -197,60 +166,44 @@ export class NatsBus implements EventBus {
   private async watch(nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
       if (status.type === 'disconnect' || status.type === 'close') {
+        this.connection++;
         this.connected = false;
         this.problem = 'disconnected from the event broker';
         this.options.logger.debug('NATS event broker disconnected');
       } else if (status.type === 'reconnect') {
         this.options.logger.debug('NATS event broker reconnected');
-        try {
-          await this.ensureStream(await jetstreamManager(nc, { timeout: 2000 }));
-          for (const sub of this.subscriptions) if (sub.started) await this.ensureConsumer(sub);
-          this.connected = true;
-          await this.startPendingConsumers();
-        } catch (err) {
-          this.problem = `reconnected, but JetStream is not ready: ${errorMessage(err)}`;
-          this.options.logger.warn({ err: errorMessage(err) }, 'NATS reconnected but the event stream is not ready');
+        void this.recover(nc, ++this.connection);
+      }
+    }
+  }
+
+  /** Makes sure the stream and consumers exist before publishing again; retried until done or disconnected. */
+  private async recover(nc: NatsConnection, connection: number): Promise<void> {
+    let wait = 500;
+    let warned = false;
+    while (!this.isClosing() && connection === this.connection) {
+      try {
+        const jsm = await jetstreamManager(nc, { timeout: 2000 });
+        await ensureStream(jsm);
+        for (const sub of this.subscriptions) {
+          if (!sub.started || !(await ensureConsumer(jsm, sub.durable, sub.patterns))) continue;
+          // The broker lost the consumer (and its store): the running consume() waits on a consumer that is gone.
+          const stale = sub.messages;
+          sub.messages = undefined;
+          sub.started = false;
+          stale?.stop();
         }
+        if (connection !== this.connection) return;
+        this.connected = true;
+        await this.startPendingConsumers();
+        return;
+      } catch (err) {
+        this.problem = `reconnected, but JetStream is not ready: ${errorMessage(err)}`;
+        if (!warned) this.options.logger.warn({ err: errorMessage(err) }, 'NATS reconnected; event stream not ready');
+        warned = true;
+        await pause(wait, this.stopping.signal);
+        wait = Math.min(wait * 2, 5000);
       }
-    }
-  }
-
-  private async ensureStream(jsm: JetStreamManager): Promise<void> {
-    try {
-      await jsm.streams.info(STREAM_NAME);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      await jsm.streams.add({
-        name: STREAM_NAME,
-        subjects: [`${SUBJECT_PREFIX}>`],
-        // Republishes after a lost acknowledgement come within seconds; two minutes is ample.
-        duplicate_window: nanos(2 * 60_000),
-        // Consumers that fall behind (or are added later) can catch up on a week of events.
-        max_age: nanos(7 * 24 * 3600_000),
-      });
-    }
-  }
-
-  /** Creates the durable consumer, or updates its filter when the subscription's topics changed. */
-  private async ensureConsumer(sub: Subscription): Promise<void> {
-    if (this.nc === undefined) throw new Error('not connected');
-    const jsm = await jetstreamManager(this.nc, { timeout: 2000 });
-    // Several patterns: take the whole stream and filter here (one filter works on every server version).
-    const filter = sub.patterns.length === 1 ? subjectFilter(sub.patterns[0] ?? '*') : subjectFilter('*');
-    try {
-      const info = await jsm.consumers.info(STREAM_NAME, sub.durable);
-      if (info.config.filter_subject !== filter) {
-        await jsm.consumers.update(STREAM_NAME, sub.durable, { filter_subject: filter });
-      }
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      await jsm.consumers.add(STREAM_NAME, {
-        durable_name: sub.durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: filter,
-        ack_wait: nanos(30_000),
-      });
     }
   }
 
@@ -266,10 +219,11 @@ export class NatsBus implements EventBus {
   }
 
   private async startConsumer(sub: Subscription): Promise<void> {
-    if (sub.started || this.js === undefined) return;
+    const nc = this.nc;
+    if (sub.started || nc === undefined || this.js === undefined) return;
     sub.started = true;
     try {
-      await this.ensureConsumer(sub);
+      await ensureConsumer(await jetstreamManager(nc, { timeout: 2000 }), sub.durable, sub.patterns);
       const consumer = await this.js.consumers.get(STREAM_NAME, sub.durable);
       sub.messages = await consumer.consume({ max_messages: 16 });
     } catch (err) {

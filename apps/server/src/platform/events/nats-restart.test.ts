@@ -222,4 +222,42 @@ describe.skipIf(!runIt)(`NATS broker outage and restart (needs nats-server at ${
       await fs.rm(ownStore, { recursive: true, force: true });
     }
   }, 20_000);
+
+  it('re-creates the stream and its consumers when the broker returns without its store', async () => {
+    const ownPort = await freePort();
+    const [firstStore, emptyStore] = await Promise.all([
+      fs.mkdtemp(path.join(os.tmpdir(), 'novapos-nats-')),
+      fs.mkdtemp(path.join(os.tmpdir(), 'novapos-nats-')),
+    ]);
+    const ownDatabase = await createTestDatabase();
+    let broker: ChildProcess | undefined = await startNatsServer(ownPort, firstStore);
+    const ev = await createEvents({
+      config: testConfig({ EVENT_BUS_URL: `nats://127.0.0.1:${ownPort}` }),
+      db: ownDatabase.db,
+      metrics: createMetrics(),
+      logger: silentLogger,
+      relay: { pollMs: 100, maxBackoffMs: 500 },
+    });
+    try {
+      await vi.waitFor(() => expect(ev.bus.health().status).toBe('up'), { timeout: 10_000 });
+      const got: string[] = [];
+      await ev.bus.subscribe('collector', ['order.*'], async (event) => {
+        got.push(event.id);
+      });
+      ev.start();
+      const first = await addEvents(ownDatabase.db, tenantId, ['order.completed']);
+      await vi.waitFor(() => expect(got).toEqual(first), { timeout: 10_000, interval: 100 });
+
+      await kill(broker);
+      broker = await startNatsServer(ownPort, emptyStore);
+      const second = await addEvents(ownDatabase.db, tenantId, ['order.completed']);
+      await ev.relay.drain(15_000);
+      await vi.waitFor(() => expect(got).toEqual([...first, ...second]), { timeout: 15_000, interval: 100 });
+    } finally {
+      await ev.close();
+      await kill(broker);
+      await ownDatabase.close();
+      await Promise.all([firstStore, emptyStore].map((d) => fs.rm(d, { recursive: true, force: true })));
+    }
+  }, 30_000);
 });

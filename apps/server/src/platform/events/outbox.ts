@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { RequestContext } from '../context.ts';
 import type { Tx } from '../db/tx.ts';
 import { newId } from '../ids.ts';
+import { isValidTopic } from './bus.ts';
 
 /** An event as services raise it: `topic` is `domain.past_tense` (e.g. `order.completed`). */
 export interface DomainEvent {
@@ -22,12 +23,16 @@ export interface OutboxEvent extends DomainEvent {
  * events written by another process are found.
  */
 export const outboxSignal = new EventEmitter();
+// One listener per relay; tests build many apps in one process.
+outboxSignal.setMaxListeners(0);
 
 /**
  * Adds an event to the outbox inside the business transaction: it is published only if, and after, the
  * transaction commits.
  */
 export async function addOutboxEvent(tx: Tx, ctx: RequestContext, event: DomainEvent): Promise<string> {
+  // A bad topic is a programming error: refuse it here rather than leave an event no relay will publish.
+  if (!isValidTopic(event.topic)) throw new Error(`outbox: "${event.topic}" is not a domain.past_tense topic`);
   const id = newId();
   await tx.query('INSERT INTO outbox (id, tenant_id, topic, payload, request_id) VALUES ($1, $2, $3, $4, $5)', [
     id,
