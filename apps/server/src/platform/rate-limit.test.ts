@@ -6,10 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 
-const REDIS_URL = process.env.TEST_REDIS_URL;
+import { serviceUrl, skipWithout } from '../../test/services.ts';
+
 const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
-// In CI a missing service or binary is a failure, never a silent skip.
-const requireServices = process.env.CI === 'true';
+// In CI a missing binary is a failure, never a silent skip (CI installs redis-server).
+const requireBinaries = process.env.CI === 'true';
 
 async function outcome(limiter: RateLimiter, key: string): Promise<string> {
   try {
@@ -63,13 +64,13 @@ describe('rate limiter in memory (no REDIS_URL)', () => {
   });
 });
 
-describe.skipIf(!REDIS_URL && !requireServices)('rate limiter on the real Redis (TEST_REDIS_URL)', () => {
+describe.skipIf(skipWithout('TEST_REDIS_URL'))('rate limiter on the real Redis (TEST_REDIS_URL)', () => {
   const clients: Redis[] = [];
   afterAll(() => clients.forEach((c) => c.disconnect()));
 
   it('shares one budget between servers: two limiters on one Redis count together', async () => {
-    if (!REDIS_URL) throw new Error('TEST_REDIS_URL must be set in CI');
-    const [one, two] = [redisClient(REDIS_URL), redisClient(REDIS_URL)];
+    const url = serviceUrl('TEST_REDIS_URL');
+    const [one, two] = [redisClient(url), redisClient(url)];
     clients.push(one, two);
     await Promise.all([ready(one), ready(two)]);
     const prefix = `test-${Date.now()}-${Math.random()}`;
@@ -87,7 +88,7 @@ describe.skipIf(!REDIS_URL && !requireServices)('rate limiter on the real Redis 
   });
 });
 
-describe.skipIf(!existsSync(REDIS_SERVER_BIN) && !requireServices)('rate limiter when Redis goes down mid-run', () => {
+describe.skipIf(!existsSync(REDIS_SERVER_BIN) && !requireBinaries)('rate limiter when Redis goes down mid-run', () => {
   let child: ChildProcess | undefined;
   afterAll(() => {
     child?.kill('SIGKILL');

@@ -6,6 +6,7 @@ import { createDatabase } from '../../platform/db/database.ts';
 import { ephemeralSecrets } from '../../platform/secrets.ts';
 import { createRuntime, type Runtime } from '../../runtime.ts';
 import { createTestApp, type TestApp } from '../../../test/harness.ts';
+import { serviceUrl, skipWithout } from '../../../test/services.ts';
 import { runGuarded, type HealthCheck } from './health.checks.ts';
 
 const silent = pino({ level: 'silent' });
@@ -225,9 +226,9 @@ describe('GET /health/redis', () => {
   });
 });
 
-describe.skipIf(!process.env.TEST_REDIS_URL)('GET /health/redis with a real Redis (needs TEST_REDIS_URL)', () => {
+describe.skipIf(skipWithout('TEST_REDIS_URL'))('GET /health/redis with a real Redis (needs TEST_REDIS_URL)', () => {
   it('answers 200 with mode redis', async () => {
-    const { app, runtime } = await appWith({ redisUrl: process.env.TEST_REDIS_URL! });
+    const { app, runtime } = await appWith({ redisUrl: serviceUrl('TEST_REDIS_URL') });
     try {
       const redis = runtime.redis!;
       // Commands fail fast until the connection is ready (no offline queue), so wait for it.

@@ -3,6 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/harness.ts';
+import { serviceUrl, skipWithout } from '../../../test/services.ts';
 import { newId } from '../ids.ts';
 import { createMetrics } from '../metrics.ts';
 import { consumeOnce } from './consume-once.ts';
@@ -11,9 +12,9 @@ import { createEvents, type Events } from './index.ts';
 import { STREAM_NAME } from './nats-stream.ts';
 import type { OutboxEvent } from './outbox.ts';
 
-const natsUrl = process.env.TEST_NATS_URL ?? '';
+const natsUrl = skipWithout('TEST_NATS_URL') ? '' : serviceUrl('TEST_NATS_URL');
 
-describe.skipIf(natsUrl === '')('NATS JetStream bus (needs TEST_NATS_URL)', () => {
+describe.skipIf(skipWithout('TEST_NATS_URL'))('NATS JetStream bus (needs TEST_NATS_URL)', () => {
   // Unique per run: the broker is shared with other runs, whose events and durable consumers must not mix in.
   const tag = randomBytes(4).toString('hex');
   const group = `test_${tag}`;
