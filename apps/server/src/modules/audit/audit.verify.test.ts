@@ -11,7 +11,9 @@ import {
 import { systemContext, type RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
-import { auditHash, type AuditContent } from './audit.hash.ts';
+import { contentOf } from './audit.chain-check.ts';
+import { auditHash } from './audit.hash.ts';
+import type { AuditEventRow } from './audit.query.repo.ts';
 import { verifyChains } from './audit.service.ts';
 import { recordAudit, type AuditEntry } from './index.ts';
 
@@ -131,25 +133,9 @@ describe('GET /v1/audit/verify after tampering behind the application', () => {
   it('finds a row altered together with its own hash: the next row no longer links to it', async () => {
     const { shop, ids, chainKey } = await shopWithTillEvents(5);
     await asSuperuser(async (c) => {
-      const { rows } = await c.query<Omit<AuditContent, 'occurred_at'> & { occurred_at: Date; prev_hash: string }>(
-        'SELECT * FROM audit_events WHERE id = $1',
-        [ids[2]],
-      );
+      const { rows } = await c.query<AuditEventRow>('SELECT * FROM audit_events WHERE id = $1', [ids[2]]);
       const row = rows[0]!;
-      const forged: AuditContent = {
-        id: row.id,
-        tenant_id: row.tenant_id,
-        chain_key: row.chain_key,
-        seq: row.seq,
-        occurred_at: row.occurred_at.toISOString(),
-        actor_type: row.actor_type,
-        actor_id: row.actor_id,
-        action: row.action,
-        entity_type: row.entity_type,
-        entity_id: row.entity_id,
-        request_id: row.request_id,
-        data: { total_cents: 1 },
-      };
+      const forged = contentOf({ ...row, data: { total_cents: 1 } });
       await c.query('UPDATE audit_events SET data = $2, hash = $3 WHERE id = $1', [
         row.id,
         JSON.stringify(forged.data),
