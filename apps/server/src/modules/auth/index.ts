@@ -1,3 +1,3 @@
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { pinLookup, PIN_PATTERN } from './pins.ts';
-export { revokeSubjectSessions } from './auth.repo.ts';
+export { isOperatorEmail, revokeSubjectSessions } from './auth.repo.ts';

@@ -11,6 +11,7 @@ import {
   type TestTenant,
 } from '../../../test/harness.ts';
 import { createSuperadmin } from './index.ts';
+import { createTenant } from '../tenancy/index.ts';
 
 const OPERATOR_PASSWORD = 'a long operator passphrase';
 let t: TestApp;
@@ -150,5 +151,34 @@ describe('createSuperadmin', () => {
       payload: { email: 'ops.lead@example.com', password: 'not the passphrase' },
     });
     expectProblem(res, 401, 'invalid_credentials');
+  });
+});
+
+describe('an operator e-mail stays the operator’s', () => {
+  it('refuses a tenant user or a new tenant owner with an operator’s e-mail (sign-in could not tell them apart)', async () => {
+    await createSuperadmin(t.deps.db, { email: 'night-ops@example.com', password: 'operator-password-1' });
+    const ownerToken = (await login(t, shop.emails.owner)).access_token;
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: bearer(ownerToken),
+      payload: {
+        email: 'Night-Ops@example.com',
+        display_name: 'Copycat',
+        roles: ['cashier'],
+        password: 'long enough 1',
+      },
+    });
+    expectProblem(res, 409, 'email_taken');
+    await expect(
+      createTenant(t.deps.db, t.deps.secrets.pinPepper, {
+        name: 'Copy Shop',
+        currency: 'USD',
+        ownerEmail: 'night-ops@example.com',
+        ownerPassword: 'long enough 1',
+      }),
+    ).rejects.toMatchObject({ code: 'email_taken' });
+    // The operator still signs in without a tenant id.
+    await login(t, 'night-ops@example.com', 'operator-password-1');
   });
 });

@@ -5,7 +5,7 @@ import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { hashPassword, pinLookup } from '../auth/index.ts';
+import { hashPassword, isOperatorEmail, pinLookup } from '../auth/index.ts';
 import { insertUser } from '../users/index.ts';
 import { insertLocation, insertRegister, insertTenant } from './tenancy.repo.ts';
 
@@ -59,6 +59,11 @@ export async function createTenant(
     (input.staff ?? []).map(async (s) => ({ ...s, hash: await hashPassword(s.password) })),
   );
   return tenantTx(db, ctx, async (tx) => {
+    for (const email of [input.ownerEmail, ...staff.map((s) => s.email)]) {
+      if (await isOperatorEmail(tx, email)) {
+        throw new AppError('email_taken', `${email} already signs in as a platform operator; use another e-mail`);
+      }
+    }
     const tenant = await insertTenant(tx, ctx, {
       name: input.name,
       currency: input.currency,

@@ -6,7 +6,7 @@ import { AppError, invalidField } from '../../platform/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { isUuid, newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { hashPassword, pinLookup } from '../auth/index.ts';
+import { hashPassword, isOperatorEmail, pinLookup } from '../auth/index.ts';
 import { findActiveLocationIds } from '../tenancy/index.ts';
 import * as repo from './users.repo.ts';
 import { assertMayGrant, sortRoles } from './users.rules.ts';
@@ -48,13 +48,15 @@ export async function viewOf(tx: Tx, id: string): Promise<UserDto> {
   return toUserDto(view);
 }
 
+function emailTaken(): AppError {
+  return new AppError('email_taken', 'Another account already signs in with this e-mail', {
+    errors: [{ field: 'email', message: 'is already used (e-mails are compared case-insensitively)' }],
+  });
+}
+
 /** Turns the database's verdict on a duplicate e-mail or PIN into the problem a client can act on. */
 export function conflictOf(err: unknown): unknown {
-  if (isUniqueViolation(err, 'users_email_unique')) {
-    return new AppError('email_taken', 'Another user of this tenant has this e-mail', {
-      errors: [{ field: 'email', message: 'is already used (e-mails are compared case-insensitively)' }],
-    });
-  }
+  if (isUniqueViolation(err, 'users_email_unique')) return emailTaken();
   if (isUniqueViolation(err, 'users_pin_unique')) {
     return new AppError('pin_taken', 'Another user of this tenant has this PIN; choose another', {
       errors: [{ field: 'pin', message: 'is already used by another user of this tenant' }],
@@ -125,6 +127,7 @@ export async function createUser(deps: UsersDeps, ctx: RequestContext, input: Cr
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   const pin = input.pin === undefined ? null : pinLookup(deps.pinPepper, tenantId, input.pin);
   return tenantTx(deps.db, ctx, async (tx) => {
+    if (await isOperatorEmail(tx, email)) throw emailTaken();
     const locationIds = await checkLocationScope(tx, input.location_ids ?? []);
     const id = newId();
     await repo
