@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/pg-errors.ts';
 import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
-import { toPage } from '../../platform/http/pagination.ts';
+import { afterIdCursor, toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import * as repo from './tenancy.repo.ts';
@@ -14,15 +14,7 @@ import type {
   RegisterDto,
   UpdateLocationInput,
 } from './tenancy.schemas.ts';
-import {
-  afterId,
-  canonicalTimeZone,
-  cleanName,
-  inScope,
-  scopeOf,
-  toLocationDto,
-  toRegisterDto,
-} from './tenancy.shared.ts';
+import { canonicalTimeZone, cleanName, inScope, scopeOf, toLocationDto, toRegisterDto } from './tenancy.shared.ts';
 
 const DEFAULT_LIMIT = 50;
 
@@ -65,7 +57,7 @@ export function listLocations(
   q: LocationListInput,
 ): Promise<{ data: LocationDto[]; next_cursor: string | null }> {
   const limit = q.limit ?? DEFAULT_LIMIT;
-  const after = afterId(q.cursor);
+  const after = afterIdCursor(q.cursor);
   return tenantTx(db, ctx, async (tx) => {
     const rows = await repo.listLocations(tx, {
       scope: scopeOf(ctx),

@@ -3,12 +3,12 @@ import type { Database } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/pg-errors.ts';
 import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
-import { toPage } from '../../platform/http/pagination.ts';
+import { afterIdCursor, toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import * as repo from './tenancy.repo.ts';
 import type { CreateRegisterInput, RegisterDto, RegisterListInput, UpdateRegisterInput } from './tenancy.schemas.ts';
-import { afterId, cleanName, inScope, scopeOf, toRegisterDto } from './tenancy.shared.ts';
+import { cleanName, inScope, scopeOf, toRegisterDto } from './tenancy.shared.ts';
 
 const DEFAULT_LIMIT = 50;
 
@@ -39,7 +39,7 @@ export function listRegisters(
   q: RegisterListInput,
 ): Promise<{ data: RegisterDto[]; next_cursor: string | null }> {
   const limit = q.limit ?? DEFAULT_LIMIT;
-  const after = afterId(q.cursor);
+  const after = afterIdCursor(q.cursor);
   return tenantTx(db, ctx, async (tx) => {
     const rows = await repo.listRegisters(tx, {
       scope: scopeOf(ctx),

@@ -1,7 +1,5 @@
 import type { RequestContext } from '../../platform/context.ts';
-import { AppError, invalidField } from '../../platform/errors.ts';
-import { decodeCursor } from '../../platform/http/pagination.ts';
-import { isUuid } from '../../platform/ids.ts';
+import { invalidField } from '../../platform/errors.ts';
 import type { LocationDto, RegisterDto } from './tenancy.schemas.ts';
 import type { LocationRow, RegisterRow } from './tenancy.repo.ts';
 
@@ -13,14 +11,6 @@ export function scopeOf(ctx: RequestContext): readonly string[] | null {
 /** Whether the actor's location scope covers `locationId`. */
 export function inScope(ctx: RequestContext, locationId: string): boolean {
   return ctx.locationIds.length === 0 || ctx.locationIds.includes(locationId);
-}
-
-/** The id after which a page starts, from a cursor this API issued; anything else is 400 `invalid_cursor`. */
-export function afterId(cursor: string | undefined): string | null {
-  if (cursor === undefined) return null;
-  const { id } = decodeCursor(cursor, ['id']);
-  if (!isUuid(id)) throw new AppError('invalid_cursor', 'The cursor is not one this API issued');
-  return id;
 }
 
 /**

@@ -3,8 +3,8 @@ import type { Database } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/pg-errors.ts';
 import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
-import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
-import { isUuid, newId } from '../../platform/ids.ts';
+import { afterIdCursor, toPage } from '../../platform/http/pagination.ts';
+import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { hashPassword, isOperatorEmail, pinLookup } from '../auth/index.ts';
 import { findActiveLocationIds } from '../tenancy/index.ts';
@@ -80,13 +80,6 @@ export function cleanDisplayName(value: string): string {
   return name;
 }
 
-function afterId(cursor: string | undefined): string | null {
-  if (cursor === undefined) return null;
-  const { id } = decodeCursor(cursor, ['id']);
-  if (!isUuid(id)) throw new AppError('invalid_cursor', 'The cursor is not one this API issued');
-  return id;
-}
-
 /** Users of the tenant, filtered by role, active flag and a search in e-mail and name. */
 export function listUsers(
   deps: UsersDeps,
@@ -94,7 +87,7 @@ export function listUsers(
   q: UserListInput,
 ): Promise<{ data: UserDto[]; next_cursor: string | null }> {
   const limit = q.limit ?? DEFAULT_LIMIT;
-  const after = afterId(q.cursor);
+  const after = afterIdCursor(q.cursor);
   return tenantTx(deps.db, ctx, async (tx) => {
     const rows = await repo.listUsers(tx, {
       role: q.role ?? null,

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import { isUuid } from '../ids.ts';
 
 /**
  * Opaque cursors: base64url of the last row's sort key. Clients must not build them; we may change their content.
@@ -39,4 +40,15 @@ export function toPage<T>(
   const data = hasMore ? rows.slice(0, limit) : rows;
   const last = data.at(-1);
   return { data, next_cursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}
+
+/**
+ * The id after which a list keyed by (time-ordered) id continues: null for the first page, else the id in a cursor
+ * that `toPage(rows, limit, (last) => ({ id: last.id }))` issued. Anything else is 400 `invalid_cursor`.
+ */
+export function afterIdCursor(cursor: string | undefined): string | null {
+  if (cursor === undefined) return null;
+  const { id } = decodeCursor(cursor, ['id']);
+  if (!isUuid(id)) throw new AppError('invalid_cursor', 'The cursor is not one this API issued');
+  return id;
 }
