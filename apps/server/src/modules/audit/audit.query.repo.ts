@@ -1,23 +1,13 @@
 import type { RequestContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/database.ts';
+import type { AuditContent } from './audit.hash.ts';
 
-/** An audit row as PostgreSQL returns it: timestamps as Date, jsonb parsed. */
-export interface AuditEventRow {
-  readonly id: string;
-  readonly tenant_id: string | null;
-  readonly chain_key: string;
-  readonly seq: number;
+/** An audit row as PostgreSQL returns it: the hashed content, with the timestamp as a Date, plus the hashes. */
+export type AuditEventRow = Omit<AuditContent, 'occurred_at'> & {
   readonly occurred_at: Date;
-  readonly actor_type: string;
-  readonly actor_id: string | null;
-  readonly action: string;
-  readonly entity_type: string;
-  readonly entity_id: string | null;
-  readonly request_id: string | null;
-  readonly data: unknown;
   readonly prev_hash: string;
   readonly hash: string;
-}
+};
 
 /** Where the head of a chain says it is. */
 export interface ChainHeadRow {
