@@ -132,6 +132,28 @@ describe('the server process', () => {
     expect(await stop(again)).toBe(0);
   }, 120_000);
 
+  it('recovers after a crash: the next start stops the orphaned database and serves again', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'novapos-crash-'));
+    dirs.push(dataDir);
+    const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
+    const first = await start(env);
+    children.push(first.child);
+    const pgPid = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    await new Promise((resolve) => {
+      first.child.on('exit', resolve);
+      first.child.kill('SIGKILL');
+    });
+    // The database outlives the crashed server (it runs in its own process group) …
+    expect(() => process.kill(pgPid, 0)).not.toThrow();
+    // … and the next server takes the folder over, stops the orphan and starts its own.
+    const next = await start(env);
+    children.push(next.child);
+    expect((await fetch(`${next.url}/health/db`)).status).toBe(200);
+    const newPgPid = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    expect(newPgPid).not.toBe(pgPid);
+    expect(await stop(next)).toBe(0);
+  }, 120_000);
+
   it('stops at once with a message naming the variable when the configuration is wrong', async () => {
     const bad = serve({ EMBEDDED_PG_PORT: '5432' });
     children.push(bad);
