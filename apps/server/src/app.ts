@@ -22,8 +22,11 @@ import type { HealthCheck } from './modules/health/index.ts';
 // Routes come straight from each module's routes file; a module's index.ts is what other modules may use.
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 import { platformRoutes } from './modules/platform/platform.routes.ts';
+import { taxRoutes } from './modules/tax/tax.routes.ts';
 import { tenancyRoutes } from './modules/tenancy/tenancy.routes.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 
@@ -107,6 +110,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   usersRoutes(app, deps);
   auditRoutes(app, deps);
   platformRoutes(app, deps);
+  catalogRoutes(app, deps);
+  taxRoutes(app, deps);
+  inventoryRoutes(app, deps);
 
   return app;
 }

@@ -43,6 +43,10 @@ export interface Config {
   };
   readonly idempotencyTtlHours: number;
   readonly defaultCurrency: string;
+  /** Tax rate when no override applies (seed 000's last step of precedence), in basis points. */
+  readonly defaultTaxRateBps: number;
+  /** Rounding of money for tenants that do not choose their own. */
+  readonly moneyRounding: 'half_up' | 'truncate' | 'bankers';
 }
 
 /** Raised when a variable has a bad value; its message names the variable. */
@@ -101,6 +105,20 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
     throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   }
   return raw;
+}
+
+/**
+ * MONEY_ROUNDING: `half_up` (default), `truncate` or `bankers`. The seeds' spellings (HalfUp, Truncate, Bankers)
+ * are accepted too.
+ */
+function moneyRounding(env: Env): 'half_up' | 'truncate' | 'bankers' {
+  const raw = str(env, 'MONEY_ROUNDING');
+  if (raw === undefined) return 'half_up';
+  const normal = raw.replace(/[-_\s]/g, '').toLowerCase();
+  if (normal === 'halfup') return 'half_up';
+  if (normal === 'truncate') return 'truncate';
+  if (normal === 'bankers') return 'bankers';
+  throw new ConfigError('MONEY_ROUNDING', `must be half_up, truncate or bankers, got "${raw}"`);
 }
 
 /** Reads and validates the configuration. Throws ConfigError naming the first bad variable. */
@@ -175,5 +193,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 30),
     defaultCurrency: currency,
+    defaultTaxRateBps: int(env, 'DEFAULT_TAX_RATE_BPS', 0, 0, 10_000),
+    moneyRounding: moneyRounding(env),
   };
 }

@@ -44,6 +44,22 @@ export const ERROR_STATUS = {
   role_not_grantable: 403,
   last_owner: 409,
   location_archived: 409,
+  // catalog
+  product_not_found: 404,
+  variant_not_found: 404,
+  category_not_found: 404,
+  sku_taken: 409,
+  barcode_taken: 409,
+  unknown_sku: 422,
+  unknown_barcode: 422,
+  product_archived: 422,
+  // inventory
+  insufficient_stock: 409,
+  // orders and tenders
+  order_not_found: 404,
+  invalid_state_transition: 409,
+  insufficient_tender: 422,
+  invalid_tender: 422,
   code_taken: 409,
   cannot_deactivate_self: 403,
 } as const satisfies Record<string, number>;
