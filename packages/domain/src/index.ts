@@ -3,3 +3,5 @@
  */
 export * from './roles.ts';
 export * from './canonical-json.ts';
+export * from './money/index.ts';
+export * from './tax-precedence.ts';

@@ -1,0 +1,48 @@
+import { assertSafeInteger, toSafeNumber } from './rounding.ts';
+
+/**
+ * Splits `total` into parts proportional to `weights` by the largest-remainder method: each part gets the floor
+ * of its exact share, and the cents left over go one each to the parts with the largest remainders (earlier parts
+ * first on ties). The parts always add up to exactly `total`, and no part is ever more than one cent away from its
+ * exact share. A negative total is split like its absolute value, then negated.
+ *
+ * Weights are non-negative safe integers (line subtotals, rates). When they are all zero the total is split
+ * evenly, so nothing is ever lost.
+ */
+export function allocate(total: number, weights: readonly number[]): number[] {
+  assertSafeInteger(total, 'total');
+  if (weights.length === 0) {
+    if (total !== 0) throw new RangeError('allocate: a non-zero total needs at least one weight');
+    return [];
+  }
+  let sum = 0n;
+  for (const w of weights) {
+    if (!Number.isSafeInteger(w) || w < 0)
+      throw new RangeError(`allocate: weights must be non-negative integers, got ${w}`);
+    sum += BigInt(w);
+  }
+  const effective = sum === 0n ? weights.map(() => 1n) : weights.map((w) => BigInt(w));
+  const whole = sum === 0n ? BigInt(weights.length) : sum;
+  const sign = total < 0 ? -1n : 1n;
+  const amount = BigInt(Math.abs(total));
+
+  const parts: bigint[] = [];
+  const remainders: { index: number; remainder: bigint }[] = [];
+  let given = 0n;
+  effective.forEach((w, index) => {
+    const exact = amount * w;
+    const floor = exact / whole;
+    parts.push(floor);
+    given += floor;
+    remainders.push({ index, remainder: exact % whole });
+  });
+  let left = amount - given;
+  // Largest remainder first; ties go to the earlier part, so the split is deterministic.
+  remainders.sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  for (const { index } of remainders) {
+    if (left === 0n) break;
+    parts[index] = (parts[index] ?? 0n) + 1n;
+    left -= 1n;
+  }
+  return parts.map((p) => toSafeNumber(p * sign, 'allocated part'));
+}

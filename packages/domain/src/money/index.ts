@@ -1,0 +1,4 @@
+export * from './rounding.ts';
+export * from './allocate.ts';
+export * from './currency.ts';
+export * from './totals.ts';
