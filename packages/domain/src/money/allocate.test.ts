@@ -32,6 +32,20 @@ describe('allocate (largest remainder)', () => {
     );
   });
 
+  it('gives the same parts on the number path and the bigint path', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1_000_000, max: 1_000_000 }),
+        fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 30 }),
+        (total, weights) => {
+          // Scaling every weight by the same huge factor keeps the shares and forces the bigint path.
+          const scaled = weights.map((w) => w * 2 ** 30);
+          expect(allocate(total, scaled)).toEqual(allocate(total, weights));
+        },
+      ),
+    );
+  });
+
   it('refuses negative weights and a non-zero total with nothing to split into', () => {
     expect(() => allocate(1, [1, -1])).toThrow(RangeError);
     expect(() => allocate(1, [])).toThrow(RangeError);

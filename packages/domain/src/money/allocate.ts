@@ -15,12 +15,20 @@ export function allocate(total: number, weights: readonly number[]): number[] {
     if (total !== 0) throw new RangeError('allocate: a non-zero total needs at least one weight');
     return [];
   }
-  let sum = 0n;
+  let numberSum = 0;
   for (const w of weights) {
-    if (!Number.isSafeInteger(w) || w < 0)
+    if (!Number.isSafeInteger(w) || w < 0) {
       throw new RangeError(`allocate: weights must be non-negative integers, got ${w}`);
-    sum += BigInt(w);
+    }
+    numberSum += w;
   }
+  // Fast path: while every product amount × weight stays a safe integer, plain numbers are exact (% on safe
+  // integers is exact, and so is dividing a multiple). Carts of a till never leave it; bigint covers the rest.
+  if (numberSum > 0 && Number.isSafeInteger(numberSum) && Math.abs(total) * numberSum <= Number.MAX_SAFE_INTEGER) {
+    return allocateExact(total, weights, numberSum);
+  }
+  let sum = 0n;
+  for (const w of weights) sum += BigInt(w);
   const effective = sum === 0n ? weights.map(() => 1n) : weights.map((w) => BigInt(w));
   const whole = sum === 0n ? BigInt(weights.length) : sum;
   const sign = total < 0 ? -1n : 1n;
@@ -45,4 +53,30 @@ export function allocate(total: number, weights: readonly number[]): number[] {
     left -= 1n;
   }
   return parts.map((p) => toSafeNumber(p * sign, 'allocated part'));
+}
+
+/** `allocate` in plain numbers, for when |total| × Σ weights is a safe integer. Same result, no bigint. */
+function allocateExact(total: number, weights: readonly number[], sum: number): number[] {
+  const amount = Math.abs(total);
+  const parts = new Array<number>(weights.length);
+  const remainders = new Array<number>(weights.length);
+  let given = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const exact = amount * (weights[i] ?? 0);
+    const remainder = exact % sum;
+    const floor = (exact - remainder) / sum;
+    parts[i] = floor;
+    remainders[i] = remainder;
+    given += floor;
+  }
+  let left = amount - given;
+  if (left > 0) {
+    const order = weights.map((_, i) => i);
+    order.sort((a, b) => (remainders[b] ?? 0) - (remainders[a] ?? 0) || a - b);
+    for (let k = 0; k < order.length && left > 0; k++, left--) {
+      const index = order[k] ?? 0;
+      parts[index] = (parts[index] ?? 0) + 1;
+    }
+  }
+  return total < 0 ? parts.map((p) => (p === 0 ? 0 : -p)) : parts;
 }

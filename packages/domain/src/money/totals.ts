@@ -144,9 +144,11 @@ export function computeTotals(cart: Cart, options: { trace?: boolean } = {}): To
   const inclusive = cart.prices_include_tax ?? false;
   const trace: TraceStep[] | undefined = options.trace === true ? [] : undefined;
 
+  // A product of two safe integers is exact whenever it is itself a safe integer; anything larger is refused.
   const subtotals = cart.lines.map((l, i) => {
-    const value = BigInt(l.quantity) * BigInt(l.unit_price_cents);
-    return toSafeNumber(value, `lines[${i}] subtotal`);
+    const value = l.quantity * l.unit_price_cents;
+    if (!Number.isSafeInteger(value)) throw new RangeError(`lines[${i}] subtotal is too large to handle exactly`);
+    return value;
   });
   const subtotal = subtotals.reduce((a, b) => a + b, 0);
   assertSafeInteger(subtotal, 'subtotal');
