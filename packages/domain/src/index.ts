@@ -5,3 +5,4 @@ export * from './roles.ts';
 export * from './canonical-json.ts';
 export * from './money/index.ts';
 export * from './tax-precedence.ts';
+export * from './orders/index.ts';

@@ -1,0 +1,2 @@
+export * from './order-state.ts';
+export * from './tenders.ts';
