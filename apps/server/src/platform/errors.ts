@@ -62,6 +62,7 @@ export const ERROR_STATUS = {
   invalid_tender: 422,
   code_taken: 409,
   cannot_deactivate_self: 403,
+  tax_rate_override_not_found: 404,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

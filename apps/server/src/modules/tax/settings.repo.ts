@@ -1,0 +1,52 @@
+import type { RoundingMode } from '@novapos/domain';
+import type { RequestContext } from '../../platform/context.ts';
+import { requireTenant } from '../../platform/context.ts';
+import type { Queryable } from '../../platform/db/database.ts';
+
+/** The money and stock columns of a tenant (migration 0002). */
+export interface TenantSettingsRow {
+  currency: string;
+  prices_include_tax: boolean;
+  money_rounding: RoundingMode | null;
+  cash_rounding_cents: number | null;
+  stock_policy: 'block' | 'allow_negative';
+  updated_at: Date;
+}
+
+/** The fields a settings change may write; undefined leaves a column as it is. */
+export interface TenantSettingsPatch {
+  prices_include_tax?: boolean | undefined;
+  money_rounding?: RoundingMode | null | undefined;
+  cash_rounding_cents?: number | null | undefined;
+  stock_policy?: 'block' | 'allow_negative' | undefined;
+}
+
+const COLUMNS = 'currency, prices_include_tax, money_rounding, cash_rounding_cents, stock_policy, updated_at';
+
+/** The current tenant's settings; `forUpdate` locks the row so two edits cannot lose one another's change. */
+export async function findTenantSettings(
+  tx: Queryable,
+  ctx: RequestContext,
+  forUpdate = false,
+): Promise<TenantSettingsRow | undefined> {
+  const { rows } = await tx.query<TenantSettingsRow>(
+    `SELECT ${COLUMNS} FROM tenants WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [requireTenant(ctx)],
+  );
+  return rows[0];
+}
+
+export async function updateTenantSettings(
+  tx: Queryable,
+  ctx: RequestContext,
+  patch: TenantSettingsPatch,
+): Promise<TenantSettingsRow> {
+  // Column names come from the patch type, never from the client.
+  const entries = (Object.entries(patch) as [string, unknown][]).filter(([, v]) => v !== undefined);
+  const sets = entries.map(([column], i) => `${column} = $${i + 2}`);
+  const { rows } = await tx.query<TenantSettingsRow>(
+    `UPDATE tenants SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
+    [requireTenant(ctx), ...entries.map(([, v]) => v)],
+  );
+  return rows[0] as TenantSettingsRow;
+}

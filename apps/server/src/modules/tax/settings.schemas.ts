@@ -1,0 +1,35 @@
+import { Type, type Static } from 'typebox';
+import { Timestamp } from '../../platform/http/schemas.ts';
+
+const RoundingModeSchema = Type.Union([Type.Literal('half_up'), Type.Literal('truncate'), Type.Literal('bankers')]);
+const StockPolicySchema = Type.Union([Type.Literal('block'), Type.Literal('allow_negative')]);
+const CashRoundingCents = Type.Integer({
+  minimum: 1,
+  maximum: 100_000,
+  description: 'The smallest coin, in minor units (5 rounds cash totals to 5 cents); null: no cash rounding',
+});
+
+/** How a tenant's money and stock behave, as the back office shows and edits it. */
+export const TenantSettingsSchema = Type.Object({
+  currency: Type.String({ description: 'ISO 4217 code of the tenant' }),
+  prices_include_tax: Type.Boolean({ description: 'Prices are gross (VAT countries): tax is inside the price' }),
+  money_rounding: Type.Union([RoundingModeSchema, Type.Null()], {
+    description: "The tenant's rounding mode; null uses the server's MONEY_ROUNDING",
+  }),
+  effective_money_rounding: RoundingModeSchema,
+  cash_rounding_cents: Type.Union([CashRoundingCents, Type.Null()]),
+  stock_policy: StockPolicySchema,
+  updated_at: Timestamp,
+});
+export type TenantSettingsDto = Static<typeof TenantSettingsSchema>;
+
+export const UpdateTenantSettingsBody = Type.Object(
+  {
+    prices_include_tax: Type.Optional(Type.Boolean()),
+    money_rounding: Type.Optional(Type.Union([RoundingModeSchema, Type.Null()])),
+    cash_rounding_cents: Type.Optional(Type.Union([CashRoundingCents, Type.Null()])),
+    stock_policy: Type.Optional(StockPolicySchema),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateTenantSettingsInput = Static<typeof UpdateTenantSettingsBody>;

@@ -1,0 +1,101 @@
+import type { RoundingMode } from '@novapos/domain';
+import type { RequestContext } from '../../platform/context.ts';
+import type { Database, Queryable } from '../../platform/db/database.ts';
+import { tenantTx } from '../../platform/db/tx.ts';
+import { AppError } from '../../platform/errors.ts';
+import { recordAudit } from '../audit/index.ts';
+import * as repo from './settings.repo.ts';
+import type { TenantSettingsDto, UpdateTenantSettingsInput } from './settings.schemas.ts';
+
+/** What pricing, totals and stock need to know about a tenant, with the rounding mode already resolved. */
+export interface TenantMoneySettings {
+  readonly currency: string;
+  readonly prices_include_tax: boolean;
+  /** The tenant's mode, or the server's MONEY_ROUNDING when the tenant has none. */
+  readonly money_rounding: RoundingMode;
+  /** The smallest coin for cash totals, in minor units; null: cash is not rounded. */
+  readonly cash_rounding_cents: number | null;
+  readonly stock_policy: 'block' | 'allow_negative';
+}
+
+const SETTING_FIELDS = ['prices_include_tax', 'money_rounding', 'cash_rounding_cents', 'stock_policy'] as const;
+
+function tenantNotFound(): AppError {
+  return new AppError('tenant_not_found', 'The tenant of this session no longer exists');
+}
+
+function toDto(row: repo.TenantSettingsRow, defaultRounding: RoundingMode): TenantSettingsDto {
+  return {
+    currency: row.currency,
+    prices_include_tax: row.prices_include_tax,
+    money_rounding: row.money_rounding,
+    effective_money_rounding: row.money_rounding ?? defaultRounding,
+    cash_rounding_cents: row.cash_rounding_cents,
+    stock_policy: row.stock_policy,
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/**
+ * The money settings of the context's tenant, read in the caller's transaction (orders and compute use it).
+ * `defaultRounding` is the server's MONEY_ROUNDING (config.moneyRounding), used when the tenant sets none.
+ */
+export async function getTenantMoneySettings(
+  tx: Queryable,
+  ctx: RequestContext,
+  defaultRounding: RoundingMode,
+): Promise<TenantMoneySettings> {
+  const row = await repo.findTenantSettings(tx, ctx);
+  if (row === undefined) throw tenantNotFound();
+  return {
+    currency: row.currency,
+    prices_include_tax: row.prices_include_tax,
+    money_rounding: row.money_rounding ?? defaultRounding,
+    cash_rounding_cents: row.cash_rounding_cents,
+    stock_policy: row.stock_policy,
+  };
+}
+
+/** The tenant's settings as the back office shows them (the stored rounding mode and the effective one). */
+export function getTenantSettings(
+  db: Database,
+  ctx: RequestContext,
+  defaultRounding: RoundingMode,
+): Promise<TenantSettingsDto> {
+  return tenantTx(db, ctx, async (tx) => {
+    const row = await repo.findTenantSettings(tx, ctx);
+    if (row === undefined) throw tenantNotFound();
+    return toDto(row, defaultRounding);
+  });
+}
+
+/**
+ * Changes the tenant's money and stock settings. Only fields that differ are written; the change is audited
+ * `tenant.settings_changed` with those fields before and after, in the same transaction. Sending the current
+ * values changes nothing and writes no event.
+ */
+export function updateTenantSettings(
+  db: Database,
+  ctx: RequestContext,
+  input: UpdateTenantSettingsInput,
+  defaultRounding: RoundingMode,
+): Promise<TenantSettingsDto> {
+  return tenantTx(db, ctx, async (tx) => {
+    const before = await repo.findTenantSettings(tx, ctx, true);
+    if (before === undefined) throw tenantNotFound();
+    const fields = SETTING_FIELDS.filter((f) => input[f] !== undefined && input[f] !== before[f]);
+    if (fields.length === 0) return toDto(before, defaultRounding);
+    const patch: repo.TenantSettingsPatch = Object.fromEntries(fields.map((f) => [f, input[f]]));
+    const after = await repo.updateTenantSettings(tx, ctx, patch);
+    await recordAudit(tx, ctx, {
+      action: 'tenant.settings_changed',
+      entityType: 'tenant',
+      entityId: ctx.tenantId,
+      data: {
+        before: Object.fromEntries(fields.map((f) => [f, before[f]])),
+        after: Object.fromEntries(fields.map((f) => [f, after[f]])),
+      },
+    });
+    return toDto(after, defaultRounding);
+  });
+}

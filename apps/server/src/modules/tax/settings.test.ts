@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemContext } from '../../platform/context.ts';
+import { tenantTx } from '../../platform/db/tx.ts';
+import {
+  bearer,
+  createTestApp,
+  createTestTenant,
+  expectProblem,
+  login,
+  type TestApp,
+  type TestTenant,
+} from '../../../test/harness.ts';
+import { getTenantMoneySettings } from './index.ts';
+
+let t: TestApp;
+let shop: TestTenant;
+let other: TestTenant;
+let owner: string;
+let admin: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ MONEY_ROUNDING: 'bankers' });
+  shop = await createTestTenant(t);
+  other = await createTestTenant(t, 'Other Shop');
+  owner = (await login(t, shop.emails.owner)).access_token;
+  admin = (await login(t, shop.emails.admin)).access_token;
+});
+afterAll(() => t.close());
+
+const URL = '/v1/settings/tenant';
+
+function get(token: string) {
+  return t.app.inject({ method: 'GET', url: URL, headers: bearer(token) });
+}
+
+function patch(token: string, payload: unknown) {
+  return t.app.inject({ method: 'PATCH', url: URL, headers: bearer(token), payload: payload as object });
+}
+
+async function settingsAudit(tenantId: string): Promise<unknown[]> {
+  const { rows } = await t.deps.db.system.query(
+    `SELECT data FROM audit_events WHERE tenant_id = $1 AND action = 'tenant.settings_changed'
+      ORDER BY occurred_at, seq`,
+    [tenantId],
+  );
+  return rows.map((r: { data: unknown }) => r.data);
+}
+
+describe('GET /v1/settings/tenant', () => {
+  it("shows the defaults to every tenant role, with the server's rounding as the effective one", async () => {
+    for (const role of ['owner', 'admin', 'manager', 'cashier'] as const) {
+      const token = (await login(t, shop.emails[role])).access_token;
+      const res = await get(token);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({
+        currency: 'USD',
+        prices_include_tax: false,
+        money_rounding: null,
+        effective_money_rounding: 'bankers',
+        cash_rounding_cents: null,
+        stock_policy: 'block',
+        updated_at: expect.any(String),
+      });
+    }
+  });
+});
+
+describe('PATCH /v1/settings/tenant', () => {
+  it('changes only what differs and audits before and after', async () => {
+    const res = await patch(owner, {
+      prices_include_tax: true,
+      money_rounding: 'truncate',
+      cash_rounding_cents: 5,
+      stock_policy: 'block',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      prices_include_tax: true,
+      money_rounding: 'truncate',
+      effective_money_rounding: 'truncate',
+      cash_rounding_cents: 5,
+      stock_policy: 'block',
+    });
+    expect(await settingsAudit(shop.tenantId)).toEqual([
+      {
+        before: { prices_include_tax: false, money_rounding: null, cash_rounding_cents: null },
+        after: { prices_include_tax: true, money_rounding: 'truncate', cash_rounding_cents: 5 },
+      },
+    ]);
+
+    const back = await patch(admin, {
+      money_rounding: null,
+      cash_rounding_cents: null,
+      stock_policy: 'allow_negative',
+    });
+    expect(back.json()).toMatchObject({
+      money_rounding: null,
+      effective_money_rounding: 'bankers',
+      cash_rounding_cents: null,
+      stock_policy: 'allow_negative',
+    });
+    expect((await settingsAudit(shop.tenantId)).at(-1)).toEqual({
+      before: { money_rounding: 'truncate', cash_rounding_cents: 5, stock_policy: 'block' },
+      after: { money_rounding: null, cash_rounding_cents: null, stock_policy: 'allow_negative' },
+    });
+
+    const same = await patch(admin, { stock_policy: 'allow_negative' });
+    expect(same.statusCode).toBe(200);
+    expect(await settingsAudit(shop.tenantId)).toHaveLength(2);
+    expect(await settingsAudit(other.tenantId)).toHaveLength(0);
+    expect((await get((await login(t, other.emails.owner)).access_token)).json().stock_policy).toBe('block');
+  });
+
+  it('refuses bad values with 400 and changes nothing', async () => {
+    const before = (await get(owner)).json();
+    for (const body of [
+      {},
+      { money_rounding: 'half_even' },
+      { cash_rounding_cents: 0 },
+      { cash_rounding_cents: 100_001 },
+      { cash_rounding_cents: 2.5 },
+      { stock_policy: 'oversell' },
+      { prices_include_tax: 'yes' },
+      { currency: 'EUR' },
+    ]) {
+      expectProblem(await patch(owner, body), 400, 'validation_failed');
+    }
+    expect((await get(owner)).json()).toEqual(before);
+  });
+
+  it('is for owners and admins only', async () => {
+    for (const role of ['manager', 'cashier'] as const) {
+      const token = (await login(t, shop.emails[role])).access_token;
+      expectProblem(await patch(token, { prices_include_tax: false }), 403, 'forbidden');
+    }
+  });
+});
+
+describe('getTenantMoneySettings', () => {
+  it("resolves the rounding mode: the tenant's, else the default passed in", async () => {
+    const ctx = systemContext(shop.tenantId);
+    expect(
+      await patch(owner, { money_rounding: null, cash_rounding_cents: 10, prices_include_tax: false }),
+    ).toMatchObject({ statusCode: 200 });
+    const read = (mode: 'half_up' | 'bankers') =>
+      tenantTx(t.deps.db, ctx, (tx) => getTenantMoneySettings(tx, ctx, mode));
+    expect(await read('half_up')).toEqual({
+      currency: 'USD',
+      prices_include_tax: false,
+      money_rounding: 'half_up',
+      cash_rounding_cents: 10,
+      stock_policy: 'allow_negative',
+    });
+    await patch(owner, { money_rounding: 'truncate', prices_include_tax: true });
+    expect(await read('bankers')).toMatchObject({ money_rounding: 'truncate', prices_include_tax: true });
+  });
+});
