@@ -1,0 +1,13 @@
+// What other modules may use of inventory (orders take stock through the engine). Routes are registered by app.ts
+// from inventory.routes.ts.
+export {
+  applyStockMovements,
+  getStockLevels,
+  getStockPolicy,
+  type ShortLine,
+  type StockLevel,
+  type StockMovementInput,
+  type StockMovementLine,
+  type StockPolicy,
+  type StockReason,
+} from './inventory.engine.ts';

@@ -1,0 +1,232 @@
+import type { RequestContext } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/tx.ts';
+import { AppError } from '../../platform/errors.ts';
+import { addOutboxEvent } from '../../platform/events/index.ts';
+import { newId } from '../../platform/ids.ts';
+import * as repo from './inventory.repo.ts';
+
+/** Why stock moved; the values of `stock_movements.reason`. */
+export type StockReason =
+  | 'sale'
+  | 'void'
+  | 'return'
+  | 'adjustment'
+  | 'receipt'
+  | 'count'
+  | 'transfer_in'
+  | 'transfer_out'
+  | 'damage'
+  | 'initial';
+
+/** `block`: a take that would leave on_hand below 0 is refused (409); `allow_negative`: it goes through. */
+export type StockPolicy = 'block' | 'allow_negative';
+
+export interface StockMovementLine {
+  readonly variantId: string;
+  /** Units added (positive) or taken (negative); a non-zero integer. */
+  readonly delta: number;
+  /** How the line reads to a person (e.g. the product name); echoed in `insufficient_stock`. */
+  readonly label?: string | undefined;
+  /** This line's reason, when it differs from the call's (an adjustment mixes receipts and damage). */
+  readonly reason?: StockReason | undefined;
+  readonly note?: string | undefined;
+}
+
+export interface StockMovementInput {
+  readonly locationId: string;
+  readonly policy: StockPolicy;
+  readonly reason: StockReason;
+  /** What caused the movements (e.g. `{type: 'order', id}`); `id` is a UUID. */
+  readonly reference?: { readonly type: string; readonly id: string } | undefined;
+  readonly lines: readonly StockMovementLine[];
+}
+
+/** The stock of one variant at one location. */
+export interface StockLevel {
+  readonly variantId: string;
+  readonly locationId: string;
+  readonly sku: string;
+  readonly onHand: number;
+  readonly lowStockThreshold: number | null;
+  readonly belowThreshold: boolean;
+}
+
+/** One line of an `insufficient_stock` problem. */
+export interface ShortLine {
+  readonly variant_id: string;
+  readonly sku: string;
+  readonly label: string | undefined;
+  /** Units the call wanted to take (the variant's lines merged). */
+  readonly requested: number;
+  /** Units on hand before the call, never below 0. */
+  readonly available: number;
+}
+
+const INT4_MAX = 2_147_483_647;
+
+function toLevel(row: repo.LevelRow): StockLevel {
+  return {
+    variantId: row.variant_id,
+    locationId: row.location_id,
+    sku: row.sku,
+    onHand: row.on_hand,
+    lowStockThreshold: row.low_stock_threshold,
+    belowThreshold: row.below_threshold,
+  };
+}
+
+/** A variant's lines merged: what it nets to, and how far up and down the movements may swing on_hand on the way. */
+interface Merged {
+  readonly variantId: string;
+  readonly label: string | undefined;
+  net: number;
+  up: number;
+  down: number;
+}
+
+function mergeLines(lines: readonly StockMovementLine[]): Merged[] {
+  const byVariant = new Map<string, Merged>();
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.delta) || line.delta === 0) {
+      throw new RangeError(`stock movement of ${line.variantId}: delta must be a non-zero integer`);
+    }
+    const id = line.variantId.toLowerCase();
+    const merged = byVariant.get(id) ?? { variantId: id, label: line.label, net: 0, up: 0, down: 0 };
+    merged.net += line.delta;
+    if (line.delta > 0) merged.up += line.delta;
+    else merged.down += line.delta;
+    byVariant.set(id, merged);
+  }
+  // Variant order is the lock order of every caller: transactions never wait on each other in a cycle.
+  return [...byVariant.values()].sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
+}
+
+/**
+ * Applies the low-stock rule to levels the caller holds locked: a level that reaches its threshold (on_hand ≤
+ * threshold) while not flagged is flagged and raises ONE `inventory.low_stock`; a flagged level above its
+ * threshold (or without one) is unflagged, which re-arms the alert. Returns the levels as they now are.
+ */
+export async function settleLowStock(
+  tx: Tx,
+  ctx: RequestContext,
+  levels: readonly StockLevel[],
+): Promise<StockLevel[]> {
+  const settled: StockLevel[] = [];
+  const changes = new Map<string, { variantId: string; below: boolean }[]>();
+  for (const level of levels) {
+    const threshold = level.lowStockThreshold;
+    const below = threshold !== null && level.onHand <= threshold;
+    settled.push({ ...level, belowThreshold: below });
+    if (below === level.belowThreshold) continue;
+    const atLocation = changes.get(level.locationId) ?? [];
+    atLocation.push({ variantId: level.variantId, below });
+    changes.set(level.locationId, atLocation);
+    if (below) {
+      await addOutboxEvent(tx, ctx, {
+        topic: 'inventory.low_stock',
+        payload: {
+          variant_id: level.variantId,
+          location_id: level.locationId,
+          sku: level.sku,
+          on_hand: level.onHand,
+          threshold,
+        },
+      });
+    }
+  }
+  for (const [locationId, list] of changes) await repo.setBelowThreshold(tx, locationId, list);
+  return settled;
+}
+
+/**
+ * The stock engine: moves stock of one location inside the caller's transaction, as a sale, a void, a return or
+ * an adjustment does.
+ *
+ * - Lines of the same variant are merged; the level rows are created if missing and locked with one
+ *   `SELECT … FOR UPDATE` in variant order, so concurrent calls queue per item and never deadlock.
+ * - Under `block`, a variant whose merged delta would take on_hand below 0 makes the whole call fail with 409
+ *   `insufficient_stock` (`lines`: every short variant) before any movement is written.
+ * - All movements go to the ledger in one statement; its trigger updates on_hand (the only writer of on_hand).
+ * - Low-stock flags are settled and `inventory.low_stock` raised once per crossing, in the same transaction.
+ *
+ * The engine does not audit and does not check the actor's location scope: the use case calling it does both
+ * (an order audits the sale; `adjustStock` audits `inventory.adjusted`). Call it before `recordAudit`, so the
+ * chain-head lock is held for as short a time as possible. A caller moving stock at several locations in one
+ * transaction calls it once per location, in location-id order. After a thrown error the transaction must be
+ * rolled back (the engine may already have created empty level rows).
+ */
+export async function applyStockMovements(
+  tx: Tx,
+  ctx: RequestContext,
+  input: StockMovementInput,
+): Promise<{ levels: StockLevel[]; movementIds: string[] }> {
+  if (input.lines.length === 0) return { levels: [], movementIds: [] };
+  const merged = mergeLines(input.lines);
+  const variantIds = merged.map((m) => m.variantId);
+  const known = await repo.findVariantsById(tx, variantIds);
+  if (known.length !== variantIds.length) {
+    const missing = variantIds.filter((id) => !known.some((v) => v.id === id));
+    throw new AppError('variant_not_found', `No variant with id ${missing.join(', ')}`);
+  }
+
+  await repo.ensureLevels(tx, ctx, input.locationId, variantIds);
+  const before = new Map((await repo.lockLevels(tx, input.locationId, variantIds)).map((r) => [r.variant_id, r]));
+
+  const short: ShortLine[] = [];
+  for (const m of merged) {
+    const level = before.get(m.variantId);
+    if (level === undefined) throw new Error(`stock level of ${m.variantId} vanished under its lock`);
+    if (level.on_hand + m.up > INT4_MAX || level.on_hand + m.down < -INT4_MAX) {
+      throw new AppError('validation_failed', `The stock of ${level.sku} would leave the range of a stock count`);
+    }
+    if (input.policy === 'block' && m.net < 0 && level.on_hand + m.net < 0) {
+      short.push({
+        variant_id: m.variantId,
+        sku: level.sku,
+        label: m.label,
+        requested: -m.net,
+        available: Math.max(level.on_hand, 0),
+      });
+    }
+  }
+  if (short.length > 0) {
+    const names = short.map((s) => s.label ?? s.sku).join(', ');
+    throw new AppError('insufficient_stock', `Not enough stock of ${names}`, { extra: { lines: short } });
+  }
+
+  const rows = input.lines.map((line) => ({
+    id: newId(),
+    variantId: line.variantId.toLowerCase(),
+    delta: line.delta,
+    reason: line.reason ?? input.reason,
+    note: line.note ?? null,
+  }));
+  await repo.insertMovements(tx, ctx, {
+    locationId: input.locationId,
+    referenceType: input.reference?.type ?? null,
+    referenceId: input.reference?.id ?? null,
+    rows,
+  });
+  const after = await repo.readLevels(tx, input.locationId, variantIds);
+  const levels = await settleLowStock(tx, ctx, after.map(toLevel));
+  return { levels, movementIds: rows.map((r) => r.id) };
+}
+
+/**
+ * The stock levels at a location, in variant order: of the given variants, or of every variant that has a level
+ * there. A variant never stocked at the location has no level (its stock is 0).
+ */
+export async function getStockLevels(
+  tx: Tx,
+  _ctx: RequestContext,
+  q: { locationId: string; variantIds?: readonly string[] | undefined },
+): Promise<StockLevel[]> {
+  // Row-level security scopes the query to the context's tenant through the transaction.
+  const ids = q.variantIds === undefined ? null : q.variantIds.map((id) => id.toLowerCase());
+  return (await repo.readLevels(tx, q.locationId, ids)).map(toLevel);
+}
+
+/** The tenant's stock policy, for use cases that move stock (`tenants.stock_policy`). */
+export function getStockPolicy(tx: Tx, ctx: RequestContext): Promise<StockPolicy> {
+  return repo.findStockPolicy(tx, ctx);
+}

@@ -1,0 +1,190 @@
+import type { RequestContext } from '../../platform/context.ts';
+import { requireTenant } from '../../platform/context.ts';
+import type { Queryable } from '../../platform/db/database.ts';
+
+/** A stock level with the SKU of its variant. */
+export interface LevelRow {
+  variant_id: string;
+  location_id: string;
+  sku: string;
+  on_hand: number;
+  low_stock_threshold: number | null;
+  below_threshold: boolean;
+}
+
+/** One movement to write; the ledger row gets the tenant, the actor and the time itself. */
+export interface MovementRow {
+  id: string;
+  variantId: string;
+  delta: number;
+  reason: string;
+  note: string | null;
+}
+
+const LEVEL_COLUMNS = 'l.variant_id, l.location_id, v.sku, l.on_hand, l.low_stock_threshold, l.below_threshold';
+
+/** The tenant's stock policy (`tenants.stock_policy`). */
+export async function findStockPolicy(tx: Queryable, ctx: RequestContext): Promise<'block' | 'allow_negative'> {
+  const { rows } = await tx.query<{ stock_policy: 'block' | 'allow_negative' }>(
+    'SELECT stock_policy FROM tenants WHERE id = $1',
+    [requireTenant(ctx)],
+  );
+  return rows[0]?.stock_policy ?? 'block';
+}
+
+/**
+ * A location of the current tenant. FOR SHARE: an archive of the location that runs now waits for our
+ * transaction, or we see it archived.
+ */
+export async function findLocation(
+  tx: Queryable,
+  id: string,
+): Promise<{ id: string; archived_at: Date | null } | undefined> {
+  const { rows } = await tx.query<{ id: string; archived_at: Date | null }>(
+    'SELECT id, archived_at FROM locations WHERE id = $1 FOR SHARE',
+    [id],
+  );
+  return rows[0];
+}
+
+/** The variants of the current tenant with these ids (archived ones too), with their SKUs. */
+export async function findVariantsById(tx: Queryable, ids: readonly string[]): Promise<{ id: string; sku: string }[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await tx.query<{ id: string; sku: string }>(
+    'SELECT id, sku FROM product_variants WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  return rows;
+}
+
+/** The variants of the current tenant with these SKUs (exact, case-sensitive, as they are unique). */
+export async function findVariantsBySku(
+  tx: Queryable,
+  skus: readonly string[],
+): Promise<{ id: string; sku: string }[]> {
+  if (skus.length === 0) return [];
+  const { rows } = await tx.query<{ id: string; sku: string }>(
+    'SELECT id, sku FROM product_variants WHERE sku = ANY($1::text[])',
+    [skus],
+  );
+  return rows;
+}
+
+/**
+ * Makes sure a level row exists for each variant at the location, inserting in variant order: two transactions
+ * creating the same new rows wait for each other in the same order, never in a cycle.
+ */
+export async function ensureLevels(
+  tx: Queryable,
+  ctx: RequestContext,
+  locationId: string,
+  variantIds: readonly string[],
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO stock_levels (tenant_id, variant_id, location_id)
+     SELECT $1, v, $2 FROM unnest($3::uuid[]) AS v ORDER BY v
+     ON CONFLICT (variant_id, location_id) DO NOTHING`,
+    [requireTenant(ctx), locationId, variantIds],
+  );
+}
+
+/**
+ * Locks the level rows of the variants at the location, in variant order (PostgreSQL sorts before it locks), and
+ * returns them as they are once the locks are held: a concurrent writer that committed first is seen.
+ */
+export async function lockLevels(
+  tx: Queryable,
+  locationId: string,
+  variantIds: readonly string[],
+): Promise<LevelRow[]> {
+  const { rows } = await tx.query<LevelRow>(
+    `SELECT ${LEVEL_COLUMNS}
+       FROM stock_levels l JOIN product_variants v ON v.id = l.variant_id
+      WHERE l.location_id = $1 AND l.variant_id = ANY($2::uuid[])
+      ORDER BY l.variant_id
+        FOR UPDATE OF l`,
+    [locationId, variantIds],
+  );
+  return rows;
+}
+
+/** The levels of the variants at the location (all of the location's when `variantIds` is null). */
+export async function readLevels(
+  tx: Queryable,
+  locationId: string,
+  variantIds: readonly string[] | null,
+): Promise<LevelRow[]> {
+  const { rows } = await tx.query<LevelRow>(
+    `SELECT ${LEVEL_COLUMNS}
+       FROM stock_levels l JOIN product_variants v ON v.id = l.variant_id
+      WHERE l.location_id = $1 AND ($2::uuid[] IS NULL OR l.variant_id = ANY($2::uuid[]))
+      ORDER BY l.variant_id`,
+    [locationId, variantIds],
+  );
+  return rows;
+}
+
+/**
+ * Appends movements to the ledger in one statement, in the given order. The table's trigger adds each delta to
+ * its level's on_hand; nothing else may write on_hand.
+ */
+export async function insertMovements(
+  tx: Queryable,
+  ctx: RequestContext,
+  m: {
+    locationId: string;
+    referenceType: string | null;
+    referenceId: string | null;
+    rows: readonly MovementRow[];
+  },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO stock_movements
+       (id, tenant_id, variant_id, location_id, delta, reason, reference_type, reference_id, note, actor_id)
+     SELECT r.id, $1, r.variant_id, $2, r.delta, r.reason, $3, $4, r.note, $5
+       FROM unnest($6::uuid[], $7::uuid[], $8::int[], $9::text[], $10::text[])
+            WITH ORDINALITY AS r (id, variant_id, delta, reason, note, ord)
+      ORDER BY r.ord`,
+    [
+      requireTenant(ctx),
+      m.locationId,
+      m.referenceType,
+      m.referenceId,
+      ctx.actorId ?? null,
+      m.rows.map((r) => r.id),
+      m.rows.map((r) => r.variantId),
+      m.rows.map((r) => r.delta),
+      m.rows.map((r) => r.reason),
+      m.rows.map((r) => r.note),
+    ],
+  );
+}
+
+/** Sets the low-stock flags of levels at a location (rows the caller holds locked). */
+export async function setBelowThreshold(
+  tx: Queryable,
+  locationId: string,
+  changes: readonly { variantId: string; below: boolean }[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  await tx.query(
+    `UPDATE stock_levels l SET below_threshold = c.below, updated_at = now()
+       FROM unnest($2::uuid[], $3::boolean[]) AS c (variant_id, below)
+      WHERE l.location_id = $1 AND l.variant_id = c.variant_id`,
+    [locationId, changes.map((c) => c.variantId), changes.map((c) => c.below)],
+  );
+}
+
+/** Sets (or with null, removes) the low-stock threshold of a level, creating the level if it has none yet. */
+export async function upsertThreshold(
+  tx: Queryable,
+  ctx: RequestContext,
+  t: { locationId: string; variantId: string; threshold: number | null },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO stock_levels (tenant_id, variant_id, location_id, low_stock_threshold) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (variant_id, location_id)
+     DO UPDATE SET low_stock_threshold = EXCLUDED.low_stock_threshold, updated_at = now()`,
+    [requireTenant(ctx), t.variantId, t.locationId, t.threshold],
+  );
+}
