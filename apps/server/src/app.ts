@@ -25,7 +25,9 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
+import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { platformRoutes } from './modules/platform/platform.routes.ts';
+import { receiptsRoutes } from './modules/receipts/receipts.routes.ts';
 import { taxRoutes } from './modules/tax/tax.routes.ts';
 import { tenancyRoutes } from './modules/tenancy/tenancy.routes.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
@@ -113,6 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   catalogRoutes(app, deps);
   taxRoutes(app, deps);
   inventoryRoutes(app, deps);
+  ordersRoutes(app, deps);
+  receiptsRoutes(app, deps);
 
   return app;
 }

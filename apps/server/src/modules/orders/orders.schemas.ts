@@ -1,0 +1,178 @@
+import { Type, type Static } from 'typebox';
+import { PageQuery, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+
+const Quantity = Type.Integer({ minimum: 1, maximum: 100_000, description: 'A positive whole number' });
+const DiscountBp = Type.Integer({ minimum: 0, maximum: 10_000, description: 'Order discount in basis points (1000 = 10 %)' });
+const TaxRateBps = Type.Integer({
+  minimum: 0,
+  maximum: 10_000,
+  description: 'Explicit tax rate (manager or above); beats every override',
+});
+const Sku = Type.String({ minLength: 1, maxLength: 64 });
+const Note = Type.String({ maxLength: 500 });
+const TaxCode = Type.Union([Type.Literal('STD'), Type.Literal('EXEMPT'), Type.Literal('ZERO'), Type.Literal('NONE')]);
+
+/** A line of /v1/orders/compute: one of sku, product_id or variant_id. */
+export const ComputeItem = Type.Object(
+  {
+    sku: Type.Optional(Sku),
+    product_id: Type.Optional(Uuid),
+    variant_id: Type.Optional(Uuid),
+    quantity: Quantity,
+  },
+  { additionalProperties: false },
+);
+
+export const SkuItem = Type.Object({ sku: Sku, quantity: Quantity }, { additionalProperties: false });
+export const IdItem = Type.Object(
+  { product_id: Type.Optional(Uuid), variant_id: Type.Optional(Uuid), quantity: Quantity },
+  { additionalProperties: false },
+);
+
+export const TenderBody = Type.Object(
+  {
+    method: Type.Union([Type.Literal('cash'), Type.Literal('external_card')]),
+    amount_cents: Type.Integer({ minimum: 1, maximum: 100_000_000_000 }),
+    reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Terminal reference of a card' })),
+  },
+  { additionalProperties: false },
+);
+
+const Items = <T extends typeof ComputeItem | typeof SkuItem | typeof IdItem>(item: T) =>
+  Type.Array(item, { minItems: 1, maxItems: 500 });
+
+export const ComputeBody = Type.Object(
+  {
+    items: Items(ComputeItem),
+    discount_percent_bp: Type.Optional(DiscountBp),
+    tax_rate_bps: Type.Optional(TaxRateBps),
+    location_id: Type.Optional(Uuid),
+    register_id: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+export type ComputeInput = Static<typeof ComputeBody>;
+
+const orderFields = {
+  id: Type.Optional(Type.String({ format: 'uuid', description: 'Client-generated id: a replay returns the first order' })),
+  location_id: Type.Optional(Uuid),
+  register_id: Uuid,
+  discount_percent_bp: Type.Optional(DiscountBp),
+  tax_rate_bps: Type.Optional(TaxRateBps),
+  note: Type.Optional(Note),
+  tenders: Type.Optional(Type.Array(TenderBody, { maxItems: 10 })),
+};
+
+export const CreateOrderBySkuBody = Type.Object(
+  { ...orderFields, items: Items(SkuItem) },
+  { additionalProperties: false },
+);
+export const CreateOrderBody = Type.Object({ ...orderFields, items: Items(IdItem) }, { additionalProperties: false });
+export type CreateOrderInput = Static<typeof CreateOrderBody> | Static<typeof CreateOrderBySkuBody>;
+
+export const AddTendersBody = Type.Object(
+  { tenders: Type.Array(TenderBody, { minItems: 1, maxItems: 10 }) },
+  { additionalProperties: false },
+);
+
+export const VoidBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+export const OrderListQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('completed'), Type.Literal('voided')])),
+    register_id: Type.Optional(Uuid),
+    location_id: Type.Optional(Uuid),
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+export type OrderListInput = Static<typeof OrderListQuery>;
+
+export const ExplainQuery = Type.Object({ explain: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+
+/** A priced line, as compute answers it and as an order keeps it. */
+export const PricedLine = Type.Object({
+  sku: Type.String(),
+  name: Type.String(),
+  quantity: Type.Integer(),
+  unit_price_cents: Type.Integer(),
+  line_subtotal_cents: Type.Integer(),
+  line_discount_cents: Type.Integer(),
+  line_tax_cents: Type.Integer(),
+  line_total_cents: Type.Integer(),
+  tax_code: TaxCode,
+  tax_rate_bps: Type.Integer(),
+});
+
+const TaxLine = Type.Object({
+  code: Type.String(),
+  rate_bps: Type.Integer(),
+  taxable_cents: Type.Integer(),
+  tax_cents: Type.Integer(),
+});
+
+export const ComputeResult = Type.Object({
+  items: Type.Array(PricedLine),
+  subtotal_cents: Type.Integer(),
+  discount_cents: Type.Integer(),
+  tax_cents: Type.Integer(),
+  total_cents: Type.Integer(),
+  currency: Type.String(),
+  tax_rate_bps: Type.Integer(),
+  tax_rate_source: Type.String(),
+  prices_include_tax: Type.Boolean(),
+  taxes: Type.Array(TaxLine),
+  cash_due_cents: Type.Optional(Type.Integer()),
+  trace: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
+});
+export type ComputeResult = Static<typeof ComputeResult>;
+
+export const OrderLineSchema = Type.Object({
+  ...PricedLine.properties,
+  position: Type.Integer(),
+  variant_id: Uuid,
+  product_id: Uuid,
+});
+
+export const OrderTenderSchema = Type.Object({
+  id: Uuid,
+  method: Type.Union([Type.Literal('cash'), Type.Literal('external_card')]),
+  tendered_cents: Type.Integer(),
+  applied_cents: Type.Integer(),
+  change_cents: Type.Integer(),
+  reference: Type.Union([Type.String(), Type.Null()]),
+  created_at: Timestamp,
+});
+
+export const OrderSchema = Type.Object({
+  id: Uuid,
+  number: Type.Union([Type.Integer(), Type.Null()]),
+  status: Type.Union([Type.Literal('open'), Type.Literal('completed'), Type.Literal('voided')]),
+  location_id: Uuid,
+  register_id: Uuid,
+  currency: Type.String(),
+  items: Type.Array(OrderLineSchema),
+  subtotal_cents: Type.Integer(),
+  discount_percent_bp: Type.Integer(),
+  discount_cents: Type.Integer(),
+  tax_rate_bps: Type.Integer(),
+  tax_rate_source: Type.String(),
+  tax_cents: Type.Integer(),
+  total_cents: Type.Integer(),
+  prices_include_tax: Type.Boolean(),
+  paid_cents: Type.Integer(),
+  change_cents: Type.Integer(),
+  cash_rounding_cents: Type.Integer(),
+  tenders: Type.Array(OrderTenderSchema),
+  note: Type.Union([Type.String(), Type.Null()]),
+  created_at: Timestamp,
+  completed_at: Type.Union([Timestamp, Type.Null()]),
+  voided_at: Type.Union([Timestamp, Type.Null()]),
+  void_reason: Type.Union([Type.String(), Type.Null()]),
+});
+export type OrderDto = Static<typeof OrderSchema>;
