@@ -1,15 +1,22 @@
+import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ConfigError, loadConfig, type Config } from './platform/config.ts';
+import { systemContext } from './platform/context.ts';
 import { openDatabaseTarget } from './platform/db/connect.ts';
 import { DataDirInUseError } from './platform/db/data-dir-lock.ts';
 import { createDatabase, type Database } from './platform/db/database.ts';
 import { EmbeddedPostgresError } from './platform/db/embedded-postgres.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { AppError } from './platform/errors.ts';
+import { isUuid } from './platform/ids.ts';
+import { exportCatalogTo, importCatalogFile, type ImportReport } from './modules/catalog/index.ts';
 import { loadSecrets } from './platform/secrets.ts';
 import { createSuperadmin } from './modules/platform/index.ts';
 import { createTenant } from './modules/tenancy/index.ts';
 import { startServer, stopOnSignals } from './server.ts';
+import { seedDemoShop } from './demo/demo-seed.ts';
 
 /**
  * `novapos`: the server's command line. Every command reads the same environment as the server; a command that
@@ -35,6 +42,11 @@ async function withDatabase<T>(cfg: Config, fn: (db: Database) => Promise<T>): P
 
 function currency(value: string): string {
   if (!/^[A-Z]{3}$/.test(value)) throw new InvalidArgumentError('an ISO 4217 code in capitals, like USD or EUR');
+  return value;
+}
+
+function uuid(value: string): string {
+  if (!isUuid(value)) throw new InvalidArgumentError('a UUID, like the tenant_id `tenant create` printed');
   return value;
 }
 
@@ -98,6 +110,47 @@ tenant
     },
   );
 
+function days(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 31) throw new InvalidArgumentError('a whole number of days, 1 to 31');
+  return n;
+}
+
+function basisPoints(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 10_000) throw new InvalidArgumentError('basis points, 0 to 10000 (800 = 8 %)');
+  return n;
+}
+
+program
+  .command('seed')
+  .description('fill an empty tenant with the demo shop: 2 locations × 2 registers, ~200 products, stock, past sales')
+  .requiredOption('--tenant-id <id>', 'the tenant to fill (it must have no products yet)', uuid)
+  .option('--days <n>', 'days of past sales, ending yesterday (default 3)', days)
+  .option('--tax-rate-bps <bps>', "also set the tenant's tax rate (800 = 8 %) before the sales", basisPoints)
+  .option('--json', 'print the summary as JSON')
+  .action(async (opts: { tenantId: string; days?: number; taxRateBps?: number; json?: boolean }) => {
+    const cfg = config();
+    const shop = await withDatabase(cfg, (db) =>
+      seedDemoShop({ db, config: cfg }, opts.tenantId, {
+        ...(opts.days === undefined ? {} : { days: opts.days }),
+        ...(opts.taxRateBps === undefined ? {} : { taxRateBps: opts.taxRateBps }),
+      }),
+    );
+    if (opts.json === true) {
+      console.log(JSON.stringify(shop));
+      return;
+    }
+    console.log(`Demo shop seeded in ${(shop.milliseconds / 1000).toFixed(1)} s.`);
+    console.log(
+      `  ${shop.products} products (${shop.variants} variants), ${shop.orders} past orders (${shop.voided} voided)`,
+    );
+    for (const l of shop.locations) {
+      console.log(`  ${l.name}  ${l.id}`);
+      for (const r of l.registers) console.log(`    ${r.name.padEnd(8)} ${r.id}`);
+    }
+  });
+
 const superadmin = program.command('superadmin').description('manage platform operators');
 superadmin
   .command('create')
@@ -121,6 +174,82 @@ superadmin
     );
   });
 
+const catalog = program.command('catalog').description("import and export a tenant's catalog as CSV");
+catalog
+  .command('import')
+  .description('import products and variants from a CSV file, one row per variant (see docs/catalog.md)')
+  .argument('<file>', 'the CSV file')
+  .requiredOption('--tenant-id <id>', 'the tenant to import into', uuid)
+  .option('--dry-run', 'validate and report what would change; write nothing')
+  .option('--allow-partial', 'write the good rows even when some rows have errors')
+  .option('--json', 'print the report as JSON')
+  .action(
+    async (file: string, opts: { tenantId: string; dryRun?: boolean; allowPartial?: boolean; json?: boolean }) => {
+      const size = (await stat(file)).size;
+      // On stderr, and only on a terminal (cli-progress stays silent otherwise), so --json output stays clean.
+      const bar = new SingleBar({
+        format: '{phase} [{bar}] {percentage}% | {rows} rows',
+        hideCursor: true,
+        barCompleteChar: '#',
+        barIncompleteChar: '-',
+      });
+      let phase: string | undefined;
+      const report = await withDatabase(config(), (db) =>
+        importCatalogFile(db, systemContext(opts.tenantId), file, {
+          dryRun: opts.dryRun === true,
+          allowPartial: opts.allowPartial === true,
+          onProgress: (p) => {
+            const label = p.phase === 'validate' ? 'Checking' : 'Writing ';
+            if (phase !== label) {
+              if (phase !== undefined) bar.stop();
+              phase = label;
+              bar.start(size, 0, { phase: label, rows: 0 });
+            }
+            bar.update(p.bytes, { rows: p.rows });
+          },
+        }),
+      )
+        .then((done) => {
+          // The last batch ends before the file's last bytes (a trailing newline): show the file as read.
+          if (phase !== undefined) bar.update(size);
+          return done;
+        })
+        .finally(() => {
+          bar.stop();
+        });
+      if (opts.json === true) console.log(JSON.stringify(report));
+      else printImportReport(report);
+      if (report.counts.errors > 0) process.exitCode = 1;
+    },
+  );
+catalog
+  .command('export')
+  .description("write a tenant's active catalog as CSV, in the import format")
+  .argument('[file]', 'where to write it (default: standard output)')
+  .requiredOption('--tenant-id <id>', 'the tenant to export', uuid)
+  .action(async (file: string | undefined, opts: { tenantId: string }) => {
+    await withDatabase(config(), (db) =>
+      exportCatalogTo(db, systemContext(opts.tenantId), file === undefined ? process.stdout : createWriteStream(file)),
+    );
+    if (file !== undefined) console.error(`Catalog written to ${file}.`);
+  });
+
+/** The import report for a person: what happened, the counts, the first errors. */
+function printImportReport(report: ImportReport): void {
+  const c = report.counts;
+  if (report.dry_run) console.log('Dry run: nothing was written.');
+  else if (report.written) console.log('Imported.');
+  else console.log(c.errors > 0 ? 'Nothing was written: fix the rows below, or use --allow-partial.' : 'No changes.');
+  console.log(
+    `  rows ${c.rows}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.errors} with errors`,
+  );
+  console.log(`  products created ${c.products_created}, categories created ${c.categories_created}`);
+  const shown = report.errors.slice(0, 50);
+  for (const e of shown) console.log(`  row ${e.row}, ${e.field}: ${e.message}`);
+  const more = report.errors.length - shown.length;
+  if (more > 0 || report.errors_truncated) console.log(`  … and more errors (--json lists up to 1000)`);
+}
+
 /** Turns an error a person can act on into a message and an exit code; anything else is a bug with a stack. */
 function explain(err: unknown): number {
   if (err instanceof ConfigError) {
@@ -133,6 +262,13 @@ function explain(err: unknown): number {
   }
   if (err instanceof AppError) {
     console.error(`${err.code}: ${err.message}`);
+    for (const e of err.errors ?? []) console.error(`  ${e.field}: ${e.message}`);
+    return 1;
+  }
+  // The reader of our output went away (`novapos catalog export … | head`): nothing left to say.
+  if ((err as { code?: unknown }).code === 'EPIPE') return 0;
+  if ((err as { code?: unknown }).code === 'ENOENT') {
+    console.error((err as Error).message);
     return 1;
   }
   const pgCode = (err as { code?: unknown }).code;

@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  createTestApp,
+  createTestTenant,
+  expectProblem,
+  login,
+  type TestApp,
+  type TestTenant,
+} from '../../../test/harness.ts';
+import { MAX_IMPORT_BYTES } from './catalog-csv.upload.ts';
+
+let t: TestApp;
+let shop: TestTenant;
+let owner: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  shop = await createTestTenant(t);
+  owner = (await login(t, shop.emails.owner)).access_token;
+});
+afterAll(() => t.close());
+
+const HEADER = 'product_name,category,sku,variant_name,price_cents,tax_code,barcodes';
+
+function importCsv(csv: string, query = '', token = owner) {
+  return t.app.inject({
+    method: 'POST',
+    url: `/v1/products/import${query}`,
+    headers: { ...bearer(token), 'content-type': 'text/csv; charset=utf-8' },
+    payload: csv,
+  });
+}
+
+async function counts(): Promise<Record<string, number>> {
+  const { rows } = await t.deps.db.system.query<Record<string, number>>(
+    `SELECT (SELECT count(*)::int FROM products WHERE tenant_id = $1) AS products,
+            (SELECT count(*)::int FROM product_variants WHERE tenant_id = $1) AS variants,
+            (SELECT count(*)::int FROM variant_barcodes WHERE tenant_id = $1) AS barcodes,
+            (SELECT count(*)::int FROM categories WHERE tenant_id = $1) AS categories,
+            (SELECT count(*)::int FROM audit_events WHERE tenant_id = $1) AS audit`,
+    [shop.tenantId],
+  );
+  return rows[0]!;
+}
+
+type Found = { id: string; product_id: string; [field: string]: unknown };
+
+async function lookup(barcode: string): Promise<Found> {
+  return (
+    await t.app.inject({ method: 'GET', url: `/v1/products/lookup?barcode=${barcode}`, headers: bearer(owner) })
+  ).json<Found>();
+}
+
+const GOOD = [
+  HEADER,
+  'Green Tea,Drinks,TEA-S,Small,350,ZERO,5000001|5000002',
+  'Green Tea,Drinks,TEA-L,Large,450,ZERO,',
+  'Croissant,Bakery,CRS,,250,,5000003',
+  '"Cake, chocolate",bakery,CAKE,,1200,STD,',
+].join('\n');
+
+describe('POST /v1/products/import', () => {
+  it('a dry run reports what would happen and writes nothing', async () => {
+    const before = await counts();
+    const res = await importCsv(GOOD, '?dry_run=true');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      dry_run: true,
+      written: false,
+      counts: { rows: 4, created: 4, updated: 0, unchanged: 0, errors: 0, products_created: 3, categories_created: 2 },
+      errors: [],
+      errors_truncated: false,
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('imports a good file: rows of one product_name group into one product, categories are created', async () => {
+    const res = await importCsv(GOOD);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      dry_run: false,
+      written: true,
+      counts: { rows: 4, created: 4, errors: 0, products_created: 3, categories_created: 2 },
+    });
+    const tea = await lookup('5000002');
+    expect(tea).toMatchObject({ product_name: 'Green Tea', sku: 'TEA-S', name: 'Small', price_cents: 350 });
+    expect(tea.tax_code).toBe('ZERO');
+    const product = (
+      await t.app.inject({ method: 'GET', url: `/v1/products/${tea.product_id}`, headers: bearer(owner) })
+    ).json();
+    expect(product.variants.map((v: { sku: string }) => v.sku)).toEqual(['TEA-S', 'TEA-L']);
+    const cake = await t.app.inject({ method: 'GET', url: '/v1/products?q=cake', headers: bearer(owner) });
+    expect(cake.json().data[0]).toMatchObject({ name: 'Cake, chocolate' });
+    // "bakery" and "Bakery" are one category.
+    const croissant = (await lookup('5000003')).product_id;
+    const crs = await t.app.inject({ method: 'GET', url: `/v1/products/${croissant}`, headers: bearer(owner) });
+    expect(crs.json().category_id).toBe(cake.json().data[0].category_id);
+    const { rows } = await t.deps.db.system.query<{ action: string; n: number }>(
+      `SELECT action, count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND action LIKE ANY($2)
+        GROUP BY action ORDER BY action`,
+      [shop.tenantId, ['category.%', 'product.%', 'variant.%']],
+    );
+    expect(rows).toEqual([
+      { action: 'category.created', n: 2 },
+      { action: 'product.created', n: 3 },
+      { action: 'variant.created', n: 4 },
+    ]);
+  });
+
+  it('importing the same file again changes nothing', async () => {
+    const before = await counts();
+    const res = await importCsv(GOOD);
+    expect(res.json()).toMatchObject({ written: false, counts: { rows: 4, unchanged: 4, created: 0, updated: 0 } });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('updates a variant by SKU and audits its price change; a missing column leaves values alone', async () => {
+    const res = await importCsv('product_name,sku,price_cents\nGreen Tea,TEA-S,375\nGreen Tea,TEA-M,400\n');
+    expect(res.json().counts).toMatchObject({ rows: 2, updated: 1, created: 1, products_created: 0 });
+    const tea = await lookup('5000001');
+    expect(tea).toMatchObject({ price_cents: 375, name: 'Small', tax_code: 'ZERO', barcodes: ['5000001', '5000002'] });
+    const { rows } = await t.deps.db.system.query(
+      "SELECT data FROM audit_events WHERE entity_id = $1 AND action = 'variant.price_changed'",
+      [tea.id],
+    );
+    expect(rows.map((r: { data: unknown }) => r.data)).toEqual([{ sku: 'TEA-S', before_cents: 350, after_cents: 375 }]);
+  });
+
+  it('reports bad rows by row number and, by default, writes nothing', async () => {
+    const before = await counts();
+    const csv = [
+      HEADER,
+      'Scone,Bakery,SCONE,,180,,',
+      'Muffin,Bakery,MUF,,-5,,',
+      'Bagel,Bakery,SCONE,,90,,',
+      'Roll,Bakery,ROLL,,1.5,VAT,5000003',
+      'Other Tea,Drinks,TEA-L,,450,,',
+      'Bun,Bakery,BUN,,120,,',
+    ].join('\n');
+    const res = await importCsv(csv);
+    expectProblem(res, 400, 'validation_failed');
+    const report = res.json().report;
+    expect(report).toMatchObject({ written: false, counts: { rows: 6, errors: 4, created: 2 } });
+    expect(report.errors.map((e: { row: number; field: string }) => [e.row, e.field])).toEqual([
+      [3, 'price_cents'],
+      [4, 'sku'],
+      [5, 'price_cents'],
+      [5, 'tax_code'],
+      [6, 'product_name'],
+    ]);
+    expect(report.errors[1].message).toBe('is also on row 2');
+    expect(res.json().errors[0]).toEqual({ field: 'rows[3].price_cents', message: 'must be >= 0' });
+    expect(await counts()).toEqual(before);
+
+    const dry = await importCsv(csv, '?dry_run=true');
+    expect(dry.statusCode).toBe(200);
+    expect(dry.json().counts.errors).toBe(4);
+
+    const partial = await importCsv(csv, '?allow_partial=true');
+    expect(partial.statusCode, partial.body).toBe(200);
+    expect(partial.json()).toMatchObject({ written: true, counts: { created: 2, errors: 4 } });
+    expect((await counts()).variants).toBe(before.variants! + 2);
+  });
+
+  it('refuses a barcode another variant holds, an archived category, and names that match two products', async () => {
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/products',
+      headers: bearer(owner),
+      payload: { name: 'Twin', variants: [{ sku: 'TWIN-1', price_cents: 1 }] },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/products',
+      headers: bearer(owner),
+      payload: { name: 'Twin', variants: [{ sku: 'TWIN-2', price_cents: 1 }] },
+    });
+    const old = (
+      await t.app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(owner), payload: { name: 'Old' } })
+    ).json();
+    await t.app.inject({ method: 'POST', url: `/v1/categories/${old.id}/archive`, headers: bearer(owner) });
+    const csv = [HEADER, 'Jam,,JAM,,100,,5000001', 'Twin,,TWIN-3,,1,,', 'Honey,old,HONEY,,1,,'].join('\n');
+    const res = await importCsv(csv, '?dry_run=true');
+    expect(res.json().errors).toEqual([
+      { row: 2, field: 'barcodes', message: '"5000001" already names the variant with SKU TEA-S' },
+      { row: 3, field: 'product_name', message: 'matches 2 active products; rename them apart or archive one first' },
+      { row: 4, field: 'category', message: '"Old" is an archived category' },
+    ]);
+  });
+
+  it('refuses a bad header, an empty file and broken CSV with 400', async () => {
+    for (const csv of ['name,sku,price\nTea,T,1', '', `${HEADER}\n"Tea,,T,,1,,`]) {
+      const res = await importCsv(csv);
+      expectProblem(res, 400, 'validation_failed');
+    }
+    expect((await importCsv('name,sku,price_cents\n')).json().errors[0].field).toBe('header');
+  });
+
+  it('takes text/csv on this route only, and JSON not at all', async () => {
+    const csvElsewhere = await t.app.inject({
+      method: 'POST',
+      url: '/v1/products',
+      headers: { ...bearer(owner), 'content-type': 'text/csv' },
+      payload: GOOD,
+    });
+    expectProblem(csvElsewhere, 415, 'unsupported_media_type');
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/v1/products/import',
+      headers: bearer(owner),
+      payload: { rows: [] },
+    });
+    expectProblem(json, 415, 'unsupported_media_type');
+  });
+
+  it('is documented in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const importOp = doc.paths['/v1/products/import'].post;
+    expect(importOp.parameters.map((p: { name: string }) => p.name)).toEqual(['dry_run', 'allow_partial']);
+    expect(importOp.responses['200'].content['application/json'].schema.properties.counts).toBeDefined();
+    const exportOp = doc.paths['/v1/products/export'].get;
+    expect(Object.keys(exportOp.responses['200'].content)).toEqual(['text/csv']);
+    expect(Object.keys(exportOp.responses['401'].content)).toEqual(['application/json']);
+  });
+
+  it('refuses a body over the limit with 413, and a cashier with 403', async () => {
+    const huge = `${HEADER}\n${'x'.repeat(MAX_IMPORT_BYTES)}`;
+    expectProblem(await importCsv(huge), 413, 'payload_too_large');
+    const cashier = (await login(t, shop.emails.cashier)).access_token;
+    expectProblem(await importCsv(GOOD, '', cashier), 403, 'forbidden');
+  });
+});

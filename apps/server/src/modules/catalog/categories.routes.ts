@@ -1,0 +1,79 @@
+import { rolesAtLeast, TENANT_ROLES, type Role } from '@novapos/domain';
+import type { App, AppDeps } from '../../app.ts';
+import { Page, problems } from '../../platform/http/schemas.ts';
+import { IdParams } from './catalog.schemas.ts';
+import * as categories from './categories.service.ts';
+import { CategoryListQuery, CategorySchema, CreateCategoryBody, UpdateCategoryBody } from './categories.schemas.ts';
+
+const TAGS = ['catalog'];
+const SECURITY = [{ bearer: [] }];
+/** Every tenant role reads the catalog (the till shows it); managers and above change it. */
+export const CATALOG_READERS: readonly Role[] = TENANT_ROLES;
+export const CATALOG_WRITERS: readonly Role[] = rolesAtLeast('manager');
+
+/** /v1/categories: how products are grouped on the till and in the back office. */
+export function categoriesRoutes(app: App, deps: AppDeps): void {
+  app.get(
+    '/v1/categories',
+    {
+      config: { access: CATALOG_READERS },
+      schema: {
+        tags: TAGS,
+        summary: 'List categories in display order (position, then creation)',
+        security: SECURITY,
+        querystring: CategoryListQuery,
+        response: { 200: Page(CategorySchema), ...problems(400, 401, 403) },
+      },
+    },
+    (request) => categories.listCategories(deps.db, request.ctx, request.query),
+  );
+
+  app.post(
+    '/v1/categories',
+    {
+      config: { access: CATALOG_WRITERS, idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Create a category (names are unique in the tenant, case-insensitively)',
+        security: SECURITY,
+        body: CreateCategoryBody,
+        response: { 201: CategorySchema, ...problems(400, 401, 403, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const category = await categories.createCategory(deps.db, request.ctx, request.body);
+      return reply.code(201).send(category);
+    },
+  );
+
+  app.patch(
+    '/v1/categories/:id',
+    {
+      config: { access: CATALOG_WRITERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Rename a category or change its position',
+        security: SECURITY,
+        params: IdParams,
+        body: UpdateCategoryBody,
+        response: { 200: CategorySchema, ...problems(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    (request) => categories.updateCategory(deps.db, request.ctx, request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/categories/:id/archive',
+    {
+      config: { access: CATALOG_WRITERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Archive a category (its products keep it; no new product can join it)',
+        security: SECURITY,
+        params: IdParams,
+        response: { 200: CategorySchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    (request) => categories.archiveCategory(deps.db, request.ctx, request.params.id),
+  );
+}

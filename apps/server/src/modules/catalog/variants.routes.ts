@@ -1,0 +1,57 @@
+import type { App, AppDeps } from '../../app.ts';
+import { problems } from '../../platform/http/schemas.ts';
+import { IdParams, UpdateVariantBody, VariantSchema } from './catalog.schemas.ts';
+import { CATALOG_READERS, CATALOG_WRITERS } from './categories.routes.ts';
+import * as variants from './variants.service.ts';
+
+const TAGS = ['catalog'];
+const SECURITY = [{ bearer: [] }];
+
+/** /v1/variants/:id: what is sold, with its SKU, price, tax code and barcodes. */
+export function variantsRoutes(app: App, deps: AppDeps): void {
+  app.get(
+    '/v1/variants/:id',
+    {
+      config: { access: CATALOG_READERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Get a variant',
+        security: SECURITY,
+        params: IdParams,
+        response: { 200: VariantSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    (request) => variants.getVariant(deps.db, request.ctx, request.params.id),
+  );
+
+  app.patch(
+    '/v1/variants/:id',
+    {
+      config: { access: CATALOG_WRITERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Change SKU, name, price, tax code or barcodes (the set is replaced); price changes are audited',
+        security: SECURITY,
+        params: IdParams,
+        body: UpdateVariantBody,
+        response: { 200: VariantSchema, ...problems(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    (request) => variants.updateVariant(deps.db, request.ctx, request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/variants/:id/archive',
+    {
+      config: { access: CATALOG_WRITERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Archive a variant (the till refuses it; its SKU and barcodes stay reserved)',
+        security: SECURITY,
+        params: IdParams,
+        response: { 200: VariantSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    (request) => variants.archiveVariant(deps.db, request.ctx, request.params.id),
+  );
+}
