@@ -6,3 +6,4 @@ export * from './canonical-json.ts';
 export * from './money/index.ts';
 export * from './tax-precedence.ts';
 export * from './orders/index.ts';
+export * from './receipts/index.ts';

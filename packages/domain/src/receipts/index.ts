@@ -1,0 +1,4 @@
+export * from './receipt.ts';
+export { receiptRows, formatBasisPoints, tenderLabel } from './receipt-rows.ts';
+export { formatReceiptDateTime, isKnownTimeZone } from './receipt-date.ts';
+export { cleanText as cleanReceiptText } from './text-layout.ts';

@@ -1,0 +1,47 @@
+import type { ReceiptData } from './receipt.ts';
+
+/** The seed sale (seed 000): 2 × Soda Can 1.99 and 1 × Bottle Water 1.49, 10 % off, 8 % tax, paid 10.00 cash. */
+export const SEED_SALE: ReceiptData = {
+  business_name: 'Corner Shop',
+  location_name: 'Main Street',
+  address_lines: ['12 Main Street', 'Springfield'],
+  register_name: 'Till 1',
+  order_number: 42,
+  status: 'completed',
+  completed_at: '2025-03-14T19:04:05.000Z',
+  created_at: '2025-03-14T19:03:00.000Z',
+  time_zone: 'America/New_York',
+  currency: 'USD',
+  lines: [
+    {
+      name: 'Soda Can',
+      sku: 'SKU-SODA',
+      quantity: 2,
+      unit_price_cents: 199,
+      line_subtotal_cents: 398,
+      line_discount_cents: 40,
+      line_total_cents: 387,
+    },
+    {
+      name: 'Bottle Water',
+      sku: 'SKU-WATER',
+      quantity: 1,
+      unit_price_cents: 149,
+      line_subtotal_cents: 149,
+      line_discount_cents: 15,
+      line_total_cents: 134,
+    },
+  ],
+  subtotal_cents: 547,
+  discount_cents: 55,
+  discount_percent_bp: 1000,
+  prices_include_tax: false,
+  taxes: [{ rate_bps: 800, tax_cents: 29 }],
+  total_cents: 521,
+  tenders: [{ method: 'cash', tendered_cents: 1000, change_cents: 479, reference: null }],
+  change_cents: 479,
+  cash_rounding_cents: 0,
+  void_reason: null,
+  note: null,
+  footer_lines: ['Thank you for shopping with us!'],
+};

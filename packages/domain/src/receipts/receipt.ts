@@ -1,0 +1,133 @@
+import type { TenderMethod } from '../orders/tenders.ts';
+import { receiptRows } from './receipt-rows.ts';
+import { centerLines, indentLines, pairLines, ruleLine } from './text-layout.ts';
+
+/** One sold line as the receipt shows it (the order line's price-locked snapshot). */
+export interface ReceiptLineItem {
+  readonly name: string;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly unit_price_cents: number;
+  /** quantity × unit price: the amount printed beside the line. */
+  readonly line_subtotal_cents: number;
+  /** The line's share of the order discount (the discount itself prints once, under the subtotal). */
+  readonly line_discount_cents: number;
+  /** What the line costs after discount and tax. */
+  readonly line_total_cents: number;
+}
+
+/** Tax of one rate, summed over the lines taxed at it. */
+export interface ReceiptTax {
+  readonly rate_bps: number;
+  readonly tax_cents: number;
+}
+
+export interface ReceiptTender {
+  readonly method: TenderMethod;
+  /** What the customer handed over (cash) or what the terminal charged (card). */
+  readonly tendered_cents: number;
+  readonly change_cents: number;
+  /** A card terminal's reference; null when none was recorded. */
+  readonly reference: string | null;
+}
+
+/** Everything a receipt shows. Pure data: the server builds it from an order, the till from its cart. */
+export interface ReceiptData {
+  readonly business_name: string;
+  readonly location_name: string;
+  readonly address_lines: readonly string[];
+  readonly register_name: string | null;
+  /** Sequential per register; null while the order is open. */
+  readonly order_number: number | null;
+  readonly status: 'open' | 'completed' | 'voided';
+  /** When the sale completed (ISO); an open order shows its creation time instead. */
+  readonly completed_at: string | null;
+  readonly created_at: string;
+  /** The store's IANA time zone, in which the date prints. */
+  readonly time_zone: string;
+  readonly currency: string;
+  readonly lines: readonly ReceiptLineItem[];
+  readonly subtotal_cents: number;
+  readonly discount_cents: number;
+  /** The order discount in basis points (1000 = 10 %). */
+  readonly discount_percent_bp: number;
+  /** True where shelf prices include tax: the tax lines are then "incl." and not added to the total. */
+  readonly prices_include_tax: boolean;
+  /** Only rates with tax; an all-exempt sale prints "Tax 0.00". */
+  readonly taxes: readonly ReceiptTax[];
+  readonly total_cents: number;
+  readonly tenders: readonly ReceiptTender[];
+  /** Cash handed back in all. */
+  readonly change_cents: number;
+  /** The cash-rounding adjustment (e.g. −1 when 5.21 is paid as 5.20 in cash); 0 prints nothing. */
+  readonly cash_rounding_cents: number;
+  readonly void_reason: string | null;
+  readonly note: string | null;
+  readonly footer_lines: readonly string[];
+}
+
+/** Receipt widths in columns: 42 (Font A on 512-dot heads) and 48 (Font A on 576-dot heads) of 80 mm printers. */
+export const RECEIPT_WIDTHS = [42, 48] as const;
+export type ReceiptWidth = (typeof RECEIPT_WIDTHS)[number];
+
+/**
+ * A width-independent description of a receipt, row by row. The text, ESC/POS and HTML renderers all draw these
+ * rows, so the three formats cannot drift apart.
+ */
+export type ReceiptRow =
+  /** Header, banner and footer text, centred; `strong` prints bold. */
+  | { readonly kind: 'center'; readonly text: string; readonly strong?: boolean }
+  /** A label with an amount (or date) flush right; the label's continuation lines are indented by `indent`. */
+  | {
+      readonly kind: 'pair';
+      readonly left: string;
+      readonly right: string;
+      readonly strong?: boolean;
+      readonly indent?: number;
+    }
+  /** Plain text indented by `indent` columns, its continuation lines by `hang` more (unit prices, the note). */
+  | { readonly kind: 'text'; readonly text: string; readonly indent?: number; readonly hang?: number }
+  | { readonly kind: 'rule' }
+  | { readonly kind: 'blank' };
+
+/** One printed line of a text receipt; `strong` lines print bold where the medium can (ESC/POS). */
+export interface ReceiptTextLine {
+  readonly text: string;
+  readonly strong: boolean;
+}
+
+function rowLines(row: ReceiptRow, width: number): string[] {
+  switch (row.kind) {
+    case 'center':
+      return centerLines(row.text, width);
+    case 'pair':
+      return pairLines(row.left, row.right, width, row.indent ?? 0);
+    case 'text': {
+      const pad = ' '.repeat(Math.min(row.indent ?? 0, width - 1));
+      return indentLines(row.text, width - pad.length, row.hang ?? 0).map((line) => pad + line);
+    }
+    case 'rule':
+      return [ruleLine(width)];
+    case 'blank':
+      return [''];
+  }
+}
+
+/** The receipt as monospace lines of at most `width` characters, each marked bold or not. */
+export function layoutReceiptText(data: ReceiptData, options: { width: ReceiptWidth }): ReceiptTextLine[] {
+  return receiptRows(data).flatMap((row) => {
+    const strong = (row.kind === 'center' || row.kind === 'pair') && row.strong === true;
+    return rowLines(row, options.width).map((text) => ({ text, strong }));
+  });
+}
+
+/**
+ * The receipt as plain text for a monospace printer or screen: lines of at most `options.width` characters,
+ * joined by "\n", ending with a newline. Money is formatted from integer minor units; the date in the store's time
+ * zone.
+ */
+export function renderReceiptText(data: ReceiptData, options: { width: ReceiptWidth }): string {
+  return `${layoutReceiptText(data, options)
+    .map((line) => line.text)
+    .join('\n')}\n`;
+}
