@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // Tests read JSON bodies as `any` on purpose: the assertions are the type check.
-    files: ['**/*.test.ts', 'apps/server/test/**'],
+    files: ['**/*.test.ts', '**/*.fixtures.ts', 'apps/server/test/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -1,6 +1,146 @@
+import { rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
+import { Type } from 'typebox';
 import type { App, AppDeps } from '../../app.ts';
+import { Page, problems, Uuid } from '../../platform/http/schemas.ts';
+import { explicitTaxRateFrom } from '../tax/index.ts';
+import { listOrders } from './orders.list.ts';
+import {
+  AddTendersBody,
+  ComputeBody,
+  ComputeResult,
+  CreateOrderBody,
+  CreateOrderBySkuBody,
+  ExplainQuery,
+  OrderListQuery,
+  OrderSchema,
+  VoidBody,
+} from './orders.schemas.ts';
+import { addTenders, computeOrder, createOrder, getOrder, type OrdersDeps } from './orders.service.ts';
+import { voidOrder } from './orders.void.ts';
 
-/** /v1/orders (being built). */
-export function ordersRoutes(_app: App, _deps: AppDeps): void {
-  // routes land here
+const TAGS = ['orders'];
+const SECURITY = [{ bearer: [] }];
+const SELLERS = TENANT_ROLES;
+const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+const CREATE_PROBLEMS = problems(400, 401, 403, 404, 409, 413, 415, 422);
+
+/** /v1/orders: compute, create (by SKU or by id), tenders, void, read. */
+export function ordersRoutes(app: App, deps: AppDeps): void {
+  const orders: OrdersDeps = { db: deps.db, config: deps.config };
+
+  app.post(
+    '/v1/orders/compute',
+    {
+      config: { access: SELLERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Price a cart without saving it (?explain=true adds how each amount was rounded)',
+        security: SECURITY,
+        querystring: ExplainQuery,
+        body: ComputeBody,
+        response: { 200: ComputeResult, ...problems(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    (request) => {
+      const explicit = explicitTaxRateFrom({
+        bodyBps: request.body.tax_rate_bps,
+        headers: request.headers,
+        roles: request.ctx.roles,
+      });
+      return computeOrder(orders, request.ctx, request.body, explicit, request.query.explain === true);
+    },
+  );
+
+  for (const [url, body, summary] of [
+    ['/v1/orders/sku', CreateOrderBySkuBody, 'Create an order from SKUs, with tenders in the same call or later'],
+    ['/v1/orders', CreateOrderBody, 'Create an order from product or variant ids'],
+  ] as const) {
+    app.post(
+      url,
+      {
+        config: { access: SELLERS, idempotent: true },
+        schema: {
+          tags: TAGS,
+          summary,
+          security: SECURITY,
+          body,
+          response: { 200: OrderSchema, 201: OrderSchema, ...CREATE_PROBLEMS },
+        },
+      },
+      async (request, reply) => {
+        const explicit = explicitTaxRateFrom({
+          bodyBps: request.body.tax_rate_bps,
+          headers: request.headers,
+          roles: request.ctx.roles,
+        });
+        const { order, replayed } = await createOrder(orders, request.ctx, request.body, explicit);
+        return reply
+          .code(replayed ? 200 : 201)
+          .header('location', `/v1/orders/${order.id}`)
+          .send(order);
+      },
+    );
+  }
+
+  app.post(
+    '/v1/orders/:id/tenders',
+    {
+      config: { access: SELLERS, idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Pay an open (parked) order; tenders must cover what is left',
+        security: SECURITY,
+        params: IdParams,
+        body: AddTendersBody,
+        response: { 200: OrderSchema, ...CREATE_PROBLEMS },
+      },
+    },
+    (request) => addTenders(orders, request.ctx, request.params.id, request.body.tenders),
+  );
+
+  app.post(
+    '/v1/orders/:id/void',
+    {
+      config: { access: rolesAtLeast('manager'), idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Void an order: stock goes back, the void is audited (manager or above)',
+        security: SECURITY,
+        params: IdParams,
+        body: VoidBody,
+        response: { 200: OrderSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    (request) => voidOrder(orders, request.ctx, request.params.id, request.body.reason),
+  );
+
+  app.get(
+    '/v1/orders/:id',
+    {
+      config: { access: SELLERS },
+      schema: {
+        tags: TAGS,
+        summary: 'An order with its lines and tenders',
+        security: SECURITY,
+        params: IdParams,
+        response: { 200: OrderSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    (request) => getOrder(deps.db, request.ctx, request.params.id),
+  );
+
+  app.get(
+    '/v1/orders',
+    {
+      config: { access: SELLERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Orders, newest first (filters: status, register, location, time range)',
+        security: SECURITY,
+        querystring: OrderListQuery,
+        response: { 200: Page(OrderSchema), ...problems(400, 401, 403) },
+      },
+    },
+    (request) => listOrders(orders, request.ctx, request.query),
+  );
 }

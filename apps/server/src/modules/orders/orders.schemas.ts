@@ -2,7 +2,11 @@ import { Type, type Static } from 'typebox';
 import { PageQuery, Timestamp, Uuid } from '../../platform/http/schemas.ts';
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 100_000, description: 'A positive whole number' });
-const DiscountBp = Type.Integer({ minimum: 0, maximum: 10_000, description: 'Order discount in basis points (1000 = 10 %)' });
+const DiscountBp = Type.Integer({
+  minimum: 0,
+  maximum: 10_000,
+  description: 'Order discount in basis points (1000 = 10 %)',
+});
 const TaxRateBps = Type.Integer({
   minimum: 0,
   maximum: 10_000,
@@ -33,7 +37,9 @@ export const TenderBody = Type.Object(
   {
     method: Type.Union([Type.Literal('cash'), Type.Literal('external_card')]),
     amount_cents: Type.Integer({ minimum: 1, maximum: 100_000_000_000 }),
-    reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Terminal reference of a card' })),
+    reference: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'Terminal reference of a card' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -54,7 +60,9 @@ export const ComputeBody = Type.Object(
 export type ComputeInput = Static<typeof ComputeBody>;
 
 const orderFields = {
-  id: Type.Optional(Type.String({ format: 'uuid', description: 'Client-generated id: a replay returns the first order' })),
+  id: Type.Optional(
+    Type.String({ format: 'uuid', description: 'Client-generated id: a replay returns the first order' }),
+  ),
   location_id: Type.Optional(Uuid),
   register_id: Uuid,
   discount_percent_bp: Type.Optional(DiscountBp),

@@ -1,0 +1,42 @@
+import type { Queryable } from '../../platform/db/database.ts';
+import * as repo from './orders.repo.ts';
+import type { OrderDto } from './orders.schemas.ts';
+
+/** An order with its lines and tenders, as the API answers it. */
+export async function toOrderDto(tx: Queryable, o: repo.OrderRow): Promise<OrderDto> {
+  const [lines, tenders] = await Promise.all([repo.findLines(tx, o.id), repo.findTenders(tx, o.id)]);
+  return {
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    location_id: o.location_id,
+    register_id: o.register_id,
+    currency: o.currency,
+    items: lines.map((l) => ({ ...l, tax_code: l.tax_code })),
+    subtotal_cents: o.subtotal_cents,
+    discount_percent_bp: o.discount_bp,
+    discount_cents: o.discount_cents,
+    tax_rate_bps: o.tax_rate_bps,
+    tax_rate_source: o.tax_rate_source,
+    tax_cents: o.tax_cents,
+    total_cents: o.total_cents,
+    prices_include_tax: o.prices_include_tax,
+    paid_cents: o.paid_cents,
+    change_cents: o.change_cents,
+    cash_rounding_cents: o.cash_rounding_cents,
+    tenders: tenders.map((t) => ({
+      id: t.id,
+      method: t.method,
+      tendered_cents: t.tendered_cents,
+      applied_cents: t.applied_cents,
+      change_cents: t.change_cents,
+      reference: t.reference,
+      created_at: t.created_at.toISOString(),
+    })),
+    note: o.note,
+    created_at: o.created_at.toISOString(),
+    completed_at: o.completed_at?.toISOString() ?? null,
+    voided_at: o.voided_at?.toISOString() ?? null,
+    void_reason: o.void_reason,
+  };
+}

@@ -1,0 +1,267 @@
+import type { OrderStatus, SettledTender } from '@novapos/domain';
+import { requireTenant, type RequestContext } from '../../platform/context.ts';
+import type { Queryable } from '../../platform/db/database.ts';
+import { newId } from '../../platform/ids.ts';
+import type { pricedLines } from './orders.pricing.ts';
+
+export interface OrderRow {
+  id: string;
+  tenant_id: string;
+  location_id: string;
+  register_id: string;
+  number: number | null;
+  status: OrderStatus;
+  currency: string;
+  prices_include_tax: boolean;
+  rounding: string;
+  discount_bp: number;
+  tax_rate_bps: number;
+  tax_rate_source: string;
+  subtotal_cents: number;
+  discount_cents: number;
+  tax_cents: number;
+  total_cents: number;
+  paid_cents: number;
+  change_cents: number;
+  cash_rounding_cents: number;
+  note: string | null;
+  created_by: string | null;
+  completed_at: Date | null;
+  voided_at: Date | null;
+  void_reason: string | null;
+  created_at: Date;
+}
+
+/** A priced line as an order keeps it (the price lock). */
+export type PricedLineRow = ReturnType<typeof pricedLines>[number];
+
+export interface OrderLineRow extends PricedLineRow {
+  position: number;
+}
+
+export interface OrderTenderRow {
+  id: string;
+  order_id: string;
+  method: 'cash' | 'external_card';
+  tendered_cents: number;
+  applied_cents: number;
+  change_cents: number;
+  reference: string | null;
+  created_at: Date;
+}
+
+export type NewOrder = Omit<
+  OrderRow,
+  'tenant_id' | 'completed_at' | 'voided_at' | 'void_reason' | 'created_at' | 'number'
+>;
+
+export async function insertOrder(tx: Queryable, ctx: RequestContext, o: NewOrder): Promise<void> {
+  await tx.query(
+    `INSERT INTO orders (id, tenant_id, location_id, register_id, status, currency, prices_include_tax, rounding,
+                         discount_bp, tax_rate_bps, tax_rate_source, subtotal_cents, discount_cents, tax_cents,
+                         total_cents, paid_cents, change_cents, cash_rounding_cents, note, created_by, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+             -- Milliseconds, like the ISO timestamps in list cursors, so a cursor names a row exactly.
+             date_trunc('milliseconds', now()))`,
+    [
+      o.id,
+      requireTenant(ctx),
+      o.location_id,
+      o.register_id,
+      o.status,
+      o.currency,
+      o.prices_include_tax,
+      o.rounding,
+      o.discount_bp,
+      o.tax_rate_bps,
+      o.tax_rate_source,
+      o.subtotal_cents,
+      o.discount_cents,
+      o.tax_cents,
+      o.total_cents,
+      o.paid_cents,
+      o.change_cents,
+      o.cash_rounding_cents,
+      o.note,
+      o.created_by,
+    ],
+  );
+}
+
+/** All lines of an order in one statement. */
+export async function insertLines(
+  tx: Queryable,
+  ctx: RequestContext,
+  orderId: string,
+  lines: readonly PricedLineRow[],
+): Promise<void> {
+  const col = <K extends keyof (typeof lines)[number]>(k: K) => lines.map((l) => l[k]);
+  await tx.query(
+    `INSERT INTO order_lines (id, tenant_id, order_id, position, variant_id, product_id, sku, name, quantity,
+                              unit_price_cents, tax_code, tax_rate_bps, line_subtotal_cents, line_discount_cents,
+                              line_tax_cents, line_total_cents)
+     SELECT l.id, $1, $2, l.position, l.variant_id, l.product_id, l.sku, l.name, l.quantity, l.unit_price_cents,
+            l.tax_code, l.tax_rate_bps, l.sub, l.disc, l.tax, l.total
+       FROM unnest($3::uuid[], $4::int[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::int[], $10::bigint[],
+                   $11::text[], $12::int[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[])
+         AS l(id, position, variant_id, product_id, sku, name, quantity, unit_price_cents, tax_code, tax_rate_bps,
+              sub, disc, tax, total)`,
+    [
+      requireTenant(ctx),
+      orderId,
+      lines.map(() => newId()),
+      lines.map((_, i) => i + 1),
+      col('variant_id'),
+      col('product_id'),
+      col('sku'),
+      col('name'),
+      col('quantity'),
+      col('unit_price_cents'),
+      col('tax_code'),
+      col('tax_rate_bps'),
+      col('line_subtotal_cents'),
+      col('line_discount_cents'),
+      col('line_tax_cents'),
+      col('line_total_cents'),
+    ],
+  );
+}
+
+export async function insertTenders(
+  tx: Queryable,
+  ctx: RequestContext,
+  orderId: string,
+  tenders: readonly SettledTender[],
+): Promise<void> {
+  if (tenders.length === 0) return;
+  await tx.query(
+    `INSERT INTO order_tenders (id, tenant_id, order_id, method, tendered_cents, applied_cents, change_cents,
+                                reference, created_by)
+     SELECT t.id, $1, $2, t.method, t.tendered, t.applied, t.change, t.reference, $3
+       FROM unnest($4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[])
+         AS t(id, method, tendered, applied, change, reference)`,
+    [
+      requireTenant(ctx),
+      orderId,
+      ctx.actorId ?? null,
+      tenders.map(() => newId()),
+      tenders.map((t) => t.method),
+      tenders.map((t) => t.tendered_cents),
+      tenders.map((t) => t.applied_cents),
+      tenders.map((t) => t.change_cents),
+      tenders.map((t) => t.reference ?? null),
+    ],
+  );
+}
+
+/**
+ * The register's next order number. The counter row stays locked until the order's transaction ends, so a
+ * rolled-back sale gives its number back and numbers have no gaps. Sales at one register queue here; sales at
+ * other registers do not.
+ */
+export async function nextOrderNumber(tx: Queryable, ctx: RequestContext, registerId: string): Promise<number> {
+  const { rows } = await tx.query<{ last_number: number }>(
+    `INSERT INTO register_counters AS c (register_id, tenant_id, last_number) VALUES ($1, $2, 1)
+     ON CONFLICT (register_id) DO UPDATE SET last_number = c.last_number + 1
+     RETURNING last_number`,
+    [registerId, requireTenant(ctx)],
+  );
+  return rows[0]?.last_number ?? 1;
+}
+
+export async function findOrder(tx: Queryable, id: string, lock = false): Promise<OrderRow | undefined> {
+  const { rows } = await tx.query<OrderRow>(`SELECT * FROM orders WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0];
+}
+
+export async function findLines(tx: Queryable, orderId: string): Promise<OrderLineRow[]> {
+  const { rows } = await tx.query<OrderLineRow>(
+    `SELECT position, variant_id, product_id, sku, name, quantity, unit_price_cents, tax_code, tax_rate_bps,
+            line_subtotal_cents, line_discount_cents, line_tax_cents, line_total_cents
+       FROM order_lines WHERE order_id = $1 ORDER BY position`,
+    [orderId],
+  );
+  return rows;
+}
+
+export async function findTenders(tx: Queryable, orderId: string): Promise<OrderTenderRow[]> {
+  const { rows } = await tx.query<OrderTenderRow>(
+    'SELECT * FROM order_tenders WHERE order_id = $1 ORDER BY created_at, id',
+    [orderId],
+  );
+  return rows;
+}
+
+export async function markCompleted(
+  tx: Queryable,
+  id: string,
+  p: { number: number; paid: number; change: number; cashRounding: number },
+): Promise<void> {
+  await tx.query(
+    `UPDATE orders SET status = 'completed', number = $2, paid_cents = $3, change_cents = $4,
+                       cash_rounding_cents = $5, completed_at = now(), updated_at = now()
+      WHERE id = $1`,
+    [id, p.number, p.paid, p.change, p.cashRounding],
+  );
+}
+
+export async function markVoided(tx: Queryable, id: string, actorId: string | null, reason: string): Promise<void> {
+  await tx.query(
+    `UPDATE orders SET status = 'voided', voided_at = now(), voided_by = $2, void_reason = $3, updated_at = now()
+      WHERE id = $1`,
+    [id, actorId, reason],
+  );
+}
+
+export interface OrderListFilter {
+  readonly status: OrderStatus | null;
+  readonly registerId: string | null;
+  readonly locationId: string | null;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly locationScope: readonly string[] | null;
+  readonly after: { createdAt: string; id: string } | null;
+  readonly limit: number;
+}
+
+/** Newest first, keyed on (created_at, id): client ids need not be time-ordered. */
+export async function listOrders(tx: Queryable, f: OrderListFilter): Promise<OrderRow[]> {
+  const { rows } = await tx.query<OrderRow>(
+    `SELECT * FROM orders
+      WHERE ($1::text IS NULL OR status = $1)
+        AND ($2::uuid IS NULL OR register_id = $2)
+        AND ($3::uuid IS NULL OR location_id = $3)
+        AND ($4::timestamptz IS NULL OR created_at >= $4)
+        AND ($5::timestamptz IS NULL OR created_at < $5)
+        AND ($6::uuid[] IS NULL OR location_id = ANY($6))
+        AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
+      ORDER BY created_at DESC, id DESC
+      LIMIT $9`,
+    [
+      f.status,
+      f.registerId,
+      f.locationId,
+      f.from,
+      f.to,
+      f.locationScope,
+      f.after?.createdAt ?? null,
+      f.after?.id ?? null,
+      f.limit + 1,
+    ],
+  );
+  return rows;
+}
+
+/** A register's location, if the register is active. */
+export async function findActiveRegister(
+  tx: Queryable,
+  id: string,
+): Promise<{ id: string; location_id: string; location_archived: boolean } | undefined> {
+  const { rows } = await tx.query<{ id: string; location_id: string; location_archived: boolean }>(
+    `SELECT r.id, r.location_id, (l.archived_at IS NOT NULL) AS location_archived
+       FROM registers r JOIN locations l ON l.id = r.location_id
+      WHERE r.id = $1 AND r.archived_at IS NULL`,
+    [id],
+  );
+  return rows[0];
+}

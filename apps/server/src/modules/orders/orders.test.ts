@@ -1,0 +1,334 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
+import { systemContext } from '../../platform/context.ts';
+import { tenantTx } from '../../platform/db/tx.ts';
+import { newId } from '../../platform/ids.ts';
+import { SEED_ITEMS, seedShop, stock, type SeedShop } from './orders.fixtures.ts';
+
+let t: TestApp;
+let shop: SeedShop;
+
+beforeAll(async () => {
+  t = await createTestApp({ DEFAULT_TAX_RATE_BPS: '800' });
+  shop = await seedShop(t);
+});
+afterAll(() => t.close());
+
+function sell(payload: Record<string, unknown>, token = shop.tokens.cashier, headers: Record<string, string> = {}) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/v1/orders/sku',
+    headers: { ...bearer(token), ...headers },
+    payload: { register_id: shop.registerId, items: SEED_ITEMS, discount_percent_bp: 1000, ...payload },
+  });
+}
+
+async function query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+  const { rows } = await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) => tx.query<R>(sql, params));
+  return rows;
+}
+
+async function onHand(sku: string): Promise<number> {
+  const rows = await query<{ on_hand: number }>(
+    `SELECT l.on_hand FROM stock_levels l JOIN product_variants v ON v.id = l.variant_id
+      WHERE v.sku = $1 AND l.location_id = $2`,
+    [sku, shop.locationId],
+  );
+  return rows[0]?.on_hand ?? 0;
+}
+
+describe('a cash sale', () => {
+  it('completes with change, a register number, a price-locked snapshot, stock taken, audit and event', async () => {
+    const sodaBefore = await onHand('SKU-SODA');
+    const res = await sell({ tenders: [{ method: 'cash', amount_cents: 1000 }], note: 'regular' });
+    expect(res.statusCode, res.body).toBe(201);
+    const order = res.json();
+    expect(order).toMatchObject({
+      status: 'completed',
+      total_cents: 521,
+      paid_cents: 521,
+      change_cents: 479,
+      tax_rate_bps: 800,
+      tax_rate_source: 'default',
+      note: 'regular',
+    });
+    expect(order.number).toBeGreaterThanOrEqual(1);
+    expect(order.tenders).toMatchObject([
+      { method: 'cash', tendered_cents: 1000, applied_cents: 521, change_cents: 479 },
+    ]);
+    expect(order.items[0]).toMatchObject({ sku: 'SKU-SODA', name: 'Soda Can', unit_price_cents: 199, quantity: 2 });
+    expect(await onHand('SKU-SODA')).toBe(sodaBefore - 2);
+
+    const audit = await query<{ chain_key: string }>(
+      `SELECT chain_key FROM audit_events WHERE action = 'order.completed' AND entity_id = $1`,
+      [order.id],
+    );
+    expect(audit).toEqual([{ chain_key: `register:${shop.registerId}` }]);
+    const events = await query<{ topic: string }>(`SELECT topic FROM outbox WHERE payload->>'order_id' = $1`, [
+      order.id,
+    ]);
+    expect(events.map((e) => e.topic)).toEqual(['order.completed']);
+
+    // The price lock: a later price change does not touch the sold line.
+    await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
+      tx.query(`UPDATE product_variants SET price_cents = 999 WHERE sku = 'SKU-SODA'`),
+    );
+    const again = await t.app.inject({
+      method: 'GET',
+      url: `/v1/orders/${order.id}`,
+      headers: bearer(shop.tokens.cashier),
+    });
+    expect(again.json().items[0].unit_price_cents).toBe(199);
+    await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
+      tx.query(`UPDATE product_variants SET price_cents = 199 WHERE sku = 'SKU-SODA'`),
+    );
+  });
+
+  it('splits card and cash; change only comes from cash', async () => {
+    const res = await sell({
+      tenders: [
+        { method: 'external_card', amount_cents: 300, reference: 'TERM-42' },
+        { method: 'cash', amount_cents: 500 },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'completed', paid_cents: 521, change_cents: 279 });
+    expect(res.json().tenders[0]).toMatchObject({
+      method: 'external_card',
+      applied_cents: 300,
+      change_cents: 0,
+      reference: 'TERM-42',
+    });
+  });
+});
+
+describe('parking and paying later', () => {
+  it('leaves an order without tenders open (no number, no stock taken), then completes it with tenders', async () => {
+    const before = await onHand('SKU-WATER');
+    const parked = await sell({});
+    expect(parked.statusCode).toBe(201);
+    expect(parked.json()).toMatchObject({ status: 'open', number: null, paid_cents: 0 });
+    expect(await onHand('SKU-WATER')).toBe(before);
+
+    const paid = await t.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${parked.json().id}/tenders`,
+      headers: bearer(shop.tokens.cashier),
+      payload: { tenders: [{ method: 'cash', amount_cents: 600 }] },
+    });
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect(paid.json()).toMatchObject({ status: 'completed', change_cents: 79 });
+    expect(paid.json().number).toBeGreaterThan(0);
+    expect(await onHand('SKU-WATER')).toBe(before - 1);
+
+    const twice = await t.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${parked.json().id}/tenders`,
+      headers: bearer(shop.tokens.cashier),
+      payload: { tenders: [{ method: 'cash', amount_cents: 600 }] },
+    });
+    expectProblem(twice, 409, 'invalid_state_transition');
+  });
+});
+
+describe('tenders that do not work', () => {
+  it('refuses tenders short of the total with 422 insufficient_tender, writing nothing', async () => {
+    const countBefore = (await query<{ n: number }>('SELECT count(*)::int AS n FROM orders'))[0]?.n;
+    const res = await sell({ tenders: [{ method: 'cash', amount_cents: 500 }] });
+    expectProblem(res, 422, 'insufficient_tender');
+    expect(res.json().remaining_cents).toBe(21);
+    expect((await query<{ n: number }>('SELECT count(*)::int AS n FROM orders'))[0]?.n).toBe(countBefore);
+  });
+
+  it('refuses a card over-tender with 422 invalid_tender', async () => {
+    expectProblem(await sell({ tenders: [{ method: 'external_card', amount_cents: 600 }] }), 422, 'invalid_tender');
+  });
+
+  it('refuses bad tender amounts with 400', async () => {
+    expectProblem(await sell({ tenders: [{ method: 'cash', amount_cents: 0 }] }), 400, 'validation_failed');
+    expectProblem(await sell({ tenders: [{ method: 'cheque', amount_cents: 100 }] }), 400, 'validation_failed');
+  });
+});
+
+describe('idempotency', () => {
+  it('returns the first order for a replayed client id, writing nothing twice', async () => {
+    const id = newId();
+    const first = await sell({ id, tenders: [{ method: 'cash', amount_cents: 521 }] });
+    expect(first.statusCode).toBe(201);
+    const stockAfterFirst = await onHand('SKU-SODA');
+    const replay = await sell({ id, tenders: [{ method: 'cash', amount_cents: 521 }] });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toEqual(first.json());
+    expect(await onHand('SKU-SODA')).toBe(stockAfterFirst);
+  });
+
+  it('replays by Idempotency-Key too', async () => {
+    const key = newId();
+    const first = await sell({ tenders: [{ method: 'cash', amount_cents: 521 }] }, shop.tokens.cashier, {
+      'idempotency-key': key,
+    });
+    const again = await sell({ tenders: [{ method: 'cash', amount_cents: 521 }] }, shop.tokens.cashier, {
+      'idempotency-key': key,
+    });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().id).toBe(first.json().id);
+  });
+
+  it('survives the same client id sent twice at the same moment', async () => {
+    const id = newId();
+    const [a, b] = await Promise.all([
+      sell({ id, tenders: [{ method: 'cash', amount_cents: 521 }] }),
+      sell({ id, tenders: [{ method: 'cash', amount_cents: 521 }] }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
+    expect(a.json().id).toBe(b.json().id);
+    expect((await query<{ n: number }>('SELECT count(*)::int AS n FROM orders WHERE id = $1', [id]))[0]?.n).toBe(1);
+  });
+});
+
+describe('numbers', () => {
+  it('gives concurrent sales at one register consecutive numbers without gaps, even when some sales fail', async () => {
+    const fresh = await seedShop(t, 'Numbers Shop');
+    const sales = Array.from({ length: 20 }, (_, i) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/orders/sku',
+        headers: bearer(fresh.tokens.cashier),
+        payload: {
+          register_id: fresh.registerId,
+          items: [{ sku: 'SKU-WATER', quantity: 1 }],
+          // Every fifth sale is short of money and must not burn a number.
+          tenders: [{ method: 'cash', amount_cents: i % 5 === 0 ? 1 : 149 }],
+        },
+      }),
+    );
+    const results = await Promise.all(sales);
+    const numbers = results.filter((r) => r.statusCode === 201).map((r) => r.json().number as number);
+    expect(numbers).toHaveLength(16);
+    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+  });
+});
+
+describe('stock policy', () => {
+  it('refuses a sale beyond stock with 409 insufficient_stock listing the short line, writing nothing', async () => {
+    const fresh = await seedShop(t, 'Short Shop');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/orders/sku',
+      headers: bearer(fresh.tokens.cashier),
+      payload: {
+        register_id: fresh.registerId,
+        items: [{ sku: 'SKU-SODA', quantity: 101 }],
+        tenders: [{ method: 'cash', amount_cents: 100_000 }],
+      },
+    });
+    expectProblem(res, 409, 'insufficient_stock');
+    expect(res.json().lines).toEqual([expect.objectContaining({ sku: 'SKU-SODA', requested: 101, available: 100 })]);
+    const rows = await tenantTx(t.deps.db, systemContext(fresh.tenantId), (tx) =>
+      tx.query<{ n: number }>('SELECT count(*)::int AS n FROM orders'),
+    );
+    expect(rows.rows[0]?.n).toBe(0);
+  });
+
+  it('refuses an archived product with 422 product_archived', async () => {
+    const fresh = await seedShop(t, 'Archive Shop');
+    await stock(t, fresh, { 'SKU-SODA': 1 });
+    const archived = await t.app.inject({
+      method: 'POST',
+      url: `/v1/variants/${fresh.variants.soda}/archive`,
+      headers: bearer(fresh.tokens.owner),
+    });
+    expect(archived.statusCode, archived.body).toBe(200);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/orders/sku',
+      headers: bearer(fresh.tokens.cashier),
+      payload: { register_id: fresh.registerId, items: [{ sku: 'SKU-SODA', quantity: 1 }] },
+    });
+    expectProblem(res, 422, 'product_archived');
+  });
+});
+
+describe('voids', () => {
+  it('lets a manager void a completed order: stock comes back, audited, order.voided raised; twice is 409', async () => {
+    const sale = (await sell({ tenders: [{ method: 'cash', amount_cents: 521 }] })).json();
+    const before = await onHand('SKU-SODA');
+    const byCashier = await t.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${sale.id}/void`,
+      headers: bearer(shop.tokens.cashier),
+      payload: { reason: 'customer changed their mind' },
+    });
+    expectProblem(byCashier, 403, 'forbidden');
+    const voided = await t.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${sale.id}/void`,
+      headers: bearer(shop.tokens.manager),
+      payload: { reason: 'customer changed their mind' },
+    });
+    expect(voided.statusCode, voided.body).toBe(200);
+    expect(voided.json()).toMatchObject({
+      status: 'voided',
+      void_reason: 'customer changed their mind',
+      number: sale.number,
+    });
+    expect(await onHand('SKU-SODA')).toBe(before + 2);
+    const events = await query<{ topic: string }>(
+      `SELECT topic FROM outbox WHERE payload->>'order_id' = $1 ORDER BY id`,
+      [sale.id],
+    );
+    expect(events.map((e) => e.topic)).toEqual(['order.completed', 'order.voided']);
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${sale.id}/void`,
+      headers: bearer(shop.tokens.manager),
+      payload: { reason: 'again' },
+    });
+    expectProblem(again, 409, 'invalid_state_transition');
+    expect(again.json().current_status).toBe('voided');
+  });
+});
+
+describe('reading orders', () => {
+  it('lists orders newest first with filters and pages, and hides other tenants', async () => {
+    const other = await seedShop(t, 'Other Shop');
+    const page1 = await t.app.inject({
+      method: 'GET',
+      url: '/v1/orders?limit=2&status=completed',
+      headers: bearer(shop.tokens.manager),
+    });
+    expect(page1.statusCode, page1.body).toBe(200);
+    expect(page1.json().data).toHaveLength(2);
+    const seen = new Set<string>(page1.json().data.map((o: { id: string }) => o.id));
+    let cursor = page1.json().next_cursor as string | null;
+    while (cursor !== null) {
+      const next = await t.app.inject({
+        method: 'GET',
+        url: `/v1/orders?limit=2&status=completed&cursor=${cursor}`,
+        headers: bearer(shop.tokens.manager),
+      });
+      for (const o of next.json().data as { id: string; status: string }[]) {
+        expect(seen.has(o.id)).toBe(false);
+        expect(o.status).toBe('completed');
+        seen.add(o.id);
+      }
+      cursor = next.json().next_cursor;
+    }
+    const count = (await query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE status = 'completed'`))[0]
+      ?.n;
+    expect(seen.size).toBe(count);
+
+    const someOrder = [...seen][0] as string;
+    const foreign = await t.app.inject({
+      method: 'GET',
+      url: `/v1/orders/${someOrder}`,
+      headers: bearer(other.tokens.owner),
+    });
+    expectProblem(foreign, 404, 'order_not_found');
+    expectProblem(
+      await t.app.inject({ method: 'GET', url: '/v1/orders?cursor=bm9wZQ', headers: bearer(shop.tokens.manager) }),
+      400,
+      'invalid_cursor',
+    );
+  });
+});

@@ -1,0 +1,61 @@
+import { InvalidTransition, nextOrderStatus } from '@novapos/domain';
+import type { RequestContext } from '../../platform/context.ts';
+import { tenantTx } from '../../platform/db/tx.ts';
+import { AppError } from '../../platform/errors.ts';
+import { addOutboxEvent } from '../../platform/events/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import { applyStockMovements } from '../inventory/index.ts';
+import { orderContext } from './orders.complete.ts';
+import { toOrderDto } from './orders.dto.ts';
+import * as repo from './orders.repo.ts';
+import type { OrderDto } from './orders.schemas.ts';
+import { orderNotFound, type OrdersDeps } from './orders.service.ts';
+
+/**
+ * Voids an order (manager or above, checked by the route): a completed order's stock goes back to the shelf,
+ * the void is audited with its reason and `order.voided` is raised, all in one transaction. Voiding a voided
+ * order is 409 `invalid_state_transition` with the current status. The order keeps its number: numbers have no
+ * gaps, and a voided sale is still part of the register's history.
+ */
+export function voidOrder(deps: OrdersDeps, ctx: RequestContext, orderId: string, reason: string): Promise<OrderDto> {
+  return tenantTx(deps.db, ctx, async (tx) => {
+    const order = await repo.findOrder(tx, orderId, true);
+    if (order === undefined || (ctx.locationIds.length > 0 && !ctx.locationIds.includes(order.location_id))) {
+      throw orderNotFound();
+    }
+    try {
+      nextOrderStatus(order.status, 'void');
+    } catch (err) {
+      if (err instanceof InvalidTransition) {
+        throw new AppError('invalid_state_transition', err.message, { extra: { current_status: order.status } });
+      }
+      throw err;
+    }
+    if (order.status === 'completed') {
+      const lines = await repo.findLines(tx, order.id);
+      await applyStockMovements(tx, ctx, {
+        locationId: order.location_id,
+        policy: 'allow_negative',
+        reason: 'void',
+        reference: { type: 'order', id: order.id },
+        lines: lines.map((l) => ({ variantId: l.variant_id, delta: l.quantity, label: l.sku })),
+      });
+    }
+    await repo.markVoided(tx, order.id, ctx.actorId ?? null, reason);
+    const orderCtx = orderContext(ctx, order);
+    const facts = {
+      order_id: order.id,
+      number: order.number,
+      register_id: order.register_id,
+      location_id: order.location_id,
+      total_cents: order.total_cents,
+      previous_status: order.status,
+      reason,
+    };
+    await recordAudit(tx, orderCtx, { action: 'order.voided', entityType: 'order', entityId: order.id, data: facts });
+    await addOutboxEvent(tx, orderCtx, { topic: 'order.voided', payload: facts });
+    const saved = await repo.findOrder(tx, order.id);
+    if (saved === undefined) throw orderNotFound();
+    return toOrderDto(tx, saved);
+  });
+}
