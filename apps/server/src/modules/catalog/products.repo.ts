@@ -103,10 +103,11 @@ export interface ProductListWindow {
 
 /**
  * Products in id order, `limit + 1` rows. A search matches a product whose lower-cased name is similar to the
- * query (pg_trgm `%`) or contains it, or that has a variant whose SKU starts with it; both use the trigram
- * indexes. The WHERE clause is put together from fixed fragments so the planner sees only the filters in use.
+ * query (pg_trgm `%`) or contains it, or that has a variant whose SKU starts with it (see searchProducts). The
+ * WHERE clause is put together from fixed fragments so the planner sees only the filters in use.
  */
 export async function listProducts(tx: Queryable, w: ProductListWindow): Promise<ProductRow[]> {
+  if (w.search !== null) return searchProducts(tx, w, w.search);
   const params: unknown[] = [];
   const where: string[] = [];
   const param = (value: unknown): string => {
@@ -116,17 +117,28 @@ export async function listProducts(tx: Queryable, w: ProductListWindow): Promise
   if (!w.includeArchived) where.push('p.archived_at IS NULL');
   if (w.categoryId !== null) where.push(`p.category_id = ${param(w.categoryId)}::uuid`);
   if (w.after !== null) where.push(`p.id > ${param(w.after)}::uuid`);
-  if (w.search !== null) {
-    const activeVariant = w.includeArchived ? '' : ' AND v.archived_at IS NULL';
-    where.push(
-      `(lower(p.name) % ${param(w.search.text)} OR lower(p.name) LIKE ${param(w.search.contains)}
-        OR p.id IN (SELECT v.product_id FROM product_variants v
-                     WHERE lower(v.sku) LIKE ${param(w.search.skuPrefix)}${activeVariant}))`,
-    );
-  }
   const sql = `SELECT p.* FROM products p ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
                 ORDER BY p.id LIMIT ${param(w.limit + 1)}`;
   const { rows } = await tx.query<ProductRow>(sql, params);
+  return rows;
+}
+
+/**
+ * A search page. The matching runs in `catalog_search_product_ids` (migration 0004), which can use the trigram
+ * indexes because it is not under row-level security and filters by the transaction's tenant itself; the rows
+ * are then read by id under RLS like any other read.
+ */
+async function searchProducts(
+  tx: Queryable,
+  w: ProductListWindow,
+  search: NonNullable<ProductListWindow['search']>,
+): Promise<ProductRow[]> {
+  const { rows } = await tx.query<ProductRow>(
+    `SELECT p.* FROM products p
+      WHERE p.id IN (SELECT id FROM catalog_search_product_ids($1, $2, $3, $4, $5::uuid, $6::uuid, $7))
+      ORDER BY p.id`,
+    [search.text, search.contains, search.skuPrefix, w.includeArchived, w.categoryId, w.after, w.limit + 1],
+  );
   return rows;
 }
 
