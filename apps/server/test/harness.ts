@@ -26,7 +26,7 @@ export interface TestDatabase {
 }
 
 /** A database of this test file's own, cloned from the migrated template. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(poolMax = 5): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
   const name = `${inject('pgTemplate')}_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -46,7 +46,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   const ownerUrl = withDatabase(adminUrl, name);
-  const db = createDatabase({ ownerUrl, poolMax: 5, applicationName: 'novapos-test' });
+  const db = createDatabase({ ownerUrl, poolMax, applicationName: 'novapos-test' });
   return { db, ownerUrl, name, close: () => db.close() };
 }
 
@@ -61,7 +61,7 @@ export interface TestApp {
 
 /** The real app on a real database of its own, for app.inject(). `env` overrides configuration variables. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(Number(env.DATABASE_POOL_MAX ?? 5));
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
