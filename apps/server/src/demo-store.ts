@@ -6,12 +6,18 @@ import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { systemTx } from './platform/db/tx.ts';
 import { createTenant } from './modules/tenancy/index.ts';
+import { seedDemoShop } from './demo/demo-seed.ts';
+
+/** The tax rate of the demo store when the server has no default rate: the seeds' 8 %. */
+const DEMO_TAX_RATE_BPS = 800;
 
 /** The demo store's sign-ins, kept in DATA_DIR/demo-logins.json so every start can print them again. */
 export interface DemoLogins {
   readonly tenant_id: string;
   readonly register_id: string;
   readonly users: readonly { role: TenantRole; email: string; password: string; pin: string | null }[];
+  /** The shop's locations and their registers (written since the demo has two of each; absent in older files). */
+  readonly locations?: readonly { id: string; name: string; registers: readonly { id: string; name: string }[] }[];
 }
 
 function loginsFile(config: Config): string {
@@ -33,7 +39,9 @@ export function readDemoLogins(config: Config): DemoLogins | undefined {
 
 /**
  * Creates the demo store — one user per role, PINs for the manager and the cashier — when the database has no
- * tenant yet. Passwords are random per installation: a demo must not ship with a password everyone knows.
+ * tenant yet, and fills it with a believable shop (`seedDemoShop`: 2 locations × 2 registers, ~200 products,
+ * stock, a few days of sales). Passwords are random per installation: a demo must not ship with a password
+ * everyone knows. The logins are saved before the seed runs, so a seed that fails still leaves them readable.
  */
 export async function ensureDemoStore(
   config: Config,
@@ -76,7 +84,15 @@ export async function ensureDemoStore(
       ...(s.pin === null ? {} : { pin: s.pin }),
     })),
   });
-  const logins: DemoLogins = { tenant_id: created.tenant_id, register_id: created.register_id, users };
+  const base: DemoLogins = { tenant_id: created.tenant_id, register_id: created.register_id, users };
+  fs.writeFileSync(loginsFile(config), JSON.stringify(base, null, 2), { mode: 0o600 });
+  // Without DEFAULT_TAX_RATE_BPS nothing would be taxed: the demo charges the seeds' 8 % on STD goods instead.
+  const shop = await seedDemoShop(
+    { db, config },
+    created.tenant_id,
+    config.defaultTaxRateBps === 0 ? { taxRateBps: DEMO_TAX_RATE_BPS } : {},
+  );
+  const logins: DemoLogins = { ...base, locations: shop.locations };
   fs.writeFileSync(loginsFile(config), JSON.stringify(logins, null, 2), { mode: 0o600 });
   return logins;
 }

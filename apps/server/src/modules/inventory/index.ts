@@ -11,3 +11,4 @@ export {
   type StockPolicy,
   type StockReason,
 } from './inventory.engine.ts';
+export { adjustStock, setThreshold } from './inventory.service.ts';

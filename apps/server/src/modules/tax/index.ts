@@ -9,3 +9,4 @@ export {
   type ExplicitTaxRateSource,
 } from './tax.resolve.ts';
 export { getTenantMoneySettings, type TenantMoneySettings } from './settings.service.ts';
+export { setOverride } from './tax.service.ts';
