@@ -26,11 +26,13 @@ import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
+import { paymentsRoutes } from './modules/payments/payments.routes.ts';
 import { platformRoutes } from './modules/platform/platform.routes.ts';
 import { receiptsRoutes } from './modules/receipts/receipts.routes.ts';
 import { taxRoutes } from './modules/tax/tax.routes.ts';
 import { tenancyRoutes } from './modules/tenancy/tenancy.routes.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.ts';
 
 /** Everything the HTTP app needs, built once by the server (or a test) and passed in. */
 export interface AppDeps {
@@ -117,6 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   inventoryRoutes(app, deps);
   ordersRoutes(app, deps);
   receiptsRoutes(app, deps);
+  paymentsRoutes(app, deps);
+  webhooksRoutes(app, deps);
 
   return app;
 }

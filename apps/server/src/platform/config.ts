@@ -47,6 +47,19 @@ export interface Config {
   readonly defaultTaxRateBps: number;
   /** Rounding of money for tenants that do not choose their own. */
   readonly moneyRounding: 'half_up' | 'truncate' | 'bankers';
+  readonly payments: {
+    /** Base URL of the card processor (the simulator: `novapos gateway-sim`). Unset: card payments are off. */
+    readonly gatewayUrl: string | undefined;
+    /** How long one call to the processor may take before it is retried with the same idempotency key. */
+    readonly gatewayTimeoutMs: number;
+  };
+  readonly webhooks: {
+    /** Secret that signs incoming webhooks (seed 000); unset: incoming webhooks are refused. */
+    readonly activeSecret: string | undefined;
+    /** The secret being rotated out, still accepted. */
+    readonly previousSecret: string | undefined;
+    readonly maxSkewSeconds: number;
+  };
 }
 
 /** Raised when a variable has a bad value; its message names the variable. */
@@ -119,6 +132,13 @@ function moneyRounding(env: Env): 'half_up' | 'truncate' | 'bankers' {
   if (normal === 'truncate') return 'truncate';
   if (normal === 'bankers') return 'bankers';
   throw new ConfigError('MONEY_ROUNDING', `must be half_up, truncate or bankers, got "${raw}"`);
+}
+
+/** A shared secret: at least 16 characters when set. */
+function secret(env: Env, name: string): string | undefined {
+  const value = str(env, name);
+  if (value !== undefined && value.length < 16) throw new ConfigError(name, 'must be at least 16 characters');
+  return value;
 }
 
 /** Reads and validates the configuration. Throws ConfigError naming the first bad variable. */
@@ -195,5 +215,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     defaultCurrency: currency,
     defaultTaxRateBps: int(env, 'DEFAULT_TAX_RATE_BPS', 0, 0, 10_000),
     moneyRounding: moneyRounding(env),
+    payments: {
+      gatewayUrl: url(env, 'GATEWAY_URL', ['http:', 'https:']),
+      gatewayTimeoutMs: int(env, 'GATEWAY_TIMEOUT_MS', 5000, 100, 120_000),
+    },
+    webhooks: {
+      activeSecret: secret(env, 'WEBHOOK_ACTIVE_SECRET'),
+      previousSecret: secret(env, 'WEBHOOK_PREVIOUS_SECRET'),
+      maxSkewSeconds: int(env, 'WEBHOOK_MAX_SKEW_SECS', 300, 1, 86_400),
+    },
   };
 }
