@@ -17,6 +17,7 @@ import { createSuperadmin } from './modules/platform/index.ts';
 import { createTenant } from './modules/tenancy/index.ts';
 import { startServer, stopOnSignals } from './server.ts';
 import { seedDemoShop } from './demo/demo-seed.ts';
+import { startSimulator } from './gateway-sim/simulator.ts';
 
 /**
  * `novapos`: the server's command line. Every command reads the same environment as the server; a command that
@@ -48,6 +49,12 @@ function currency(value: string): string {
 function uuid(value: string): string {
   if (!isUuid(value)) throw new InvalidArgumentError('a UUID, like the tenant_id `tenant create` printed');
   return value;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('a whole number from 0 to 65535');
+  return n;
 }
 
 const program = new Command('novapos')
@@ -232,6 +239,24 @@ catalog
       exportCatalogTo(db, systemContext(opts.tenantId), file === undefined ? process.stdout : createWriteStream(file)),
     );
     if (file !== undefined) console.error(`Catalog written to ${file}.`);
+  });
+
+program
+  .command('gateway-sim')
+  .description('run the card-processor simulator (test tokens: tok_visa, tok_mastercard, tok_declined, …)')
+  .option('--port <n>', 'port to listen on', port, 4010)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--state <file>', 'JSON file that keeps authorizations across restarts')
+  .option('--slow-ms <n>', "how late tok_timeout's first answer is", port, 30_000)
+  .action(async (opts: { port: number; host: string; state?: string; slowMs: number }) => {
+    const { url } = await startSimulator({
+      port: opts.port,
+      host: opts.host,
+      stateFile: opts.state,
+      slowMs: opts.slowMs,
+    });
+    console.log(`gateway-sim listening on ${url}`);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
   });
 
 /** The import report for a person: what happened, the counts, the first errors. */

@@ -7,3 +7,4 @@ export * from './money/index.ts';
 export * from './tax-precedence.ts';
 export * from './orders/index.ts';
 export * from './receipts/index.ts';
+export * from './payments/index.ts';

@@ -1,6 +1,138 @@
+import { rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
+import { Type } from 'typebox';
 import type { App, AppDeps } from '../../app.ts';
+import { problems, Uuid } from '../../platform/http/schemas.ts';
+import { HttpGateway } from './gateway/http-gateway.ts';
+import { paymentMetrics } from './payments.metrics.ts';
+import { captureIntent, confirmIntent, refundIntent, voidIntent } from './payments.moves.ts';
+import { CaptureBody, ConfirmBody, CreateIntentBody, IntentSchema, RefundBody, VoidBody } from './payments.schemas.ts';
+import { createIntent, getIntent, type PaymentsDeps } from './payments.service.ts';
 
-/** The payments routes (being built). */
-export function paymentsRoutes(_app: App, _deps: AppDeps): void {
-  // routes land here
+const TAGS = ['payments'];
+const SECURITY = [{ bearer: [] }];
+const CASHIERS = TENANT_ROLES;
+const MANAGERS = rolesAtLeast('manager');
+const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+// 402 declined, 409 wrong state, 422 amounts, 503 processor unreachable or payments off.
+const MOVE_PROBLEMS = problems(400, 401, 402, 403, 404, 409, 415, 422, 503);
+
+/** /v1/payment_intents: card payments through the processor gateway (docs/payments.md). */
+export function paymentsRoutes(app: App, deps: AppDeps): void {
+  const url = deps.config.payments.gatewayUrl;
+  const payments: PaymentsDeps = {
+    db: deps.db,
+    config: deps.config,
+    metrics: paymentMetrics(deps.metrics.registry),
+    gateway:
+      url === undefined
+        ? undefined
+        : new HttpGateway({
+            baseUrl: url,
+            timeoutMs: deps.config.payments.gatewayTimeoutMs,
+            // Only the path (with the provider reference) is logged: bodies carry card tokens.
+            onRetry: (info) => app.log.warn(info, 'card processor call failed; retrying with the same key'),
+          }),
+  };
+
+  app.post(
+    '/v1/payment_intents',
+    {
+      config: { access: CASHIERS, idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Create a payment intent (Idempotency-Key is stored on it: unique per tenant)',
+        security: SECURITY,
+        body: CreateIntentBody,
+        response: { 200: IntentSchema, 201: IntentSchema, ...problems(400, 401, 403, 404, 409, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const header = request.headers['idempotency-key'];
+      const key = typeof header === 'string' ? header : undefined;
+      const { intent, created } = await createIntent(payments, request.ctx, request.body, key);
+      return reply
+        .code(created ? 201 : 200)
+        .header('location', `/v1/payment_intents/${intent.id}`)
+        .send(intent);
+    },
+  );
+
+  app.get(
+    '/v1/payment_intents/:id',
+    {
+      config: { access: CASHIERS },
+      schema: {
+        tags: TAGS,
+        summary: 'A payment intent with its refunds',
+        security: SECURITY,
+        params: IdParams,
+        response: { 200: IntentSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    (request) => getIntent(payments, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/v1/payment_intents/:id/confirm',
+    {
+      config: { access: CASHIERS, idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Authorize the card token (and capture, with capture_method automatic)',
+        security: SECURITY,
+        params: IdParams,
+        body: ConfirmBody,
+        response: { 200: IntentSchema, ...MOVE_PROBLEMS },
+      },
+    },
+    (request) => confirmIntent(payments, request.ctx, request.params.id, request.body.card_token),
+  );
+
+  app.post(
+    '/v1/payment_intents/:id/capture',
+    {
+      config: { access: CASHIERS, idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Capture an authorized intent: all of it, or amount_cents (at most what was authorized)',
+        security: SECURITY,
+        params: IdParams,
+        body: CaptureBody,
+        response: { 200: IntentSchema, ...MOVE_PROBLEMS },
+      },
+    },
+    (request) => captureIntent(payments, request.ctx, request.params.id, request.body.amount_cents),
+  );
+
+  app.post(
+    '/v1/payment_intents/:id/void',
+    {
+      config: { access: MANAGERS, idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Void an authorization that was not captured (manager or above)',
+        security: SECURITY,
+        params: IdParams,
+        body: VoidBody,
+        response: { 200: IntentSchema, ...MOVE_PROBLEMS },
+      },
+    },
+    (request) => voidIntent(payments, request.ctx, request.params.id, request.body.reason),
+  );
+
+  app.post(
+    '/v1/payment_intents/:id/refund',
+    {
+      config: { access: MANAGERS, idempotent: true },
+      schema: {
+        tags: TAGS,
+        summary: 'Refund a captured intent, in part or in full (manager or above)',
+        security: SECURITY,
+        params: IdParams,
+        body: RefundBody,
+        response: { 200: IntentSchema, ...MOVE_PROBLEMS },
+      },
+    },
+    (request) => refundIntent(payments, request.ctx, request.params.id, request.body),
+  );
 }
