@@ -9,6 +9,8 @@ import { createEvents, type Events } from './platform/events/index.ts';
 import { scheduleHousekeeping } from './platform/housekeeping.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { loadSecrets } from './platform/secrets.ts';
+import { createDeliveryWorker, subscribeOutgoingWebhooks } from './modules/hooks/index.ts';
+import { createWebhookProcessor } from './modules/webhooks/index.ts';
 import { createRuntime, withTimeout, type Runtime } from './runtime.ts';
 
 /** A running server: its address and the one way to stop it. */
@@ -56,6 +58,7 @@ export async function startServer(
   let db: Database | undefined;
   let runtime: Runtime | undefined;
   let events: Events | undefined;
+  let stopWorkers: () => Promise<void> = async () => undefined;
   try {
     db = createDatabase({
       ownerUrl: target.ownerUrl,
@@ -76,8 +79,22 @@ export async function startServer(
         message: (err as Error).message,
       })),
     );
-    // Consumers subscribe here (none yet in this issue), then the relay starts.
+    // Consumers subscribe before the relay starts: the in-process bus hands an event only to current subscribers.
+    await subscribeOutgoingWebhooks(bus.bus, { db });
     bus.start();
+    const webhookWorker = createDeliveryWorker({
+      db,
+      logger,
+      metrics: runtime.deps.metrics,
+      allowPrivateUrls: config.webhooks.allowPrivateUrls,
+    });
+    webhookWorker.start();
+    // Incoming processor events are stored by the route, then handled here with retries.
+    const incomingWebhooks = createWebhookProcessor({ db, logger, metrics: runtime.deps.metrics });
+    incomingWebhooks.start();
+    stopWorkers = async () => {
+      await Promise.all([webhookWorker.stop(), incomingWebhooks.stop()]);
+    };
     await runtime.deps.maintenance.refresh();
     runtime.deps.maintenance.start();
     const stopHousekeeping = scheduleHousekeeping(db, logger);
@@ -98,6 +115,7 @@ export async function startServer(
         stopHousekeeping();
         // Publish what the last requests wrote, then stop the relay and the bus; in-process consumers use the db.
         await started.events.relay.drain(5000).catch(() => undefined);
+        await stopWorkers();
         await started.events.close();
         await started.runtime.close();
         await started.db.close();
@@ -109,6 +127,7 @@ export async function startServer(
     };
     return { url, app, stop };
   } catch (err) {
+    await stopWorkers();
     await events?.close();
     await runtime?.close();
     await db?.close();

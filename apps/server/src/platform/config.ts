@@ -59,6 +59,8 @@ export interface Config {
     /** The secret being rotated out, still accepted. */
     readonly previousSecret: string | undefined;
     readonly maxSkewSeconds: number;
+    /** Outgoing webhooks may target loopback and private addresses (tests, closed networks). Off by default. */
+    readonly allowPrivateUrls: boolean;
   };
 }
 
@@ -223,6 +225,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       activeSecret: secret(env, 'WEBHOOK_ACTIVE_SECRET'),
       previousSecret: secret(env, 'WEBHOOK_PREVIOUS_SECRET'),
       maxSkewSeconds: int(env, 'WEBHOOK_MAX_SKEW_SECS', 300, 1, 86_400),
+      allowPrivateUrls: bool(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', false),
     },
   };
 }
