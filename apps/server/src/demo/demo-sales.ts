@@ -76,8 +76,11 @@ function cardReference(rng: Rng): string {
   return `AUTH ${String(rng.int(0, 999_999)).padStart(6, '0')}`;
 }
 
+/** The demo pays with cash and stand-alone terminals only: no processor calls. */
+type TerminalTender = TenderInput & { readonly method: 'cash' | 'external_card' };
+
 /** The tenders of a sale of `total` cents (`cashDue`: the total as cash pays it, after cash rounding). */
-export function tendersFor(payment: Payment, total: number, cashDue: number, rng: Rng): TenderInput[] {
+export function tendersFor(payment: Payment, total: number, cashDue: number, rng: Rng): TerminalTender[] {
   if (payment === 'card') return [{ method: 'external_card', amount_cents: total, reference: cardReference(rng) }];
   if (payment === 'split' && total >= 200) {
     const card = Math.round((total * rng.int(30, 70)) / 100);

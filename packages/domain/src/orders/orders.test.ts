@@ -28,6 +28,23 @@ describe('settling tenders', () => {
     expect(s).toMatchObject({ paid_cents: 521, change_cents: 479, remaining_cents: 0, settled: true });
   });
 
+  it('settles a processor card like a terminal card: exact, never over-tendered, no change', () => {
+    const s = settleTenders(521, [
+      { method: 'card', amount_cents: 300 },
+      { method: 'cash', amount_cents: 500 },
+    ]);
+    expect(s.tenders.map((t) => [t.method, t.applied_cents, t.change_cents])).toEqual([
+      ['card', 300, 0],
+      ['cash', 221, 279],
+    ]);
+    const twoCards = settleTenders(521, [
+      { method: 'card', amount_cents: 500 },
+      { method: 'card', amount_cents: 21 },
+    ]);
+    expect(twoCards).toMatchObject({ settled: true, paid_cents: 521, change_cents: 0 });
+    expect(() => settleTenders(521, [{ method: 'card', amount_cents: 522 }])).toThrow(TenderError);
+  });
+
   it('splits card and cash: the card pays its part, cash the rest with change', () => {
     const s = settleTenders(521, [
       { method: 'external_card', amount_cents: 300, reference: 'T-1' },

@@ -1,7 +1,10 @@
 import { roundToIncrement, type RoundingMode } from '../money/rounding.ts';
 
-/** How a customer pays: cash at the till, or a card on a stand-alone terminal recorded by its reference. */
-export type TenderMethod = 'cash' | 'external_card';
+/**
+ * How a customer pays: cash at the till, a card on a stand-alone terminal recorded by its reference, or a card
+ * charged by the server through a payment intent (`card`). Both card kinds settle alike.
+ */
+export type TenderMethod = 'cash' | 'external_card' | 'card';
 
 export interface TenderInput {
   readonly method: TenderMethod;

@@ -12,7 +12,10 @@ export function formatBasisPoints(bp: number): string {
   return fraction === '' ? `${whole}%` : `${whole}.${fraction}%`;
 }
 
-/** "Paid (cash)", "Paid (card, ref T-1)", or "Paid (card ****)" for a card whose terminal reference is unknown. */
+/**
+ * "Paid (cash)", "Paid (card, ref T-1)", or "Paid (card ****)" for a card whose terminal reference is unknown; a card
+ * charged through the processor prints its brand and last four: "Paid (visa ****4242)".
+ */
 export function tenderLabel(tender: ReceiptTender): string {
   switch (tender.method) {
     case 'cash':
@@ -21,6 +24,10 @@ export function tenderLabel(tender: ReceiptTender): string {
       return tender.reference === null || tender.reference === ''
         ? 'Paid (card ****)'
         : `Paid (card, ref ${tender.reference})`;
+    case 'card': {
+      const brand = tender.card_brand === null || tender.card_brand === undefined ? 'card' : tender.card_brand;
+      return `Paid (${brand} ****${tender.card_last4 ?? ''})`;
+    }
   }
 }
 

@@ -130,6 +130,29 @@ describe('text receipt', () => {
     expect(text).not.toContain('Change');
   });
 
+  it('prints a processor card with its brand and last four only, beside cash', () => {
+    const text = render(
+      {
+        ...SEED_SALE,
+        tenders: [
+          {
+            method: 'card',
+            tendered_cents: 300,
+            change_cents: 0,
+            reference: null,
+            card_brand: 'visa',
+            card_last4: '4242',
+          },
+          { method: 'cash', tendered_cents: 500, change_cents: 279, reference: null },
+        ],
+        change_cents: 279,
+      },
+      42,
+    );
+    expect(text).toMatch(/^Paid \(visa \*\*\*\*4242\) +3\.00$/m);
+    expect(text).toMatch(/^Paid \(cash\) +5\.00$/m);
+  });
+
   it.each(RECEIPT_WIDTHS)('marks a voided order at the top and the bottom at %i columns', (width) => {
     const text = render(VOIDED, width);
     expect(text).toMatchSnapshot();

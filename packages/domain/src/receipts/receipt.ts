@@ -29,6 +29,9 @@ export interface ReceiptTender {
   readonly change_cents: number;
   /** A card terminal's reference; null when none was recorded. */
   readonly reference: string | null;
+  /** A `card` tender's brand and last four digits (from the processor's token), when known. */
+  readonly card_brand?: string | null | undefined;
+  readonly card_last4?: string | null | undefined;
 }
 
 /** Everything a receipt shows. Pure data: the server builds it from an order, the till from its cart. */

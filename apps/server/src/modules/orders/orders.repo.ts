@@ -1,4 +1,4 @@
-import type { OrderStatus, SettledTender } from '@novapos/domain';
+import type { OrderStatus, TenderMethod } from '@novapos/domain';
 import { requireTenant, type RequestContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
@@ -42,13 +42,19 @@ export interface OrderLineRow extends PricedLineRow {
 export interface OrderTenderRow {
   id: string;
   order_id: string;
-  method: 'cash' | 'external_card';
+  method: TenderMethod;
   tendered_cents: number;
   applied_cents: number;
   change_cents: number;
   reference: string | null;
+  payment_intent_id: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
   created_at: Date;
 }
+
+/** A tender to record: a settled tender, a card with its intent and what may be printed of it. */
+export type TenderRowInput = Omit<OrderTenderRow, 'id' | 'order_id' | 'created_at'>;
 
 export type NewOrder = Omit<
   OrderRow,
@@ -131,15 +137,16 @@ export async function insertTenders(
   tx: Queryable,
   ctx: RequestContext,
   orderId: string,
-  tenders: readonly SettledTender[],
+  tenders: readonly TenderRowInput[],
 ): Promise<void> {
   if (tenders.length === 0) return;
   await tx.query(
     `INSERT INTO order_tenders (id, tenant_id, order_id, method, tendered_cents, applied_cents, change_cents,
-                                reference, created_by)
-     SELECT t.id, $1, $2, t.method, t.tendered, t.applied, t.change, t.reference, $3
-       FROM unnest($4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[])
-         AS t(id, method, tendered, applied, change, reference)`,
+                                reference, payment_intent_id, card_brand, card_last4, created_by)
+     SELECT t.id, $1, $2, t.method, t.tendered, t.applied, t.change, t.reference, t.intent, t.brand, t.last4, $3
+       FROM unnest($4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::uuid[],
+                   $11::text[], $12::text[])
+         AS t(id, method, tendered, applied, change, reference, intent, brand, last4)`,
     [
       requireTenant(ctx),
       orderId,
@@ -149,7 +156,10 @@ export async function insertTenders(
       tenders.map((t) => t.tendered_cents),
       tenders.map((t) => t.applied_cents),
       tenders.map((t) => t.change_cents),
-      tenders.map((t) => t.reference ?? null),
+      tenders.map((t) => t.reference),
+      tenders.map((t) => t.payment_intent_id),
+      tenders.map((t) => t.card_brand),
+      tenders.map((t) => t.card_last4),
     ],
   );
 }
@@ -203,6 +213,11 @@ export async function markCompleted(
       WHERE id = $1`,
     [id, p.number, p.paid, p.change, p.cashRounding],
   );
+}
+
+/** What an open order's tenders have paid so far (a declined card left it open, partly paid). */
+export async function setPaid(tx: Queryable, id: string, paidCents: number): Promise<void> {
+  await tx.query('UPDATE orders SET paid_cents = $2, updated_at = now() WHERE id = $1', [id, paidCents]);
 }
 
 export async function markVoided(tx: Queryable, id: string, actorId: string | null, reason: string): Promise<void> {

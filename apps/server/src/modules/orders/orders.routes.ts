@@ -2,6 +2,7 @@ import { rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
 import { Type } from 'typebox';
 import type { App, AppDeps } from '../../app.ts';
 import { Page, problems, Uuid } from '../../platform/http/schemas.ts';
+import { paymentsDepsOf } from '../payments/index.ts';
 import { explicitTaxRateFrom } from '../tax/index.ts';
 import { listOrders } from './orders.list.ts';
 import {
@@ -15,18 +16,20 @@ import {
   OrderSchema,
   VoidBody,
 } from './orders.schemas.ts';
-import { addTenders, computeOrder, createOrder, getOrder, type OrdersDeps } from './orders.service.ts';
+import { addTenders } from './orders.pay.ts';
+import { computeOrder, createOrder, getOrder, type OrdersDeps } from './orders.service.ts';
 import { voidOrder } from './orders.void.ts';
 
 const TAGS = ['orders'];
 const SECURITY = [{ bearer: [] }];
 const SELLERS = TENANT_ROLES;
 const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-const CREATE_PROBLEMS = problems(400, 401, 403, 404, 409, 413, 415, 422);
+// 402: a card tender was declined; 503: the card processor is unreachable or card payments are off.
+const CREATE_PROBLEMS = problems(400, 401, 402, 403, 404, 409, 413, 415, 422, 503);
 
 /** /v1/orders: compute, create (by SKU or by id), tenders, void, read. */
 export function ordersRoutes(app: App, deps: AppDeps): void {
-  const orders: OrdersDeps = { db: deps.db, config: deps.config };
+  const orders: OrdersDeps = { db: deps.db, config: deps.config, payments: paymentsDepsOf(deps, app.log) };
 
   app.post(
     '/v1/orders/compute',

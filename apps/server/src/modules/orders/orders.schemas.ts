@@ -33,16 +33,32 @@ export const IdItem = Type.Object(
   { additionalProperties: false },
 );
 
-export const TenderBody = Type.Object(
-  {
-    method: Type.Union([Type.Literal('cash'), Type.Literal('external_card')]),
-    amount_cents: Type.Integer({ minimum: 1, maximum: 100_000_000_000 }),
-    reference: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 100, description: 'Terminal reference of a card' }),
-    ),
-  },
-  { additionalProperties: false },
-);
+const TenderCents = Type.Integer({ minimum: 1, maximum: 100_000_000_000 });
+
+/**
+ * Cash or a stand-alone terminal's card, or a card charged here through the processor (`card`, with the token the
+ * card reader gave: never a card number; the pattern is not echoed with the value in a 400).
+ */
+export const TenderBody = Type.Union([
+  Type.Object(
+    {
+      method: Type.Union([Type.Literal('cash'), Type.Literal('external_card')]),
+      amount_cents: TenderCents,
+      reference: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 100, description: 'Terminal reference of a card' }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      method: Type.Literal('card'),
+      amount_cents: TenderCents,
+      card_token: Type.String({ pattern: '^tok_[a-z0-9_]{1,64}$', description: 'A processor token: tok_…' }),
+    },
+    { additionalProperties: false },
+  ),
+]);
 
 const Items = <T extends typeof ComputeItem | typeof SkuItem | typeof IdItem>(item: T) =>
   Type.Array(item, { minItems: 1, maxItems: 500 });
@@ -149,11 +165,14 @@ export const OrderLineSchema = Type.Object({
 
 export const OrderTenderSchema = Type.Object({
   id: Uuid,
-  method: Type.Union([Type.Literal('cash'), Type.Literal('external_card')]),
+  method: Type.Union([Type.Literal('cash'), Type.Literal('external_card'), Type.Literal('card')]),
   tendered_cents: Type.Integer(),
   applied_cents: Type.Integer(),
   change_cents: Type.Integer(),
   reference: Type.Union([Type.String(), Type.Null()]),
+  payment_intent_id: Type.Union([Uuid, Type.Null()]),
+  card_brand: Type.Union([Type.String(), Type.Null()]),
+  card_last4: Type.Union([Type.String(), Type.Null()]),
   created_at: Timestamp,
 });
 

@@ -6,7 +6,21 @@ import { isUniqueViolation } from '../../platform/db/pg-errors.ts';
 import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { auditExplicitTaxRate, getTenantMoneySettings } from '../tax/index.ts';
+import { linkIntentsToOrder, type PaymentsDeps } from '../payments/index.ts';
+import { auditExplicitTaxRate } from '../tax/index.ts';
+import {
+  authorizeCards,
+  captureCards,
+  cardPayments,
+  declinedError,
+  hasCards,
+  keptTenders,
+  NO_CARDS,
+  recordPartPayment,
+  tenderRows,
+  voidCards,
+  type CardAuthorizations,
+} from './orders.cards.ts';
 import { completeOrder } from './orders.complete.ts';
 import { toOrderDto } from './orders.dto.ts';
 import { priceCart, pricedLines } from './orders.pricing.ts';
@@ -16,10 +30,26 @@ import type { ComputeInput, ComputeResult, CreateOrderInput, OrderDto } from './
 export interface OrdersDeps {
   readonly db: Database;
   readonly config: Config;
+  /** Card tenders (`method: card`) go through these; without them (or without a gateway) they are 503. */
+  readonly payments?: PaymentsDeps | undefined;
 }
 
 export function orderNotFound(): AppError {
   return new AppError('order_not_found', 'No order with this id');
+}
+
+/** Settles tenders, turning the domain's refusals into 422 problems; the order may stay partly paid. */
+export function settleAny(
+  due: number,
+  tenders: readonly TenderInput[],
+  options: Parameters<typeof settleTenders>[2],
+): Settlement {
+  try {
+    return settleTenders(due, tenders, options);
+  } catch (err) {
+    if (err instanceof TenderError) throw new AppError('invalid_tender', err.message);
+    throw err;
+  }
 }
 
 /** Settles tenders, turning the domain's refusals into 422 problems; an order to complete must be covered. */
@@ -28,13 +58,7 @@ export function settle(
   tenders: readonly TenderInput[],
   options: Parameters<typeof settleTenders>[2],
 ): Settlement {
-  let settlement: Settlement;
-  try {
-    settlement = settleTenders(due, tenders, options);
-  } catch (err) {
-    if (err instanceof TenderError) throw new AppError('invalid_tender', err.message);
-    throw err;
-  }
+  const settlement = settleAny(due, tenders, options);
   if (!settlement.settled) {
     throw new AppError('insufficient_tender', `The tenders leave ${settlement.remaining_cents} unpaid`, {
       extra: { remaining_cents: settlement.remaining_cents, paid_cents: settlement.paid_cents },
@@ -95,11 +119,38 @@ async function registerOf(tx: Tx, ctx: RequestContext, input: CreateOrderInput) 
   return register;
 }
 
+/** The register and the priced cart of a new order (refusing archived products). */
+async function priceNewOrder(
+  tx: Tx,
+  deps: OrdersDeps,
+  ctx: RequestContext,
+  input: CreateOrderInput,
+  explicitTaxBps: number | undefined,
+) {
+  const register = await registerOf(tx, ctx, input);
+  const cart = await priceCart(tx, ctx, {
+    items: input.items,
+    discountBp: input.discount_percent_bp ?? 0,
+    explicitTaxBps,
+    registerId: register.id,
+    locationId: register.location_id,
+    defaultTaxBps: deps.config.defaultTaxRateBps,
+    defaultRounding: deps.config.moneyRounding,
+    refuseArchived: true,
+  });
+  return { register, cart };
+}
+
 /**
  * Creates an order from the catalog's current prices, in one transaction: lines (a price-locked snapshot),
  * tenders, and — when the tenders cover the total — completion (number, stock, audit, `order.completed`).
  * Without tenders the order stays open (parked). A client id makes it idempotent: a replay returns the first
- * order (`replayed: true`) and writes nothing.
+ * order (`replayed: true`) and writes nothing (and charges nothing).
+ *
+ * Card tenders (docs/orders.md "Card tenders"): the cart is priced and the tenders checked first; then each card
+ * is authorized (manual capture) outside the order's transaction; then the order is saved and completed in one
+ * transaction and the authorizations captured. If the save fails, the authorizations are voided. A declined card
+ * keeps the order open with the other tenders: 402 `payment_declined` with `reason` and `order_id`.
  */
 export async function createOrder(
   deps: OrdersDeps,
@@ -108,99 +159,127 @@ export async function createOrder(
   explicitTaxBps: number | undefined,
 ): Promise<{ order: OrderDto; replayed: boolean }> {
   const id = input.id ?? newId();
-  const attempt = () =>
-    tenantTx(deps.db, ctx, async (tx) => {
-      const existing = await repo.findOrder(tx, id);
-      if (existing !== undefined) return { order: await toOrderDto(tx, existing), replayed: true };
-      const register = await registerOf(tx, ctx, input);
-      const cart = await priceCart(tx, ctx, {
-        items: input.items,
-        discountBp: input.discount_percent_bp ?? 0,
-        explicitTaxBps,
-        registerId: register.id,
-        locationId: register.location_id,
-        defaultTaxBps: deps.config.defaultTaxRateBps,
-        defaultRounding: deps.config.moneyRounding,
-        refuseArchived: true,
-      });
-      const tenders = input.tenders ?? [];
-      const settlement =
-        tenders.length === 0
-          ? undefined
-          : settle(cart.totals.total_cents, tenders, {
-              cashRoundingCents: cart.settings.cash_rounding_cents ?? undefined,
-              rounding: cart.settings.money_rounding,
-            });
-      const t = cart.totals;
-      const order = {
-        id,
-        location_id: register.location_id,
-        register_id: register.id,
-        status: 'open' as const,
-        currency: cart.settings.currency,
-        prices_include_tax: t.prices_include_tax,
-        rounding: cart.settings.money_rounding,
-        discount_bp: input.discount_percent_bp ?? 0,
-        tax_rate_bps: cart.taxRate.rate_bps,
-        tax_rate_source: cart.taxRate.source,
-        subtotal_cents: t.subtotal_cents,
-        discount_cents: t.discount_cents,
-        tax_cents: t.tax_cents,
-        total_cents: t.total_cents,
-        paid_cents: 0,
-        change_cents: 0,
-        cash_rounding_cents: 0,
-        note: input.note ?? null,
-        created_by: ctx.actorId ?? null,
-      };
-      await repo.insertOrder(tx, ctx, order);
-      const lines = pricedLines(cart);
-      await repo.insertLines(tx, ctx, id, lines);
-      await auditExplicitTaxRate(tx, { ...ctx, registerId: register.id }, { orderId: id, resolved: cart.taxRate });
-      if (settlement !== undefined) {
-        await repo.insertTenders(tx, ctx, id, settlement.tenders);
-        await completeOrder(tx, ctx, order, lines, settlement, cart.settings.stock_policy);
-      }
-      const saved = await repo.findOrder(tx, id);
-      if (saved === undefined) throw orderNotFound();
-      return { order: await toOrderDto(tx, saved), replayed: false };
+  const tenders = input.tenders ?? [];
+  const save = async (cards: CardAuthorizations) => {
+    try {
+      return await saveNewOrder(deps, ctx, input, explicitTaxBps, id, cards);
+    } catch (err) {
+      // The same client id sent twice at once: the second insert lost the race; it now finds the first order
+      // (which holds the same intents: their keys are derived from the order id).
+      if (isUniqueViolation(err, 'orders_pkey')) return saveNewOrder(deps, ctx, input, explicitTaxBps, id, cards);
+      throw err;
+    }
+  };
+  if (!hasCards(tenders)) return save(NO_CARDS);
+
+  const payments = cardPayments(deps);
+  // Nothing is charged for an order that would be refused: price and check every tender first.
+  const prepared = await tenantTx(deps.db, ctx, async (tx) => {
+    const existing = await repo.findOrder(tx, id);
+    if (existing !== undefined) return { replay: await toOrderDto(tx, existing) };
+    const { cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps);
+    settle(cart.totals.total_cents, tenders, {
+      cashRoundingCents: cart.settings.cash_rounding_cents ?? undefined,
+      rounding: cart.settings.money_rounding,
     });
+    return { currency: cart.settings.currency };
+  });
+  if (prepared.replay !== undefined) return { order: prepared.replay, replayed: true };
+
+  const cards = await authorizeCards(payments, ctx, {
+    orderId: id,
+    currency: prepared.currency,
+    firstPosition: 0,
+    tenders,
+  });
+  let result: { order: OrderDto; replayed: boolean };
   try {
-    return await attempt();
+    result = await save(cards);
   } catch (err) {
-    // The same client id sent twice at once: the second insert lost the race; it now finds the first order.
-    if (isUniqueViolation(err, 'orders_pkey')) return attempt();
+    await voidCards(payments, ctx, cards.authorized);
     throw err;
   }
+  // A concurrent copy of this request saved the order first: it captures, not this one.
+  if (result.replayed) return result;
+  await captureCards(payments, ctx, cards.authorized);
+  if (cards.declined !== undefined) throw declinedError(cards.declined.reason, id);
+  return result;
 }
 
-/** Pays a parked order: tenders that cover what is left complete it; anything less is 422 insufficient_tender. */
-export function addTenders(
+/** One attempt to save (and, when paid, complete) a new order in one transaction. */
+function saveNewOrder(
   deps: OrdersDeps,
   ctx: RequestContext,
-  orderId: string,
-  tenders: readonly TenderInput[],
-): Promise<OrderDto> {
+  input: CreateOrderInput,
+  explicitTaxBps: number | undefined,
+  id: string,
+  cards: CardAuthorizations,
+): Promise<{ order: OrderDto; replayed: boolean }> {
   return tenantTx(deps.db, ctx, async (tx) => {
-    const order = await repo.findOrder(tx, orderId, true);
-    if (order === undefined) throw orderNotFound();
-    if (order.status !== 'open') {
-      throw new AppError('invalid_state_transition', `The order is ${order.status}; only an open order takes tenders`, {
-        extra: { current_status: order.status },
-      });
+    const existing = await repo.findOrder(tx, id);
+    if (existing !== undefined) return { order: await toOrderDto(tx, existing), replayed: true };
+    const { register, cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps);
+    const options = {
+      cashRoundingCents: cart.settings.cash_rounding_cents ?? undefined,
+      rounding: cart.settings.money_rounding,
+    };
+    const tenders = keptTenders(input.tenders ?? [], cards);
+    const due = cart.totals.total_cents;
+    let settlement: Settlement | undefined;
+    if (cards.declined !== undefined) {
+      settlement = settleAny(
+        due,
+        tenders.map((k) => k.tender),
+        options,
+      );
+      // The other tenders cover it alone (cash over-tendered): nothing to keep open; the cashier decides again.
+      if (settlement.settled) throw declinedError(cards.declined.reason, undefined);
+    } else if (tenders.length > 0) {
+      settlement = settle(
+        due,
+        tenders.map((k) => k.tender),
+        options,
+      );
     }
-    const settings = await getTenantMoneySettings(tx, ctx, deps.config.moneyRounding);
-    const settlement = settle(order.total_cents, tenders, {
-      alreadyPaid: order.paid_cents,
-      cashRoundingCents: settings.cash_rounding_cents ?? undefined,
-      rounding: settings.money_rounding,
-    });
-    await repo.insertTenders(tx, ctx, order.id, settlement.tenders);
-    const lines = await repo.findLines(tx, order.id);
-    await completeOrder(tx, ctx, order, lines, settlement, settings.stock_policy);
-    const saved = await repo.findOrder(tx, order.id);
+    const t = cart.totals;
+    const order = {
+      id,
+      location_id: register.location_id,
+      register_id: register.id,
+      status: 'open' as const,
+      currency: cart.settings.currency,
+      prices_include_tax: t.prices_include_tax,
+      rounding: cart.settings.money_rounding,
+      discount_bp: input.discount_percent_bp ?? 0,
+      tax_rate_bps: cart.taxRate.rate_bps,
+      tax_rate_source: cart.taxRate.source,
+      subtotal_cents: t.subtotal_cents,
+      discount_cents: t.discount_cents,
+      tax_cents: t.tax_cents,
+      total_cents: t.total_cents,
+      // A declined card leaves the order open, paid in part by the tenders kept.
+      paid_cents: cards.declined === undefined ? 0 : (settlement?.paid_cents ?? 0),
+      change_cents: 0,
+      cash_rounding_cents: 0,
+      note: input.note ?? null,
+      created_by: ctx.actorId ?? null,
+    };
+    await repo.insertOrder(tx, ctx, order);
+    const lines = pricedLines(cart);
+    await repo.insertLines(tx, ctx, id, lines);
+    await auditExplicitTaxRate(tx, { ...ctx, registerId: register.id }, { orderId: id, resolved: cart.taxRate });
+    await linkIntentsToOrder(tx, cards.intentIds, id);
+    if (settlement !== undefined) {
+      await repo.insertTenders(tx, ctx, id, tenderRows(settlement, tenders, cards));
+      if (cards.declined === undefined) {
+        await completeOrder(tx, ctx, order, lines, settlement, cart.settings.stock_policy);
+      } else {
+        await recordPartPayment(tx, ctx, order, settlement, cards.declined.reason);
+      }
+    }
+    const saved = await repo.findOrder(tx, id);
     if (saved === undefined) throw orderNotFound();
-    return toOrderDto(tx, saved);
+    return { order: await toOrderDto(tx, saved), replayed: false };
   });
 }
 

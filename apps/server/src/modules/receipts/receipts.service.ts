@@ -72,6 +72,8 @@ export function orderToReceiptData(order: OrderDto, names: ReceiptNames): Receip
       tendered_cents: tender.tendered_cents,
       change_cents: tender.change_cents,
       reference: tender.reference,
+      card_brand: tender.card_brand,
+      card_last4: tender.card_last4,
     })),
     change_cents: order.change_cents,
     cash_rounding_cents: order.cash_rounding_cents,
