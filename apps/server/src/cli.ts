@@ -16,6 +16,7 @@ import { loadSecrets } from './platform/secrets.ts';
 import { createSuperadmin } from './modules/platform/index.ts';
 import { createTenant } from './modules/tenancy/index.ts';
 import { startServer, stopOnSignals } from './server.ts';
+import { startWorker } from './worker.ts';
 import { seedDemoShop } from './demo/demo-seed.ts';
 import { startSimulator } from './gateway-sim/simulator.ts';
 
@@ -68,6 +69,14 @@ program
   .action(async () => {
     const server = await startServer(config());
     stopOnSignals(server, (text) => console.error(text));
+  });
+
+program
+  .command('worker')
+  .description('run background work without HTTP: scheduled jobs, outbox relay, webhook deliveries and processing')
+  .action(async () => {
+    const worker = await startWorker(config());
+    stopOnSignals(worker, (text) => console.error(text));
   });
 
 program

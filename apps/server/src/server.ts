@@ -11,6 +11,8 @@ import { loggerOptions } from './platform/logger.ts';
 import { loadSecrets } from './platform/secrets.ts';
 import { createDeliveryWorker, subscribeOutgoingWebhooks } from './modules/hooks/index.ts';
 import { createWebhookProcessor } from './modules/webhooks/index.ts';
+import { paymentJobs, paymentsDepsFor, registerPaymentWebhookHandlers } from './modules/payments/index.ts';
+import { Scheduler } from './platform/jobs/scheduler.ts';
 import { createRuntime, withTimeout, type Runtime } from './runtime.ts';
 
 /** A running server: its address and the one way to stop it. */
@@ -90,10 +92,17 @@ export async function startServer(
     });
     webhookWorker.start();
     // Incoming processor events are stored by the route, then handled here with retries.
+    const payments = paymentsDepsFor({ db, config, registry: runtime.deps.metrics.registry, logger });
+    const offPaymentHandlers = registerPaymentWebhookHandlers(payments, logger);
     const incomingWebhooks = createWebhookProcessor({ db, logger, metrics: runtime.deps.metrics });
     incomingWebhooks.start();
+    // Scheduled jobs (docs/payments.md, "Jobs"): here unless dedicated `novapos worker`s run them.
+    const scheduler = config.jobs.inServer
+      ? new Scheduler({ db, logger, jobs: paymentJobs(payments, logger) })
+      : undefined;
     stopWorkers = async () => {
-      await Promise.all([webhookWorker.stop(), incomingWebhooks.stop()]);
+      await Promise.all([webhookWorker.stop(), incomingWebhooks.stop(), scheduler?.stop()]);
+      offPaymentHandlers();
     };
     await runtime.deps.maintenance.refresh();
     runtime.deps.maintenance.start();
@@ -101,6 +110,7 @@ export async function startServer(
     const app = await buildApp(runtime.deps);
     const address = await app.listen({ host: config.host, port: config.port });
     const url = config.publicUrl ?? address;
+    scheduler?.start();
     ready = true;
     logger.info({ url, database: target.mode }, 'NovaPOS started');
     (options.print ?? ((text: string) => process.stdout.write(`${text}\n`)))(banner(url, target, logins));
@@ -137,7 +147,7 @@ export async function startServer(
 }
 
 /** Stops cleanly on SIGINT/SIGTERM; a second signal while stopping exits at once. */
-export function stopOnSignals(server: RunningServer, log: (text: string) => void): void {
+export function stopOnSignals(server: Pick<RunningServer, 'stop'>, log: (text: string) => void): void {
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;

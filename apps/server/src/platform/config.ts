@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import path from 'node:path';
 
 /**
@@ -52,6 +53,16 @@ export interface Config {
     readonly gatewayUrl: string | undefined;
     /** How long one call to the processor may take before it is retried with the same idempotency key. */
     readonly gatewayTimeoutMs: number;
+    /** Authorizations not captured within this many minutes are voided by the `payments.auto_void` job. */
+    readonly authTtlMinutes: number;
+  };
+  readonly jobs: {
+    /** `novapos serve` runs the scheduled jobs too; false when dedicated `novapos worker`s run them. */
+    readonly inServer: boolean;
+    /** Cron (UTC) of the stale-authorization sweep. */
+    readonly autoVoidSchedule: string;
+    /** Cron (UTC) of the nightly settlement reconciliation (of the previous UTC day). */
+    readonly reconcileSchedule: string;
   };
   readonly webhooks: {
     /** Secret that signs incoming webhooks (seed 000); unset: incoming webhooks are refused. */
@@ -143,6 +154,17 @@ function secret(env: Env, name: string): string | undefined {
   return value;
 }
 
+/** A cron expression (read in UTC) croner accepts. */
+function cron(env: Env, name: string, fallback: string): string {
+  const value = str(env, name) ?? fallback;
+  try {
+    new Cron(value, { timezone: 'UTC', paused: true }).stop();
+  } catch (err) {
+    throw new ConfigError(name, `must be a cron expression like "${fallback}": ${(err as Error).message}`);
+  }
+  return value;
+}
+
 /** Reads and validates the configuration. Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
@@ -220,6 +242,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     payments: {
       gatewayUrl: url(env, 'GATEWAY_URL', ['http:', 'https:']),
       gatewayTimeoutMs: int(env, 'GATEWAY_TIMEOUT_MS', 5000, 100, 120_000),
+      authTtlMinutes: int(env, 'PAYMENT_AUTH_TTL_MINUTES', 60, 1, 7 * 24 * 60),
+    },
+    jobs: {
+      inServer: bool(env, 'JOBS_IN_SERVER', true),
+      autoVoidSchedule: cron(env, 'AUTO_VOID_SCHEDULE', '* * * * *'),
+      reconcileSchedule: cron(env, 'RECONCILE_SCHEDULE', '30 2 * * *'),
     },
     webhooks: {
       activeSecret: secret(env, 'WEBHOOK_ACTIVE_SECRET'),

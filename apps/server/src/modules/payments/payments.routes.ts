@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { App, AppDeps } from '../../app.ts';
 import { problems, Uuid } from '../../platform/http/schemas.ts';
 import { HttpGateway } from './gateway/http-gateway.ts';
+import { reconciliationRoutes } from './jobs/reconcile.routes.ts';
 import { paymentMetrics } from './payments.metrics.ts';
 import { captureIntent, confirmIntent, refundIntent, voidIntent } from './payments.moves.ts';
 import { CaptureBody, ConfirmBody, CreateIntentBody, IntentSchema, RefundBody, VoidBody } from './payments.schemas.ts';
@@ -33,6 +34,7 @@ export function paymentsRoutes(app: App, deps: AppDeps): void {
             onRetry: (info) => app.log.warn(info, 'card processor call failed; retrying with the same key'),
           }),
   };
+  reconciliationRoutes(app, payments, deps.metrics.registry);
 
   app.post(
     '/v1/payment_intents',
