@@ -5,5 +5,6 @@ export { paymentMetrics, type PaymentMetrics } from './payments.metrics.ts';
 export type { PaymentGateway, SettlementEntry } from './gateway/gateway.ts';
 export { GatewayDecline, GatewayRejected, GatewayUnavailable } from './gateway/gateway.ts';
 export { HttpGateway } from './gateway/http-gateway.ts';
-export { linkIntentsToOrder, paymentsDepsOf } from './payments.orders.ts';
-export { paymentJobs, paymentsDepsFor, registerPaymentWebhookHandlers } from './jobs/index.ts';
+export { linkIntentsToOrder } from './payments.orders.ts';
+export { paymentsDepsFor, paymentsDepsOf } from './payments.deps.ts';
+export { paymentJobs, registerPaymentWebhookHandlers } from './jobs/index.ts';

@@ -2,12 +2,11 @@ import { rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
 import { Type } from 'typebox';
 import type { App, AppDeps } from '../../app.ts';
 import { problems, Uuid } from '../../platform/http/schemas.ts';
-import { HttpGateway } from './gateway/http-gateway.ts';
 import { reconciliationRoutes } from './jobs/reconcile.routes.ts';
-import { paymentMetrics } from './payments.metrics.ts';
+import { paymentsDepsOf } from './payments.deps.ts';
 import { captureIntent, confirmIntent, refundIntent, voidIntent } from './payments.moves.ts';
 import { CaptureBody, ConfirmBody, CreateIntentBody, IntentSchema, RefundBody, VoidBody } from './payments.schemas.ts';
-import { createIntent, getIntent, type PaymentsDeps } from './payments.service.ts';
+import { createIntent, getIntent } from './payments.service.ts';
 
 const TAGS = ['payments'];
 const SECURITY = [{ bearer: [] }];
@@ -19,21 +18,7 @@ const MOVE_PROBLEMS = problems(400, 401, 402, 403, 404, 409, 415, 422, 503);
 
 /** /v1/payment_intents: card payments through the processor gateway (docs/payments.md). */
 export function paymentsRoutes(app: App, deps: AppDeps): void {
-  const url = deps.config.payments.gatewayUrl;
-  const payments: PaymentsDeps = {
-    db: deps.db,
-    config: deps.config,
-    metrics: paymentMetrics(deps.metrics.registry),
-    gateway:
-      url === undefined
-        ? undefined
-        : new HttpGateway({
-            baseUrl: url,
-            timeoutMs: deps.config.payments.gatewayTimeoutMs,
-            // Only the path (with the provider reference) is logged: bodies carry card tokens.
-            onRetry: (info) => app.log.warn(info, 'card processor call failed; retrying with the same key'),
-          }),
-  };
+  const payments = paymentsDepsOf(deps, app.log);
   reconciliationRoutes(app, payments, deps.metrics.registry);
 
   app.post(

@@ -1,43 +1,13 @@
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
-import type { Config } from '../../../platform/config.ts';
-import type { Database } from '../../../platform/db/database.ts';
-import type { JobDefinition } from '../../../platform/jobs/scheduler.ts';
-import { HttpGateway } from '../gateway/http-gateway.ts';
-import { paymentMetrics } from '../payments.metrics.ts';
 import type { PaymentsDeps } from '../payments.service.ts';
+import type { JobDefinition } from '../../../platform/jobs/scheduler.ts';
 import { runAutoVoid } from './auto-void.ts';
 import { reconcileDay, yesterdayUtc } from './reconcile.ts';
 
 export { registerPaymentWebhookHandlers, applyProcessorMove } from './processor-events.ts';
 export { reconcileDay, reconciliationDriftGauge } from './reconcile.ts';
 export { runAutoVoid } from './auto-void.ts';
-
-/**
- * The payments dependencies for work outside a request (jobs, processor events): the same gateway adapter the
- * routes use, built from configuration.
- */
-export function paymentsDepsFor(input: {
-  db: Database;
-  config: Config;
-  registry: Registry;
-  logger: Pick<Logger, 'warn'>;
-}): PaymentsDeps {
-  const url = input.config.payments.gatewayUrl;
-  return {
-    db: input.db,
-    config: input.config,
-    metrics: paymentMetrics(input.registry),
-    gateway:
-      url === undefined
-        ? undefined
-        : new HttpGateway({
-            baseUrl: url,
-            timeoutMs: input.config.payments.gatewayTimeoutMs,
-            onRetry: (info) => input.logger.warn(info, 'card processor call failed; retrying with the same key'),
-          }),
-  };
-}
+export { paymentsDepsFor } from '../payments.deps.ts';
 
 /**
  * The scheduled jobs of payments: `payments.auto_void` and `payments.reconcile`. Without GATEWAY_URL there is no

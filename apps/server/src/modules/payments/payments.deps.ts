@@ -1,0 +1,42 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { AppDeps } from '../../app.ts';
+import type { Config } from '../../platform/config.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { HttpGateway } from './gateway/http-gateway.ts';
+import { paymentMetrics } from './payments.metrics.ts';
+import type { PaymentsDeps } from './payments.service.ts';
+
+/**
+ * The payments dependencies, built from configuration: the one gateway adapter (undefined when GATEWAY_URL is
+ * unset: card payments answer 503 payments_disabled) and the payment counters of the registry. Routes, card
+ * tenders, jobs and processor events all build them here, so they share settings and counters.
+ */
+export function paymentsDepsFor(input: {
+  db: Database;
+  config: Config;
+  registry: Registry;
+  logger: Pick<Logger, 'warn'> | FastifyBaseLogger;
+}): PaymentsDeps {
+  const url = input.config.payments.gatewayUrl;
+  return {
+    db: input.db,
+    config: input.config,
+    metrics: paymentMetrics(input.registry),
+    gateway:
+      url === undefined
+        ? undefined
+        : new HttpGateway({
+            baseUrl: url,
+            timeoutMs: input.config.payments.gatewayTimeoutMs,
+            // Only the path (with the provider reference) is logged: bodies carry card tokens.
+            onRetry: (info) => input.logger.warn(info, 'card processor call failed; retrying with the same key'),
+          }),
+  };
+}
+
+/** The payments dependencies of a request-serving module, from the app's dependencies. */
+export function paymentsDepsOf(deps: AppDeps, log: FastifyBaseLogger): PaymentsDeps {
+  return paymentsDepsFor({ db: deps.db, config: deps.config, registry: deps.metrics.registry, logger: log });
+}
