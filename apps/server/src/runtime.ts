@@ -80,6 +80,8 @@ function connectRedis(url: string, logger: FastifyBaseLogger | undefined): Redis
 
 export function createRuntime(config: Config, db: Database, secrets: Secrets, options: RuntimeOptions = {}): Runtime {
   const redis = config.redisUrl === undefined ? undefined : connectRedis(config.redisUrl, options.logger);
+  // Pricing caches answer from memory only while this process hears the database's change notifications.
+  db.listenForChanges();
   const healthChecks: Record<string, HealthCheck> = {
     database: () => check(() => db.app.query('SELECT 1'), 3000, 'the database', options.logger),
   };

@@ -163,14 +163,7 @@ export async function applyStockMovements(
   if (input.lines.length === 0) return { levels: [], movementIds: [] };
   const merged = mergeLines(input.lines);
   const variantIds = merged.map((m) => m.variantId);
-  const known = await repo.findVariantsById(tx, variantIds);
-  if (known.length !== variantIds.length) {
-    const missing = variantIds.filter((id) => !known.some((v) => v.id === id));
-    throw new AppError('variant_not_found', `No variant with id ${missing.join(', ')}`);
-  }
-
-  await repo.ensureLevels(tx, ctx, input.locationId, variantIds);
-  const before = new Map((await repo.lockLevels(tx, input.locationId, variantIds)).map((r) => [r.variant_id, r]));
+  const before = await lockLevelsCreatingMissing(tx, ctx, input.locationId, variantIds);
 
   const short: ShortLine[] = [];
   for (const m of merged) {
@@ -207,9 +200,36 @@ export async function applyStockMovements(
     referenceId: input.reference?.id ?? null,
     rows,
   });
-  const after = await repo.readLevels(tx, input.locationId, variantIds);
-  const levels = await settleLowStock(tx, ctx, after.map(toLevel));
+  // The ledger's trigger added each variant's net to on_hand under the locks we hold: the levels after are known
+  // without reading them again.
+  const after = merged.map((m) => {
+    const level = before.get(m.variantId) as repo.LevelRow;
+    return toLevel({ ...level, on_hand: level.on_hand + m.net });
+  });
+  const levels = await settleLowStock(tx, ctx, after);
   return { levels, movementIds: rows.map((r) => r.id) };
+}
+
+/**
+ * Locks the level rows of the variants at the location, in variant order. A sale's rows almost always exist, so
+ * they are locked at once (one round trip); only when some are missing are the variants checked (422
+ * `variant_not_found`), the missing rows created (in variant order) and all of them locked again.
+ */
+async function lockLevelsCreatingMissing(
+  tx: Tx,
+  ctx: RequestContext,
+  locationId: string,
+  variantIds: readonly string[],
+): Promise<Map<string, repo.LevelRow>> {
+  const locked = await repo.lockLevels(tx, locationId, variantIds);
+  if (locked.length === variantIds.length) return new Map(locked.map((r) => [r.variant_id, r]));
+  const known = await repo.findVariantsById(tx, variantIds);
+  if (known.length !== variantIds.length) {
+    const missing = variantIds.filter((id) => !known.some((v) => v.id === id));
+    throw new AppError('variant_not_found', `No variant with id ${missing.join(', ')}`);
+  }
+  await repo.ensureLevels(tx, ctx, locationId, variantIds);
+  return new Map((await repo.lockLevels(tx, locationId, variantIds)).map((r) => [r.variant_id, r]));
 }
 
 /**

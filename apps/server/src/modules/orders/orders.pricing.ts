@@ -4,11 +4,14 @@ import type { Queryable } from '../../platform/db/database.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { resolveSaleItems, type SaleItem, type SaleItemRef } from '../catalog/index.ts';
 import {
+  findOverrideRates,
   getTenantMoneySettings,
-  resolveTaxRate,
+  pickSaleTaxRate,
+  type OverrideRates,
   type ResolvedTaxRate,
   type TenantMoneySettings,
 } from '../tax/index.ts';
+import { ratesKey, type PricingCache } from './pricing-cache.ts';
 
 /** The one tax code the server applies to taxable lines; its rate comes from the precedence of seed 000. */
 const SALES_TAX = 'tax';
@@ -35,12 +38,61 @@ export interface PricedCart {
   readonly totals: Totals;
 }
 
-/**
- * Prices a cart exactly as the till does (the same `computeTotals` from `@novapos/domain`), from the catalog's
- * current prices, the tax rate of the register/location and the tenant's money settings. Reads only.
- */
-export async function priceCart(tx: Queryable, ctx: RequestContext, input: PricingInput): Promise<PricedCart> {
-  const items = await resolveSaleItems(tx, input.items);
+/** What a cart is priced from: the catalog's items, the tenant's money settings and the tax-override rates. */
+interface PricingFacts {
+  readonly items: readonly SaleItem[];
+  readonly settings: TenantMoneySettings;
+  readonly rates: OverrideRates;
+}
+
+function tenantOf(ctx: RequestContext): string {
+  if (ctx.tenantId === undefined) throw new Error('pricing needs a tenant');
+  return ctx.tenantId;
+}
+
+/** The facts from the cache alone; undefined when any of them is not there (or the cache is not trusted now). */
+function cachedFacts(cache: PricingCache, ctx: RequestContext, input: PricingInput): PricingFacts | undefined {
+  const tenantId = tenantOf(ctx);
+  const items = cache.items(tenantId, input.items);
+  const settings = cache.settings(tenantId, input.defaultRounding);
+  const rates = cache.rates(tenantId, ratesKey(input.locationId, input.registerId));
+  return items === undefined || settings === undefined || rates === undefined ? undefined : { items, settings, rates };
+}
+
+/** The facts from the cache where it has them, the rest from the database (then remembered). */
+async function loadFacts(
+  tx: Queryable,
+  ctx: RequestContext,
+  input: PricingInput,
+  cache: PricingCache | undefined,
+): Promise<PricingFacts> {
+  const tenantId = tenantOf(ctx);
+  const stamp = cache?.stamp(tenantId);
+  const key = ratesKey(input.locationId, input.registerId);
+  let items = cache?.items(tenantId, input.items);
+  if (items === undefined) {
+    items = await resolveSaleItems(tx, input.items);
+    if (stamp !== undefined) cache?.storeItems(tenantId, stamp, input.items, items);
+  }
+  let settings = cache?.settings(tenantId, input.defaultRounding);
+  if (settings === undefined) {
+    settings = await getTenantMoneySettings(tx, ctx, input.defaultRounding);
+    if (stamp !== undefined) cache?.storeSettings(tenantId, stamp, input.defaultRounding, settings);
+  }
+  let rates = cache?.rates(tenantId, key);
+  if (rates === undefined) {
+    rates = await findOverrideRates(tx, ctx, {
+      locationId: input.locationId ?? null,
+      registerId: input.registerId ?? null,
+    });
+    if (stamp !== undefined) cache?.storeRates(tenantId, stamp, key, rates);
+  }
+  return { items, settings, rates };
+}
+
+/** Prices facts already gathered: the archived check, the tax rate, and the domain's totals. Pure. */
+function priceFacts(facts: PricingFacts, input: PricingInput): PricedCart {
+  const { items, settings } = facts;
   if (input.refuseArchived) {
     const archived: FieldError[] = [];
     items.forEach((item, i) => {
@@ -50,15 +102,7 @@ export async function priceCart(tx: Queryable, ctx: RequestContext, input: Prici
       throw new AppError('product_archived', 'An archived product cannot be sold', { errors: archived });
     }
   }
-  const [settings, taxRate] = await Promise.all([
-    getTenantMoneySettings(tx, ctx, input.defaultRounding),
-    resolveTaxRate(tx, ctx, {
-      locationId: input.locationId,
-      registerId: input.registerId,
-      explicitBps: input.explicitTaxBps,
-      defaultBps: input.defaultTaxBps,
-    }),
-  ]);
+  const taxRate = pickSaleTaxRate(facts.rates, { explicitBps: input.explicitTaxBps, defaultBps: input.defaultTaxBps });
   const quantities = input.items.map((i) => i.quantity);
   const totals = computeTotals(
     {
@@ -76,6 +120,26 @@ export async function priceCart(tx: Queryable, ctx: RequestContext, input: Prici
     { trace: input.trace === true },
   );
   return { items, quantities, taxRate, settings, totals };
+}
+
+/**
+ * Prices a cart exactly as the till does (the same `computeTotals` from `@novapos/domain`), from the catalog's
+ * current prices, the tax rate of the register/location and the tenant's money settings — read through `cache`
+ * when given (kept true by the database's change notifications; pricing-cache.ts). Reads only.
+ */
+export async function priceCart(
+  tx: Queryable,
+  ctx: RequestContext,
+  input: PricingInput,
+  cache?: PricingCache,
+): Promise<PricedCart> {
+  return priceFacts(await loadFacts(tx, ctx, input, cache), input);
+}
+
+/** The cart priced from the cache alone, without touching the database; undefined when something is missing. */
+export function priceCartFromCache(cache: PricingCache, ctx: RequestContext, input: PricingInput): PricedCart | undefined {
+  const facts = cachedFacts(cache, ctx, input);
+  return facts === undefined ? undefined : priceFacts(facts, input);
 }
 
 /** The priced lines as compute answers them and as order lines snapshot them. */

@@ -23,7 +23,8 @@ import {
 } from './orders.cards.ts';
 import { completeOrder } from './orders.complete.ts';
 import { toOrderDto } from './orders.dto.ts';
-import { priceCart, pricedLines } from './orders.pricing.ts';
+import { priceCart, priceCartFromCache, pricedLines, type PricingInput } from './orders.pricing.ts';
+import { pricingCacheFor, type ActiveRegister } from './pricing-cache.ts';
 import * as repo from './orders.repo.ts';
 import type { ComputeInput, ComputeResult, CreateOrderInput, OrderDto } from './orders.schemas.ts';
 
@@ -67,47 +68,63 @@ export function settle(
   return settlement;
 }
 
-/** Prices a cart without writing anything (POST /v1/orders/compute). */
-export function computeOrder(
+/**
+ * Prices a cart without writing anything (POST /v1/orders/compute). A cart whose items, settings and rates are
+ * all in the pricing cache is priced without a database round trip; otherwise in one tenant transaction.
+ */
+export async function computeOrder(
   deps: OrdersDeps,
   ctx: RequestContext,
   input: ComputeInput,
   explicitTaxBps: number | undefined,
   explain: boolean,
 ): Promise<ComputeResult> {
-  return tenantTx(deps.db, ctx, async (tx) => {
-    const cart = await priceCart(tx, ctx, {
-      items: input.items,
-      discountBp: input.discount_percent_bp ?? 0,
-      explicitTaxBps,
-      locationId: input.location_id,
-      registerId: input.register_id,
-      defaultTaxBps: deps.config.defaultTaxRateBps,
-      defaultRounding: deps.config.moneyRounding,
-      refuseArchived: false,
-      trace: explain,
-    });
-    const t = cart.totals;
-    return {
-      items: pricedLines(cart).map(({ variant_id: _v, product_id: _p, ...line }) => line),
-      subtotal_cents: t.subtotal_cents,
-      discount_cents: t.discount_cents,
-      tax_cents: t.tax_cents,
-      total_cents: t.total_cents,
-      currency: cart.settings.currency,
-      tax_rate_bps: cart.taxRate.rate_bps,
-      tax_rate_source: cart.taxRate.source,
-      prices_include_tax: t.prices_include_tax,
-      taxes: [...t.taxes],
-      ...(t.cash_due_cents === undefined ? {} : { cash_due_cents: t.cash_due_cents }),
-      ...(t.trace === undefined ? {} : { trace: t.trace.map((s) => ({ ...s })) }),
-    };
-  });
+  const pricing: PricingInput = {
+    items: input.items,
+    discountBp: input.discount_percent_bp ?? 0,
+    explicitTaxBps,
+    locationId: input.location_id,
+    registerId: input.register_id,
+    defaultTaxBps: deps.config.defaultTaxRateBps,
+    defaultRounding: deps.config.moneyRounding,
+    refuseArchived: false,
+    trace: explain,
+  };
+  const cache = pricingCacheFor(deps.db);
+  const cart =
+    priceCartFromCache(cache, ctx, pricing) ?? (await tenantTx(deps.db, ctx, (tx) => priceCart(tx, ctx, pricing, cache)));
+  const t = cart.totals;
+  return {
+    items: pricedLines(cart).map(({ variant_id: _v, product_id: _p, ...line }) => line),
+    subtotal_cents: t.subtotal_cents,
+    discount_cents: t.discount_cents,
+    tax_cents: t.tax_cents,
+    total_cents: t.total_cents,
+    currency: cart.settings.currency,
+    tax_rate_bps: cart.taxRate.rate_bps,
+    tax_rate_source: cart.taxRate.source,
+    prices_include_tax: t.prices_include_tax,
+    taxes: [...t.taxes],
+    ...(t.cash_due_cents === undefined ? {} : { cash_due_cents: t.cash_due_cents }),
+    ...(t.trace === undefined ? {} : { trace: t.trace.map((s) => ({ ...s })) }),
+  };
+}
+
+/** The active register of an order, from the pricing cache when it has it (it follows archiving too). */
+async function activeRegister(tx: Tx, deps: OrdersDeps, ctx: RequestContext, id: string) {
+  const cache = pricingCacheFor(deps.db);
+  const tenantId = ctx.tenantId ?? '';
+  const cached = cache.register(tenantId, id);
+  if (cached !== undefined) return cached;
+  const stamp = cache.stamp(tenantId);
+  const found: ActiveRegister | undefined = await repo.findActiveRegister(tx, id);
+  if (found !== undefined) cache.storeRegister(tenantId, stamp, found);
+  return found;
 }
 
 /** Where an order is rung up: an active register (and its location) the actor may work at. */
-async function registerOf(tx: Tx, ctx: RequestContext, input: CreateOrderInput) {
-  const register = await repo.findActiveRegister(tx, input.register_id);
+async function registerOf(tx: Tx, deps: OrdersDeps, ctx: RequestContext, input: CreateOrderInput) {
+  const register = await activeRegister(tx, deps, ctx, input.register_id);
   if (register === undefined) throw new AppError('register_not_found', 'No active register has this id');
   if (input.location_id !== undefined && input.location_id !== register.location_id) {
     throw invalidField('location_id', "is not the register's location");
@@ -127,17 +144,22 @@ async function priceNewOrder(
   input: CreateOrderInput,
   explicitTaxBps: number | undefined,
 ) {
-  const register = await registerOf(tx, ctx, input);
-  const cart = await priceCart(tx, ctx, {
-    items: input.items,
-    discountBp: input.discount_percent_bp ?? 0,
-    explicitTaxBps,
-    registerId: register.id,
-    locationId: register.location_id,
-    defaultTaxBps: deps.config.defaultTaxRateBps,
-    defaultRounding: deps.config.moneyRounding,
-    refuseArchived: true,
-  });
+  const register = await registerOf(tx, deps, ctx, input);
+  const cart = await priceCart(
+    tx,
+    ctx,
+    {
+      items: input.items,
+      discountBp: input.discount_percent_bp ?? 0,
+      explicitTaxBps,
+      registerId: register.id,
+      locationId: register.location_id,
+      defaultTaxBps: deps.config.defaultTaxRateBps,
+      defaultRounding: deps.config.moneyRounding,
+      refuseArchived: true,
+    },
+    pricingCacheFor(deps.db),
+  );
   return { register, cart };
 }
 

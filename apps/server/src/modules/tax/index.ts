@@ -1,6 +1,7 @@
 // What other modules may use of tax. Routes are registered by app.ts from tax.routes.ts.
 export {
   resolveTaxRate,
+  pickSaleTaxRate,
   explicitTaxRateFrom,
   auditExplicitTaxRate,
   EXPLICIT_TAX_RATE_HEADERS,
@@ -10,3 +11,4 @@ export {
 } from './tax.resolve.ts';
 export { getTenantMoneySettings, type TenantMoneySettings } from './settings.service.ts';
 export { setOverride } from './tax.service.ts';
+export { findOverrideRates, type OverrideRates } from './tax.repo.ts';

@@ -11,7 +11,7 @@ import type { Queryable } from '../../platform/db/database.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
-import { findOverrideRates } from './tax.repo.ts';
+import { findOverrideRates, type OverrideRates } from './tax.repo.ts';
 
 /** The rate of a sale, where it came from, and — for an explicit override — what it replaced. */
 export interface ResolvedTaxRate extends PickedTaxRate {
@@ -48,6 +48,14 @@ export async function resolveTaxRate(
     locationId: input.locationId ?? null,
     registerId: input.registerId ?? null,
   });
+  return pickSaleTaxRate(rates, input);
+}
+
+/** The precedence of `resolveTaxRate` over override rates already read (for example from the pricing cache). */
+export function pickSaleTaxRate(
+  rates: OverrideRates,
+  input: Pick<TaxRateQuery, 'explicitBps' | 'defaultBps'>,
+): ResolvedTaxRate {
   const stored = {
     registerBps: present(rates.register_bps),
     locationBps: present(rates.location_bps),

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ChangeFeed } from './change-feed.ts';
 
 /** Something that runs SQL: a pool, or the client of an open transaction. Repositories take one of these. */
 export interface Queryable {
@@ -13,6 +14,10 @@ export interface Queryable {
 export interface Database {
   readonly app: pg.Pool;
   readonly system: pg.Pool;
+  /** Changes of pricing data announced by the database (LISTEN/NOTIFY); caches of that data follow it. */
+  readonly pricingChanges: ChangeFeed;
+  /** Starts hearing other processes' changes (the server and tests do; one-shot CLI commands need not). */
+  listenForChanges(): void;
   close(): Promise<void>;
 }
 
@@ -58,10 +63,16 @@ export function createDatabase(options: DatabaseOptions): Database {
   const onIdleError = options.onIdleError ?? (() => undefined);
   app.on('error', onIdleError);
   system.on('error', onIdleError);
+  const pricingChanges = new ChangeFeed();
   return {
     app,
     system,
+    pricingChanges,
+    listenForChanges: () => {
+      pricingChanges.listen(options.ownerUrl, onIdleError);
+    },
     close: async () => {
+      await pricingChanges.stop();
       await Promise.all([app.end(), system.end()]);
     },
   };

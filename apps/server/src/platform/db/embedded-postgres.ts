@@ -242,6 +242,9 @@ export class EmbeddedPostgres {
       'unix_socket_directories=',
       '-c',
       'max_connections=200',
+      // Statement statistics for profiling and /v1/monitoring (the view exists once the extension is created).
+      '-c',
+      'shared_preload_libraries=pg_stat_statements',
     ];
     return new Promise((resolve, reject) => {
       // detached: its own process group, so a Ctrl-C meant for us does not stop the database under live requests.

@@ -25,14 +25,18 @@ class PoolTx implements Tx {
   }
 }
 
-async function run<T>(pool: pg.Pool, begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function run<T>(db: Database, pool: pg.Pool, begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   const tx = new PoolTx(client);
   let broken: Error | undefined;
   try {
-    await client.query(begin);
+    // A connection's first transaction also makes it listen for pricing changes (change-feed.ts), in the same
+    // round trip as BEGIN.
+    const listen = db.pricingChanges.listenStatement(client);
+    await client.query(listen === '' ? begin : `${begin}; ${listen}`);
     const result = await fn(tx);
     await client.query('COMMIT');
+    if (listen !== '') db.pricingChanges.listening(client);
     for (const hook of tx.committed) hook();
     return result;
   } catch (err) {
@@ -59,15 +63,15 @@ export function tenantTx<T>(db: Database, ctx: RequestContext, fn: (tx: Tx) => P
     return Promise.reject(new Error('tenantTx needs a context with a tenant'));
   }
   // One round trip for BEGIN and the setting; the id is a checked UUID, so inlining it is safe.
-  return run(db.app, `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`, fn);
+  return run(db, db.app, `BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`, fn);
 }
 
 /** A transaction outside every tenant, on the app pool: it sees platform rows only (operators, settings). */
 export function platformTx<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return run(db.app, 'BEGIN', fn);
+  return run(db, db.app, 'BEGIN', fn);
 }
 
 /** A transaction as the table owner, which row-level security does not restrict. Never for request handlers. */
 export function systemTx<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return run(db.system, 'BEGIN', fn);
+  return run(db, db.system, 'BEGIN', fn);
 }
