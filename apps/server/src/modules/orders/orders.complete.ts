@@ -11,35 +11,13 @@ export function orderContext(ctx: RequestContext, order: { register_id: string }
   return { ...ctx, registerId: order.register_id };
 }
 
-/**
- * Completes a paid order inside its transaction: the register's next number, the sale taken from stock, the
- * audit event and `order.completed`. Locks are taken in one order on every path — register counter, then stock
- * rows (in variant order), then the audit chain head — so concurrent sales cannot deadlock.
- */
-export async function completeOrder(
-  tx: Tx,
-  ctx: RequestContext,
+/** The facts of a completed order, as its audit event and `order.completed` carry them. */
+function completionFacts(
   order: { id: string; register_id: string; location_id: string; total_cents: number; currency: string },
-  lines: readonly { variant_id: string; sku: string; quantity: number }[],
+  number: number,
   settlement: Settlement,
-  policy: StockPolicy,
-): Promise<number> {
-  const orderCtx = orderContext(ctx, order);
-  const number = await repo.nextOrderNumber(tx, ctx, order.register_id);
-  await applyStockMovements(tx, ctx, {
-    locationId: order.location_id,
-    policy,
-    reason: 'sale',
-    reference: { type: 'order', id: order.id },
-    lines: lines.map((l) => ({ variantId: l.variant_id, delta: -l.quantity, label: l.sku })),
-  });
-  await repo.markCompleted(tx, order.id, {
-    number,
-    paid: settlement.paid_cents,
-    change: settlement.change_cents,
-    cashRounding: settlement.cash_rounding_cents,
-  });
-  const facts = {
+) {
+  return {
     order_id: order.id,
     number,
     register_id: order.register_id,
@@ -50,7 +28,63 @@ export async function completeOrder(
     currency: order.currency,
     tenders: settlement.tenders.map((t) => ({ method: t.method, applied_cents: t.applied_cents })),
   };
+}
+
+/** The register's next receipt number for a paid order (locks the register's counter until commit). */
+export function numberOrder(tx: Tx, ctx: RequestContext, registerId: string): Promise<number> {
+  return repo.nextOrderNumber(tx, ctx, registerId);
+}
+
+/**
+ * What completing a numbered, saved order writes in its transaction: the audit event and `order.completed`, then
+ * the sale taken from stock.
+ *
+ * Lock order, the same on every path that takes these locks: the register's counter and audit chain head first,
+ * stock rows last (in variant order), the back-office chain after stock (adjustments) — so transactions never wait
+ * in a cycle. Stock comes last because stock rows are what concurrent sales at different registers share: they are
+ * held only from here to COMMIT. A sale short of stock fails here (409) and rolls everything back.
+ */
+export async function recordCompletion(
+  tx: Tx,
+  ctx: RequestContext,
+  order: { id: string; register_id: string; location_id: string; total_cents: number; currency: string },
+  number: number,
+  lines: readonly { variant_id: string; sku: string; quantity: number }[],
+  settlement: Settlement,
+  policy: StockPolicy,
+): Promise<void> {
+  const orderCtx = orderContext(ctx, order);
+  const facts = completionFacts(order, number, settlement);
   await recordAudit(tx, orderCtx, { action: 'order.completed', entityType: 'order', entityId: order.id, data: facts });
   await addOutboxEvent(tx, orderCtx, { topic: 'order.completed', payload: facts });
+  await applyStockMovements(tx, ctx, {
+    locationId: order.location_id,
+    policy,
+    reason: 'sale',
+    reference: { type: 'order', id: order.id },
+    lines: lines.map((l) => ({ variantId: l.variant_id, delta: -l.quantity, label: l.sku })),
+  });
+}
+
+/**
+ * Completes an open order that its tenders now cover (a parked order paid later): its number, its status, then
+ * what `recordCompletion` writes.
+ */
+export async function completeOrder(
+  tx: Tx,
+  ctx: RequestContext,
+  order: { id: string; register_id: string; location_id: string; total_cents: number; currency: string },
+  lines: readonly { variant_id: string; sku: string; quantity: number }[],
+  settlement: Settlement,
+  policy: StockPolicy,
+): Promise<number> {
+  const number = await numberOrder(tx, ctx, order.register_id);
+  await repo.markCompleted(tx, order.id, {
+    number,
+    paid: settlement.paid_cents,
+    change: settlement.change_cents,
+    cashRounding: settlement.cash_rounding_cents,
+  });
+  await recordCompletion(tx, ctx, order, number, lines, settlement, policy);
   return number;
 }

@@ -2,9 +2,19 @@ import type { Queryable } from '../../platform/db/database.ts';
 import * as repo from './orders.repo.ts';
 import type { OrderDto } from './orders.schemas.ts';
 
-/** An order with its lines and tenders, as the API answers it. */
+/** An order with its lines and tenders, as the API answers it (read from the database). */
 export async function toOrderDto(tx: Queryable, o: repo.OrderRow): Promise<OrderDto> {
-  const [lines, tenders] = await Promise.all([repo.findLines(tx, o.id), repo.findTenders(tx, o.id)]);
+  const lines = await repo.findLines(tx, o.id);
+  const tenders = await repo.findTenders(tx, o.id);
+  return orderDto(o, lines, tenders);
+}
+
+/** An order with its lines (in position order) and tenders (in (created_at, id) order), as the API answers it. */
+export function orderDto(
+  o: repo.OrderRow,
+  lines: readonly repo.OrderLineRow[],
+  tenders: readonly repo.OrderTenderRow[],
+): OrderDto {
   return {
     id: o.id,
     number: o.number,

@@ -137,7 +137,11 @@ export async function priceCart(
 }
 
 /** The cart priced from the cache alone, without touching the database; undefined when something is missing. */
-export function priceCartFromCache(cache: PricingCache, ctx: RequestContext, input: PricingInput): PricedCart | undefined {
+export function priceCartFromCache(
+  cache: PricingCache,
+  ctx: RequestContext,
+  input: PricingInput,
+): PricedCart | undefined {
   const facts = cachedFacts(cache, ctx, input);
   return facts === undefined ? undefined : priceFacts(facts, input);
 }

@@ -21,8 +21,9 @@ import {
   voidCards,
   type CardAuthorizations,
 } from './orders.cards.ts';
-import { completeOrder } from './orders.complete.ts';
-import { toOrderDto } from './orders.dto.ts';
+import { numberOrder, recordCompletion } from './orders.complete.ts';
+import { orderDto, toOrderDto } from './orders.dto.ts';
+import { insertNewOrder } from './orders.insert.repo.ts';
 import { priceCart, priceCartFromCache, pricedLines, type PricingInput } from './orders.pricing.ts';
 import { pricingCacheFor, type ActiveRegister } from './pricing-cache.ts';
 import * as repo from './orders.repo.ts';
@@ -92,7 +93,8 @@ export async function computeOrder(
   };
   const cache = pricingCacheFor(deps.db);
   const cart =
-    priceCartFromCache(cache, ctx, pricing) ?? (await tenantTx(deps.db, ctx, (tx) => priceCart(tx, ctx, pricing, cache)));
+    priceCartFromCache(cache, ctx, pricing) ??
+    (await tenantTx(deps.db, ctx, (tx) => priceCart(tx, ctx, pricing, cache)));
   const t = cart.totals;
   return {
     items: pricedLines(cart).map(({ variant_id: _v, product_id: _p, ...line }) => line),
@@ -264,11 +266,15 @@ function saveNewOrder(
       );
     }
     const t = cart.totals;
+    const completes = settlement !== undefined && cards.declined === undefined;
+    // A paid order is numbered before it is saved, so it is saved completed in one statement.
+    const number = completes ? await numberOrder(tx, ctx, register.id) : null;
     const order = {
       id,
       location_id: register.location_id,
       register_id: register.id,
-      status: 'open' as const,
+      status: completes ? ('completed' as const) : ('open' as const),
+      number,
       currency: cart.settings.currency,
       prices_include_tax: t.prices_include_tax,
       rounding: cart.settings.money_rounding,
@@ -280,28 +286,23 @@ function saveNewOrder(
       tax_cents: t.tax_cents,
       total_cents: t.total_cents,
       // A declined card leaves the order open, paid in part by the tenders kept.
-      paid_cents: cards.declined === undefined ? 0 : (settlement?.paid_cents ?? 0),
-      change_cents: 0,
-      cash_rounding_cents: 0,
+      paid_cents: settlement?.paid_cents ?? 0,
+      change_cents: completes ? (settlement?.change_cents ?? 0) : 0,
+      cash_rounding_cents: completes ? (settlement?.cash_rounding_cents ?? 0) : 0,
       note: input.note ?? null,
       created_by: ctx.actorId ?? null,
     };
-    await repo.insertOrder(tx, ctx, order);
     const lines = pricedLines(cart);
-    await repo.insertLines(tx, ctx, id, lines);
+    const tenderInputs = settlement === undefined ? [] : tenderRows(settlement, tenders, cards);
+    const saved = await insertNewOrder(tx, ctx, order, lines, tenderInputs);
     await auditExplicitTaxRate(tx, { ...ctx, registerId: register.id }, { orderId: id, resolved: cart.taxRate });
     await linkIntentsToOrder(tx, cards.intentIds, id);
-    if (settlement !== undefined) {
-      await repo.insertTenders(tx, ctx, id, tenderRows(settlement, tenders, cards));
-      if (cards.declined === undefined) {
-        await completeOrder(tx, ctx, order, lines, settlement, cart.settings.stock_policy);
-      } else {
-        await recordPartPayment(tx, ctx, order, settlement, cards.declined.reason);
-      }
+    if (settlement !== undefined && number !== null) {
+      await recordCompletion(tx, ctx, order, number, lines, settlement, cart.settings.stock_policy);
+    } else if (settlement !== undefined && cards.declined !== undefined) {
+      await recordPartPayment(tx, ctx, order, settlement, cards.declined.reason);
     }
-    const saved = await repo.findOrder(tx, id);
-    if (saved === undefined) throw orderNotFound();
-    return { order: await toOrderDto(tx, saved), replayed: false };
+    return { order: orderDto(saved.order, saved.lines, saved.tenders), replayed: false };
   });
 }
 

@@ -31,16 +31,6 @@ export function voidOrder(deps: OrdersDeps, ctx: RequestContext, orderId: string
       }
       throw err;
     }
-    if (order.status === 'completed') {
-      const lines = await repo.findLines(tx, order.id);
-      await applyStockMovements(tx, ctx, {
-        locationId: order.location_id,
-        policy: 'allow_negative',
-        reason: 'void',
-        reference: { type: 'order', id: order.id },
-        lines: lines.map((l) => ({ variantId: l.variant_id, delta: l.quantity, label: l.sku })),
-      });
-    }
     await repo.markVoided(tx, order.id, ctx.actorId ?? null, reason);
     const orderCtx = orderContext(ctx, order);
     const facts = {
@@ -52,8 +42,19 @@ export function voidOrder(deps: OrdersDeps, ctx: RequestContext, orderId: string
       previous_status: order.status,
       reason,
     };
+    // The register's audit chain before stock rows: the lock order of every sale (orders.complete.ts).
     await recordAudit(tx, orderCtx, { action: 'order.voided', entityType: 'order', entityId: order.id, data: facts });
     await addOutboxEvent(tx, orderCtx, { topic: 'order.voided', payload: facts });
+    if (order.status === 'completed') {
+      const lines = await repo.findLines(tx, order.id);
+      await applyStockMovements(tx, ctx, {
+        locationId: order.location_id,
+        policy: 'allow_negative',
+        reason: 'void',
+        reference: { type: 'order', id: order.id },
+        lines: lines.map((l) => ({ variantId: l.variant_id, delta: l.quantity, label: l.sku })),
+      });
+    }
     const saved = await repo.findOrder(tx, order.id);
     if (saved === undefined) throw orderNotFound();
     return toOrderDto(tx, saved);
