@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { checkoutBodies } from './benchmarks/checkout.ts';
-import { runLoad } from './lib/load.ts';
+import { runLoad, type LoadSpec } from './lib/load.ts';
 import { summarizeProfile, type CpuProfile } from './lib/profile-summary.ts';
 import { ownerToken, prepareShop } from './lib/shop.ts';
-import { startServerForBench } from './lib/start.ts';
+import { startServerForBench, type Started } from './lib/start.ts';
 
 const kind = process.argv[2] === 'checkout' ? 'checkout' : 'compute';
 const seconds = Number(process.argv[3] ?? 20);
@@ -51,52 +51,65 @@ async function topStatements(ownerUrl: string, reset: boolean): Promise<Statemen
   }
 }
 
+interface Measured {
+  readonly requests: number;
+  readonly perSecond: number;
+  readonly statements: StatementRow[];
+}
+
+/** Wall-clock marks to cut the load's window out of the profile (which also holds start-up and seeding). */
+const marks = { loadStart: 0, loadEnd: 0, stopped: 0 };
+
+async function measure(started: Started): Promise<Measured> {
+  const { server } = started;
+  const token = await ownerToken(server.url, started.email, started.password);
+  const shop = await prepareShop(server.url, started.ownerUrl, started.tenantId, token, 50, 12);
+  const spec: Pick<LoadSpec, 'kind' | 'path' | 'bodies' | 'registerIds'> =
+    kind === 'compute'
+      ? {
+          kind,
+          path: '/v1/orders/compute',
+          bodies: [0, 1, 2, 3].map((k) => ({
+            register_id: shop.registerIds[0],
+            items: [0, 1, 2, 3, 4].map((j) => ({ sku: shop.skus[(k + j) % shop.skus.length] ?? '', quantity: 1 + j })),
+          })),
+          registerIds: [],
+        }
+      : { kind, path: '/v1/orders/sku', bodies: await checkoutBodies(shop), registerIds: shop.registerIds };
+  log(`${kind} at c${connections} for ${seconds} s against ${server.url}`);
+  await topStatements(started.ownerUrl, true);
+  marks.loadStart = performance.now();
+  const result = await runLoad({ ...spec, url: shop.url, token: shop.token, connections, warmupSeconds: 0, seconds });
+  marks.loadEnd = performance.now();
+  return {
+    requests: result.ok,
+    perSecond: result.okPerSecond,
+    statements: await topStatements(started.ownerUrl, false),
+  };
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const started = await startServerForBench(['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
-  let requests = 0;
-  let perSecond = 0;
-  let statements: StatementRow[] = [];
-  // Wall-clock marks to cut the load's window out of the profile (which also holds start-up and seeding).
-  let loadStart = 0;
-  let loadEnd = 0;
-  let stopped = 0;
-  try {
-    const { server } = started;
-    const token = await ownerToken(server.url, started.email, started.password);
-    const shop = await prepareShop(server.url, started.ownerUrl, started.tenantId, token, 50, 12);
-    const spec =
-      kind === 'compute'
-        ? {
-            kind,
-            path: '/v1/orders/compute',
-            bodies: [0, 1, 2, 3].map((k) => ({
-              register_id: shop.registerIds[0],
-              items: [0, 1, 2, 3, 4].map((j) => ({ sku: shop.skus[(k + j) % shop.skus.length] ?? '', quantity: 1 + j })),
-            })),
-            registerIds: [],
-          }
-        : { kind, path: '/v1/orders/sku', bodies: await checkoutBodies(shop), registerIds: shop.registerIds };
-    log(`${kind} at c${connections} for ${seconds} s against ${server.url}`);
-    await topStatements(started.ownerUrl, true);
-    loadStart = performance.now();
-    const result = await runLoad({ ...spec, url: shop.url, token: shop.token, connections, warmupSeconds: 0, seconds });
-    loadEnd = performance.now();
-    statements = await topStatements(started.ownerUrl, false);
-    requests = result.ok;
-    perSecond = result.okPerSecond;
-  } finally {
-    await started.server.stop();
-    stopped = performance.now();
-    await started.cleanup();
-  }
+  const { requests, perSecond, statements } = await (async () => {
+    try {
+      return await measure(started);
+    } finally {
+      await started.server.stop();
+      marks.stopped = performance.now();
+      await started.cleanup();
+    }
+  })();
   const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
   if (file === undefined) throw new Error('the server wrote no CPU profile');
   const target = path.join(outDir, `${stamp}-${kind}.cpuprofile`);
   fs.copyFileSync(path.join(profileDir, file), target);
   fs.rmSync(profileDir, { recursive: true, force: true });
   // The load process starts ~0.3 s after loadStart; the window is cut by a second at each end to stay inside it.
-  const window = { fromEndUs: (stopped - loadStart - 1000) * 1000, toEndUs: (stopped - loadEnd + 1000) * 1000 };
+  const window = {
+    fromEndUs: (marks.stopped - marks.loadStart - 1000) * 1000,
+    toEndUs: (marks.stopped - marks.loadEnd + 1000) * 1000,
+  };
   const summary = summarizeProfile(JSON.parse(fs.readFileSync(target, 'utf8')) as CpuProfile, window);
   const perRequest = (calls: number): string => (requests === 0 ? '—' : (calls / requests).toFixed(2));
   const lines = [
