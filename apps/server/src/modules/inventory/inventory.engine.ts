@@ -142,16 +142,18 @@ export async function settleLowStock(
  * The stock engine: moves stock of one location inside the caller's transaction, as a sale, a void, a return or
  * an adjustment does.
  *
- * - Lines of the same variant are merged; the level rows are created if missing and locked with one
- *   `SELECT … FOR UPDATE` in variant order, so concurrent calls queue per item and never deadlock.
+ * - Lines of the same variant are merged; the level rows are locked in variant order, so concurrent calls queue
+ *   per item and never deadlock. Usually one statement locks, checks and writes (`lockCheckAndMove`); rows
+ *   missing at the location are created first (in variant order) on a slower path.
  * - Under `block`, a variant whose merged delta would take on_hand below 0 makes the whole call fail with 409
  *   `insufficient_stock` (`lines`: every short variant) before any movement is written.
  * - All movements go to the ledger in one statement; its trigger updates on_hand (the only writer of on_hand).
  * - Low-stock flags are settled and `inventory.low_stock` raised once per crossing, in the same transaction.
  *
  * The engine does not audit and does not check the actor's location scope: the use case calling it does both
- * (an order audits the sale; `adjustStock` audits `inventory.adjusted`). Call it before `recordAudit`, so the
- * chain-head lock is held for as short a time as possible. A caller moving stock at several locations in one
+ * (an order audits the sale; `adjustStock` audits `inventory.adjusted`). Lock order: a till's transaction (sale,
+ * void) takes its register's counter and audit chain head first and calls the engine last, so shared stock rows
+ * are held only until COMMIT; a back-office adjustment calls the engine before its back-office chain head. A caller moving stock at several locations in one
  * transaction calls it once per location, in location-id order. After a thrown error the transaction must be
  * rolled back (the engine may already have created empty level rows).
  */
@@ -163,8 +165,39 @@ export async function applyStockMovements(
   if (input.lines.length === 0) return { levels: [], movementIds: [] };
   const merged = mergeLines(input.lines);
   const variantIds = merged.map((m) => m.variantId);
-  const before = await lockLevelsCreatingMissing(tx, ctx, input.locationId, variantIds);
+  const rows = input.lines.map((line) => ({
+    id: newId(),
+    variantId: line.variantId.toLowerCase(),
+    delta: line.delta,
+    reason: line.reason ?? input.reason,
+    note: line.note ?? null,
+  }));
+  const movement = {
+    locationId: input.locationId,
+    referenceType: input.reference?.type ?? null,
+    referenceId: input.reference?.id ?? null,
+    rows,
+  };
+  // The usual case in one round trip: the levels exist and the move passes its checks.
+  const attempt = await repo.lockCheckAndMove(tx, ctx, { ...movement, policy: input.policy, merged });
+  let before = new Map(attempt.before.map((r) => [r.variant_id, r]));
+  if (!attempt.moved) {
+    if (before.size < variantIds.length) before = await createMissingLevels(tx, ctx, input.locationId, variantIds);
+    checkMove(merged, before, input.policy);
+    await repo.insertMovements(tx, ctx, movement);
+  }
+  // The ledger's trigger added each variant's net to on_hand under the locks we hold: the levels after are known
+  // without reading them again.
+  const after = merged.map((m) => {
+    const level = before.get(m.variantId) as repo.LevelRow;
+    return toLevel({ ...level, on_hand: level.on_hand + m.net });
+  });
+  const levels = await settleLowStock(tx, ctx, after);
+  return { levels, movementIds: rows.map((r) => r.id) };
+}
 
+/** Throws when the move may not be made: a count would leave the int4 range, or `block` would go below 0 (409). */
+function checkMove(merged: readonly Merged[], before: ReadonlyMap<string, repo.LevelRow>, policy: StockPolicy): void {
   const short: ShortLine[] = [];
   for (const m of merged) {
     const level = before.get(m.variantId);
@@ -172,7 +205,7 @@ export async function applyStockMovements(
     if (level.on_hand + m.up > INT4_MAX || level.on_hand + m.down < -INT4_MAX) {
       throw new AppError('validation_failed', `The stock of ${level.sku} would leave the range of a stock count`);
     }
-    if (input.policy === 'block' && m.net < 0 && level.on_hand + m.net < 0) {
+    if (policy === 'block' && m.net < 0 && level.on_hand + m.net < 0) {
       short.push({
         variant_id: m.variantId,
         sku: level.sku,
@@ -186,43 +219,18 @@ export async function applyStockMovements(
     const names = short.map((s) => s.label ?? s.sku).join(', ');
     throw new AppError('insufficient_stock', `Not enough stock of ${names}`, { extra: { lines: short } });
   }
-
-  const rows = input.lines.map((line) => ({
-    id: newId(),
-    variantId: line.variantId.toLowerCase(),
-    delta: line.delta,
-    reason: line.reason ?? input.reason,
-    note: line.note ?? null,
-  }));
-  await repo.insertMovements(tx, ctx, {
-    locationId: input.locationId,
-    referenceType: input.reference?.type ?? null,
-    referenceId: input.reference?.id ?? null,
-    rows,
-  });
-  // The ledger's trigger added each variant's net to on_hand under the locks we hold: the levels after are known
-  // without reading them again.
-  const after = merged.map((m) => {
-    const level = before.get(m.variantId) as repo.LevelRow;
-    return toLevel({ ...level, on_hand: level.on_hand + m.net });
-  });
-  const levels = await settleLowStock(tx, ctx, after);
-  return { levels, movementIds: rows.map((r) => r.id) };
 }
 
 /**
- * Locks the level rows of the variants at the location, in variant order. A sale's rows almost always exist, so
- * they are locked at once (one round trip); only when some are missing are the variants checked (422
- * `variant_not_found`), the missing rows created (in variant order) and all of them locked again.
+ * When some level rows do not exist yet (a variant never stocked here): checks the variants (422
+ * `variant_not_found`), creates the missing rows in variant order and locks them all.
  */
-async function lockLevelsCreatingMissing(
+async function createMissingLevels(
   tx: Tx,
   ctx: RequestContext,
   locationId: string,
   variantIds: readonly string[],
 ): Promise<Map<string, repo.LevelRow>> {
-  const locked = await repo.lockLevels(tx, locationId, variantIds);
-  if (locked.length === variantIds.length) return new Map(locked.map((r) => [r.variant_id, r]));
   const known = await repo.findVariantsById(tx, variantIds);
   if (known.length !== variantIds.length) {
     const missing = variantIds.filter((id) => !known.some((v) => v.id === id));

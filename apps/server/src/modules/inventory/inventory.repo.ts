@@ -160,6 +160,87 @@ export async function insertMovements(
   );
 }
 
+/** A variant's lines merged, as `lockCheckAndMove` judges them. */
+export interface MergedDelta {
+  readonly variantId: string;
+  readonly net: number;
+  readonly up: number;
+  readonly down: number;
+}
+
+/*
+ * Lock, check and move in one statement (one round trip while the rows are held). `locked` locks the existing
+ * level rows in variant order and sees each as the last committer left it; `verdict` is true only when every
+ * variant has a row, no running total would leave the int4 range, and under `block` no net take goes below 0;
+ * only then are the movements inserted (their trigger adds to on_hand, under our locks, at the end of the
+ * statement). The answer is the rows as they were before the move.
+ */
+const LOCK_CHECK_MOVE_SQL = `
+  WITH want AS (
+    SELECT * FROM unnest($3::uuid[], $4::int[], $5::int[], $6::int[]) AS w(variant_id, net, up, down)
+  ), locked AS MATERIALIZED (
+    SELECT ${LEVEL_COLUMNS}
+      FROM stock_levels l JOIN product_variants v ON v.id = l.variant_id
+     WHERE l.location_id = $2 AND l.variant_id = ANY($3::uuid[])
+     ORDER BY l.variant_id
+       FOR UPDATE OF l
+  ), verdict AS (
+    SELECT count(*) = cardinality($3::uuid[])
+           AND coalesce(bool_and(l.on_hand::bigint + w.up <= 2147483647 AND l.on_hand::bigint + w.down >= -2147483647
+                                 AND ($7 <> 'block' OR w.net >= 0 OR l.on_hand + w.net >= 0)), false) AS ok
+      FROM locked l JOIN want w ON w.variant_id = l.variant_id
+  ), moved AS (
+    INSERT INTO stock_movements
+      (id, tenant_id, variant_id, location_id, delta, reason, reference_type, reference_id, note, actor_id)
+    SELECT r.id, $1, r.variant_id, $2, r.delta, r.reason, $8, $9, r.note, $10
+      FROM unnest($11::uuid[], $12::uuid[], $13::int[], $14::text[], $15::text[])
+           WITH ORDINALITY AS r (id, variant_id, delta, reason, note, ord)
+     WHERE (SELECT ok FROM verdict)
+     ORDER BY r.ord
+    RETURNING 1
+  )
+  SELECT locked.*, (SELECT count(*) FROM moved)::int AS moved FROM locked ORDER BY variant_id`;
+
+/**
+ * Locks the levels of the merged variants, checks them against the policy and, when every check passes, appends
+ * the movements — in one statement. `moved` false means nothing was written: a level row is missing, or a check
+ * failed (the caller finds which from `before`).
+ */
+export async function lockCheckAndMove(
+  tx: Queryable,
+  ctx: RequestContext,
+  m: {
+    locationId: string;
+    policy: string;
+    merged: readonly MergedDelta[];
+    referenceType: string | null;
+    referenceId: string | null;
+    rows: readonly MovementRow[];
+  },
+): Promise<{ before: LevelRow[]; moved: boolean }> {
+  const { rows } = await tx.query<LevelRow & { moved: number }>(LOCK_CHECK_MOVE_SQL, [
+    requireTenant(ctx),
+    m.locationId,
+    m.merged.map((d) => d.variantId),
+    m.merged.map((d) => d.net),
+    m.merged.map((d) => d.up),
+    m.merged.map((d) => d.down),
+    m.policy,
+    m.referenceType,
+    m.referenceId,
+    ctx.actorId ?? null,
+    m.rows.map((r) => r.id),
+    m.rows.map((r) => r.variantId),
+    m.rows.map((r) => r.delta),
+    m.rows.map((r) => r.reason),
+    m.rows.map((r) => r.note),
+  ]);
+  return {
+    before: rows.map(({ moved: _moved, ...level }) => level),
+    moved: rows.length > 0 && rows[0]?.moved === m.rows.length,
+  };
+}
+
 /** Sets the low-stock flags of levels at a location (rows the caller holds locked). */
 export async function setBelowThreshold(
   tx: Queryable,
