@@ -30,11 +30,6 @@ function completionFacts(
   };
 }
 
-/** The register's next receipt number for a paid order (locks the register's counter until commit). */
-export function numberOrder(tx: Tx, ctx: RequestContext, registerId: string): Promise<number> {
-  return repo.nextOrderNumber(tx, ctx, registerId);
-}
-
 /**
  * What completing a numbered, saved order writes in its transaction: the audit event and `order.completed`, then
  * the sale taken from stock.
@@ -78,7 +73,7 @@ export async function completeOrder(
   settlement: Settlement,
   policy: StockPolicy,
 ): Promise<number> {
-  const number = await numberOrder(tx, ctx, order.register_id);
+  const number = await repo.nextOrderNumber(tx, ctx, order.register_id);
   await repo.markCompleted(tx, order.id, {
     number,
     paid: settlement.paid_cents,

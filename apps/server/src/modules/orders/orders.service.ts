@@ -21,7 +21,7 @@ import {
   voidCards,
   type CardAuthorizations,
 } from './orders.cards.ts';
-import { numberOrder, recordCompletion } from './orders.complete.ts';
+import { recordCompletion } from './orders.complete.ts';
 import { orderDto, toOrderDto } from './orders.dto.ts';
 import { insertNewOrder } from './orders.insert.repo.ts';
 import { priceCart, priceCartFromCache, pricedLines, type PricingInput } from './orders.pricing.ts';
@@ -188,9 +188,16 @@ export async function createOrder(
     try {
       return await saveNewOrder(deps, ctx, input, explicitTaxBps, id, cards);
     } catch (err) {
-      // The same client id sent twice at once: the second insert lost the race; it now finds the first order
-      // (which holds the same intents: their keys are derived from the order id).
-      if (isUniqueViolation(err, 'orders_pkey')) return saveNewOrder(deps, ctx, input, explicitTaxBps, id, cards);
+      // A replay (the same client id again, perhaps at the same moment: the second insert lost the race) answers
+      // the first order, which holds the same intents (their keys derive from the order id). A new sale does not
+      // look first: the lookup is paid only when the save failed, even when the replay's cart would not price now.
+      if (isUniqueViolation(err, 'orders_pkey') || err instanceof AppError) {
+        const first = await tenantTx(deps.db, ctx, async (tx) => {
+          const existing = await repo.findOrder(tx, id);
+          return existing === undefined ? undefined : toOrderDto(tx, existing);
+        });
+        if (first !== undefined) return { order: first, replayed: true };
+      }
       throw err;
     }
   };
@@ -230,7 +237,10 @@ export async function createOrder(
   return result;
 }
 
-/** One attempt to save (and, when paid, complete) a new order in one transaction. */
+/**
+ * One attempt to save (and, when paid, complete) a new order in one transaction. An order with this id already
+ * saved makes the insert fail (orders_pkey): `createOrder` answers it as a replay.
+ */
 function saveNewOrder(
   deps: OrdersDeps,
   ctx: RequestContext,
@@ -240,8 +250,6 @@ function saveNewOrder(
   cards: CardAuthorizations,
 ): Promise<{ order: OrderDto; replayed: boolean }> {
   return tenantTx(deps.db, ctx, async (tx) => {
-    const existing = await repo.findOrder(tx, id);
-    if (existing !== undefined) return { order: await toOrderDto(tx, existing), replayed: true };
     const { register, cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps);
     const options = {
       cashRoundingCents: cart.settings.cash_rounding_cents ?? undefined,
@@ -267,14 +275,11 @@ function saveNewOrder(
     }
     const t = cart.totals;
     const completes = settlement !== undefined && cards.declined === undefined;
-    // A paid order is numbered before it is saved, so it is saved completed in one statement.
-    const number = completes ? await numberOrder(tx, ctx, register.id) : null;
     const order = {
       id,
       location_id: register.location_id,
       register_id: register.id,
       status: completes ? ('completed' as const) : ('open' as const),
-      number,
       currency: cart.settings.currency,
       prices_include_tax: t.prices_include_tax,
       rounding: cart.settings.money_rounding,
@@ -297,6 +302,7 @@ function saveNewOrder(
     const saved = await insertNewOrder(tx, ctx, order, lines, tenderInputs);
     await auditExplicitTaxRate(tx, { ...ctx, registerId: register.id }, { orderId: id, resolved: cart.taxRate });
     await linkIntentsToOrder(tx, cards.intentIds, id);
+    const number = saved.order.number;
     if (settlement !== undefined && number !== null) {
       await recordCompletion(tx, ctx, order, number, lines, settlement, cart.settings.stock_policy);
     } else if (settlement !== undefined && cards.declined !== undefined) {
