@@ -174,6 +174,29 @@ describe('idempotency', () => {
     expect(again.json().id).toBe(first.json().id);
   });
 
+  it('answers a replay with the first order even when its cart would be refused now (archived product)', async () => {
+    const fresh = await seedShop(t, 'Replay Shop');
+    const payload = {
+      id: newId(),
+      register_id: fresh.registerId,
+      items: [{ sku: 'SKU-SODA', quantity: 1 }],
+      tenders: [{ method: 'cash', amount_cents: 500 }],
+    };
+    const send = () =>
+      t.app.inject({ method: 'POST', url: '/v1/orders/sku', headers: bearer(fresh.tokens.cashier), payload });
+    const first = await send();
+    expect(first.statusCode, first.body).toBe(201);
+    const archived = await t.app.inject({
+      method: 'POST',
+      url: `/v1/variants/${fresh.variants.soda}/archive`,
+      headers: bearer(fresh.tokens.owner),
+    });
+    expect(archived.statusCode, archived.body).toBe(200);
+    const replay = await send();
+    expect(replay.statusCode, replay.body).toBe(200);
+    expect(replay.json()).toEqual(first.json());
+  });
+
   it('survives the same client id sent twice at the same moment', async () => {
     const id = newId();
     const [a, b] = await Promise.all([
