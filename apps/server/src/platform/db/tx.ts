@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { RequestContext } from '../context.ts';
 import { isUuid } from '../ids.ts';
 import type { Database, Queryable } from './database.ts';
@@ -74,4 +74,68 @@ export function platformTx<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise
 /** A transaction as the table owner, which row-level security does not restrict. Never for request handlers. */
 export function systemTx<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return run(db, db.system, 'BEGIN', fn);
+}
+
+/** A parameter as an SQL literal: client-side binding for `tenantStatement`, through the driver's own escaping. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('a statement parameter must be a finite number');
+    return pg.escapeLiteral(String(value));
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'object' && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)) {
+    return pg.escapeLiteral(JSON.stringify(value));
+  }
+  throw new TypeError(`a statement parameter cannot be a ${typeof value}`);
+}
+
+/** `sql` with each `$n` replaced by the literal of `params[n - 1]`; `sql` itself must hold no `$` of its own. */
+export function inlineParams(sql: string, params: readonly unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const index = Number(n) - 1;
+    if (index < 0 || index >= params.length) throw new RangeError(`statement parameter $${n} is missing`);
+    return literal(params[index]);
+  });
+}
+
+/**
+ * One statement in a tenant transaction of its own, in ONE round trip: BEGIN, the tenant setting, the statement
+ * and COMMIT go to the server as one simple-protocol message (node-postgres cannot pipeline). Parameters are
+ * therefore bound on the client, as escaped literals (strings, finite numbers, booleans, null, plain JSON); the
+ * result is that of the statement. For small bookkeeping transactions on the hot path (idempotency keys), where
+ * each saved round trip is a saved write and read on both sides (docs/performance.md).
+ */
+export async function tenantStatement<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  db: Database,
+  ctx: RequestContext,
+  sql: string,
+  params: readonly unknown[],
+): Promise<pg.QueryResult<R>> {
+  const tenantId = ctx.tenantId;
+  if (tenantId === undefined || !isUuid(tenantId)) throw new Error('tenantStatement needs a context with a tenant');
+  const statement = inlineParams(sql, params);
+  const client = await db.app.connect();
+  let broken: Error | undefined;
+  try {
+    const listen = db.pricingChanges.listenStatement(client);
+    const parts = ['BEGIN', `SELECT set_config('app.tenant_id', '${tenantId}', true)`, statement, 'COMMIT'];
+    if (listen !== '') parts.splice(2, 0, listen);
+    const results = (await client.query(parts.join(';\n'))) as unknown as pg.QueryResult<R>[];
+    if (listen !== '') db.pricingChanges.listening(client);
+    const result = results[results.length - 2];
+    if (result === undefined) throw new Error('the statement returned no result');
+    return result;
+  } catch (err) {
+    try {
+      // A failed statement leaves the transaction aborted and the rest of the message (COMMIT) unsent.
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      broken = rollbackError as Error;
+    }
+    throw err;
+  } finally {
+    client.release(broken);
+  }
 }

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '@novapos/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
+import type { RequestContext } from '../context.ts';
 import type { Database } from '../db/database.ts';
-import { tenantTx } from '../db/tx.ts';
+import { tenantStatement } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
-import { claimKey, completeKey, releaseKey, type ClaimResult } from './idempotency.repo.ts';
+import { claimKey, completeKey, releaseKey, type ClaimResult, type RunStatement } from './idempotency.repo.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Response headers replayed with the stored body. */
@@ -16,6 +17,12 @@ interface Claim {
   readonly key: string;
 }
 const claims = new WeakMap<FastifyRequest, Claim>();
+
+/** Each bookkeeping statement in a transaction of its own, in one round trip (tenantStatement). */
+function statementsOf(db: Database, ctx: RequestContext): RunStatement {
+  return async <R extends Record<string, unknown>>(sql: string, params: readonly unknown[]) =>
+    (await tenantStatement<R>(db, ctx, sql, params)).rows;
+}
 
 function fingerprintOf(request: FastifyRequest): string {
   return createHash('sha256')
@@ -47,19 +54,18 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Database; 
     const ctx = request.ctx;
     const tenantId = ctx.tenantId;
     if (tenantId === undefined) return;
+    const run = statementsOf(deps.db, ctx);
     const fingerprint = fingerprintOf(request);
     const path = request.url.split('?')[0] ?? request.url;
     let result: ClaimResult = { kind: 'gone' };
     // 'gone': the holder released the key between our two statements; claim again.
     for (let attempt = 0; attempt < 3 && result.kind === 'gone'; attempt++) {
-      result = await tenantTx(deps.db, ctx, (tx) =>
-        claimKey(tx, tenantId, header, {
-          method: request.method,
-          path,
-          fingerprint,
-          ttlHours: deps.config.idempotencyTtlHours,
-        }),
-      );
+      result = await claimKey(run, tenantId, header, {
+        method: request.method,
+        path,
+        fingerprint,
+        ttlHours: deps.config.idempotencyTtlHours,
+      });
     }
     switch (result.kind) {
       case 'claimed':
@@ -92,9 +98,9 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Database; 
     const claim = claims.get(request);
     if (claim === undefined) return payload;
     claims.delete(request);
-    const ctx = request.ctx;
+    const run = statementsOf(deps.db, request.ctx);
     if (reply.statusCode >= 500 || typeof payload !== 'string') {
-      await tenantTx(deps.db, ctx, (tx) => releaseKey(tx, claim.tenantId, claim.key));
+      await releaseKey(run, claim.tenantId, claim.key);
       return payload;
     }
     const headers: Record<string, string> = {};
@@ -102,9 +108,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Database; 
       const value = reply.getHeader(name);
       if (typeof value === 'string') headers[name] = value;
     }
-    await tenantTx(deps.db, ctx, (tx) =>
-      completeKey(tx, claim.tenantId, claim.key, { status: reply.statusCode, headers, body: payload }),
-    );
+    await completeKey(run, claim.tenantId, claim.key, { status: reply.statusCode, headers, body: payload });
     return payload;
   });
 }
