@@ -77,8 +77,15 @@ export async function startOnDatabaseUrl(url: string, nodeArgs: readonly string[
   return { server, ownerUrl: url, tenantId, email, password, cleanup: () => server.stop() };
 }
 
+/**
+ * The Node flags `npm start` runs the server with (package.json's `novapos` script), so the benchmark measures
+ * the server as it is run: a young generation of 8 MB semi-spaces (docs/performance.md, "Memory").
+ */
+export const SERVER_NODE_ARGS = ['--max-semi-space-size=8'];
+
 /** The embedded database, or DATABASE_URL's server when set; `nodeArgs` go to the server's Node (e.g. --cpu-prof). */
 export function startServerForBench(nodeArgs: readonly string[] = []): Promise<Started> {
   const url = process.env.DATABASE_URL;
-  return url === undefined || url === '' ? startEmbedded(nodeArgs) : startOnDatabaseUrl(url, nodeArgs);
+  const args = [...SERVER_NODE_ARGS, ...nodeArgs];
+  return url === undefined || url === '' ? startEmbedded(args) : startOnDatabaseUrl(url, args);
 }
