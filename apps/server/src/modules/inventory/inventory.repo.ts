@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { requireTenant } from '../../platform/context.ts';
-import type { Queryable } from '../../platform/db/database.ts';
+import { prepared, type Queryable } from '../../platform/db/database.ts';
 
 /** A stock level with the SKU of its variant. */
 export interface LevelRow {
@@ -175,7 +175,9 @@ export interface MergedDelta {
  * only then are the movements inserted (their trigger adds to on_hand, under our locks, at the end of the
  * statement). The answer is the rows as they were before the move.
  */
-const LOCK_CHECK_MOVE_SQL = `
+const LOCK_CHECK_MOVE_SQL = prepared(
+  'stock_lock_check_move',
+  `
   WITH want AS (
     SELECT * FROM unnest($3::uuid[], $4::int[], $5::int[], $6::int[]) AS w(variant_id, net, up, down)
   ), locked AS MATERIALIZED (
@@ -199,7 +201,8 @@ const LOCK_CHECK_MOVE_SQL = `
      ORDER BY r.ord
     RETURNING 1
   )
-  SELECT locked.*, (SELECT count(*) FROM moved)::int AS moved FROM locked ORDER BY variant_id`;
+  SELECT locked.*, (SELECT count(*) FROM moved)::int AS moved FROM locked ORDER BY variant_id`,
+);
 
 /**
  * Locks the levels of the merged variants, checks them against the policy and, when every check passes, appends

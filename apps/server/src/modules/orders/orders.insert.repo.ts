@@ -1,5 +1,5 @@
 import { requireTenant, type RequestContext } from '../../platform/context.ts';
-import type { Queryable } from '../../platform/db/database.ts';
+import { prepared, type Queryable } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 import type { NewOrder, OrderLineRow, OrderRow, OrderTenderRow, PricedLineRow, TenderRowInput } from './orders.repo.ts';
 
@@ -20,7 +20,9 @@ export interface SavedOrder {
  * `completed_at = now()`, as `markCompleted` sets it for an order paid later. Foreign keys are checked at the end
  * of the statement, when the order row exists.
  */
-const INSERT_SQL = `
+const INSERT_SQL = prepared(
+  'orders_insert_new',
+  `
   WITH n AS (
     INSERT INTO register_counters AS c (register_id, tenant_id, last_number)
     SELECT $4, $2, 1 WHERE $5 = 'completed'
@@ -54,7 +56,8 @@ const INSERT_SQL = `
                   $42::text[], $43::text[])
         AS t(id, method, tendered, applied, change, reference, intent, brand, last4)
   )
-  SELECT number, created_at, completed_at, now() AS now FROM o`;
+  SELECT number, created_at, completed_at, now() AS now FROM o`,
+);
 
 /**
  * Saves a new order with its lines and tenders in one round trip and returns it as it now reads, so the caller

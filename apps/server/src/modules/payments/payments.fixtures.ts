@@ -47,7 +47,8 @@ export function startSimulatorProcess(options: {
     const timer = setTimeout(() => {
       void kill();
       reject(new Error(`gateway-sim did not start:\n${output}`));
-    }, 15_000);
+      // Generous: a busy 2-core machine can take long to start a Node process.
+    }, 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);

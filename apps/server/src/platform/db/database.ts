@@ -6,6 +6,25 @@ export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
+const PREPARED = new Map<string, string>();
+
+/**
+ * Marks a hot statement to be prepared once per connection, by name, and then only bound and executed: the
+ * server parses and plans it once instead of on every sale. Returns the text unchanged; transactions (tx.ts)
+ * look the text up. Names must be unique; the text must not change at run time.
+ */
+export function prepared(name: string, text: string): string {
+  const known = PREPARED.get(text);
+  if (known !== undefined && known !== name) throw new Error(`statement prepared twice: ${known} and ${name}`);
+  PREPARED.set(text, name);
+  return text;
+}
+
+/** The name a statement was prepared under, if any. */
+export function preparedName(text: string): string | undefined {
+  return PREPARED.get(text);
+}
+
 /**
  * The two connection pools.
  * - `app`: every request handler. Its sessions run as `novapos_app`, to which row-level security applies.

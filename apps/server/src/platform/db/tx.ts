@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { RequestContext } from '../context.ts';
 import { isUuid } from '../ids.ts';
-import type { Database, Queryable } from './database.ts';
+import { preparedName, type Database, type Queryable } from './database.ts';
 
 /**
  * An open transaction. Repositories run their SQL on it; `afterCommit` schedules work that must only happen once
@@ -18,7 +18,10 @@ class PoolTx implements Tx {
     this.client = client;
   }
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
-    return this.client.query<R>(sql, params);
+    const name = preparedName(sql);
+    return name === undefined
+      ? this.client.query<R>(sql, params)
+      : this.client.query<R>({ name, text: sql, ...(params === undefined ? {} : { values: params }) });
   }
   afterCommit(fn: () => void): void {
     this.committed.push(fn);

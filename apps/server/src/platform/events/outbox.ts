@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { RequestContext } from '../context.ts';
+import { prepared } from '../db/database.ts';
 import type { Tx } from '../db/tx.ts';
 import { newId } from '../ids.ts';
 import { isValidTopic } from './bus.ts';
@@ -26,6 +27,11 @@ export const outboxSignal = new EventEmitter();
 // One listener per relay; tests build many apps in one process.
 outboxSignal.setMaxListeners(0);
 
+const INSERT_SQL = prepared(
+  'outbox_insert',
+  'INSERT INTO outbox (id, tenant_id, topic, payload, request_id) VALUES ($1, $2, $3, $4, $5)',
+);
+
 /**
  * Adds an event to the outbox inside the business transaction: it is published only if, and after, the
  * transaction commits.
@@ -34,7 +40,7 @@ export async function addOutboxEvent(tx: Tx, ctx: RequestContext, event: DomainE
   // A bad topic is a programming error: refuse it here rather than leave an event no relay will publish.
   if (!isValidTopic(event.topic)) throw new Error(`outbox: "${event.topic}" is not a domain.past_tense topic`);
   const id = newId();
-  await tx.query('INSERT INTO outbox (id, tenant_id, topic, payload, request_id) VALUES ($1, $2, $3, $4, $5)', [
+  await tx.query(INSERT_SQL, [
     id,
     ctx.tenantId ?? null,
     event.topic,
