@@ -94,9 +94,7 @@ export function summarizeProfile(profile: CpuProfile, window?: ProfileWindow): P
     busyMsPerRequest: (requests) => (requests === 0 ? '—' : (busy / 1000 / requests).toFixed(3)),
     busyPercent: pct(busy, total),
     idlePercent: pct(idle, total),
-    byPackage: [...packages]
-      .sort((a, b) => b[1] - a[1])
-      .map(([name, us]) => ({ name, percent: pct(us, busy) })),
+    byPackage: [...packages].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, percent: pct(us, busy) })),
     byFunction: [...functions.values()]
       .sort((a, b) => b.us - a.us)
       .map((f) => ({ name: f.name, where: f.where, percent: pct(f.us, busy) })),
