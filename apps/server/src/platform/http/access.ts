@@ -74,8 +74,12 @@ export function registerAccess(app: FastifyInstance, tokens: TokenService): void
       throw new AppError('tenant_mismatch', 'X-Tenant-ID does not match the tenant of your token');
     }
     request.ctx = ctx;
-    request.log = request.log.child({ tenant_id: ctx.tenantId, user_id: ctx.actorId });
-    // Fastify writes "request completed" through reply.log: give it the same fields.
+    // The request's own child logger gains the fields in place (cheaper than another child per request); Fastify
+    // writes "request completed" through reply.log, which is the same logger.
+    const bindings = { tenant_id: ctx.tenantId, user_id: ctx.actorId };
+    const log = request.log as typeof request.log & { setBindings?: (b: Record<string, unknown>) => void };
+    if (typeof log.setBindings === 'function') log.setBindings(bindings);
+    else request.log = request.log.child(bindings);
     reply.log = request.log;
     if (!hasAnyRole(ctx.roles, access)) {
       throw new AppError('forbidden', `This needs one of the roles: ${access.join(', ')}`);
