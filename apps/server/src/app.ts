@@ -21,6 +21,7 @@ import type { TokenService } from './platform/tokens.ts';
 import type { HealthCheck } from './modules/health/index.ts';
 // Routes come straight from each module's routes file; a module's index.ts is what other modules may use.
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { backupsRoutes } from './modules/backups/backups.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   paymentsRoutes(app, deps);
   webhooksRoutes(app, deps);
   hooksRoutes(app, deps);
+  backupsRoutes(app, deps);
 
   return app;
 }
