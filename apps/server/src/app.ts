@@ -27,6 +27,8 @@ import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { hooksRoutes } from './modules/hooks/hooks.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
+import { monitoringRoutes } from './modules/monitoring/monitoring.routes.ts';
+import { telemetryRoutes } from './modules/monitoring/telemetry.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { paymentsRoutes } from './modules/payments/payments.routes.ts';
 import { platformRoutes } from './modules/platform/platform.routes.ts';
@@ -125,6 +127,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   webhooksRoutes(app, deps);
   hooksRoutes(app, deps);
   backupsRoutes(app, deps);
+  monitoringRoutes(app, deps);
+  telemetryRoutes(app, deps);
 
   return app;
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { SlowQueryLog, timeQueries } from './query-timing.ts';
 
 /** Something that runs SQL: a pool, or the client of an open transaction. Repositories take one of these. */
 export interface Queryable {
@@ -58,6 +59,10 @@ export function createDatabase(options: DatabaseOptions): Database {
   const onIdleError = options.onIdleError ?? (() => undefined);
   app.on('error', onIdleError);
   system.on('error', onIdleError);
+  // Both pools feed one slow-query log (/v1/monitoring/performance when pg_stat_statements is not available).
+  const slow = new SlowQueryLog();
+  timeQueries(app, slow);
+  timeQueries(system, slow);
   return {
     app,
     system,
