@@ -1,3 +1,4 @@
+import { Counter } from 'prom-client';
 import type { App, AppDeps } from '../../app.ts';
 import { slowQueryLogOf } from '../../platform/db/query-timing.ts';
 import { problems } from '../../platform/http/schemas.ts';
@@ -10,9 +11,19 @@ const OWNERS_AND_OPERATORS = ['owner', 'superadmin'] as const;
 /** Seed 002's metrics API: /v1/monitoring/business and /v1/monitoring/performance. */
 export function monitoringRoutes(app: App, deps: AppDeps): void {
   const threshold = deps.config.monitoring.slowQueryMs;
-  for (const pool of [deps.db.app, deps.db.system]) {
-    const log = slowQueryLogOf(pool);
-    if (log !== undefined) log.thresholdMs = threshold;
+  const log = slowQueryLogOf(deps.db.app);
+  if (log !== undefined) {
+    // Both pools share one log (createDatabase).
+    log.thresholdMs = threshold;
+    new Counter({
+      name: 'db_slow_queries_total',
+      help: 'Statements that took SLOW_QUERY_MS or longer, timed by the server (seed 002: slow query > 1 s)',
+      registers: [deps.metrics.registry],
+      collect() {
+        this.reset();
+        this.inc(log.slowCount);
+      },
+    });
   }
 
   app.get(

@@ -131,6 +131,7 @@ describe('GET /v1/monitoring/performance', () => {
     const sleep = body.slow_queries.queries.find((q: { query: string }) => q.query === 'SELECT pg_sleep(0.03)');
     expect(sleep.calls).toBe(1);
     expect(sleep.mean_ms).toBeGreaterThanOrEqual(29);
+    expect(Number(/^db_slow_queries_total (\d+)$/m.exec(await scrape())?.[1])).toBeGreaterThanOrEqual(1);
     const bad = await t.app.inject({
       method: 'GET',
       url: '/v1/monitoring/performance?limit=0',

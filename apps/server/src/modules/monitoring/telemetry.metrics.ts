@@ -8,9 +8,18 @@ export interface TelemetryMetrics {
   readonly gauges: Gauge<'tenant_id' | 'store_id' | 'name'>;
   readonly pairs: BoundedLabels;
   readonly tenants: BoundedLabels;
+  /** When each gauge series was last set, by its label values. */
+  readonly gaugeSeen: Map<string, { labels: Record<'tenant_id' | 'store_id' | 'name', string>; at: number }>;
 }
 
 const byRegistry = new WeakMap<Registry, TelemetryMetrics>();
+
+/**
+ * A gauge series not reported for this long is dropped at the next scrape. With several servers behind a load
+ * balancer a till's snapshots land on any of them, and a value left on one server must not keep an alert firing
+ * after the till has recovered and reports elsewhere. Tills report every minute or so (seed 000).
+ */
+export const GAUGE_TTL_MS = 10 * 60_000;
 
 export function telemetryMetrics(registry: Registry, limits: { pairs: number; tenants: number }): TelemetryMetrics {
   let m = byRegistry.get(registry);
@@ -27,10 +36,15 @@ export function telemetryMetrics(registry: Registry, limits: { pairs: number; te
         help: 'Print gauges reported by tills: queue_depth (jobs waiting), last_attempt (ms the last retry took)',
         labelNames: ['tenant_id', 'store_id', 'name'],
         registers: [registry],
+        collect() {
+          dropStale(created, Date.now());
+        },
       }),
       pairs: new BoundedLabels(limits.pairs),
       tenants: new BoundedLabels(limits.tenants),
+      gaugeSeen: new Map(),
     };
+    const created = m;
     byRegistry.set(registry, m);
   }
   return m;
@@ -48,7 +62,18 @@ export function recordTelemetry(m: TelemetryMetrics, tenantId: string, input: Te
     m.retries.inc({ tenant_id: tenant, store_id: store, kind: TELEMETRY_COUNTERS[c.name] }, c.value);
   }
   for (const g of input.gauges) {
-    m.gauges.set({ tenant_id: tenant, store_id: store, name: TELEMETRY_GAUGES[g.name] }, g.value);
+    const labels = { tenant_id: tenant, store_id: store, name: TELEMETRY_GAUGES[g.name] };
+    m.gauges.set(labels, g.value);
+    m.gaugeSeen.set(`${tenant}\u0000${store}\u0000${labels.name}`, { labels, at: Date.now() });
   }
   return store;
+}
+
+/** Removes gauge series older than GAUGE_TTL_MS (see there). */
+export function dropStale(m: TelemetryMetrics, now: number): void {
+  for (const [key, seen] of m.gaugeSeen) {
+    if (now - seen.at <= GAUGE_TTL_MS) continue;
+    m.gauges.remove(seen.labels);
+    m.gaugeSeen.delete(key);
+  }
 }

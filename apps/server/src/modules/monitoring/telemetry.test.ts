@@ -8,6 +8,7 @@ import {
   type TestApp,
   type TestTenant,
 } from '../../../test/harness.ts';
+import { dropStale, GAUGE_TTL_MS, telemetryMetrics } from './telemetry.metrics.ts';
 
 let t: TestApp;
 let shop: TestTenant;
@@ -109,6 +110,16 @@ describe('POST /v1/pos/telemetry', () => {
     expect((await scrape()).match(/^pos_print_retry_total\{/gm)?.length).toBe(
       before.match(/^pos_print_retry_total\{/gm)?.length,
     );
+  });
+
+  it('drops a gauge series no till has reported for 10 minutes (many servers: no stale value keeps an alert up)', async () => {
+    const m = telemetryMetrics(t.deps.metrics.registry, { pairs: 3, tenants: 100 });
+    dropStale(m, Date.now() + GAUGE_TTL_MS - 1000);
+    expect(await scrape()).toContain('pos_print_gauge{');
+    dropStale(m, Date.now() + GAUGE_TTL_MS + 1000);
+    const text = await scrape();
+    expect(text).not.toMatch(/^pos_print_gauge\{/m);
+    expect(text).toMatch(/^pos_print_retry_total\{/m); // counters stay: rate() and increase() need them
   });
 
   it('needs a signed-in till user', async () => {

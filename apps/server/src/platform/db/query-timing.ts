@@ -21,10 +21,13 @@ const MAX_TEXT = 300;
 export class SlowQueryLog {
   thresholdMs = 1000;
   dropped = 0;
+  /** Statements at or above the threshold since start (db_slow_queries_total). */
+  slowCount = 0;
   private readonly kinds = new Map<string, { calls: number; totalMs: number; maxMs: number; last: number }>();
 
   record(text: string, ms: number): void {
     if (ms < this.thresholdMs) return;
+    this.slowCount++;
     const key = text.replace(/\s+/g, ' ').trim().slice(0, MAX_TEXT);
     let kind = this.kinds.get(key);
     if (kind === undefined) {
