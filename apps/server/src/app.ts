@@ -21,11 +21,14 @@ import type { TokenService } from './platform/tokens.ts';
 import type { HealthCheck } from './modules/health/index.ts';
 // Routes come straight from each module's routes file; a module's index.ts is what other modules may use.
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { backupsRoutes } from './modules/backups/backups.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { hooksRoutes } from './modules/hooks/hooks.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
+import { monitoringRoutes } from './modules/monitoring/monitoring.routes.ts';
+import { telemetryRoutes } from './modules/monitoring/telemetry.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { paymentsRoutes } from './modules/payments/payments.routes.ts';
 import { platformRoutes } from './modules/platform/platform.routes.ts';
@@ -123,6 +126,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   paymentsRoutes(app, deps);
   webhooksRoutes(app, deps);
   hooksRoutes(app, deps);
+  backupsRoutes(app, deps);
+  monitoringRoutes(app, deps);
+  telemetryRoutes(app, deps);
 
   return app;
 }

@@ -19,6 +19,8 @@ import { startServer, stopOnSignals } from './server.ts';
 import { startWorker } from './worker.ts';
 import { seedDemoShop } from './demo/demo-seed.ts';
 import { startSimulator } from './gateway-sim/simulator.ts';
+import { backupCommand } from './cli/backup.ts';
+import { RestoreRefused } from './modules/backups/index.ts';
 
 /**
  * `novapos`: the server's command line. Every command reads the same environment as the server; a command that
@@ -290,7 +292,7 @@ function explain(err: unknown): number {
     console.error(`Configuration error — ${err.message}\nSee docs/configuration.md.`);
     return 2;
   }
-  if (err instanceof DataDirInUseError || err instanceof EmbeddedPostgresError) {
+  if (err instanceof DataDirInUseError || err instanceof EmbeddedPostgresError || err instanceof RestoreRefused) {
     console.error(err.message);
     return 1;
   }
@@ -313,6 +315,8 @@ function explain(err: unknown): number {
   console.error(err);
   return 1;
 }
+
+backupCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.exitCode = explain(err);

@@ -13,6 +13,7 @@ import { createDeliveryWorker, subscribeOutgoingWebhooks } from './modules/hooks
 import { createWebhookProcessor } from './modules/webhooks/index.ts';
 import { paymentJobs, paymentsDepsFor, registerPaymentWebhookHandlers } from './modules/payments/index.ts';
 import { Scheduler } from './platform/jobs/scheduler.ts';
+import { backupJobs } from './modules/backups/index.ts';
 import { createRuntime, withTimeout, type Runtime } from './runtime.ts';
 
 /** A running server: its address and the one way to stop it. */
@@ -98,7 +99,7 @@ export async function startServer(
     incomingWebhooks.start();
     // Scheduled jobs (docs/payments.md, "Jobs"): here unless dedicated `novapos worker`s run them.
     const scheduler = config.jobs.inServer
-      ? new Scheduler({ db, logger, jobs: paymentJobs(payments, logger) })
+      ? new Scheduler({ db, logger, jobs: [...paymentJobs(payments, logger), ...backupJobs({ db, config, logger })] })
       : undefined;
     stopWorkers = async () => {
       await Promise.all([webhookWorker.stop(), incomingWebhooks.stop(), scheduler?.stop()]);

@@ -10,6 +10,7 @@ import { createMetrics } from './platform/metrics.ts';
 import { createDeliveryWorker, subscribeOutgoingWebhooks } from './modules/hooks/index.ts';
 import { paymentJobs, paymentsDepsFor, registerPaymentWebhookHandlers } from './modules/payments/index.ts';
 import { createWebhookProcessor } from './modules/webhooks/index.ts';
+import { backupJobs } from './modules/backups/index.ts';
 
 /** A running `novapos worker`. */
 export interface RunningWorker {
@@ -54,7 +55,11 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
       await incoming.stop();
       offHandlers();
     });
-    const scheduler = new Scheduler({ db, logger, jobs: paymentJobs(payments, logger) });
+    const scheduler = new Scheduler({
+      db,
+      logger,
+      jobs: [...paymentJobs(payments, logger), ...backupJobs({ db, config, logger })],
+    });
     scheduler.start();
     stops.unshift(() => scheduler.stop());
     logger.info('NovaPOS worker started');

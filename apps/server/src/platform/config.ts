@@ -73,6 +73,29 @@ export interface Config {
     /** Outgoing webhooks may target loopback and private addresses (tests, closed networks). Off by default. */
     readonly allowPrivateUrls: boolean;
   };
+  readonly backups: {
+    /** Folder of dumps, checksums and manifests (default DATA_DIR/backups). Shared storage when servers are many. */
+    readonly dir: string;
+    /** Cron (UTC) of the scheduled backup. */
+    readonly schedule: string;
+    /** Backups older than this are deleted after each scheduled backup (the newest good one is always kept). */
+    readonly retentionDays: number;
+    /** 32-byte AES-256-GCM key; set: every new backup is encrypted. */
+    readonly encryptionKey: Buffer | undefined;
+    /** /health/backup fails when the last good backup is older than this (seed 002: 25 hours). */
+    readonly maxAgeHours: number;
+    /** pg_dump and pg_restore to run (default: found on PATH). */
+    readonly pgDumpBin: string;
+    readonly pgRestoreBin: string;
+  };
+  readonly monitoring: {
+    /** A query slower than this is reported by /v1/monitoring/performance. */
+    readonly slowQueryMs: number;
+    /** Distinct tenants that get their own tenant_id label on business metrics; later ones share "other". */
+    readonly tenantLabelLimit: number;
+    /** Distinct (tenant, store) pairs of till telemetry kept as series; later ones share store_id "other". */
+    readonly telemetrySeriesLimit: number;
+  };
 }
 
 /** Raised when a variable has a bad value; its message names the variable. */
@@ -165,6 +188,20 @@ function cron(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/** BACKUP_ENCRYPTION_KEY: 32 bytes as 64 hex digits or base64 (`openssl rand -base64 32`). */
+function encryptionKey(env: Env): Buffer | undefined {
+  const raw = str(env, 'BACKUP_ENCRYPTION_KEY');
+  if (raw === undefined) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(raw) && key.toString('base64') !== raw)) {
+    throw new ConfigError(
+      'BACKUP_ENCRYPTION_KEY',
+      'must be 32 bytes: 64 hex digits or base64 (openssl rand -base64 32)',
+    );
+  }
+  return key;
+}
+
 /** Reads and validates the configuration. Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
@@ -198,6 +235,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('PIN_PEPPER', 'is required when NODE_ENV=production');
   }
 
+  const dataDir = path.resolve(cwd, str(env, 'DATA_DIR') ?? 'data');
   const currency = str(env, 'DEFAULT_CURRENCY') ?? 'USD';
   if (!/^[A-Z]{3}$/.test(currency)) throw new ConfigError('DEFAULT_CURRENCY', 'must be an ISO 4217 code like USD');
 
@@ -208,7 +246,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-    dataDir: path.resolve(cwd, str(env, 'DATA_DIR') ?? 'data'),
+    dataDir,
     database: {
       url: databaseUrl,
       appUrl: url(env, 'DATABASE_APP_URL', ['postgres:', 'postgresql:']),
@@ -254,6 +292,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       previousSecret: secret(env, 'WEBHOOK_PREVIOUS_SECRET'),
       maxSkewSeconds: int(env, 'WEBHOOK_MAX_SKEW_SECS', 300, 1, 86_400),
       allowPrivateUrls: bool(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', false),
+    },
+    backups: {
+      dir: path.resolve(cwd, str(env, 'BACKUP_DIR') ?? path.join(dataDir, 'backups')),
+      schedule: cron(env, 'BACKUP_SCHEDULE', '0 2 * * *'),
+      retentionDays: int(env, 'BACKUP_RETENTION_DAYS', 30, 1, 3650),
+      encryptionKey: encryptionKey(env),
+      maxAgeHours: int(env, 'BACKUP_MAX_AGE_HOURS', 25, 1, 24 * 31),
+      pgDumpBin: str(env, 'PG_DUMP_BIN') ?? 'pg_dump',
+      pgRestoreBin: str(env, 'PG_RESTORE_BIN') ?? 'pg_restore',
+    },
+    monitoring: {
+      slowQueryMs: int(env, 'SLOW_QUERY_MS', 1000, 1, 600_000),
+      tenantLabelLimit: int(env, 'METRICS_TENANT_LABEL_LIMIT', 100, 0, 10_000),
+      telemetrySeriesLimit: int(env, 'TELEMETRY_SERIES_LIMIT', 500, 1, 100_000),
     },
   };
 }

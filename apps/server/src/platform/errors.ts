@@ -80,6 +80,10 @@ export const ERROR_STATUS = {
   code_taken: 409,
   cannot_deactivate_self: 403,
   tax_rate_override_not_found: 404,
+  // backups (operations)
+  backup_in_progress: 409,
+  backup_not_found: 404,
+  backups_unavailable: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

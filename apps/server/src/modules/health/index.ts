@@ -1,1 +1,3 @@
 export type { HealthCheck, HealthReport, HealthStatus } from './health.checks.ts';
+export { toReport } from './health.checks.ts';
+export { HealthReportSchema } from './health.schemas.ts';

@@ -2,6 +2,7 @@ import { rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
 import { Type } from 'typebox';
 import type { App, AppDeps } from '../../app.ts';
 import { Page, problems, Uuid } from '../../platform/http/schemas.ts';
+import { businessMetrics } from '../monitoring/index.ts';
 import { paymentsDepsOf } from '../payments/index.ts';
 import { explicitTaxRateFrom } from '../tax/index.ts';
 import { listOrders } from './orders.list.ts';
@@ -15,6 +16,7 @@ import {
   OrderListQuery,
   OrderSchema,
   VoidBody,
+  type OrderDto,
 } from './orders.schemas.ts';
 import { addTenders } from './orders.pay.ts';
 import { computeOrder, createOrder, getOrder, type OrdersDeps } from './orders.service.ts';
@@ -30,6 +32,14 @@ const CREATE_PROBLEMS = problems(400, 401, 402, 403, 404, 409, 413, 415, 422, 50
 /** /v1/orders: compute, create (by SKU or by id), tenders, void, read. */
 export function ordersRoutes(app: App, deps: AppDeps): void {
   const orders: OrdersDeps = { db: deps.db, config: deps.config, payments: paymentsDepsOf(deps, app.log) };
+  // Business counters (docs/operations.md): one call each, after the service's transaction has committed.
+  const business = businessMetrics(deps.metrics.registry, deps.config.monitoring.tenantLabelLimit);
+  const counted = (order: OrderDto, tenantId: string | undefined): OrderDto => {
+    if (order.status === 'completed' && tenantId !== undefined) {
+      business.orderCompleted(tenantId, order.currency, order.total_cents);
+    }
+    return order;
+  };
 
   app.post(
     '/v1/orders/compute',
@@ -77,6 +87,7 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
           roles: request.ctx.roles,
         });
         const { order, replayed } = await createOrder(orders, request.ctx, request.body, explicit);
+        if (!replayed) counted(order, request.ctx.tenantId);
         return reply
           .code(replayed ? 200 : 201)
           .header('location', `/v1/orders/${order.id}`)
@@ -98,7 +109,8 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
         response: { 200: OrderSchema, ...CREATE_PROBLEMS },
       },
     },
-    (request) => addTenders(orders, request.ctx, request.params.id, request.body.tenders),
+    async (request) =>
+      counted(await addTenders(orders, request.ctx, request.params.id, request.body.tenders), request.ctx.tenantId),
   );
 
   app.post(
@@ -114,7 +126,11 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
         response: { 200: OrderSchema, ...problems(400, 401, 403, 404, 409) },
       },
     },
-    (request) => voidOrder(orders, request.ctx, request.params.id, request.body.reason),
+    async (request) => {
+      const order = await voidOrder(orders, request.ctx, request.params.id, request.body.reason);
+      if (request.ctx.tenantId !== undefined) business.orderVoided(request.ctx.tenantId);
+      return order;
+    },
   );
 
   app.get(

@@ -23,7 +23,7 @@ export function paymentsDepsFor(input: {
   return {
     db: input.db,
     config: input.config,
-    metrics: paymentMetrics(input.registry),
+    metrics: paymentMetrics(input.registry, input.config.monitoring.tenantLabelLimit),
     gateway:
       url === undefined
         ? undefined

@@ -1,4 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
+import { businessMetrics, type BusinessMetrics } from '../monitoring/index.ts';
 
 /** The payments module's own Prometheus counters. */
 export interface PaymentMetrics {
@@ -6,13 +7,15 @@ export interface PaymentMetrics {
   readonly payments: Counter<'method' | 'outcome'>;
   readonly refunds: Counter;
   readonly voids: Counter;
+  /** The business counters (payment failures and refunds by tenant) of the same registry. */
+  readonly business: BusinessMetrics;
 }
 
 // Tests build many apps in one process, each with its own registry: counters are made once per registry.
 const byRegistry = new WeakMap<Registry, PaymentMetrics>();
 
 /** The payments counters of a registry, created on first use. */
-export function paymentMetrics(registry: Registry): PaymentMetrics {
+export function paymentMetrics(registry: Registry, tenantLabelLimit?: number): PaymentMetrics {
   let metrics = byRegistry.get(registry);
   if (metrics === undefined) {
     metrics = {
@@ -28,6 +31,7 @@ export function paymentMetrics(registry: Registry): PaymentMetrics {
         registers: [registry],
       }),
       voids: new Counter({ name: 'payment_voids_total', help: 'Authorizations voided', registers: [registry] }),
+      business: businessMetrics(registry, tenantLabelLimit),
     };
     byRegistry.set(registry, metrics);
   }

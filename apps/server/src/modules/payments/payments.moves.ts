@@ -52,6 +52,7 @@ async function captureLocked(
   );
   if ('failure' in result) {
     deps.metrics.payments.inc({ method: 'card', outcome: 'error' });
+    deps.metrics.business.paymentFailed(ctx.tenantId, 'error');
     return result.failure;
   }
   await repo.updateIntent(tx, row.id, { state: move.state, captured_cents: move.capturedCents, last_error: null });
@@ -91,10 +92,9 @@ export function confirmIntent(
       () => new AppError('invalid_card_token', 'The card processor does not know this card token'),
     );
     if ('failure' in result) {
-      deps.metrics.payments.inc({
-        method: 'card',
-        outcome: result.failure.code === 'payment_declined' ? 'declined' : 'error',
-      });
+      const outcome = result.failure.code === 'payment_declined' ? 'declined' : 'error';
+      deps.metrics.payments.inc({ method: 'card', outcome });
+      deps.metrics.business.paymentFailed(ctx.tenantId, outcome);
       return result.failure;
     }
     const auth = result.ok;
@@ -192,6 +192,7 @@ export function refundIntent(
     await audit(tx, ctx, 'payment.refunded', row.id, data);
     await addOutboxEvent(tx, ctx, { topic: 'payment.refunded', payload: data });
     deps.metrics.refunds.inc();
+    deps.metrics.business.refunded(ctx.tenantId, row.currency, amount);
     return undefined;
   });
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ChangeFeed } from './change-feed.ts';
+import { SlowQueryLog, timeQueries } from './query-timing.ts';
 
 /** Something that runs SQL: a pool, or the client of an open transaction. Repositories take one of these. */
 export interface Queryable {
@@ -83,6 +84,10 @@ export function createDatabase(options: DatabaseOptions): Database {
   app.on('error', onIdleError);
   system.on('error', onIdleError);
   const pricingChanges = new ChangeFeed();
+  // Both pools feed one slow-query log (/v1/monitoring/performance when pg_stat_statements is not available).
+  const slow = new SlowQueryLog();
+  timeQueries(app, slow);
+  timeQueries(system, slow);
   return {
     app,
     system,
