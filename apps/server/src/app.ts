@@ -29,6 +29,7 @@ import { hooksRoutes } from './modules/hooks/hooks.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { paymentsRoutes } from './modules/payments/payments.routes.ts';
+import { posRoutes } from './modules/pos/pos.routes.ts';
 import { platformRoutes } from './modules/platform/platform.routes.ts';
 import { receiptsRoutes } from './modules/receipts/receipts.routes.ts';
 import { reportsRoutes } from './modules/reports/reports.routes.ts';
@@ -126,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   receiptsRoutes(app, deps);
   reportsRoutes(app, deps);
   paymentsRoutes(app, deps);
+  posRoutes(app, deps);
   webhooksRoutes(app, deps);
   hooksRoutes(app, deps);
 

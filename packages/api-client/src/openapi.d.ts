@@ -1322,6 +1322,98 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/catalog/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sellable variants and categories changed since a cursor (archived ones included), for the till */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              categories: {
+                archived: boolean;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                position: number;
+              }[];
+              has_more: boolean;
+              items: {
+                /** @description No longer sold: the till removes it */
+                archived: boolean;
+                barcodes: string[];
+                category_id: string | null;
+                /** @description Product name, plus " – " and the variant name */
+                name: string;
+                /** Format: uuid */
+                product_id: string;
+                sku: string;
+                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+                unit_price_cents: number;
+                /** Format: uuid */
+                variant_id: string;
+              }[];
+              /** @description Send it next time; pages until has_more is false */
+              next_cursor: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/categories': {
     parameters: {
       query?: never;
@@ -2852,6 +2944,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit */
+            discount_approval?: string;
             /** @description Order discount in basis points (1000 = 10 %) */
             discount_percent_bp?: number;
             /**
@@ -3853,6 +3947,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit */
+            discount_approval?: string;
             /** @description Order discount in basis points (1000 = 10 %) */
             discount_percent_bp?: number;
             /**
@@ -5351,6 +5447,204 @@ export interface paths {
       };
     };
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pos/context': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A register's pricing context (tax rate, money settings) and the till's limits */
+    get: {
+      parameters: {
+        query: {
+          register_id: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Whether card tenders go to a processor */
+              card_payments: boolean;
+              cash_rounding_cents: number | null;
+              /** @description Largest order discount a cashier gives alone */
+              cashier_discount_limit_bp: number;
+              currency: string;
+              /** Format: uuid */
+              location_id: string;
+              location_name: string;
+              money_rounding: 'half_up' | 'truncate' | 'bankers';
+              prices_include_tax: boolean;
+              /** Format: uuid */
+              register_id: string;
+              register_name: string;
+              tax_rate_bps: number;
+              tax_rate_source: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pos/discount-approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A manager's PIN approves a discount above the cashier's limit for one sale (audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            discount_bp: number;
+            /**
+             * Format: uuid
+             * @description The sale's client id: the approval is for it only
+             */
+            order_id: string;
+            /** @description The approving manager's PIN */
+            pin: string;
+            /** Format: uuid */
+            register_id: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Send as discount_approval with the order */
+              approval: string;
+              /** Format: uuid */
+              approval_id: string;
+              /** Format: date-time */
+              expires_at: string;
+              /** Format: uuid */
+              manager_id: string;
+              manager_name: string;
+              max_discount_bp: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -8897,6 +9191,45 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    CatalogChanges: {
+      categories: {
+        archived: boolean;
+        /** Format: uuid */
+        id: string;
+        name: string;
+        position: number;
+      }[];
+      has_more: boolean;
+      items: {
+        /** @description No longer sold: the till removes it */
+        archived: boolean;
+        barcodes: string[];
+        category_id: string | null;
+        /** @description Product name, plus " – " and the variant name */
+        name: string;
+        /** Format: uuid */
+        product_id: string;
+        sku: string;
+        tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+        unit_price_cents: number;
+        /** Format: uuid */
+        variant_id: string;
+      }[];
+      /** @description Send it next time; pages until has_more is false */
+      next_cursor: string;
+    };
+    DiscountApprovalResult: {
+      /** @description Send as discount_approval with the order */
+      approval: string;
+      /** Format: uuid */
+      approval_id: string;
+      /** Format: date-time */
+      expires_at: string;
+      /** Format: uuid */
+      manager_id: string;
+      manager_name: string;
+      max_discount_bp: number;
+    };
     /** @description RFC 9457 problem details */
     Problem: {
       /** @description Stable machine-readable error code; also in the X-Error-Code header */
@@ -8913,6 +9246,24 @@ export interface components {
       type: string;
     } & {
       [key: string]: unknown;
+    };
+    TillContext: {
+      /** @description Whether card tenders go to a processor */
+      card_payments: boolean;
+      cash_rounding_cents: number | null;
+      /** @description Largest order discount a cashier gives alone */
+      cashier_discount_limit_bp: number;
+      currency: string;
+      /** Format: uuid */
+      location_id: string;
+      location_name: string;
+      money_rounding: 'half_up' | 'truncate' | 'bankers';
+      prices_include_tax: boolean;
+      /** Format: uuid */
+      register_id: string;
+      register_name: string;
+      tax_rate_bps: number;
+      tax_rate_source: string;
     };
   };
   responses: never;
