@@ -5,6 +5,6 @@ import { defineConfig } from 'vitest/config';
 // The browser suite (e2e/, Chromium) is not part of `npm test`: `npm run test:e2e` (docs/web-apps.md).
 export default defineConfig({
   test: {
-    projects: ['packages/domain', 'packages/api-client', 'apps/server'],
+    projects: ['packages/domain', 'packages/api-client', 'apps/server', 'apps/pos', 'apps/admin'],
   },
 });

@@ -74,13 +74,20 @@ export function fieldError(error: unknown, field: string): string | undefined {
 }
 
 export function Field(props: { label: string; hint?: ReactNode; error?: string | undefined; children: ReactNode }) {
+  // The hint and the error sit outside the <label>, so the control's accessible name is the label alone.
   return (
-    <label className="field">
-      <span>{props.label}</span>
-      {props.children}
-      {props.error !== undefined && <small className="field-error">{props.error}</small>}
+    <div className="field">
+      <label className="field">
+        <span>{props.label}</span>
+        {props.children}
+      </label>
+      {props.error !== undefined && (
+        <small className="field-error" role="alert">
+          {props.error}
+        </small>
+      )}
       {props.hint !== undefined && props.error === undefined && <small className="hint">{props.hint}</small>}
-    </label>
+    </div>
   );
 }
 

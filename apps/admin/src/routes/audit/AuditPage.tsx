@@ -50,7 +50,7 @@ function EventRow(props: { event: AuditEvent }) {
   return (
     <>
       <tr className="clickable" onClick={() => setOpen(!open)} aria-expanded={open}>
-        <td>{when(e.occurred_at)}</td>
+        <td className="nowrap">{when(e.occurred_at)}</td>
         <td className="mono">{e.action}</td>
         <td>
           {e.entity_type}

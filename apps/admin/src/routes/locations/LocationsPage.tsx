@@ -199,34 +199,36 @@ export function LocationsPage() {
       ) : locations.data.data.length === 0 ? (
         <Empty>No locations.</Empty>
       ) : (
-        locations.data.data.map((l) => (
-          <div key={l.id} className="card" data-testid={`location-${l.name}`}>
-            <div className="card-head">
-              <div>
-                <h2>
-                  {l.name} {l.code !== null && <span className="muted mono">{l.code}</span>}{' '}
-                  {l.archived_at !== null && <Badge>Archived</Badge>}
-                </h2>
-                <div className="muted">{l.timezone}</div>
-              </div>
-              {can('locations.write') && l.archived_at === null && (
-                <div className="row">
-                  <button type="button" className="btn small" onClick={() => setEditing(l)}>
-                    Edit
-                  </button>
-                  <button type="button" className="btn small danger" onClick={() => archive(l)}>
-                    Archive
-                  </button>
+        <div className="stack">
+          {locations.data.data.map((l) => (
+            <div key={l.id} className="card" data-testid={`location-${l.name}`}>
+              <div className="card-head">
+                <div>
+                  <h2>
+                    {l.name} {l.code !== null && <span className="muted mono">{l.code}</span>}{' '}
+                    {l.archived_at !== null && <Badge>Archived</Badge>}
+                  </h2>
+                  <div className="muted">{l.timezone}</div>
                 </div>
-              )}
+                {can('locations.write') && l.archived_at === null && (
+                  <div className="row">
+                    <button type="button" className="btn small" onClick={() => setEditing(l)}>
+                      Edit
+                    </button>
+                    <button type="button" className="btn small danger" onClick={() => archive(l)}>
+                      Archive
+                    </button>
+                  </div>
+                )}
+              </div>
+              <Registers
+                location={l}
+                registers={(registers.data?.data ?? []).filter((r) => r.location_id === l.id)}
+                onChanged={reload}
+              />
             </div>
-            <Registers
-              location={l}
-              registers={(registers.data?.data ?? []).filter((r) => r.location_id === l.id)}
-              onChanged={reload}
-            />
-          </div>
-        ))
+          ))}
+        </div>
       )}
       {editing !== undefined && (
         <LocationDialog

@@ -113,7 +113,7 @@ export function OrdersPage() {
                     <td>
                       <Link href={`/orders/${o.id}`}>{o.number === null ? 'parked' : `#${o.number}`}</Link>
                     </td>
-                    <td>{when(o.completed_at ?? o.created_at)}</td>
+                    <td className="nowrap">{when(o.completed_at ?? o.created_at)}</td>
                     <td>
                       {registerName.get(o.register_id) ?? '…'}
                       <div className="muted">{locationName.get(o.location_id) ?? ''}</div>

@@ -50,7 +50,12 @@ export function SignInPage(props: { reason?: ApiError | undefined; onSignedIn: (
             onChange={(e) => setPassword(e.target.value)}
           />
         </Field>
-        <button type="submit" className="btn primary" disabled={action.busy} style={{ justifyContent: 'center' }}>
+        <button
+          type="submit"
+          className="btn primary"
+          disabled={action.busy}
+          style={{ justifyContent: 'center', width: '100%' }}
+        >
           {action.busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

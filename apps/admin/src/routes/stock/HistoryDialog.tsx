@@ -51,7 +51,7 @@ export function HistoryDialog(props: {
           <tbody>
             {movements.data.data.map((m) => (
               <tr key={m.id}>
-                <td>{when(m.created_at)}</td>
+                <td className="nowrap">{when(m.created_at)}</td>
                 <td className="mono">{m.sku}</td>
                 <td>{REASON_NAMES[m.reason] ?? m.reason}</td>
                 <td className="num">

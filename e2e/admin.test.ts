@@ -1,0 +1,194 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { apiAs, demoUser, e2eServer, launchBrowser, screenshot } from './harness.ts';
+import { newOfficeContext, openSection, runTag, signInAs } from './admin.helpers.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+describe('the back office', () => {
+  test('signs in with e-mail and password; a wrong password gets a sentence and its code', async () => {
+    const context = await newOfficeContext(browser);
+    const page = await context.newPage();
+    await page.goto('/admin/');
+    await page.getByLabel('E-mail').fill(demoUser('owner').email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('The e-mail or password is wrong.').waitFor();
+    expect(await page.getByTestId('error-code').innerText()).toContain('invalid_credentials');
+    await screenshot(page, 'admin-sign-in');
+    await context.close();
+
+    const signed = await newOfficeContext(browser);
+    const dashboard = await signInAs(signed, 'owner');
+    await dashboard.getByText('Sales today').waitFor();
+    await dashboard.getByRole('img', { name: 'Sales by hour over the last 7 days' }).waitFor();
+    await dashboard.getByTestId('low-stock').getByRole('table').waitFor();
+    // The demo store has days of sales: the chart has bars.
+    expect(await dashboard.locator('.chart rect.bar').count()).toBeGreaterThan(10);
+    // A reload keeps the session (tokens in storage); signing out ends it.
+    await dashboard.reload();
+    await dashboard.getByText('Sales today').waitFor();
+    await dashboard.getByRole('button', { name: 'Sign out' }).click();
+    await dashboard.getByRole('button', { name: 'Sign in' }).waitFor();
+    await signed.close();
+  });
+
+  test('a manager creates a product and stocks it, a cashier sells it at once, the sale shows in the back office', async () => {
+    const tag = runTag();
+    const sku = `E2E-LEMON-${tag}`;
+    const barcode = `29${tag.replace(/\D/g, '7').padEnd(11, '3')}`.slice(0, 13);
+    const name = `Lemonade ${tag}`;
+    const context = await newOfficeContext(browser);
+    const page = await signInAs(context, 'manager');
+
+    await openSection(page, 'Products');
+    await page.getByRole('link', { name: 'New product' }).click();
+    const form = page.getByRole('form', { name: 'New product' });
+    await form.getByLabel('Name', { exact: true }).fill(name);
+    await form.getByLabel('SKU').fill(sku);
+    await form.getByLabel('Variant name').fill('330 ml');
+    await form.getByLabel('Price (USD)').fill('2.50');
+    await form.getByLabel('Barcodes').fill(barcode);
+    await form.getByRole('button', { name: 'Create product' }).click();
+    await page.getByText('Product created.').waitFor();
+    await page.getByRole('heading', { name }).waitFor();
+    await screenshot(page, 'admin-product');
+
+    await openSection(page, 'Stock');
+    await page.getByRole('button', { name: 'Adjust stock' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Adjust stock' });
+    await dialog.getByLabel('SKU').fill(sku);
+    await dialog.getByLabel('Change').fill('12');
+    await dialog.getByRole('button', { name: 'Save adjustment' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByPlaceholder('SKU or product name').fill(sku);
+    await page.getByRole('cell', { name: sku }).first().waitFor();
+
+    // The cashier sells it straight away at the till's register, signed in with the PIN, through the API.
+    const { url, logins } = e2eServer();
+    const pin = await fetch(`${url}/v1/auth/pin-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ register_id: logins.register_id, pin: demoUser('cashier').pin }),
+    });
+    expect(pin.status).toBe(200);
+    const { access_token } = (await pin.json()) as { access_token: string };
+    const sale = await fetch(`${url}/v1/orders/sku`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+      body: JSON.stringify({
+        register_id: logins.register_id,
+        items: [{ sku, quantity: 2 }],
+        tenders: [{ method: 'cash', amount_cents: 1000 }],
+      }),
+    });
+    const order = (await sale.json()) as { id: string; status: string; number: number };
+    expect(sale.status, JSON.stringify(order)).toBe(201);
+    expect(order.status).toBe('completed');
+
+    // The back office sees the sale: in the orders, with its receipt, and in the stock history.
+    await openSection(page, 'Orders');
+    await page
+      .getByRole('link', { name: `#${order.number}` })
+      .first()
+      .click();
+    await page.getByTestId('receipt').getByText(name).waitFor();
+    expect(await page.getByTestId('receipt').innerText()).toContain('Change');
+    await screenshot(page, 'admin-order');
+    await openSection(page, 'Stock');
+    await page.getByPlaceholder('SKU or product name').fill(sku);
+    const row = page.getByRole('row').filter({ hasText: sku }).first();
+    await row.getByRole('cell', { name: '10', exact: true }).waitFor();
+    await row.getByRole('button', { name: 'History' }).click();
+    await page.getByTestId('movements').getByText('Sale').waitFor();
+    await screenshot(page, 'admin-stock-history');
+    await context.close();
+  });
+
+  test('the CSV import reports a bad row in a dry run and writes nothing', async () => {
+    const tag = runTag();
+    const csv = [
+      'product_name,category,sku,variant_name,price_cents,tax_code,barcodes',
+      `Import Tea ${tag},Drinks,IMP-TEA-${tag},Small,350,ZERO,`,
+      `Import Cake ${tag},Bakery,IMP-CAKE-${tag},,twelve,STD,`,
+    ].join('\n');
+    const context = await newOfficeContext(browser);
+    const page = await signInAs(context, 'manager');
+    await openSection(page, 'Products');
+    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await page.getByLabel('CSV file', { exact: true }).setInputFiles({
+      name: 'catalog.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await page.getByRole('button', { name: 'Check file (dry run)' }).click();
+    const report = page.getByTestId('import-report');
+    await report.waitFor();
+    await report.getByText('Dry run: nothing was written.').waitFor();
+    const errorRow = report.getByRole('row').filter({ hasText: 'price_cents' });
+    expect(await errorRow.getByRole('cell').first().innerText()).toBe('3');
+    await screenshot(page, 'admin-import');
+
+    // A real import without "good rows only" refuses the whole file and says so, with the same report.
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await report.getByText('Nothing was written').waitFor();
+    const api = await apiAs('manager');
+    const found = await api('GET', `/v1/products?q=IMP-TEA-${tag}`);
+    expect((found.body as { data: unknown[] }).data).toHaveLength(0);
+    await context.close();
+  });
+
+  test('hides what a role may not do: a manager has no staff section and no verify button', async () => {
+    const context = await newOfficeContext(browser);
+    const page = await signInAs(context, 'manager');
+    const nav = page.getByRole('navigation', { name: 'Sections' });
+    await nav.getByRole('link', { name: 'Orders' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Staff' }).count()).toBe(0);
+    await openSection(page, 'Audit log');
+    await page.getByTestId('audit-events').waitFor();
+    expect(await page.getByRole('button', { name: 'Verify chain' }).count()).toBe(0);
+    // The server agrees: the manager's own call is refused.
+    const api = await apiAs('manager');
+    expect((await api('GET', '/v1/audit/verify')).status).toBe(403);
+    await context.close();
+
+    const cashierContext = await newOfficeContext(browser);
+    const till = await signInAs(cashierContext, 'cashier');
+    await openSection(till, 'Products');
+    await till.getByRole('table').waitFor();
+    expect(await till.getByRole('link', { name: 'New product' }).count()).toBe(0);
+    expect(await till.getByRole('link', { name: 'Import CSV' }).count()).toBe(0);
+    await cashierContext.close();
+  });
+
+  test('an owner verifies the audit chain', async () => {
+    const context = await newOfficeContext(browser);
+    const page = await signInAs(context, 'owner');
+    await openSection(page, 'Audit log');
+    await page.getByTestId('audit-events').waitFor();
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await page.getByTestId('verify-result').getByText('The audit log is intact.').waitFor();
+    await screenshot(page, 'admin-audit');
+
+    for (const [section, name] of [
+      ['Tax', 'admin-tax'],
+      ['Staff', 'admin-staff'],
+      ['Locations & registers', 'admin-locations'],
+      ['Orders', 'admin-orders'],
+      ['Products', 'admin-products'],
+      ['Stock', 'admin-stock'],
+      ['Dashboard', 'admin-dashboard'],
+    ] as const) {
+      await openSection(page, section);
+      await page.locator('table').first().waitFor();
+      await screenshot(page, name);
+    }
+    await context.close();
+  });
+});
