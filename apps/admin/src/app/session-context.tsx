@@ -1,7 +1,7 @@
-import type { ApiError } from '@novapos/api-client';
+import { ApiError } from '@novapos/api-client';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { signOut, whoAmI, type Me } from '../api/auth.ts';
-import { onSessionEnd, readTokens } from '../api/session.ts';
+import { endSession, onSessionEnd, readTokens } from '../api/session.ts';
 import { tenantSettings, type TenantSettings } from '../api/tax.ts';
 import { allowed, type Permission } from './permissions.ts';
 
@@ -14,6 +14,16 @@ export interface Signed {
 /** Reads who the stored session belongs to and their shop's settings. */
 export async function loadSigned(): Promise<Signed> {
   const me = await whoAmI();
+  if (me.tenant_id === null) {
+    // A platform operator belongs to no shop: there is no back office to show them.
+    const error = new ApiError({
+      code: 'forbidden',
+      status: 403,
+      detail: 'The back office is for the staff of a shop; platform operators use the API.',
+    });
+    endSession(error);
+    throw error;
+  }
   return { me, settings: await tenantSettings() };
 }
 
