@@ -12,6 +12,8 @@ export default defineConfig({
     fileParallelism: false,
     maxWorkers: 1,
     testTimeout: 60_000,
+    // The machine is shared (two cores): a screen may take more than a second to settle.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 180_000,
   },
 });

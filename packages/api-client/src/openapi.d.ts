@@ -5479,6 +5479,8 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description The shop name printed on receipts */
+              business_name: string;
               /** @description Whether card tenders go to a processor */
               card_payments: boolean;
               cash_rounding_cents: number | null;
@@ -5495,6 +5497,8 @@ export interface paths {
               register_name: string;
               tax_rate_bps: number;
               tax_rate_source: string;
+              /** @description The location's IANA time zone (receipt dates) */
+              time_zone: string;
             };
           };
         };
@@ -9248,6 +9252,8 @@ export interface components {
       [key: string]: unknown;
     };
     TillContext: {
+      /** @description The shop name printed on receipts */
+      business_name: string;
       /** @description Whether card tenders go to a processor */
       card_payments: boolean;
       cash_rounding_cents: number | null;
@@ -9264,6 +9270,8 @@ export interface components {
       register_name: string;
       tax_rate_bps: number;
       tax_rate_source: string;
+      /** @description The location's IANA time zone (receipt dates) */
+      time_zone: string;
     };
   };
   responses: never;

@@ -10,6 +10,8 @@ export const TillContext = Type.Object(
     register_name: Type.String(),
     location_id: Uuid,
     location_name: Type.String(),
+    business_name: Type.String({ description: 'The shop name printed on receipts' }),
+    time_zone: Type.String({ description: "The location's IANA time zone (receipt dates)" }),
     currency: Type.String(),
     tax_rate_bps: Type.Integer(),
     tax_rate_source: Type.String(),

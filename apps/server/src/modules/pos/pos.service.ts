@@ -42,6 +42,8 @@ export async function tillContext(deps: PosDeps, ctx: RequestContext, registerId
       register_name: register.register_name,
       location_id: register.location_id,
       location_name: register.location_name,
+      business_name: register.business_name,
+      time_zone: register.time_zone,
       currency: settings.currency,
       tax_rate_bps: rate.rate_bps,
       tax_rate_source: rate.source,
