@@ -28,3 +28,10 @@ export async function openSection(page: Page, name: string): Promise<void> {
 export function runTag(): string {
   return Date.now().toString(36).toUpperCase().slice(-6);
 }
+
+/** An in-store EAN-13 (prefix 2) with a valid check digit, from a run tag. */
+export function inStoreEan13(tag: string): string {
+  const body = `29${tag.replace(/\D/g, '7')}`.padEnd(12, '3').slice(0, 12);
+  const sum = body.split('').reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 1 : 3), 0);
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
