@@ -180,6 +180,72 @@ describe('the back office', () => {
     await cashierContext.close();
   });
 
+  test('an owner runs the shop: a price change, a tax rate, a new cashier, a register, a void', async () => {
+    const tag = runTag();
+    const context = await newOfficeContext(browser);
+    const page = await signInAs(context, 'owner');
+    const api = await apiAs('owner');
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? `Till ${tag}` : undefined));
+
+    // A price change on a product found by search.
+    await openSection(page, 'Products');
+    await page.getByPlaceholder('Name or start of a SKU').fill('BAK-007');
+    await page.getByRole('link', { name: 'Pain au chocolat' }).click();
+    const variant = page.getByTestId('variant-BAK-007');
+    await variant.getByLabel('Price (USD)').fill('1.99');
+    await variant.getByRole('button', { name: 'Save variant' }).click();
+    await variant.getByText('Saved.').waitFor();
+    const product = await api('GET', '/v1/products?q=BAK-007');
+    expect(
+      (product.body as { data: { variants: { price_cents: number }[] }[] }).data[0]?.variants[0]?.price_cents,
+    ).toBe(199);
+
+    // A register's own tax rate.
+    await openSection(page, 'Tax');
+    await page.getByLabel('Applies to').selectOption({ label: 'Till 2 at Demo Store — High Street' });
+    await page.getByLabel('Rate (%)').fill('5.5');
+    await page.getByRole('button', { name: 'Set rate' }).click();
+    await page.getByText('Rate set to 5.5 %.').waitFor();
+    await page.getByTestId('tax-overrides').getByText('Till 2 at Demo Store — High Street').waitFor();
+
+    // A new cashier with a PIN, bound to one store; a PIN already taken is refused in a sentence.
+    await openSection(page, 'Staff');
+    await page.getByRole('button', { name: 'New staff member' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New staff member' });
+    await dialog.getByLabel('E-mail').fill(`nina.${tag.toLowerCase()}@demo.novapos.test`);
+    await dialog.getByLabel('Name').fill(`Nina ${tag}`);
+    await dialog.getByLabel('Demo Store — High Street').check();
+    await dialog.getByLabel('PIN').fill(demoUser('cashier').pin);
+    await dialog.getByLabel('Password').fill('a long passphrase');
+    await screenshot(page, 'admin-staff-new');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.getByText('That PIN is already used by someone else.').waitFor();
+    expect(await dialog.getByTestId('error-code').innerText()).toContain('pin_taken');
+    await dialog.getByLabel('PIN').fill(`7${tag.replace(/\D/g, '').padEnd(5, '1').slice(0, 5)}`);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('cell', { name: `Nina ${tag}` }).waitFor();
+
+    // A register at the second store.
+    await openSection(page, 'Locations & registers');
+    const store = page.getByTestId('location-Demo Store — Station Road');
+    await store.getByPlaceholder('New register name').fill(`Till ${tag}`);
+    await store.getByRole('button', { name: 'Add register' }).click();
+    await store.getByRole('cell', { name: `Till ${tag}` }).waitFor();
+
+    // A void, with its reason, from the order's page.
+    await openSection(page, 'Orders');
+    await page.getByLabel('Status').selectOption('completed');
+    await page.getByTestId('orders').getByRole('link').first().click();
+    await page.getByRole('button', { name: 'Void…' }).click();
+    const voiding = page.getByRole('dialog', { name: /Void order/ });
+    await voiding.getByLabel('Reason').fill('customer changed their mind');
+    await voiding.getByRole('button', { name: 'Void order' }).click();
+    await page.getByText('The order was voided and its stock returned.').waitFor();
+    await page.getByText('Voided', { exact: true }).first().waitFor();
+    await context.close();
+  });
+
   test('an owner verifies the audit chain', async () => {
     const context = await newOfficeContext(browser);
     const page = await signInAs(context, 'owner');

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { listEvents, verifyChain, type AuditEvent, type Verification } from '../../api/audit.ts';
+import { listUsers } from '../../api/users.ts';
 import { shortId, when } from '../../app/format.ts';
 import { useSession } from '../../app/session-context.tsx';
 import { useDebounced, useLoad } from '../../app/use-load.ts';
@@ -44,7 +45,7 @@ function VerifyResult(props: { result: Verification }) {
   );
 }
 
-function EventRow(props: { event: AuditEvent }) {
+function EventRow(props: { event: AuditEvent; names: ReadonlyMap<string, string> }) {
   const e = props.event;
   const [open, setOpen] = useState(false);
   return (
@@ -58,7 +59,7 @@ function EventRow(props: { event: AuditEvent }) {
         </td>
         <td>
           {e.actor_type === 'user' ? (
-            <span className="mono">…{shortId(e.actor_id ?? '')}</span>
+            (props.names.get(e.actor_id ?? '') ?? <span className="mono">…{shortId(e.actor_id ?? '')}</span>)
           ) : (
             <Badge>{e.actor_type}</Badge>
           )}
@@ -88,17 +89,22 @@ function EventRow(props: { event: AuditEvent }) {
 export function AuditPage() {
   const { can } = useSession();
   const [action, setAction] = useState('');
+  const [actorId, setActorId] = useState('');
   const [entityType, setEntityType] = useState('');
   const [entityId, setEntityId] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const filters = useDebounced({ action: actionFilter(action), entityType, entityId, from, to });
+  const filters = useDebounced({ action: actionFilter(action), actorId, entityType, entityId, from, to });
+  // Owners and admins may list the staff: their names replace ids, and "Who" filters by person.
+  const staff = useLoad(() => (can('users.manage') ? listUsers({ limit: 200 }) : Promise.resolve(undefined)), []);
+  const names = new Map((staff.data?.data ?? []).map((u) => [u.id, u.display_name]));
   const key = JSON.stringify(filters);
   const pager = usePager(key);
   const events = useLoad(
     () =>
       listEvents({
         action: filters.action,
+        actor_id: filters.actorId === '' ? undefined : filters.actorId,
         entity_type: filters.entityType.trim() === '' ? undefined : filters.entityType.trim(),
         entity_id: filters.entityId.trim() === '' ? undefined : filters.entityId.trim(),
         from: filters.from === '' ? undefined : startOfLocalDay(filters.from),
@@ -164,6 +170,19 @@ export function AuditPage() {
               ))}
             </datalist>
           </label>
+          {staff.data !== undefined && (
+            <label className="field">
+              <span>Who</span>
+              <select value={actorId} onChange={(e) => setActorId(e.target.value)}>
+                <option value="">Anyone</option>
+                {staff.data.data.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.display_name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <label className="field">
             <span>Entity type</span>
             <input value={entityType} onChange={(e) => setEntityType(e.target.value)} placeholder="order, product…" />
@@ -200,7 +219,7 @@ export function AuditPage() {
               </thead>
               <tbody>
                 {events.data.data.map((e) => (
-                  <EventRow key={e.id} event={e} />
+                  <EventRow key={e.id} event={e} names={names} />
                 ))}
               </tbody>
             </table>
