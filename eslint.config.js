@@ -50,4 +50,9 @@ export default tseslint.config(
     files: ['packages/domain/**'],
     languageOptions: { globals: { ...globals.es2024 } },
   },
+  {
+    // The web apps and the API client run in the browser.
+    files: ['apps/pos/src/**', 'apps/admin/src/**', 'packages/api-client/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );

@@ -11,6 +11,7 @@ import { registerMaintenanceGuard } from './platform/http/maintenance-guard.ts';
 import { registerObservability, requestIdOf } from './platform/http/observability.ts';
 import { registerProblemHandlers } from './platform/http/problem.ts';
 import { registerValidation } from './platform/http/validation.ts';
+import { defaultWebApps, registerWebApps, type WebApp } from './platform/http/web-apps.ts';
 import { Problem } from './platform/http/schemas.ts';
 import { loggerOptions } from './platform/logger.ts';
 import type { MaintenanceState } from './platform/maintenance.ts';
@@ -31,8 +32,10 @@ import { monitoringRoutes } from './modules/monitoring/monitoring.routes.ts';
 import { telemetryRoutes } from './modules/monitoring/telemetry.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { paymentsRoutes } from './modules/payments/payments.routes.ts';
+import { posRoutes } from './modules/pos/pos.routes.ts';
 import { platformRoutes } from './modules/platform/platform.routes.ts';
 import { receiptsRoutes } from './modules/receipts/receipts.routes.ts';
+import { reportsRoutes } from './modules/reports/reports.routes.ts';
 import { taxRoutes } from './modules/tax/tax.routes.ts';
 import { tenancyRoutes } from './modules/tenancy/tenancy.routes.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
@@ -54,6 +57,8 @@ export interface AppDeps {
   readonly isReady: () => boolean;
   /** A logger instance to use (tests pass a silent one); defaults to JSON logs at config.logLevel. */
   readonly logger?: FastifyBaseLogger;
+  /** The built web apps served at /pos/ and /admin/; defaults to apps/pos/dist and apps/admin/dist. */
+  readonly webApps?: readonly WebApp[];
 }
 
 /** The app with TypeBox as its type provider: route schemas type the handlers. */
@@ -123,12 +128,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   inventoryRoutes(app, deps);
   ordersRoutes(app, deps);
   receiptsRoutes(app, deps);
+  reportsRoutes(app, deps);
   paymentsRoutes(app, deps);
+  posRoutes(app, deps);
   webhooksRoutes(app, deps);
   hooksRoutes(app, deps);
   backupsRoutes(app, deps);
   monitoringRoutes(app, deps);
   telemetryRoutes(app, deps);
+
+  // The till and the back office, built by `npm start` (docs/web-apps.md).
+  await registerWebApps(app, deps.webApps ?? defaultWebApps());
 
   return app;
 }

@@ -21,6 +21,8 @@ import { seedDemoShop } from './demo/demo-seed.ts';
 import { startSimulator } from './gateway-sim/simulator.ts';
 import { backupCommand } from './cli/backup.ts';
 import { RestoreRefused } from './modules/backups/index.ts';
+import { demoStoreAllowed } from './demo-store.ts';
+import path from 'node:path';
 
 /**
  * `novapos`: the server's command line. Every command reads the same environment as the server; a command that
@@ -69,8 +71,25 @@ program
   .command('serve')
   .description('start the API server (and the embedded database unless DATABASE_URL is set)')
   .action(async () => {
-    const server = await startServer(config());
-    stopOnSignals(server, (text) => console.error(text));
+    let cfg = config();
+    // Demo mode (embedded database, no GATEWAY_URL): card tenders go to a simulator of our own, so the till's card
+    // button works out of the box with the test tokens (docs/payments.md). DEMO_GATEWAY=off leaves cards off.
+    let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
+    if (demoStoreAllowed(cfg) && cfg.payments.gatewayUrl === undefined && process.env.DEMO_GATEWAY !== 'off') {
+      simulator = await startSimulator({ port: 0, stateFile: path.join(cfg.dataDir, 'gateway-sim.json') });
+      cfg = { ...cfg, payments: { ...cfg.payments, gatewayUrl: simulator.url } };
+      console.error(`Demo card processor (simulator, test tokens tok_visa, tok_declined, …) at ${simulator.url}`);
+    }
+    const server = await startServer(cfg);
+    stopOnSignals(
+      {
+        stop: async () => {
+          await server.stop();
+          await simulator?.app.close();
+        },
+      },
+      (text) => console.error(text),
+    );
   });
 
 program

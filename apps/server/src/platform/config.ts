@@ -48,6 +48,10 @@ export interface Config {
   readonly defaultTaxRateBps: number;
   /** Rounding of money for tenants that do not choose their own. */
   readonly moneyRounding: 'half_up' | 'truncate' | 'bankers';
+  readonly pos: {
+    /** The largest order discount a cashier may give alone, in basis points; above it a manager approves. */
+    readonly cashierDiscountLimitBp: number;
+  };
   readonly payments: {
     /** Base URL of the card processor (the simulator: `novapos gateway-sim`). Unset: card payments are off. */
     readonly gatewayUrl: string | undefined;
@@ -277,6 +281,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     defaultCurrency: currency,
     defaultTaxRateBps: int(env, 'DEFAULT_TAX_RATE_BPS', 0, 0, 10_000),
     moneyRounding: moneyRounding(env),
+    pos: {
+      cashierDiscountLimitBp: int(env, 'CASHIER_DISCOUNT_LIMIT_BP', 1000, 0, 10_000),
+    },
     payments: {
       gatewayUrl: url(env, 'GATEWAY_URL', ['http:', 'https:']),
       gatewayTimeoutMs: int(env, 'GATEWAY_TIMEOUT_MS', 5000, 100, 120_000),

@@ -60,6 +60,9 @@ export const ERROR_STATUS = {
   invalid_state_transition: 409,
   insufficient_tender: 422,
   invalid_tender: 422,
+  // the till: discounts above the cashier's limit need a manager's approval
+  discount_approval_required: 403,
+  invalid_approval: 403,
   // payments
   payment_intent_not_found: 404,
   payment_declined: 402,

@@ -1,3 +1,3 @@
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { pinLookup, PIN_PATTERN } from './pins.ts';
-export { isOperatorEmail, revokeSubjectSessions } from './auth.repo.ts';
+export { findUserByPin, isOperatorEmail, revokeSubjectSessions } from './auth.repo.ts';

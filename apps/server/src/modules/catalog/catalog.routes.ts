@@ -1,4 +1,5 @@
 import type { App, AppDeps } from '../../app.ts';
+import { catalogChangesRoutes } from './catalog-changes.ts';
 import { catalogCsvRoutes } from './catalog-csv.routes.ts';
 import { categoriesRoutes } from './categories.routes.ts';
 import { productsRoutes } from './products.routes.ts';
@@ -10,4 +11,5 @@ export function catalogRoutes(app: App, deps: AppDeps): void {
   productsRoutes(app, deps);
   variantsRoutes(app, deps);
   catalogCsvRoutes(app, deps);
+  catalogChangesRoutes(app, deps);
 }

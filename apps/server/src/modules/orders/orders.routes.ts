@@ -4,6 +4,7 @@ import type { App, AppDeps } from '../../app.ts';
 import { Page, problems, Uuid } from '../../platform/http/schemas.ts';
 import { businessMetrics } from '../monitoring/index.ts';
 import { paymentsDepsOf } from '../payments/index.ts';
+import { requireDiscountAllowed } from '../pos/index.ts';
 import { explicitTaxRateFrom } from '../tax/index.ts';
 import { listOrders } from './orders.list.ts';
 import {
@@ -85,6 +86,13 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
           bodyBps: request.body.tax_rate_bps,
           headers: request.headers,
           roles: request.ctx.roles,
+        });
+        // Above the cashier's limit, a manager's approval of this very sale (docs/pos.md "Discounts").
+        await requireDiscountAllowed(deps, request.ctx, {
+          discount_bp: request.body.discount_percent_bp ?? 0,
+          order_id: request.body.id,
+          register_id: request.body.register_id,
+          approval: request.body.discount_approval,
         });
         const { order, replayed } = await createOrder(orders, request.ctx, request.body, explicit);
         if (!replayed) counted(order, request.ctx.tenantId);

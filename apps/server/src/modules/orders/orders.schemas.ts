@@ -82,6 +82,12 @@ const orderFields = {
   location_id: Type.Optional(Uuid),
   register_id: Uuid,
   discount_percent_bp: Type.Optional(DiscountBp),
+  discount_approval: Type.Optional(
+    Type.String({
+      maxLength: 4000,
+      description: "A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit",
+    }),
+  ),
   tax_rate_bps: Type.Optional(TaxRateBps),
   note: Type.Optional(Note),
   tenders: Type.Optional(Type.Array(TenderBody, { maxItems: 10 })),

@@ -1,0 +1,56 @@
+import { api, ok } from './client.ts';
+import type { BodyOf, ItemOf, QueryOf, ResultOf } from './types.ts';
+
+export type Product = ItemOf<'/v1/products'>;
+export type Variant = Product['variants'][number];
+export type Category = ItemOf<'/v1/categories'>;
+export type NewProduct = BodyOf<'/v1/products', 'post'>;
+export type NewVariant = BodyOf<'/v1/products/{id}/variants', 'post'>;
+export type ProductChange = BodyOf<'/v1/products/{id}', 'patch'>;
+export type VariantChange = BodyOf<'/v1/variants/{id}', 'patch'>;
+
+export function listProducts(query: QueryOf<'/v1/products'>): Promise<ResultOf<'/v1/products'>> {
+  return ok(api.GET('/v1/products', { params: { query } }));
+}
+
+export function getProduct(id: string): Promise<Product> {
+  return ok(api.GET('/v1/products/{id}', { params: { path: { id } } }));
+}
+
+export function createProduct(body: NewProduct): Promise<Product> {
+  return ok(api.POST('/v1/products', { body }));
+}
+
+export function updateProduct(id: string, body: ProductChange): Promise<Product> {
+  return ok(api.PATCH('/v1/products/{id}', { params: { path: { id } }, body }));
+}
+
+export function archiveProduct(id: string): Promise<Product> {
+  return ok(api.POST('/v1/products/{id}/archive', { params: { path: { id } } }));
+}
+
+export function addVariant(productId: string, body: NewVariant): Promise<Variant> {
+  return ok(api.POST('/v1/products/{id}/variants', { params: { path: { id: productId } }, body }));
+}
+
+export function updateVariant(id: string, body: VariantChange): Promise<Variant> {
+  return ok(api.PATCH('/v1/variants/{id}', { params: { path: { id } }, body }));
+}
+
+export function archiveVariant(id: string): Promise<Variant> {
+  return ok(api.POST('/v1/variants/{id}/archive', { params: { path: { id } } }));
+}
+
+export function listCategories(): Promise<ResultOf<'/v1/categories'>> {
+  return ok(api.GET('/v1/categories', { params: { query: { limit: 200 } } }));
+}
+
+export function createCategory(name: string): Promise<Category> {
+  return ok(api.POST('/v1/categories', { body: { name } }));
+}
+
+/** The active catalog as CSV (the format the import reads), as a file to save. */
+export async function exportCatalog(): Promise<Blob> {
+  const result = await api.GET('/v1/products/export', { parseAs: 'blob' });
+  return ok<Blob>(Promise.resolve(result));
+}

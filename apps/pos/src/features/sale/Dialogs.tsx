@@ -1,0 +1,141 @@
+import { useState, type SyntheticEvent, type ReactNode } from 'react';
+import { api, call, ok, type TillContext } from '../../api/api.ts';
+import { ErrorNote } from '../../app/ErrorNote.tsx';
+import type { Approval, Cart } from './cart.ts';
+import { percent } from './money.ts';
+
+/** A modal with a title; Escape closes it. */
+export function Dialog(props: { title: string; onClose: () => void; children: ReactNode }) {
+  return (
+    <div
+      className="backdrop"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          props.onClose();
+        }
+      }}
+    >
+      <div className="dialog" role="dialog" aria-modal="true" aria-label={props.title}>
+        <h2>{props.title}</h2>
+        {props.children}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The order discount. Up to the cashier's limit it applies at once; above it a manager types their PIN here, the
+ * server checks it, audits the approval and signs it for this sale only.
+ */
+export function DiscountDialog(props: {
+  cart: Cart;
+  ctx: TillContext;
+  isManager: boolean;
+  onApply: (discountBp: number, approval: Approval | undefined) => void;
+  onClose: () => void;
+}) {
+  const [text, setText] = useState(props.cart.discount_bp === 0 ? '' : String(props.cart.discount_bp / 100));
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const value = Number(text.replace(',', '.'));
+  const bp = Number.isFinite(value) ? Math.round(value * 100) : NaN;
+  const valid = text.trim() !== '' && Number.isInteger(bp) && bp >= 0 && bp <= 10_000;
+  const limit = props.ctx.cashier_discount_limit_bp;
+  const approved = props.cart.approval !== undefined && props.cart.approval.max_discount_bp >= bp;
+  const needsManager = valid && bp > limit && !props.isManager && !approved;
+
+  async function submit(event: SyntheticEvent) {
+    event.preventDefault();
+    if (!valid) return;
+    if (!needsManager) {
+      props.onApply(bp, bp > limit && !props.isManager ? props.cart.approval : undefined);
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const res = await call(() =>
+        ok(
+          api.POST('/v1/pos/discount-approvals', {
+            body: { register_id: props.ctx.register_id, order_id: props.cart.id, discount_bp: bp, pin },
+          }),
+        ),
+      );
+      props.onApply(bp, { token: res.approval, manager_name: res.manager_name, max_discount_bp: res.max_discount_bp });
+    } catch (err) {
+      setError(err);
+      setPin('');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title="Order discount" onClose={props.onClose}>
+      <form onSubmit={(e) => void submit(e)}>
+        <label>
+          Discount in %
+          <input
+            inputMode="decimal"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            autoFocus
+            aria-label="Discount percent"
+          />
+        </label>
+        <p className="hint">
+          You may give up to {percent(limit)}
+          {props.isManager ? ' (you are a manager: no limit)' : '; above that a manager approves with their PIN'}.
+        </p>
+        {needsManager && (
+          <label>
+            Manager PIN to approve {percent(bp)}
+            <input
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              value={pin}
+              onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+              aria-label="Manager PIN"
+              autoFocus
+            />
+          </label>
+        )}
+        <ErrorNote error={error} />
+        <div className="row">
+          <button type="button" onClick={props.onClose}>
+            Cancel (Esc)
+          </button>
+          <button className="primary" disabled={!valid || busy || (needsManager && pin.length < 4)}>
+            {needsManager ? 'Approve and apply' : 'Apply'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** A note on the order (printed on the receipt). */
+export function NoteDialog(props: { note: string; onSave: (note: string) => void; onClose: () => void }) {
+  const [note, setNote] = useState(props.note);
+  return (
+    <Dialog title="Note" onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onSave(note.slice(0, 500));
+        }}
+      >
+        <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} autoFocus aria-label="Note" />
+        <div className="row">
+          <button type="button" onClick={props.onClose}>
+            Cancel (Esc)
+          </button>
+          <button className="primary">Save note</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

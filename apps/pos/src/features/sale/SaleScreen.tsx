@@ -1,0 +1,315 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { TillContext, TillItem } from '../../api/api.ts';
+import { catalog } from '../../data/catalog.ts';
+import { parkCart, parkedCarts, resumeCart } from '../../data/parked.ts';
+import { addItem, cartTotals, needsApproval, newCart, setQuantity, type Cart } from './cart.ts';
+import { Dialog, DiscountDialog, NoteDialog } from './Dialogs.tsx';
+import { money, percent } from './money.ts';
+import { ScanDetector } from './scanner.ts';
+
+type Modal = 'discount' | 'note' | 'resume' | undefined;
+
+/** The selling screen: grid by category, search as you type, wedge scanning anywhere, and the cart. */
+export function SaleScreen(props: {
+  ctx: TillContext;
+  cart: Cart;
+  setCart: (update: Cart | ((current: Cart) => Cart)) => void;
+  isManager: boolean;
+  catalogVersion: number;
+  onPay: () => void;
+}) {
+  const { ctx, cart, setCart } = props;
+  const [query, setQuery] = useState('');
+  const [category, setCategory] = useState<string | null>(null);
+  const [highlight, setHighlight] = useState(0);
+  const [notice, setNotice] = useState<{ text: string; kind: 'ok' | 'bad' }>();
+  const [modal, setModal] = useState<Modal>();
+  const [parked, setParked] = useState<{ id: string; parked_at: string; cart: Cart }[]>([]);
+  const search = useRef<HTMLInputElement>(null);
+  const cartRef = useRef(cart);
+  cartRef.current = cart;
+  const totals = useMemo(() => cartTotals(cart, ctx), [cart, ctx]);
+  const categories = useMemo(() => catalog.categoryList(), [props.catalogVersion]);
+  const shown = useMemo(
+    () => (query.trim() === '' ? catalog.inCategory(category) : catalog.search(query)),
+    [query, category, props.catalogVersion],
+  );
+
+  function add(item: TillItem, how: string) {
+    performance.mark('till:line-added');
+    setCart((current) => addItem(current, item));
+    setNotice({ text: `${how}: ${item.name}`, kind: 'ok' });
+  }
+
+  // A scanner types anywhere on the screen: one listener on the window, before any input sees the Enter.
+  const modalRef = useRef(modal);
+  modalRef.current = modal;
+  useEffect(() => {
+    const detector = new ScanDetector();
+    const onKey = (e: KeyboardEvent) => {
+      if (modalRef.current !== undefined) return;
+      const code = detector.key(e.key, e.timeStamp);
+      if (code === undefined) return;
+      e.preventDefault();
+      e.stopPropagation();
+      performance.mark('till:scan');
+      // The burst also went into whichever input had focus: take it back out of the search box.
+      setQuery((q) => (q.endsWith(code) ? q.slice(0, -code.length) : q));
+      const item = catalog.lookup(code);
+      if (item === undefined) setNotice({ text: `Unknown barcode ${code}: nothing was added.`, kind: 'bad' });
+      else add(item, 'Scanned');
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, []);
+
+  // Function keys work from anywhere on the sale screen.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (modalRef.current !== undefined) return;
+      const keys: Record<string, () => void> = {
+        F2: () => search.current?.focus(),
+        F4: () => setModal('discount'),
+        F6: () => void park(),
+        F7: () => void openResume(),
+        F8: () => pay(),
+        F9: () => setModal('note'),
+      };
+      const run = keys[e.key];
+      if (run !== undefined) {
+        e.preventDefault();
+        run();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  function pay() {
+    if (cartRef.current.lines.length === 0) {
+      setNotice({ text: 'The cart is empty: scan or pick a product first.', kind: 'bad' });
+      return;
+    }
+    if (needsApproval(cartRef.current, ctx, props.isManager ? ['manager'] : [])) {
+      setModal('discount');
+      return;
+    }
+    props.onPay();
+  }
+
+  async function park() {
+    if (cartRef.current.lines.length === 0) return;
+    await parkCart(cartRef.current);
+    setCart(newCart());
+    setNotice({ text: 'Sale parked. Resume it with F7.', kind: 'ok' });
+  }
+
+  async function openResume() {
+    setParked(await parkedCarts());
+    setModal('resume');
+  }
+
+  function onSearchKey(e: React.KeyboardEvent<HTMLInputElement>) {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      setHighlight((h) => Math.min(h + 1, shown.length - 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      setHighlight((h) => Math.max(h - 1, 0));
+    } else if (e.key === 'Enter' && query.trim() !== '') {
+      e.preventDefault();
+      const item = shown[highlight];
+      if (item === undefined) setNotice({ text: `Nothing matches “${query}”.`, kind: 'bad' });
+      else {
+        add(item, 'Added');
+        setQuery('');
+      }
+    } else if (e.key === 'Enter' && query.trim() === '' && cart.lines.length > 0) {
+      e.preventDefault();
+      pay();
+    } else if ((e.key === '+' || e.key === '-') && query === '' && cart.lines.length > 0) {
+      e.preventDefault();
+      const last = cart.lines.length - 1;
+      setCart(setQuantity(cart, last, (cart.lines[last]?.quantity ?? 1) + (e.key === '+' ? 1 : -1)));
+    }
+  }
+
+  return (
+    <div className="sale">
+      <section className="catalog" aria-label="Products">
+        <input
+          ref={search}
+          className="search"
+          type="search"
+          placeholder="Search products or scan a barcode (F2)"
+          aria-label="Search products"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setHighlight(0);
+          }}
+          onKeyDown={onSearchKey}
+          autoFocus
+        />
+        {query.trim() === '' && (
+          <nav className="categories" aria-label="Categories">
+            <button className={category === null ? 'tab active' : 'tab'} onClick={() => setCategory(null)}>
+              All
+            </button>
+            {categories.map((c) => (
+              <button key={c.id} className={category === c.id ? 'tab active' : 'tab'} onClick={() => setCategory(c.id)}>
+                {c.name}
+              </button>
+            ))}
+          </nav>
+        )}
+        <div className="grid" role="list">
+          {shown.map((item, i) => (
+            <button
+              key={item.variant_id}
+              role="listitem"
+              className={i === highlight && query !== '' ? 'product highlighted' : 'product'}
+              onClick={() => {
+                add(item, 'Added');
+                search.current?.focus();
+              }}
+            >
+              <span className="name">{item.name}</span>
+              <span className="price">{money(item.unit_price_cents, ctx.currency)}</span>
+            </button>
+          ))}
+          {shown.length === 0 && <p className="muted">{query === '' ? 'No products yet.' : 'Nothing matches.'}</p>}
+        </div>
+      </section>
+
+      <section className="cart" aria-label="Cart">
+        {notice !== undefined && (
+          <p className={`notice ${notice.kind}`} role={notice.kind === 'bad' ? 'alert' : 'status'}>
+            {notice.text}
+          </p>
+        )}
+        <ol className="lines" data-testid="cart-lines">
+          {cart.lines.map((line, i) => (
+            <li key={line.variant_id} className="line">
+              <span className="name">{line.name}</span>
+              <span className="qty">
+                <button
+                  aria-label={`One less ${line.name}`}
+                  onClick={() => setCart(setQuantity(cart, i, line.quantity - 1))}
+                >
+                  −
+                </button>
+                <input
+                  aria-label={`Quantity of ${line.name}`}
+                  inputMode="numeric"
+                  value={line.quantity}
+                  onChange={(e) => {
+                    const q = Number(e.target.value.replace(/\D/g, ''));
+                    if (q > 0) setCart(setQuantity(cart, i, q));
+                  }}
+                />
+                <button
+                  aria-label={`One more ${line.name}`}
+                  onClick={() => setCart(setQuantity(cart, i, line.quantity + 1))}
+                >
+                  +
+                </button>
+              </span>
+              <span className="amount">{money(totals.lines[i]?.subtotal_cents ?? 0, ctx.currency)}</span>
+              <button
+                className="remove"
+                aria-label={`Remove ${line.name}`}
+                onClick={() => setCart(setQuantity(cart, i, 0))}
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+          {cart.lines.length === 0 && <li className="muted empty">Scan a barcode or pick a product.</li>}
+        </ol>
+        <dl className="totals">
+          <dt>Subtotal</dt>
+          <dd>{money(totals.subtotal_cents, ctx.currency)}</dd>
+          {cart.discount_bp > 0 && (
+            <>
+              <dt>
+                Discount {percent(cart.discount_bp)}
+                {cart.approval !== undefined && ` (approved by ${cart.approval.manager_name})`}
+              </dt>
+              <dd>−{money(totals.discount_cents, ctx.currency)}</dd>
+            </>
+          )}
+          <dt>{totals.prices_include_tax ? 'Tax included' : 'Tax'}</dt>
+          <dd>{money(totals.tax_cents, ctx.currency)}</dd>
+          <dt className="total">Total</dt>
+          <dd className="total" data-testid="total">
+            {money(totals.total_cents, ctx.currency)}
+          </dd>
+        </dl>
+        {cart.note !== '' && <p className="note">Note: {cart.note}</p>}
+        <div className="actions">
+          <button onClick={() => setModal('discount')}>Discount F4</button>
+          <button onClick={() => setModal('note')}>Note F9</button>
+          <button onClick={() => void park()}>Park F6</button>
+          <button onClick={() => void openResume()}>Resume F7</button>
+          <button className="primary pay" onClick={pay}>
+            Pay {money(totals.total_cents, ctx.currency)} · F8
+          </button>
+        </div>
+      </section>
+
+      {modal === 'discount' && (
+        <DiscountDialog
+          cart={cart}
+          ctx={ctx}
+          isManager={props.isManager}
+          onClose={() => setModal(undefined)}
+          onApply={(bp, approval) => {
+            setCart({ ...cart, discount_bp: bp, approval });
+            setModal(undefined);
+            search.current?.focus();
+          }}
+        />
+      )}
+      {modal === 'note' && (
+        <NoteDialog
+          note={cart.note}
+          onClose={() => setModal(undefined)}
+          onSave={(note) => {
+            setCart({ ...cart, note });
+            setModal(undefined);
+            search.current?.focus();
+          }}
+        />
+      )}
+      {modal === 'resume' && (
+        <Dialog title="Parked sales" onClose={() => setModal(undefined)}>
+          {parked.length === 0 && <p className="muted">No parked sales.</p>}
+          <div className="choices">
+            {parked.map((p, i) => (
+              <button
+                key={p.id}
+                className="choice"
+                autoFocus={i === 0}
+                onClick={() => {
+                  void (async () => {
+                    if (cart.lines.length > 0) await parkCart(cart);
+                    const resumed = await resumeCart(p.id);
+                    if (resumed !== undefined) setCart(resumed);
+                    setModal(undefined);
+                  })();
+                }}
+              >
+                {new Date(p.parked_at).toLocaleTimeString()} · {p.cart.lines.length} lines ·{' '}
+                {money(cartTotals(p.cart, ctx).total_cents, ctx.currency)}
+              </button>
+            ))}
+          </div>
+          <div className="row">
+            <button onClick={() => setModal(undefined)}>Close (Esc)</button>
+          </div>
+        </Dialog>
+      )}
+    </div>
+  );
+}

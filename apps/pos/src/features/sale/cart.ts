@@ -1,0 +1,83 @@
+import { computeTotals, isTaxable, type Totals } from '@novapos/domain';
+import type { TillContext, TillItem } from '../../api/api.ts';
+
+/** A line of the cart: what was picked, at the price the catalog cache had. */
+export interface CartLine {
+  readonly variant_id: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly unit_price_cents: number;
+  readonly tax_code: TillItem['tax_code'];
+  readonly quantity: number;
+}
+
+/** A manager's approval of a discount above the cashier's limit (signed by the server, for this cart only). */
+export interface Approval {
+  readonly token: string;
+  readonly manager_name: string;
+  readonly max_discount_bp: number;
+}
+
+export interface Cart {
+  /** The sale's client UUID: the order id on the server and the Idempotency-Key of every send. */
+  readonly id: string;
+  readonly lines: readonly CartLine[];
+  readonly discount_bp: number;
+  readonly approval?: Approval | undefined;
+  readonly note: string;
+}
+
+export function newCart(): Cart {
+  return { id: crypto.randomUUID(), lines: [], discount_bp: 0, note: '' };
+}
+
+/** Adds one of an item: a second scan of the same item raises the quantity of its line. */
+export function addItem(cart: Cart, item: TillItem): Cart {
+  const at = cart.lines.findIndex((l) => l.variant_id === item.variant_id);
+  if (at >= 0) return setQuantity(cart, at, (cart.lines[at]?.quantity ?? 0) + 1);
+  const line: CartLine = {
+    variant_id: item.variant_id,
+    sku: item.sku,
+    name: item.name,
+    unit_price_cents: item.unit_price_cents,
+    tax_code: item.tax_code,
+    quantity: 1,
+  };
+  return { ...cart, lines: [...cart.lines, line] };
+}
+
+/** Sets a line's quantity; 0 removes the line. */
+export function setQuantity(cart: Cart, index: number, quantity: number): Cart {
+  if (quantity <= 0) return { ...cart, lines: cart.lines.filter((_, i) => i !== index) };
+  const q = Math.min(Math.floor(quantity), 100_000);
+  return { ...cart, lines: cart.lines.map((l, i) => (i === index ? { ...l, quantity: q } : l)) };
+}
+
+/** The server's one tax code on taxable lines (apps/server/src/modules/orders/orders.pricing.ts: SALES_TAX). */
+const SALES_TAX = 'tax';
+
+/**
+ * The cart's totals, computed by the same `computeTotals` the server uses, from exactly the inputs its `priceCart`
+ * passes (quantities, catalog prices, one sales tax at the register's rate on taxable lines, the order discount and
+ * the tenant's money settings). The till shows the total the server will charge, to the cent, before it answers.
+ */
+export function cartTotals(cart: Pick<Cart, 'lines' | 'discount_bp'>, ctx: TillContext): Totals {
+  return computeTotals({
+    lines: cart.lines.map((line) => ({
+      quantity: line.quantity,
+      unit_price_cents: line.unit_price_cents,
+      taxes: isTaxable(line.tax_code) && ctx.tax_rate_bps > 0 ? [{ code: SALES_TAX, rate_bps: ctx.tax_rate_bps }] : [],
+    })),
+    discount_bp: cart.discount_bp,
+    prices_include_tax: ctx.prices_include_tax,
+    rounding: ctx.money_rounding,
+    ...(ctx.cash_rounding_cents === null ? {} : { cash_rounding_cents: ctx.cash_rounding_cents }),
+  });
+}
+
+/** Whether this discount needs a manager: above the cashier's limit and not yet approved up to it. */
+export function needsApproval(cart: Cart, ctx: TillContext, roles: readonly string[]): boolean {
+  if (roles.some((r) => r === 'manager' || r === 'admin' || r === 'owner')) return false;
+  if (cart.discount_bp <= ctx.cashier_discount_limit_bp) return false;
+  return cart.approval === undefined || cart.approval.max_discount_bp < cart.discount_bp;
+}

@@ -1,0 +1,67 @@
+import { useState, type SyntheticEvent } from 'react';
+import { api, ok, setSession } from '../../api/api.ts';
+import { ErrorNote } from '../../app/ErrorNote.tsx';
+import type { DeviceConfig } from '../../data/db.ts';
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
+
+/** A cashier signs in at this register with their PIN (typed, or tapped on the pad). */
+export function PinSignIn({ device, onSignedIn }: { device: DeviceConfig; onSignedIn: () => void }) {
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event?: SyntheticEvent) {
+    event?.preventDefault();
+    if (pin.length < 4) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const pair = await ok(api.POST('/v1/auth/pin-login', { body: { register_id: device.register_id, pin } }));
+      setSession({ access_token: pair.access_token, refresh_token: pair.refresh_token });
+      onSignedIn();
+    } catch (err) {
+      setError(err);
+      setPin('');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function press(key: (typeof KEYS)[number]) {
+    if (key === 'clear') setPin('');
+    else if (key === 'back') setPin((p) => p.slice(0, -1));
+    else setPin((p) => (p.length < 8 ? p + key : p));
+  }
+
+  return (
+    <main className="panel signin">
+      <h1>{device.register_name}</h1>
+      <p className="hint">{device.location_name} · enter your PIN</p>
+      <form onSubmit={(e) => void submit(e)}>
+        <input
+          className="pin"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          aria-label="PIN"
+          value={pin}
+          maxLength={8}
+          onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+          autoFocus
+        />
+        <div className="pinpad">
+          {KEYS.map((k) => (
+            <button type="button" key={k} tabIndex={-1} onClick={() => press(k)}>
+              {k === 'clear' ? 'Clear' : k === 'back' ? '⌫' : k}
+            </button>
+          ))}
+        </div>
+        <ErrorNote error={error} />
+        <button className="primary" disabled={busy || pin.length < 4}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

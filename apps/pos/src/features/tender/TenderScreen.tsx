@@ -1,0 +1,196 @@
+import { roundToIncrement } from '@novapos/domain';
+import { useMemo, useRef, useState } from 'react';
+import type { TillContext } from '../../api/api.ts';
+import { ErrorNote } from '../../app/ErrorNote.tsx';
+import { cartTotals, type Cart } from '../sale/cart.ts';
+import { money } from '../sale/money.ts';
+import { parseAmount, quickCashAmounts, settle, type Tender } from './tenders.ts';
+
+/** Simulator test tokens (docs/payments.md): what a card reader hands over in demo mode. */
+const TEST_CARDS = [
+  { token: 'tok_visa', label: 'Visa (approved)' },
+  { token: 'tok_mastercard', label: 'Mastercard (approved)' },
+  { token: 'tok_declined', label: 'Declined card' },
+];
+
+/**
+ * Taking payment: cash with quick amounts and change due, a card through the processor, a card on a stand-alone
+ * terminal with its reference, or several of them (split). The sale completes when the tenders cover the total.
+ */
+export function TenderScreen(props: {
+  ctx: TillContext;
+  cart: Cart;
+  busy: boolean;
+  error: unknown;
+  onBack: () => void;
+  onComplete: (tenders: Tender[]) => void;
+}) {
+  const { ctx } = props;
+  const totals = useMemo(() => cartTotals(props.cart, ctx), [props.cart, ctx]);
+  const [tenders, setTenders] = useState<Tender[]>([]);
+  const settlement = settle(totals.total_cents, tenders, ctx);
+  const remaining = settlement.remaining_cents;
+  const cashDue =
+    ctx.cash_rounding_cents === null || remaining === 0
+      ? remaining
+      : roundToIncrement(remaining, ctx.cash_rounding_cents, ctx.money_rounding);
+  const [amount, setAmount] = useState('');
+  const [reference, setReference] = useState('');
+  const [card, setCard] = useState(TEST_CARDS[0]?.token ?? 'tok_visa');
+  const [problem, setProblem] = useState<string>();
+  const amountInput = useRef<HTMLInputElement>(null);
+  const typed = amount.trim() === '' ? remaining : parseAmount(amount);
+
+  function addTender(tender: Tender) {
+    setProblem(undefined);
+    const next = [...tenders, tender];
+    let result;
+    try {
+      result = settle(totals.total_cents, next, ctx);
+    } catch (err) {
+      setProblem(
+        (err as Error).message.includes('change only comes from cash')
+          ? 'A card pays at most what is left: change only comes from cash.'
+          : 'That payment does not fit this sale.',
+      );
+      return;
+    }
+    setTenders(next);
+    setAmount('');
+    setReference('');
+    if (result.settled) props.onComplete(next);
+    else amountInput.current?.focus();
+  }
+
+  function cash(cents: number | undefined) {
+    if (cents === undefined) setProblem('Type an amount like 20 or 12.50.');
+    else addTender({ method: 'cash', amount_cents: cents });
+  }
+
+  function cardTender(method: 'card' | 'external_card') {
+    const cents = typed;
+    if (cents === undefined) {
+      setProblem('Type an amount like 20 or 12.50.');
+      return;
+    }
+    if (method === 'external_card' && reference.trim() === '') {
+      setProblem('Type the terminal’s reference first.');
+      return;
+    }
+    addTender(
+      method === 'card'
+        ? { method: 'card', amount_cents: cents, card_token: card }
+        : { method: 'external_card', amount_cents: cents, reference: reference.trim() },
+    );
+  }
+
+  return (
+    <main className="tender" aria-label="Payment">
+      <section className="due">
+        <p className="label">Total</p>
+        <p className="big" data-testid="tender-total">
+          {money(totals.total_cents, ctx.currency)}
+        </p>
+        {tenders.length > 0 && (
+          <ul className="paid">
+            {settlement.tenders.map((t, i) => (
+              <li key={i}>
+                {t.method === 'cash' ? 'Cash' : t.method === 'card' ? 'Card' : `Card (ref ${t.reference ?? ''})`}{' '}
+                {money(t.applied_cents, ctx.currency)}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p className="label">Left to pay</p>
+        <p className="big" data-testid="remaining">
+          {money(remaining, ctx.currency)}
+        </p>
+        {cashDue !== remaining && <p className="hint">In cash: {money(cashDue, ctx.currency)}</p>}
+      </section>
+
+      <section className="methods">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            cash(typed);
+          }}
+        >
+          <label>
+            Amount received (Enter = cash)
+            <input
+              ref={amountInput}
+              className="amount"
+              inputMode="decimal"
+              placeholder={money(remaining, ctx.currency)}
+              aria-label="Amount"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') props.onBack();
+              }}
+              autoFocus
+              disabled={props.busy}
+            />
+          </label>
+          <div className="quick" aria-label="Quick cash amounts">
+            {quickCashAmounts(remaining).map((cents, i) => (
+              <button type="button" key={cents} onClick={() => cash(cents)} disabled={props.busy}>
+                {i === 0 ? 'Exact ' : ''}
+                {money(cents, ctx.currency)}
+              </button>
+            ))}
+          </div>
+          <button className="primary" disabled={props.busy}>
+            Cash
+          </button>
+        </form>
+
+        <fieldset disabled={props.busy || !ctx.card_payments}>
+          <legend>Card{ctx.card_payments ? '' : ' (not set up)'}</legend>
+          <label>
+            Card reader (test card)
+            <select value={card} onChange={(e) => setCard(e.target.value)} aria-label="Test card">
+              {TEST_CARDS.map((c) => (
+                <option key={c.token} value={c.token}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" onClick={() => cardTender('card')}>
+            Card {typed === undefined ? '' : money(Math.min(typed, remaining), ctx.currency)}
+          </button>
+        </fieldset>
+
+        <fieldset disabled={props.busy}>
+          <legend>Card on another terminal</legend>
+          <label>
+            Terminal reference
+            <input value={reference} onChange={(e) => setReference(e.target.value)} aria-label="Terminal reference" />
+          </label>
+          <button type="button" onClick={() => cardTender('external_card')}>
+            External card
+          </button>
+        </fieldset>
+
+        {problem !== undefined && (
+          <p className="notice bad" role="alert">
+            {problem}
+          </p>
+        )}
+        <ErrorNote error={props.error} />
+        <div className="row">
+          <button type="button" onClick={props.onBack} disabled={props.busy}>
+            Back to the sale (Esc)
+          </button>
+          {tenders.length > 0 && (
+            <button type="button" onClick={() => setTenders([])} disabled={props.busy}>
+              Clear payments
+            </button>
+          )}
+        </div>
+        {props.busy && <p className="hint">Completing the sale…</p>}
+      </section>
+    </main>
+  );
+}

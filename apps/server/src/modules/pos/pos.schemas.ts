@@ -1,0 +1,49 @@
+import { Type, type Static } from 'typebox';
+import { Timestamp, Uuid } from '../../platform/http/schemas.ts';
+
+export const TillContextQuery = Type.Object({ register_id: Uuid }, { additionalProperties: false });
+
+/** What a till needs to price a cart exactly as the server will (the inputs of `priceCart`), and its limits. */
+export const TillContext = Type.Object(
+  {
+    register_id: Uuid,
+    register_name: Type.String(),
+    location_id: Uuid,
+    location_name: Type.String(),
+    business_name: Type.String({ description: 'The shop name printed on receipts' }),
+    time_zone: Type.String({ description: "The location's IANA time zone (receipt dates)" }),
+    currency: Type.String(),
+    tax_rate_bps: Type.Integer(),
+    tax_rate_source: Type.String(),
+    prices_include_tax: Type.Boolean(),
+    money_rounding: Type.Union([Type.Literal('half_up'), Type.Literal('truncate'), Type.Literal('bankers')]),
+    cash_rounding_cents: Type.Union([Type.Integer(), Type.Null()]),
+    cashier_discount_limit_bp: Type.Integer({ description: 'Largest order discount a cashier gives alone' }),
+    card_payments: Type.Boolean({ description: 'Whether card tenders go to a processor' }),
+  },
+  { $id: 'TillContext' },
+);
+export type TillContext = Static<typeof TillContext>;
+
+export const DiscountApprovalBody = Type.Object(
+  {
+    register_id: Uuid,
+    order_id: Type.String({ format: 'uuid', description: "The sale's client id: the approval is for it only" }),
+    discount_bp: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    pin: Type.String({ pattern: '^[0-9]{4,8}$', description: "The approving manager's PIN" }),
+  },
+  { additionalProperties: false },
+);
+export type DiscountApprovalInput = Static<typeof DiscountApprovalBody>;
+
+export const DiscountApprovalResult = Type.Object(
+  {
+    approval: Type.String({ description: 'Send as discount_approval with the order' }),
+    approval_id: Uuid,
+    manager_id: Uuid,
+    manager_name: Type.String(),
+    max_discount_bp: Type.Integer(),
+    expires_at: Timestamp,
+  },
+  { $id: 'DiscountApprovalResult' },
+);

@@ -1,0 +1,143 @@
+import { hasAnyRole, rolesAtLeast } from '@novapos/domain';
+import type { AppDeps } from '../../app.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { tenantTx } from '../../platform/db/tx.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { recordAudit } from '../audit/index.ts';
+import { findUserByPin, pinLookup } from '../auth/index.ts';
+import { getTenantMoneySettings, resolveTaxRate } from '../tax/index.ts';
+import { APPROVAL_TTL_SECONDS, signApproval, verifyApproval } from './pos.approvals.ts';
+import * as repo from './pos.repo.ts';
+import type { DiscountApprovalInput, TillContext } from './pos.schemas.ts';
+
+export type PosDeps = Pick<AppDeps, 'db' | 'config' | 'secrets' | 'pinLimiter'>;
+
+/** Roles that give any discount without an approval. */
+const APPROVERS = rolesAtLeast('manager');
+
+/**
+ * The till's pricing context for a register: exactly the inputs the server's `priceCart` uses (tax rate by
+ * precedence for this register, the tenant's money settings), so the till's totals equal the server's.
+ */
+export async function tillContext(deps: PosDeps, ctx: RequestContext, registerId: string): Promise<TillContext> {
+  return tenantTx(deps.db, ctx, async (tx) => {
+    const register = await repo.findTillRegister(tx, registerId);
+    if (register === undefined || register.archived) {
+      throw new AppError('register_not_found', 'No active register has this id');
+    }
+    if (ctx.locationIds.length > 0 && !ctx.locationIds.includes(register.location_id)) {
+      throw new AppError('forbidden', 'You are not allowed to work at this location');
+    }
+    const [settings, rate] = await Promise.all([
+      getTenantMoneySettings(tx, ctx, deps.config.moneyRounding),
+      resolveTaxRate(tx, ctx, {
+        registerId: register.register_id,
+        locationId: register.location_id,
+        defaultBps: deps.config.defaultTaxRateBps,
+      }),
+    ]);
+    return {
+      register_id: register.register_id,
+      register_name: register.register_name,
+      location_id: register.location_id,
+      location_name: register.location_name,
+      business_name: register.business_name,
+      time_zone: register.time_zone,
+      currency: settings.currency,
+      tax_rate_bps: rate.rate_bps,
+      tax_rate_source: rate.source,
+      prices_include_tax: settings.prices_include_tax,
+      money_rounding: settings.money_rounding,
+      cash_rounding_cents: settings.cash_rounding_cents,
+      cashier_discount_limit_bp: deps.config.pos.cashierDiscountLimitBp,
+      card_payments: deps.config.payments.gatewayUrl !== undefined,
+    };
+  });
+}
+
+/**
+ * A manager approves a discount above the cashier's limit by typing their PIN at the till. Both outcomes are
+ * audited on the register's chain; a wrong PIN counts against the register's PIN rate limit.
+ */
+export async function approveDiscount(deps: PosDeps, ctx: RequestContext, input: DiscountApprovalInput) {
+  await deps.pinLimiter.consume(`approval:${input.register_id}`);
+  const tenantId = ctx.tenantId;
+  if (tenantId === undefined) throw new AppError('forbidden', 'Sign in to a shop first');
+  const at: RequestContext = { ...ctx, registerId: input.register_id };
+  const outcome = await tenantTx(deps.db, at, async (tx) => {
+    const register = await repo.findTillRegister(tx, input.register_id);
+    if (register === undefined || register.archived) {
+      return { error: new AppError('register_not_found', 'No active register has this id') };
+    }
+    const manager = await findUserByPin(tx, pinLookup(deps.secrets.pinPepper, tenantId, input.pin));
+    if (manager === undefined || !manager.active || !hasAnyRole(manager.roles, APPROVERS)) {
+      await recordAudit(tx, at, {
+        action: 'pos.discount_approval_refused',
+        entityType: 'order',
+        entityId: input.order_id,
+        data: { discount_bp: input.discount_bp },
+      });
+      return { error: new AppError('invalid_pin', 'That PIN is not a manager’s') };
+    }
+    const approvalId = newId();
+    await recordAudit(tx, at, {
+      action: 'pos.discount_approved',
+      entityType: 'order',
+      entityId: input.order_id,
+      data: {
+        approval_id: approvalId,
+        discount_bp: input.discount_bp,
+        manager_id: manager.id,
+        cashier_id: ctx.actorId ?? null,
+      },
+    });
+    return { manager, approvalId };
+  });
+  if ('error' in outcome) throw outcome.error as AppError;
+  const approval = await signApproval(deps.secrets.jwtPrivateKey, deps.config.jwt.issuer, {
+    approval_id: outcome.approvalId,
+    tenant_id: tenantId,
+    register_id: input.register_id,
+    order_id: input.order_id,
+    max_discount_bp: input.discount_bp,
+    manager_id: outcome.manager.id,
+  });
+  return {
+    approval,
+    approval_id: outcome.approvalId,
+    manager_id: outcome.manager.id,
+    manager_name: outcome.manager.display_name,
+    max_discount_bp: input.discount_bp,
+    expires_at: new Date(Date.now() + APPROVAL_TTL_SECONDS * 1000).toISOString(),
+  };
+}
+
+/**
+ * Refuses an order discount above the cashier's limit unless the actor is a manager (or above) or the order
+ * carries a valid approval for this very order, register and tenant, of at least this discount. Called by the
+ * order routes before anything is priced or charged.
+ */
+export async function requireDiscountAllowed(
+  deps: Pick<PosDeps, 'config' | 'secrets'>,
+  ctx: RequestContext,
+  order: { discount_bp: number; order_id: string | undefined; register_id: string; approval: string | undefined },
+): Promise<void> {
+  const limit = deps.config.pos.cashierDiscountLimitBp;
+  if (order.discount_bp <= limit || hasAnyRole(ctx.roles, APPROVERS)) return;
+  if (order.approval === undefined) {
+    throw new AppError('discount_approval_required', `A discount above ${limit / 100} % needs a manager's approval`, {
+      extra: { limit_bp: limit },
+    });
+  }
+  const approval = await verifyApproval(deps.secrets.jwtPrivateKey, deps.config.jwt.issuer, order.approval);
+  if (
+    approval === undefined ||
+    approval.tenant_id !== ctx.tenantId ||
+    approval.register_id !== order.register_id ||
+    approval.order_id !== order.order_id ||
+    approval.max_discount_bp < order.discount_bp
+  ) {
+    throw new AppError('invalid_approval', 'The approval is not valid for this sale');
+  }
+}

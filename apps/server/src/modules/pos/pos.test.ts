@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bearer, createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
+import { seedShop, SEED_ITEMS, type SeedShop } from '../orders/orders.fixtures.ts';
+
+let t: TestApp;
+let shop: SeedShop;
+
+beforeAll(async () => {
+  t = await createTestApp({ DEFAULT_TAX_RATE_BPS: '800' });
+  shop = await seedShop(t);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function approve(payload: Record<string, unknown>, token = shop.tokens.cashier) {
+  return t.app.inject({ method: 'POST', url: '/v1/pos/discount-approvals', headers: bearer(token), payload });
+}
+
+function sale(id: string, discount: number, approval?: string) {
+  return {
+    id,
+    register_id: shop.registerId,
+    items: SEED_ITEMS,
+    discount_percent_bp: discount,
+    ...(approval === undefined ? {} : { discount_approval: approval }),
+    tenders: [{ method: 'cash', amount_cents: 10_000 }],
+  };
+}
+
+async function order(payload: Record<string, unknown>, token = shop.tokens.cashier) {
+  return t.app.inject({ method: 'POST', url: '/v1/orders/sku', headers: bearer(token), payload });
+}
+
+async function auditActions(action: string): Promise<{ entity_id: string; data: Record<string, unknown> }[]> {
+  const client = new pg.Client({ connectionString: t.database.ownerUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT entity_id, data FROM audit_events WHERE action = $1', [action]);
+    return rows as { entity_id: string; data: Record<string, unknown> }[];
+  } finally {
+    await client.end();
+  }
+}
+
+describe('GET /v1/pos/context', () => {
+  test('the pricing inputs of the register and the cashier limit', async () => {
+    const res = await t.app.inject({
+      url: `/v1/pos/context?register_id=${shop.registerId}`,
+      headers: bearer(shop.tokens.cashier),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      register_id: shop.registerId,
+      location_id: shop.locationId,
+      currency: 'USD',
+      tax_rate_bps: 800,
+      prices_include_tax: false,
+      money_rounding: 'half_up',
+      cash_rounding_cents: null,
+      cashier_discount_limit_bp: 1000,
+      card_payments: false,
+    });
+  });
+
+  test('an unknown register is 404, a bad id 400', async () => {
+    const unknown = await t.app.inject({
+      url: `/v1/pos/context?register_id=${randomUUID()}`,
+      headers: bearer(shop.tokens.cashier),
+    });
+    expectProblem(unknown, 404, 'register_not_found');
+    const bad = await t.app.inject({ url: '/v1/pos/context?register_id=x', headers: bearer(shop.tokens.cashier) });
+    expectProblem(bad, 400, 'validation_failed');
+  });
+});
+
+describe('discounts above the cashier limit', () => {
+  test('a cashier gives up to the limit (10 %) alone', async () => {
+    const res = await order(sale(randomUUID(), 1000));
+    expect(res.statusCode, res.body).toBe(201);
+  });
+
+  test('above it without an approval: 403 discount_approval_required and nothing written', async () => {
+    const id = randomUUID();
+    const res = await order(sale(id, 2500));
+    expectProblem(res, 403, 'discount_approval_required');
+    expect(res.json().limit_bp).toBe(1000);
+    const read = await t.app.inject({ url: `/v1/orders/${id}`, headers: bearer(shop.tokens.owner) });
+    expect(read.statusCode).toBe(404);
+  });
+
+  test('a manager PIN approves one sale; the approval is audited and the order goes through', async () => {
+    const id = randomUUID();
+    const res = await approve({
+      register_id: shop.registerId,
+      order_id: id,
+      discount_bp: 2500,
+      pin: shop.pins.manager,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body).toMatchObject({
+      manager_name: 'Max Manager',
+      max_discount_bp: 2500,
+      manager_id: shop.userIds.manager,
+    });
+    const audited = await auditActions('pos.discount_approved');
+    expect(audited).toContainEqual(
+      expect.objectContaining({
+        entity_id: id,
+        data: expect.objectContaining({
+          discount_bp: 2500,
+          manager_id: shop.userIds.manager,
+          cashier_id: shop.userIds.cashier,
+        }),
+      }),
+    );
+    const created = await order(sale(id, 2500, body.approval));
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().discount_percent_bp).toBe(2500);
+    // A replay of the same sale (the till's offline queue) is the same order, not a second one.
+    const replay = await order(sale(id, 2500, body.approval));
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json().id).toBe(id);
+  });
+
+  test('an approval is for its own sale, register and amount only', async () => {
+    const id = randomUUID();
+    const { approval } = (
+      await approve({ register_id: shop.registerId, order_id: id, discount_bp: 2000, pin: shop.pins.manager })
+    ).json();
+    expectProblem(await order(sale(randomUUID(), 2000, approval)), 403, 'invalid_approval');
+    expectProblem(await order(sale(id, 2100, approval)), 403, 'invalid_approval');
+    expectProblem(await order(sale(id, 2000, `${approval}x`)), 403, 'invalid_approval');
+    expectProblem(await order(sale(id, 2000, shop.tokens.manager)), 403, 'invalid_approval');
+  });
+
+  test("a cashier's own PIN or a wrong PIN approves nothing, and the refusal is audited", async () => {
+    const id = randomUUID();
+    const own = await approve({
+      register_id: shop.registerId,
+      order_id: id,
+      discount_bp: 2000,
+      pin: shop.pins.cashier,
+    });
+    expectProblem(own, 401, 'invalid_pin');
+    const wrong = await approve({ register_id: shop.registerId, order_id: id, discount_bp: 2000, pin: '99999999' });
+    expectProblem(wrong, 401, 'invalid_pin');
+    const refused = await auditActions('pos.discount_approval_refused');
+    expect(refused.filter((r) => r.entity_id === id)).toHaveLength(2);
+  });
+
+  test('bad approval requests are 400 and 404', async () => {
+    expectProblem(
+      await approve({ register_id: shop.registerId, order_id: randomUUID(), discount_bp: 0, pin: '1234' }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await approve({ register_id: shop.registerId, order_id: 'x', discount_bp: 100, pin: '1234' }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await approve({ register_id: randomUUID(), order_id: randomUUID(), discount_bp: 2000, pin: shop.pins.manager }),
+      404,
+      'register_not_found',
+    );
+  });
+
+  test('a manager gives any discount without an approval', async () => {
+    const res = await order(sale(randomUUID(), 5000), shop.tokens.manager);
+    expect(res.statusCode, res.body).toBe(201);
+  });
+});
