@@ -138,6 +138,103 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/health/backup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Age of the last good backup; 503 past BACKUP_MAX_AGE_HOURS (25) or when there is none */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              details: {
+                [key: string]: {
+                  message?: string;
+                  status: 'up' | 'down';
+                } & {
+                  [key: string]: unknown;
+                };
+              };
+              error: {
+                [key: string]: {
+                  message?: string;
+                  status: 'up' | 'down';
+                } & {
+                  [key: string]: unknown;
+                };
+              };
+              info: {
+                [key: string]: {
+                  message?: string;
+                  status: 'up' | 'down';
+                } & {
+                  [key: string]: unknown;
+                };
+              };
+              status: 'ok' | 'error';
+            };
+          };
+        };
+        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              details: {
+                [key: string]: {
+                  message?: string;
+                  status: 'up' | 'down';
+                } & {
+                  [key: string]: unknown;
+                };
+              };
+              error: {
+                [key: string]: {
+                  message?: string;
+                  status: 'up' | 'down';
+                } & {
+                  [key: string]: unknown;
+                };
+              };
+              info: {
+                [key: string]: {
+                  message?: string;
+                  status: 'up' | 'down';
+                } & {
+                  [key: string]: unknown;
+                };
+              };
+              status: 'ok' | 'error';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health/db': {
     parameters: {
       query?: never;
@@ -1307,6 +1404,160 @@ export interface paths {
         };
         /** @description RFC 9457 problem details */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/backups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Backups, newest first (superadmin) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                encrypted: boolean;
+                error: string | null;
+                file_name: string;
+                finished_at: string | null;
+                /** Format: uuid */
+                id: string;
+                server_version: string | null;
+                sha256: string | null;
+                size_bytes: number | null;
+                /** Format: date-time */
+                started_at: string;
+                status: 'running' | 'succeeded' | 'failed';
+                trigger: 'api' | 'cli' | 'schedule';
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Start a backup of the whole database (superadmin)
+     * @description Answers 202 with the backup `running`; GET /v1/backups shows it `succeeded` (or `failed`, with the error) when pg_dump is done. 409 `backup_in_progress` while another backup runs; 503 `backups_unavailable` when pg_dump is missing.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              encrypted: boolean;
+              error: string | null;
+              file_name: string;
+              finished_at: string | null;
+              /** Format: uuid */
+              id: string;
+              server_version: string | null;
+              sha256: string | null;
+              size_bytes: number | null;
+              /** Format: date-time */
+              started_at: string;
+              status: 'running' | 'succeeded' | 'failed';
+              trigger: 'api' | 'cli' | 'schedule';
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -2778,6 +3029,197 @@ export interface paths {
               roles: (('owner' | 'admin' | 'manager' | 'cashier') | 'superadmin')[];
               tenant_id: string | null;
             };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitoring/business': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Orders and revenue per hour, average order value, voids, card failure rate (owner: the tenant; superadmin: every tenant) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Window, in hours */
+          hours?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              by_currency: {
+                /** @description Revenue ÷ orders, rounded half up to the cent */
+                average_order_value_cents: number;
+                currency: string;
+                orders: number;
+                revenue_cents: number;
+              }[];
+              /** Format: date-time */
+              from: string;
+              orders_completed: number;
+              orders_voided: number;
+              payments: {
+                attempts: number;
+                /** @description failures ÷ attempts (0 when there were none) */
+                failure_rate: number;
+                failures: number;
+              };
+              /** @description Every UTC hour of the window that had orders, per currency */
+              per_hour: {
+                currency: string;
+                /** Format: date-time */
+                hour: string;
+                orders: number;
+                revenue_cents: number;
+              }[];
+              scope: 'tenant' | 'platform';
+              /** Format: date-time */
+              to: string;
+              window_hours: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/monitoring/performance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * This server's slowest routes, error rate and slow queries (owner and superadmin)
+     * @description Route figures are this server process since it started (no tenant data: route templates and timings). Slow queries: pg_stat_statements when the extension is installed and preloaded, else the server's own timing of its queries at or above SLOW_QUERY_MS (1000 ms here); SQL text only, never parameters.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Share answered 4xx */
+              client_error_rate: number;
+              /** @description Share of requests answered 5xx since this server started */
+              error_rate: number;
+              requests: number;
+              /** Format: date-time */
+              since: string;
+              slow_queries: {
+                queries: {
+                  calls: number;
+                  max_ms: number;
+                  mean_ms: number;
+                  query: string;
+                }[];
+                source: 'pg_stat_statements' | 'app';
+                threshold_ms: number;
+              };
+              slowest_routes: {
+                errors: number;
+                mean_ms: number;
+                method: string;
+                /** @description Upper bound of the histogram bucket holding the 95th percentile (null: above 10 s) */
+                p95_ms_at_most: number | null;
+                requests: number;
+                route: string;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
           };
         };
         /** @description RFC 9457 problem details */
@@ -5640,6 +6082,120 @@ export interface paths {
         };
         /** @description RFC 9457 problem details */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pos/telemetry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A till's print-retry telemetry snapshot (seed 000)
+     * @description Counters are increments since the previous accepted snapshot; gauges are current values. Names are whitelisted; `labels.tenant_id` must be the caller's tenant. Exposed on /metrics as `pos_print_retry_total{tenant_id,store_id,kind}` and `pos_print_gauge{tenant_id,store_id,name}`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            counters: {
+              name: 'pos.print.retry.queued' | 'pos.print.retry.failed' | 'pos.print.retry.success';
+              value: number;
+            }[];
+            gauges: {
+              name: 'pos.print.queue_depth' | 'pos.print.retry.last_attempt';
+              value: number;
+            }[];
+            labels: {
+              store_id: string;
+              /**
+               * Format: uuid
+               * @description Must be the caller's tenant
+               */
+              tenant_id: string;
+            };
+            /** @description When the till took the snapshot, Unix milliseconds */
+            ts: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              counters: number;
+              gauges: number;
+              /** @enum {string} */
+              status: 'accepted';
+              /** @description The store label used: the one sent, or `other` past the series limit */
+              store_id: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
           headers: {
             [name: string]: unknown;
           };
