@@ -1,4 +1,4 @@
-// Search over more products than one walk covers (migration 0011: the first 4,000 products after the cursor are
+// Search over more products than one walk covers (migration 0012: the first 4,000 products after the cursor are
 // walked in id order, the rest found through the indexes): pages must equal a brute-force scan, term by term.
 import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
