@@ -40,7 +40,7 @@ export function ratesKey(locationId: string | undefined, registerId: string | un
  * kept per tenant in this process, so `POST /v1/orders/compute` answers without a database round trip and a
  * sale reads less (docs/performance.md).
  *
- * Kept true by the database: every write to that data notifies the tenant's id (migration 0010), which drops the
+ * Kept true by the database: every write to that data notifies the tenant's id (migration 0011), which drops the
  * tenant's entry. A process hears its own writes before their COMMIT returns, and other processes' a moment
  * after they commit. While the feed's own connection is down nothing is answered from memory, and when it
  * returns everything is dropped. A database read that raced with a change is not stored (`stamp`/`store*`).

@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 /**
- * The channel migration 0010's triggers notify, with a tenant id as payload, whenever data that prices a sale
+ * The channel migration 0011's triggers notify, with a tenant id as payload, whenever data that prices a sale
  * changes: variants, products, tax-rate overrides, the tenant's money settings, registers and locations.
  */
 export const PRICING_CHANNEL = 'novapos_pricing';
