@@ -1,5 +1,7 @@
 // `npm run bench` (full: 60 s per checkout concurrency) or `npm run bench -- --quick` (a smoke run for CI that
 // judges correctness, never timings). See bench/README.md.
+import { cardCheckoutBodies, startGatewaySim, verifyCardCheckout } from './benchmarks/card-checkout.ts';
+import { benchCatalog, catalogErrors } from './benchmarks/catalog.ts';
 import { benchCheckout, checkoutBodies, verifyCheckout, type CheckoutRun } from './benchmarks/checkout.ts';
 import { benchCompute } from './benchmarks/compute.ts';
 import { benchTotals } from './benchmarks/totals.ts';
@@ -18,6 +20,10 @@ const plan = quick
       concurrencies: [1, 4],
       computeConnections: 4,
       totalsIterations: 200,
+      cardConcurrency: 4,
+      catalogProducts: 20_000,
+      catalogSeconds: 3,
+      catalogConcurrency: 1,
     }
   : {
       warmup: 10,
@@ -26,6 +32,10 @@ const plan = quick
       concurrencies: [1, 16],
       computeConnections: 16,
       totalsIterations: 2000,
+      cardConcurrency: 16,
+      catalogProducts: 1_000_000,
+      catalogSeconds: 20,
+      catalogConcurrency: 1,
     };
 const REGISTERS = 50;
 const SKUS = 12;
@@ -41,7 +51,9 @@ async function main(): Promise<number> {
   );
   const totals = benchTotals(plan.totalsIterations);
   log(`totals engine: median ${totals.medianMs} ms`);
-  const started = await startServerForBench();
+  // The card-processor simulator first: the server learns its address from GATEWAY_URL.
+  const gatewaySim = await startGatewaySim();
+  const started = await startServerForBench([], { GATEWAY_URL: gatewaySim.url });
   try {
     const { server } = started;
     log(`server ${server.url} (pid ${server.pid})`);
@@ -68,6 +80,28 @@ async function main(): Promise<number> {
       unansweredIds.push(...cut);
     }
     const verification = await verifyCheckout(shop, createdIds, unansweredIds);
+    // Card checkout on 50 registers of its own, so the cash verification's per-register counts stay exact.
+    const cardShop = await prepareShop(server.url, started.ownerUrl, started.tenantId, token, REGISTERS, SKUS);
+    const card = await benchCheckout(
+      cardShop,
+      await cardCheckoutBodies(cardShop),
+      pgbenchUrl,
+      server.pid,
+      plan.cardConcurrency,
+      plan.warmup,
+      plan.checkoutSeconds,
+    );
+    log(
+      `card checkout c${plan.cardConcurrency}: ${card.run.load.okPerSecond} sales/s (pgbench ${card.run.pgbench.tps} TPS)`,
+    );
+    const cardVerification = await verifyCardCheckout(cardShop, card.createdIds, card.unansweredIds, gatewaySim.url);
+    // Last: loading the catalog's products changes the database the other benchmarks ran on.
+    const catalog = await benchCatalog(server.url, started.ownerUrl, {
+      products: plan.catalogProducts,
+      concurrency: plan.catalogConcurrency,
+      warmupSeconds: plan.warmup,
+      seconds: plan.catalogSeconds,
+    });
     const result: SuiteResult = {
       mode: quick ? 'quick' : 'full',
       machine: await describeMachine(started.ownerUrl, await pgbenchVersion()),
@@ -79,6 +113,10 @@ async function main(): Promise<number> {
         checkout_s: plan.checkoutSeconds,
         compute_s: plan.computeSeconds,
         concurrencies: plan.concurrencies.join('/'),
+        card_concurrency: plan.cardConcurrency,
+        catalog_products: plan.catalogProducts,
+        catalog_s: plan.catalogSeconds,
+        catalog_connections: plan.catalogConcurrency,
         compute_connections: plan.computeConnections,
         database_pool_max: process.env.DATABASE_POOL_MAX ?? '10 (default)',
         pgbench: 'scale 1, -M prepared, -j 2',
@@ -88,16 +126,20 @@ async function main(): Promise<number> {
       compute,
       checkout,
       verification,
+      cardCheckout: { run: card.run, verification: cardVerification },
+      catalog,
     };
     const files = writeResults(result, import.meta.dirname);
     process.stdout.write(`${toMarkdown(result)}\nWrote ${files.json} and ${files.md}\n`);
-    if (verification.errors.length > 0) {
-      log(`verification FAILED: ${verification.errors.join('; ')}`);
+    const errors = [...verification.errors, ...cardVerification.errors, ...catalogErrors(catalog)];
+    if (errors.length > 0) {
+      log(`verification FAILED: ${errors.join('; ')}`);
       return 1;
     }
     return 0;
   } finally {
     await started.cleanup();
+    await gatewaySim.stop();
   }
 }
 

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { cardCheckoutRows, type CardVerification } from '../benchmarks/card-checkout.ts';
+import { catalogRows, type CatalogResult } from '../benchmarks/catalog.ts';
 import type { CheckoutRun, Verification } from '../benchmarks/checkout.ts';
 import type { ComputeResult } from '../benchmarks/compute.ts';
 import type { TotalsResult } from '../benchmarks/totals.ts';
@@ -14,6 +16,8 @@ export interface SuiteResult {
   readonly compute: ComputeResult;
   readonly checkout: readonly CheckoutRun[];
   readonly verification: Verification;
+  readonly cardCheckout: { readonly run: CheckoutRun; readonly verification: CardVerification };
+  readonly catalog: CatalogResult;
 }
 
 const status = (ok: boolean, quick: boolean): string => (quick ? 'not judged (quick)' : ok ? 'met' : 'MISSED');
@@ -59,6 +63,10 @@ export function toMarkdown(r: SuiteResult): string {
     'all equal, 0, 0',
     v.errors.length === 0 ? 'passed' : `FAILED: ${v.errors.join('; ')}`,
   ]);
+  rows.push(
+    ...cardCheckoutRows(r.cardCheckout.run, r.cardCheckout.verification, quick),
+    ...catalogRows(r.catalog, quick),
+  );
   const table = [
     '| Benchmark | Result | Goal | Status |',
     '|---|---|---|---|',

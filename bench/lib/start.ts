@@ -28,13 +28,16 @@ const baseEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
 const BANNER = /NovaPOS is running at (http:\/\/\S+)/;
 
 /** The embedded PostgreSQL in a fresh DATA_DIR; the demo store the server makes on first start is the tenant. */
-export async function startEmbedded(nodeArgs: readonly string[] = []): Promise<Started> {
+export async function startEmbedded(
+  nodeArgs: readonly string[] = [],
+  extraEnv: Record<string, string> = {},
+): Promise<Started> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'novapos-bench-'));
   fs.chmodSync(dataDir, 0o755);
   const pgPort = await freePort();
   const server = await spawnServer(
     [...nodeArgs, CLI, 'serve'],
-    baseEnv({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }),
+    baseEnv({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), ...extraEnv }),
     BANNER,
   );
   const logins = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo-logins.json'), 'utf8')) as {
@@ -58,9 +61,13 @@ export async function startEmbedded(nodeArgs: readonly string[] = []): Promise<S
 }
 
 /** DATABASE_URL's server: a new tenant made and seeded with the CLI, then the server started on it. */
-export async function startOnDatabaseUrl(url: string, nodeArgs: readonly string[] = []): Promise<Started> {
+export async function startOnDatabaseUrl(
+  url: string,
+  nodeArgs: readonly string[] = [],
+  extraEnv: Record<string, string> = {},
+): Promise<Started> {
   const run = promisify(execFile);
-  const env = baseEnv({});
+  const env = baseEnv(extraEnv);
   const email = `bench-${Date.now()}@bench.novapos.test`;
   const password = `bench-${Math.random().toString(36).slice(2)}-pw`;
   const created = await run(
@@ -83,9 +90,15 @@ export async function startOnDatabaseUrl(url: string, nodeArgs: readonly string[
  */
 export const SERVER_NODE_ARGS = ['--max-semi-space-size=8'];
 
-/** The embedded database, or DATABASE_URL's server when set; `nodeArgs` go to the server's Node (e.g. --cpu-prof). */
-export function startServerForBench(nodeArgs: readonly string[] = []): Promise<Started> {
+/**
+ * The embedded database, or DATABASE_URL's server when set; `nodeArgs` go to the server's Node (e.g. --cpu-prof),
+ * `extraEnv` to its environment (e.g. GATEWAY_URL).
+ */
+export function startServerForBench(
+  nodeArgs: readonly string[] = [],
+  extraEnv: Record<string, string> = {},
+): Promise<Started> {
   const url = process.env.DATABASE_URL;
   const args = [...SERVER_NODE_ARGS, ...nodeArgs];
-  return url === undefined || url === '' ? startEmbedded(args) : startOnDatabaseUrl(url, args);
+  return url === undefined || url === '' ? startEmbedded(args, extraEnv) : startOnDatabaseUrl(url, args, extraEnv);
 }
