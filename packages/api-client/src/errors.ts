@@ -26,8 +26,7 @@ export const ERROR_SENTENCES = {
   maintenance: 'The system is under maintenance. Try again in a few minutes.',
   backup_in_progress: 'A backup is already being made. Wait for it to finish.',
   backup_not_found: 'That backup does not exist (any more).',
-  backups_unavailable:
-    'Backups cannot be made on this server right now: pg_dump is missing or the backup folder cannot be written.',
+  backups_unavailable: 'Backups cannot be made on this server: its PostgreSQL tools (pg_dump) are missing or too old.',
   service_unavailable: 'The service is not available right now. Try again shortly.',
   invalid_credentials: 'The e-mail or password is wrong.',
   invalid_pin: 'That PIN is not right.',
