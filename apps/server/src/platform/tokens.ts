@@ -47,9 +47,10 @@ const ALGORITHM = 'EdDSA';
 export class TokenService {
   readonly accessTtlSeconds: number;
   private readonly options: TokenServiceOptions;
+  /** The current key and the previous ones, by kid (built once, on first use). */
+  private verificationKeys: Promise<Map<string, { key: KeyObject; jwk: JWK }>> | undefined;
   private readonly publicKey: KeyObject;
   private jwk: JWK | undefined;
-  private verificationKeys: Promise<Map<string, { key: KeyObject; jwk: JWK }>> | undefined;
 
   constructor(options: TokenServiceOptions) {
     this.options = options;
