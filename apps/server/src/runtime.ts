@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { createPublicKey } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from './app.ts';
 import type { Config } from './platform/config.ts';
@@ -95,6 +96,7 @@ export function createRuntime(config: Config, db: Database, secrets: Secrets, op
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
       accessTtlSeconds: config.jwt.accessTtlSeconds,
+      previousPublicKeys: config.jwt.previousPublicKeyPems.map((pem) => createPublicKey(pem)),
     }),
     metrics: createMetrics(),
     loginLimiter: createRateLimiter({

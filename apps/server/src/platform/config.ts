@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { createPublicKey } from 'node:crypto';
 import path from 'node:path';
 
 /**
@@ -26,6 +27,8 @@ export interface Config {
     readonly audience: string;
     /** PKCS#8 PEM of an Ed25519 key; undefined in embedded mode, where a key is generated into DATA_DIR. */
     readonly privateKeyPem: string | undefined;
+    /** SPKI PEMs of Ed25519 public keys being rotated out: tokens they signed still verify (JWT_PREVIOUS_PUBLIC_KEYS). */
+    readonly previousPublicKeyPems: readonly string[];
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
   };
@@ -192,6 +195,26 @@ function cron(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/** JWT_PREVIOUS_PUBLIC_KEYS: zero or more `-----BEGIN PUBLIC KEY-----` blocks of Ed25519 keys, one after the other. */
+function previousPublicKeys(env: Env): string[] {
+  const raw = str(env, 'JWT_PREVIOUS_PUBLIC_KEYS')?.replace(/\\n/g, '\n');
+  if (raw === undefined) return [];
+  const blocks = raw.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
+  if (blocks.length === 0) {
+    throw new ConfigError('JWT_PREVIOUS_PUBLIC_KEYS', 'must hold PEM public keys ("-----BEGIN PUBLIC KEY-----")');
+  }
+  for (const pem of blocks) {
+    let type: string | undefined;
+    try {
+      type = createPublicKey(pem).asymmetricKeyType;
+    } catch {
+      throw new ConfigError('JWT_PREVIOUS_PUBLIC_KEYS', 'holds a PEM block that is not a valid public key');
+    }
+    if (type !== 'ed25519') throw new ConfigError('JWT_PREVIOUS_PUBLIC_KEYS', `holds a ${type ?? 'non'}-Ed25519 key`);
+  }
+  return blocks;
+}
+
 /** BACKUP_ENCRYPTION_KEY: 32 bytes as 64 hex digits or base64 (`openssl rand -base64 32`). */
 function encryptionKey(env: Env): Buffer | undefined {
   const raw = str(env, 'BACKUP_ENCRYPTION_KEY');
@@ -261,6 +284,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       issuer: str(env, 'JWT_ISSUER') ?? 'novapos',
       audience: str(env, 'JWT_AUDIENCE') ?? 'novapos-api',
       privateKeyPem,
+      previousPublicKeyPems: previousPublicKeys(env),
       accessTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
       refreshTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 3600, 90 * 24 * 3600),
     },

@@ -1,5 +1,13 @@
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
-import { errors as joseErrors, exportJWK, calculateJwkThumbprint, jwtVerify, SignJWT, type JWK } from 'jose';
+import {
+  errors as joseErrors,
+  exportJWK,
+  calculateJwkThumbprint,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTHeaderParameters,
+} from 'jose';
 import { isRole, type Role } from '@novapos/domain';
 import { AppError } from './errors.ts';
 import { isUuid } from './ids.ts';
@@ -25,6 +33,11 @@ export interface TokenServiceOptions {
   readonly issuer: string;
   readonly audience: string;
   readonly accessTtlSeconds: number;
+  /**
+   * Public keys of signing keys being rotated out (JWT_PREVIOUS_PUBLIC_KEYS): tokens they signed still verify, chosen
+   * by `kid`, and they are served in the JWKS, until the operator removes them (after one access-token lifetime).
+   */
+  readonly previousPublicKeys?: readonly KeyObject[];
 }
 
 /** The only algorithm we sign with and the only one we accept: no `none`, no HMAC confusion. */
@@ -41,6 +54,8 @@ const VERIFIED_CACHE_MAX = 10_000;
 export class TokenService {
   readonly accessTtlSeconds: number;
   private readonly options: TokenServiceOptions;
+  /** The current key and the previous ones, by kid (built once, on first use). */
+  private verificationKeys: Promise<Map<string, { key: KeyObject; jwk: JWK }>> | undefined;
   private readonly publicKey: KeyObject;
   private jwk: JWK | undefined;
   private readonly verified = new Map<string, { readonly claims: AccessClaims; readonly expiresAtMs: number }>();
@@ -51,9 +66,33 @@ export class TokenService {
     this.publicKey = createPublicKey(options.privateKey);
   }
 
-  /** The public keys, as served at /.well-known/jwks.json. */
+  /** The public keys, as served at /.well-known/jwks.json: the signing key first, then those being rotated out. */
   async jwks(): Promise<{ keys: JWK[] }> {
-    return { keys: [await this.publicJwk()] };
+    return { keys: [...(await this.keysByKid()).values()].map((k) => k.jwk) };
+  }
+
+  /** Every key that verifies, by `kid` (its RFC 7638 thumbprint): the current one and the previous ones. */
+  private keysByKid(): Promise<Map<string, { key: KeyObject; jwk: JWK }>> {
+    this.verificationKeys ??= (async () => {
+      const keys = new Map<string, { key: KeyObject; jwk: JWK }>();
+      const current = await this.publicJwk();
+      keys.set(current.kid ?? '', { key: this.publicKey, jwk: current });
+      for (const key of this.options.previousPublicKeys ?? []) {
+        const jwk = await exportJWK(key);
+        const kid = await calculateJwkThumbprint(jwk);
+        if (!keys.has(kid)) keys.set(kid, { key, jwk: { ...jwk, kid, alg: ALGORITHM, use: 'sig' } });
+      }
+      return keys;
+    })();
+    return this.verificationKeys;
+  }
+
+  /** The key a token names by `kid`; the current key when it names none (tokens signed before kids existed). */
+  private async keyFor(header: JWTHeaderParameters): Promise<KeyObject> {
+    if (header.kid === undefined) return this.publicKey;
+    const found = (await this.keysByKid()).get(header.kid);
+    if (found === undefined) throw new AppError('invalid_token', 'The access token is signed by an unknown key');
+    return found.key;
   }
 
   private async publicJwk(): Promise<JWK> {
@@ -94,7 +133,7 @@ export class TokenService {
     }
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, this.publicKey, {
+      ({ payload } = await jwtVerify(token, (header) => this.keyFor(header), {
         algorithms: [ALGORITHM],
         issuer: this.options.issuer,
         audience: this.options.audience,

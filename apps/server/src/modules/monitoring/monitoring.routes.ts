@@ -1,4 +1,4 @@
-import { Counter } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { App, AppDeps } from '../../app.ts';
 import { slowQueryLogOf } from '../../platform/db/query-timing.ts';
 import { problems } from '../../platform/http/schemas.ts';
@@ -6,15 +6,18 @@ import { BusinessQuery, BusinessReport, PerformanceQuery, PerformanceReport } fr
 import { businessReport, performanceReport } from './monitoring.service.ts';
 
 const TAGS = ['ops'];
+
+// Apps built twice on one registry (tests do) must not register the counter twice.
+const withSlowCounter = new WeakSet<Registry>();
 const OWNERS_AND_OPERATORS = ['owner', 'superadmin'] as const;
 
 /** Seed 002's metrics API: /v1/monitoring/business and /v1/monitoring/performance. */
 export function monitoringRoutes(app: App, deps: AppDeps): void {
   const threshold = deps.config.monitoring.slowQueryMs;
   const log = slowQueryLogOf(deps.db.app);
-  if (log !== undefined) {
-    // Both pools share one log (createDatabase).
-    log.thresholdMs = threshold;
+  if (log !== undefined) log.thresholdMs = threshold; // both pools share one log (createDatabase)
+  if (log !== undefined && !withSlowCounter.has(deps.metrics.registry)) {
+    withSlowCounter.add(deps.metrics.registry);
     new Counter({
       name: 'db_slow_queries_total',
       help: 'Statements that took SLOW_QUERY_MS or longer, timed by the server (seed 002: slow query > 1 s)',
