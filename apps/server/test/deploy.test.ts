@@ -294,11 +294,19 @@ describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   it('is multi-stage on Node 24, runs as a non-root user, has a health check and pg_dump', () => {
     expect(dockerfile.match(/^FROM node:24-\S+ AS \w+$/gm)?.length).toBeGreaterThanOrEqual(2);
+    // The web apps are built in the image and their dist folders reach the runtime stage.
+    expect(dockerfile).toContain('npm run build --workspace apps/pos --workspace apps/admin');
+    expect(dockerfile).toMatch(/^COPY --from=web \/app\/apps\/pos\/dist /m);
+    expect(dockerfile).toMatch(/^COPY --from=web \/app\/apps\/admin\/dist /m);
+    // Every workspace's manifest is there for npm ci.
+    for (const workspace of JSON.parse(read('package.json')).workspaces as string[]) {
+      expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+    }
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/health\/live/m);
     expect(dockerfile).toContain('postgresql-client-15');
-    // The image's entry point is the file the npm bin uses.
-    const entry = /^ENTRYPOINT \["node", "([^"]+)"\]$/m.exec(dockerfile)?.[1];
+    // The image's entry point is the file the npm bin uses, with the Node flags `npm start` uses.
+    const entry = /^ENTRYPOINT \["node", "--max-semi-space-size=8", "([^"]+)"\]$/m.exec(dockerfile)?.[1];
     expect(fs.existsSync(path.join(ROOT, entry ?? 'missing'))).toBe(true);
     execFileSync('node', ['--check', path.join(ROOT, entry ?? '')]);
   });
