@@ -55,18 +55,17 @@ export async function openTill(page: Page, role: 'cashier' | 'manager' = 'cashie
 }
 
 /**
- * Scans a barcode the way a keyboard-wedge scanner does: its keys, then Enter, a few milliseconds apart, on the
+ * Scans a barcode the way a keyboard-wedge scanner does: its keys, then Enter, back to back, on the
  * focused element. The keys are dispatched inside the page: Playwright's own keyboard goes through a round trip per
  * key (40–110 ms apart on a loaded machine), far slower than any scanner, so it would test a person typing instead.
  */
 export async function scan(page: Page, code: string): Promise<void> {
   await page.locator('input.search').focus();
   await page.evaluate(
-    async (keys) => {
+    (keys) => {
       const target = document.activeElement ?? document.body;
       for (const key of keys) {
         target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
-        await new Promise((resolve) => setTimeout(resolve, 2));
       }
     },
     [...Array.from(code), 'Enter'],
