@@ -80,7 +80,14 @@ program
       cfg = { ...cfg, payments: { ...cfg.payments, gatewayUrl: simulator.url } };
       console.error(`Demo card processor (simulator, test tokens tok_visa, tok_declined, …) at ${simulator.url}`);
     }
-    const server = await startServer(cfg);
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer(cfg);
+    } catch (err) {
+      // A server that cannot start (e.g. the data folder is in use) must not be kept alive by the simulator.
+      await simulator?.app.close();
+      throw err;
+    }
     stopOnSignals(
       {
         stop: async () => {

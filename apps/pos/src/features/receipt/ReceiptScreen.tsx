@@ -4,8 +4,13 @@ import { api, call, ok } from '../../api/api.ts';
 import { money } from '../sale/money.ts';
 
 /** The receipt rows of the domain (the same layout the server prints), drawn as HTML. */
-function ReceiptView({ data }: { data: ReceiptData }) {
-  const rows = receiptRows(data);
+function ReceiptView({ data, queued }: { data: ReceiptData; queued: boolean }) {
+  // A queued sale is complete but has no receipt number yet (the server gives it): say so, not "Open order".
+  const rows = receiptRows(data).map((row) =>
+    queued && row.kind === 'pair' && data.order_number === null && row.left === 'Open order'
+      ? { ...row, left: 'Receipt # when sent' }
+      : row,
+  );
   return (
     <div className="receipt" data-testid="receipt">
       {rows.map((row, i) => {
@@ -117,7 +122,7 @@ export function ReceiptScreen(props: {
           <button onClick={() => void print()}>Print receipt (P)</button>
         </div>
       </section>
-      <ReceiptView data={receipt} />
+      <ReceiptView data={receipt} queued={props.queued} />
     </main>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TillContext, TillItem } from '../../api/api.ts';
 import { catalog } from '../../data/catalog.ts';
 import { parkCart, parkedCarts, resumeCart } from '../../data/parked.ts';
@@ -35,11 +35,20 @@ export function SaleScreen(props: {
     [query, category, props.catalogVersion],
   );
 
-  function add(item: TillItem, how: string) {
-    performance.mark('till:line-added');
-    setCart((current) => addItem(current, item));
-    setNotice({ text: `${how}: ${item.name}`, kind: 'ok' });
-  }
+  const add = useCallback(
+    (item: TillItem, how: string) => {
+      setCart((current) => addItem(current, item));
+      setNotice({ text: `${how}: ${item.name}`, kind: 'ok' });
+    },
+    [setCart],
+  );
+  const pick = useCallback(
+    (item: TillItem) => {
+      add(item, 'Added');
+      search.current?.focus();
+    },
+    [add],
+  );
 
   // A scanner types anywhere on the screen: one listener on the window, before any input sees the Enter.
   const modalRef = useRef(modal);
@@ -118,8 +127,11 @@ export function SaleScreen(props: {
       setHighlight((h) => Math.max(h - 1, 0));
     } else if (e.key === 'Enter' && query.trim() !== '') {
       e.preventDefault();
-      const item = shown[highlight];
-      if (item === undefined) setNotice({ text: `Nothing matches “${query}”.`, kind: 'bad' });
+      // The box's own value, not the last render's: a code typed fast may not have reached the state yet.
+      const typed = e.currentTarget.value.trim();
+      const exact = catalog.lookup(typed);
+      const item = exact ?? (typed === query.trim() ? shown[highlight] : catalog.search(typed)[0]);
+      if (item === undefined) setNotice({ text: `Nothing matches “${typed}”.`, kind: 'bad' });
       else {
         add(item, 'Added');
         setQuery('');
@@ -163,23 +175,7 @@ export function SaleScreen(props: {
             ))}
           </nav>
         )}
-        <div className="grid" role="list">
-          {shown.map((item, i) => (
-            <button
-              key={item.variant_id}
-              role="listitem"
-              className={i === highlight && query !== '' ? 'product highlighted' : 'product'}
-              onClick={() => {
-                add(item, 'Added');
-                search.current?.focus();
-              }}
-            >
-              <span className="name">{item.name}</span>
-              <span className="price">{money(item.unit_price_cents, ctx.currency)}</span>
-            </button>
-          ))}
-          {shown.length === 0 && <p className="muted">{query === '' ? 'No products yet.' : 'Nothing matches.'}</p>}
-        </div>
+        <ProductGrid items={shown} highlight={query === '' ? -1 : highlight} currency={ctx.currency} onAdd={pick} />
       </section>
 
       <section className="cart" aria-label="Cart">
@@ -313,3 +309,28 @@ export function SaleScreen(props: {
     </div>
   );
 }
+
+/** The product buttons; memoised so a scan (a new cart line) does not redraw the grid. */
+const ProductGrid = memo(function ProductGrid(props: {
+  items: readonly TillItem[];
+  highlight: number;
+  currency: string;
+  onAdd: (item: TillItem) => void;
+}) {
+  return (
+    <div className="grid" role="list">
+      {props.items.map((item, i) => (
+        <button
+          key={item.variant_id}
+          role="listitem"
+          className={i === props.highlight ? 'product highlighted' : 'product'}
+          onClick={() => props.onAdd(item)}
+        >
+          <span className="name">{item.name}</span>
+          <span className="price">{money(item.unit_price_cents, props.currency)}</span>
+        </button>
+      ))}
+      {props.items.length === 0 && <p className="muted">No products here.</p>}
+    </div>
+  );
+});

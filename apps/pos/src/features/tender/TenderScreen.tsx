@@ -106,6 +106,14 @@ export function TenderScreen(props: {
           {money(remaining, ctx.currency)}
         </p>
         {cashDue !== remaining && <p className="hint">In cash: {money(cashDue, ctx.currency)}</p>}
+        {typed !== undefined && remaining > 0 && typed > cashDue && (
+          <>
+            <p className="label">Change if paid in cash</p>
+            <p className="big change-preview" data-testid="change-preview">
+              {money(typed - cashDue, ctx.currency)}
+            </p>
+          </>
+        )}
       </section>
 
       <section className="methods">
