@@ -124,6 +124,17 @@ export async function readLevels(
   return rows;
 }
 
+/** The movements as the five arrays the ledger inserts unnest: id, variant, delta, reason, note. */
+function movementColumns(rows: readonly MovementRow[]): unknown[] {
+  return [
+    rows.map((r) => r.id),
+    rows.map((r) => r.variantId),
+    rows.map((r) => r.delta),
+    rows.map((r) => r.reason),
+    rows.map((r) => r.note),
+  ];
+}
+
 /**
  * Appends movements to the ledger in one statement, in the given order. The table's trigger adds each delta to
  * its level's on_hand; nothing else may write on_hand.
@@ -145,18 +156,7 @@ export async function insertMovements(
        FROM unnest($6::uuid[], $7::uuid[], $8::int[], $9::text[], $10::text[])
             WITH ORDINALITY AS r (id, variant_id, delta, reason, note, ord)
       ORDER BY r.ord`,
-    [
-      requireTenant(ctx),
-      m.locationId,
-      m.referenceType,
-      m.referenceId,
-      ctx.actorId ?? null,
-      m.rows.map((r) => r.id),
-      m.rows.map((r) => r.variantId),
-      m.rows.map((r) => r.delta),
-      m.rows.map((r) => r.reason),
-      m.rows.map((r) => r.note),
-    ],
+    [requireTenant(ctx), m.locationId, m.referenceType, m.referenceId, ctx.actorId ?? null, ...movementColumns(m.rows)],
   );
 }
 
@@ -232,11 +232,7 @@ export async function lockCheckAndMove(
     m.referenceType,
     m.referenceId,
     ctx.actorId ?? null,
-    m.rows.map((r) => r.id),
-    m.rows.map((r) => r.variantId),
-    m.rows.map((r) => r.delta),
-    m.rows.map((r) => r.reason),
-    m.rows.map((r) => r.note),
+    ...movementColumns(m.rows),
   ]);
   return {
     before: rows.map(({ moved: _moved, ...level }) => level),

@@ -43,15 +43,20 @@ async function run<T>(db: Database, pool: pg.Pool, begin: string, fn: (tx: Tx) =
     for (const hook of tx.committed) hook();
     return result;
   } catch (err) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (rollbackError) {
-      // The connection itself is gone: do not return it to the pool.
-      broken = rollbackError as Error;
-    }
+    broken = await rollBack(client);
     throw err;
   } finally {
     client.release(broken);
+  }
+}
+
+/** Rolls a failed transaction back; answers the error of a connection that cannot even do that (not to be reused). */
+async function rollBack(client: pg.PoolClient): Promise<Error | undefined> {
+  try {
+    await client.query('ROLLBACK');
+    return undefined;
+  } catch (rollbackError) {
+    return rollbackError as Error;
   }
 }
 
@@ -131,12 +136,8 @@ export async function tenantStatement<R extends pg.QueryResultRow = pg.QueryResu
     if (result === undefined) throw new Error('the statement returned no result');
     return result;
   } catch (err) {
-    try {
-      // A failed statement leaves the transaction aborted and the rest of the message (COMMIT) unsent.
-      await client.query('ROLLBACK');
-    } catch (rollbackError) {
-      broken = rollbackError as Error;
-    }
+    // A failed statement leaves the transaction aborted and the rest of the message (COMMIT) unsent.
+    broken = await rollBack(client);
     throw err;
   } finally {
     client.release(broken);
