@@ -15,6 +15,8 @@ export interface CartLine {
   readonly unit_price_cents: number;
   /** The taxes on this line; empty for an untaxed line (tax codes EXEMPT, ZERO, NONE). */
   readonly taxes: readonly LineTax[];
+  /** This line's own discount in basis points, 0–10,000 (a line discount at the till), taken before the order's. */
+  readonly discount_bp?: number;
 }
 
 export interface Cart {
@@ -37,11 +39,13 @@ export interface LineTaxAmount extends LineTax {
 export interface LineTotals {
   /** quantity × unit price. */
   readonly subtotal_cents: number;
-  /** This line's share of the order discount. */
+  /** This line's own discount: subtotal × the line's discount_bp, rounded once. */
+  readonly item_discount_cents: number;
+  /** All the discount on this line: its own plus its share of the order discount. */
   readonly discount_cents: number;
   /** This line's share of the order's tax (included in the price when prices include tax). */
   readonly tax_cents: number;
-  /** What the line costs: subtotal − discount, plus tax when tax is added on top. */
+  /** What the line costs: subtotal − all its discount, plus tax when tax is added on top. */
   readonly total_cents: number;
   readonly taxes: readonly LineTaxAmount[];
 }
@@ -66,6 +70,11 @@ export interface TraceStep {
 export interface Totals {
   readonly lines: readonly LineTotals[];
   readonly subtotal_cents: number;
+  /** Σ the lines' own discounts. */
+  readonly item_discount_cents: number;
+  /** The order discount, taken on what the lines cost after their own discounts. */
+  readonly order_discount_cents: number;
+  /** Every discount: item discounts + the order discount. */
   readonly discount_cents: number;
   readonly tax_cents: number;
   readonly total_cents: number;
@@ -80,10 +89,14 @@ export interface Totals {
 
 const BPS = 10_000n;
 
+function isBasisPoints(bp: number): boolean {
+  return Number.isInteger(bp) && bp >= 0 && bp <= 10_000;
+}
+
 function validate(cart: Cart): void {
-  const bp = cart.discount_bp ?? 0;
-  if (!Number.isInteger(bp) || bp < 0 || bp > 10_000) throw new RangeError('discount_bp must be 0–10000');
+  if (!isBasisPoints(cart.discount_bp ?? 0)) throw new RangeError('discount_bp must be 0–10000');
   cart.lines.forEach((line, i) => {
+    if (!isBasisPoints(line.discount_bp ?? 0)) throw new RangeError(`lines[${i}].discount_bp must be 0–10000`);
     if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) {
       throw new RangeError(`lines[${i}].quantity must be a positive whole number`);
     }
@@ -91,7 +104,7 @@ function validate(cart: Cart): void {
       throw new RangeError(`lines[${i}].unit_price_cents must be a non-negative whole number`);
     }
     for (const tax of line.taxes) {
-      if (!Number.isInteger(tax.rate_bps) || tax.rate_bps < 0 || tax.rate_bps > 10_000) {
+      if (!isBasisPoints(tax.rate_bps)) {
         throw new RangeError(`lines[${i}] tax ${tax.code}: rate_bps must be 0–10000`);
       }
     }
@@ -128,15 +141,18 @@ function groupByTaxes(lines: readonly CartLine[]): TaxGroup[] {
  *
  * The order of work, and where each rounding happens:
  * 1. line subtotal = quantity × unit price (exact);
- * 2. order discount = subtotal × discount_bp / 10,000, rounded once by the cart's mode;
- * 3. the discount is allocated to tax groups (lines with the same taxes) by their subtotals, then to the lines of
- *    each group (largest remainder: the shares add up to the discount exactly);
- * 4. each tax of a group is computed once on the group's discounted amount, rounded once: added on top
+ * 2. a line's own (item) discount = line subtotal × the line's discount_bp / 10,000, rounded once per line;
+ * 3. order discount = (subtotal − item discounts) × discount_bp / 10,000, rounded once by the cart's mode, so a
+ *    10 % line discount and a 10 % order discount make 19 % on that line, never 20 %;
+ * 4. the order discount is allocated to tax groups (lines with the same taxes) by what they cost after their item
+ *    discounts, then to the lines of each group (largest remainder: the shares add up to the discount exactly);
+ * 5. each tax of a group is computed once on the group's discounted amount, rounded once: added on top
  *    (base × rate) or, for prices that include tax, taken out (base − base × 10,000 / (10,000 + Σ rates),
  *    split between the group's taxes by rate);
- * 5. each group tax is allocated to the group's lines by their discounted amounts.
- * So line discounts add up to the order discount, line taxes to the order tax, and splitting a line into two
- * (2 × 199 or 1 × 199 + 1 × 199) never changes a total: tax is never rounded per line.
+ * 6. each group tax is allocated to the group's lines by their discounted amounts.
+ * So the lines' discounts add up to the order's discounts, line taxes to the order tax, and splitting a line
+ * without its own discount into two (2 × 199 or 1 × 199 + 1 × 199) never changes a total: tax is never rounded per
+ * line. (An item discount is rounded per line by nature: it is the cashier's discount on that line.)
  */
 export function computeTotals(cart: Cart, options: { trace?: boolean } = {}): Totals {
   validate(cart);
@@ -154,26 +170,46 @@ export function computeTotals(cart: Cart, options: { trace?: boolean } = {}): To
   assertSafeInteger(subtotal, 'subtotal');
   trace?.push({ step: 'subtotal', detail: 'Σ quantity × unit price', result: subtotal });
 
+  const itemDiscounts = cart.lines.map((l, i) =>
+    toSafeNumber(divRound(BigInt(subtotals[i] ?? 0) * BigInt(l.discount_bp ?? 0), BPS, mode), 'item discount'),
+  );
+  const itemDiscount = itemDiscounts.reduce((a, b) => a + b, 0);
+  if (itemDiscount > 0) {
+    trace?.push({
+      step: 'item_discounts',
+      detail: 'each line: subtotal × its discount_bp / 10000',
+      exact: cart.lines.map((l, i) => `${BigInt(subtotals[i] ?? 0) * BigInt(l.discount_bp ?? 0)}/10000`).join(', '),
+      result: itemDiscounts,
+      rounding: mode,
+    });
+  }
+  // What each line costs after its own discount: the base of the order discount and of its allocation.
+  const afterItems = subtotals.map((s, i) => s - (itemDiscounts[i] ?? 0));
+  const afterItemsTotal = subtotal - itemDiscount;
+
   const bp = cart.discount_bp ?? 0;
-  const discount = toSafeNumber(divRound(BigInt(subtotal) * BigInt(bp), BPS, mode), 'discount');
+  const orderDiscount = toSafeNumber(divRound(BigInt(afterItemsTotal) * BigInt(bp), BPS, mode), 'discount');
   trace?.push({
     step: 'discount',
-    detail: `subtotal × ${bp} / 10000`,
-    exact: `${BigInt(subtotal) * BigInt(bp)}/10000`,
-    result: discount,
+    detail: itemDiscount > 0 ? `(subtotal − item discounts) × ${bp} / 10000` : `subtotal × ${bp} / 10000`,
+    exact: `${BigInt(afterItemsTotal) * BigInt(bp)}/10000`,
+    result: orderDiscount,
     rounding: mode,
   });
 
   const groups = groupByTaxes(cart.lines);
-  const groupSubtotals = groups.map((g) => g.lineIndexes.reduce((sum, i) => sum + (subtotals[i] ?? 0), 0));
-  const groupDiscounts = allocate(discount, groupSubtotals);
+  const groupBases = groups.map((g) => g.lineIndexes.reduce((sum, i) => sum + (afterItems[i] ?? 0), 0));
+  const groupDiscounts = allocate(orderDiscount, groupBases);
   trace?.push({
     step: 'discount_by_tax_group',
-    detail: `order discount allocated to tax groups [${groups.map((g) => g.key || 'untaxed').join(', ')}] by subtotal`,
+    detail: `order discount allocated to tax groups [${groups.map((g) => g.key || 'untaxed').join(', ')}] by ${
+      itemDiscount > 0 ? 'what they cost after item discounts' : 'subtotal'
+    }`,
     result: groupDiscounts,
     rounding: 'largest_remainder',
   });
 
+  // Each line's share of the order discount.
   const lineDiscounts = new Array<number>(cart.lines.length).fill(0);
   const lineTaxes: LineTaxAmount[][] = cart.lines.map(() => []);
   const summaries = new Map<string, { code: string; rate_bps: number; taxable: number; tax: number }>();
@@ -181,13 +217,13 @@ export function computeTotals(cart: Cart, options: { trace?: boolean } = {}): To
   groups.forEach((group, g) => {
     const shares = allocate(
       groupDiscounts[g] ?? 0,
-      group.lineIndexes.map((i) => subtotals[i] ?? 0),
+      group.lineIndexes.map((i) => afterItems[i] ?? 0),
     );
     group.lineIndexes.forEach((i, k) => (lineDiscounts[i] = shares[k] ?? 0));
     if (group.taxes.length === 0) return;
 
-    const base = (groupSubtotals[g] ?? 0) - (groupDiscounts[g] ?? 0);
-    const lineBases = group.lineIndexes.map((i) => (subtotals[i] ?? 0) - (lineDiscounts[i] ?? 0));
+    const base = (groupBases[g] ?? 0) - (groupDiscounts[g] ?? 0);
+    const lineBases = group.lineIndexes.map((i) => (afterItems[i] ?? 0) - (lineDiscounts[i] ?? 0));
     let taxAmounts: number[];
     if (inclusive) {
       const totalRate = group.taxes.reduce((sum, t) => sum + t.rate_bps, 0);
@@ -226,7 +262,7 @@ export function computeTotals(cart: Cart, options: { trace?: boolean } = {}): To
   });
   trace?.push({
     step: 'discount_by_line',
-    detail: 'group discounts allocated to lines by subtotal',
+    detail: 'group order discounts allocated to lines by what they cost after item discounts',
     result: lineDiscounts,
     rounding: 'largest_remainder',
   });
@@ -235,9 +271,10 @@ export function computeTotals(cart: Cart, options: { trace?: boolean } = {}): To
     const taxes = lineTaxes[i] ?? [];
     const tax = taxes.reduce((sum, t) => sum + t.tax_cents, 0);
     const lineSubtotal = subtotals[i] ?? 0;
-    const lineDiscount = lineDiscounts[i] ?? 0;
+    const lineDiscount = (itemDiscounts[i] ?? 0) + (lineDiscounts[i] ?? 0);
     return {
       subtotal_cents: lineSubtotal,
+      item_discount_cents: itemDiscounts[i] ?? 0,
       discount_cents: lineDiscount,
       tax_cents: tax,
       total_cents: lineSubtotal - lineDiscount + (inclusive ? 0 : tax),
@@ -245,6 +282,7 @@ export function computeTotals(cart: Cart, options: { trace?: boolean } = {}): To
     };
   });
   const tax = lines.reduce((sum, l) => sum + l.tax_cents, 0);
+  const discount = itemDiscount + orderDiscount;
   const total = subtotal - discount + (inclusive ? 0 : tax);
   trace?.push({
     step: 'total',
@@ -255,6 +293,8 @@ export function computeTotals(cart: Cart, options: { trace?: boolean } = {}): To
   const result: Totals = {
     lines,
     subtotal_cents: subtotal,
+    item_discount_cents: itemDiscount,
+    order_discount_cents: orderDiscount,
     discount_cents: discount,
     tax_cents: tax,
     total_cents: total,
