@@ -97,6 +97,13 @@ const API: Record<string, unknown> = {
   },
 };
 
+/** One scan: ms to the line in the DOM, ms to the frame after it, frames that began in between. */
+interface Scan {
+  dom: number;
+  frame: number;
+  missed: number;
+}
+
 function percentile(sorted: number[], p: number): number {
   const v = sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
   return Math.round(v * 10) / 10;
@@ -147,18 +154,29 @@ async function scanTiming() {
     await page.getByLabel('PIN').fill('1234');
     await page.keyboard.press('Enter');
     await page.locator('.statusbar', { hasText: '10,000 products' }).waitFor({ timeout: 60_000 });
-    // Observe the cart: when a line is added, note the time and the next frame.
+    // Observe the cart: when a line is added, note the time, the next frame, and how many frames began between
+    // the scan and the frame that shows the line (0: the line is on the first frame after the scan). Time to the
+    // next frame includes the wait for it (up to 16.7 ms at 60 Hz, wherever in a frame the scan lands); the frames
+    // missed are what "within one frame" asks about.
     await page.evaluate(() => {
-      const w = window as unknown as { __scans: { dom: number; frame: number }[] };
+      const w = window as unknown as { __scans: Scan[]; __frames: number[] };
       w.__scans = [];
+      w.__frames = [];
+      const tick = (ts: number) => {
+        w.__frames.push(ts);
+        if (w.__frames.length > 600) w.__frames.shift();
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
       const list = document.querySelector('[data-testid="cart-lines"]');
       if (list === null) throw new Error('no cart');
       new MutationObserver(() => {
         const scan = performance.getEntriesByName('till:scan', 'mark').at(-1);
         if (scan === undefined) return;
         const dom = performance.now() - scan.startTime;
-        requestAnimationFrame(() => {
-          w.__scans.push({ dom, frame: performance.now() - scan.startTime });
+        requestAnimationFrame((shown) => {
+          const missed = w.__frames.filter((f) => f > scan.startTime && f < shown).length;
+          w.__scans.push({ dom, frame: performance.now() - scan.startTime, missed });
           performance.clearMarks('till:scan');
         });
       }).observe(list, { childList: true, subtree: true, characterData: true });
@@ -180,11 +198,16 @@ async function scanTiming() {
         i + 1,
       );
     }
-    const scans = await page.evaluate(
-      () => (window as unknown as { __scans: { dom: number; frame: number }[] }).__scans,
-    );
+    const scans = await page.evaluate(() => (window as unknown as { __scans: Scan[] }).__scans);
     const dom = scans.map((s) => s.dom).sort((a, b) => a - b);
     const frame = scans.map((s) => s.frame).sort((a, b) => a - b);
+    const missed = scans.map((s) => s.missed);
+    // The browser's own frame interval: headless Chromium's frames are not exactly 16.7 ms apart.
+    const frames = await page.evaluate(() => (window as unknown as { __frames: number[] }).__frames);
+    const intervals = frames
+      .slice(1)
+      .map((f, i) => f - (frames[i] ?? f))
+      .sort((a, b) => a - b);
     const lines = await page.getByTestId('cart-lines').locator('li.line').count();
     return {
       products: PRODUCTS,
@@ -192,6 +215,9 @@ async function scanTiming() {
       cart_lines: lines,
       to_dom_ms: { median: percentile(dom, 50), p95: percentile(dom, 95), max: percentile(dom, 100) },
       to_next_frame_ms: { median: percentile(frame, 50), p95: percentile(frame, 95), max: percentile(frame, 100) },
+      frame_interval_ms: { median: percentile(intervals, 50), p95: percentile(intervals, 95) },
+      on_first_frame: missed.filter((m) => m === 0).length,
+      most_frames_missed: Math.max(...missed),
     };
   } finally {
     await browser.close();
@@ -226,5 +252,7 @@ fs.writeFileSync(path.join(import.meta.dirname, 'results.json'), `${JSON.stringi
 process.stdout.write(
   `till JS gzipped: ${result.bundle.js_gzip_kb} kB (goal < 250 kB)\n` +
     `scan → line in DOM with ${PRODUCTS} products: median ${timing.to_dom_ms.median.toFixed(1)} ms, p95 ${timing.to_dom_ms.p95.toFixed(1)} ms\n` +
-    `scan → next frame: median ${timing.to_next_frame_ms.median.toFixed(1)} ms, p95 ${timing.to_next_frame_ms.p95.toFixed(1)} ms (goal 16 ms)\n`,
+    `scan → next frame: median ${timing.to_next_frame_ms.median.toFixed(1)} ms, p95 ${timing.to_next_frame_ms.p95.toFixed(1)} ms\n` +
+    `line on the first frame after the scan: ${timing.on_first_frame} of ${timing.scans} (goal: all), most frames missed ${timing.most_frames_missed}` +
+    ` (frame interval median ${timing.frame_interval_ms.median} ms, p95 ${timing.frame_interval_ms.p95} ms)\n`,
 );
