@@ -3289,11 +3289,19 @@ export interface paths {
                 /** Format: date-time */
                 created_at: string;
                 currency: string;
+                /** @description Every discount: item_discount_cents + order_discount_cents */
                 discount_cents: number;
                 discount_percent_bp: number;
                 /** Format: uuid */
                 id: string;
+                /** @description Σ the lines' own discounts */
+                item_discount_cents: number;
                 items: {
+                  /** @description The line's own discount in basis points (0 for none) */
+                  discount_percent_bp: number;
+                  /** @description The line's own discount (line subtotal × discount_percent_bp) */
+                  item_discount_cents: number;
+                  /** @description All the line's discount: its own plus its share of the order's */
                   line_discount_cents: number;
                   line_subtotal_cents: number;
                   line_tax_cents: number;
@@ -3314,6 +3322,8 @@ export interface paths {
                 location_id: string;
                 note: string | null;
                 number: number | null;
+                /** @description The order discount, on what the lines cost after their own */
+                order_discount_cents: number;
                 paid_cents: number;
                 prices_include_tax: boolean;
                 /** Format: uuid */
@@ -3388,7 +3398,7 @@ export interface paths {
           'application/json': {
             /** @description A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit */
             discount_approval?: string;
-            /** @description Order discount in basis points (1000 = 10 %) */
+            /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
             discount_percent_bp?: number;
             /**
              * Format: uuid
@@ -3396,6 +3406,8 @@ export interface paths {
              */
             id?: string;
             items: {
+              /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
+              discount_percent_bp?: number;
               /** Format: uuid */
               product_id?: string;
               /** @description A positive whole number */
@@ -3442,11 +3454,19 @@ export interface paths {
               /** Format: date-time */
               created_at: string;
               currency: string;
+              /** @description Every discount: item_discount_cents + order_discount_cents */
               discount_cents: number;
               discount_percent_bp: number;
               /** Format: uuid */
               id: string;
+              /** @description Σ the lines' own discounts */
+              item_discount_cents: number;
               items: {
+                /** @description The line's own discount in basis points (0 for none) */
+                discount_percent_bp: number;
+                /** @description The line's own discount (line subtotal × discount_percent_bp) */
+                item_discount_cents: number;
+                /** @description All the line's discount: its own plus its share of the order's */
                 line_discount_cents: number;
                 line_subtotal_cents: number;
                 line_tax_cents: number;
@@ -3467,6 +3487,8 @@ export interface paths {
               location_id: string;
               note: string | null;
               number: number | null;
+              /** @description The order discount, on what the lines cost after their own */
+              order_discount_cents: number;
               paid_cents: number;
               prices_include_tax: boolean;
               /** Format: uuid */
@@ -3509,11 +3531,19 @@ export interface paths {
               /** Format: date-time */
               created_at: string;
               currency: string;
+              /** @description Every discount: item_discount_cents + order_discount_cents */
               discount_cents: number;
               discount_percent_bp: number;
               /** Format: uuid */
               id: string;
+              /** @description Σ the lines' own discounts */
+              item_discount_cents: number;
               items: {
+                /** @description The line's own discount in basis points (0 for none) */
+                discount_percent_bp: number;
+                /** @description The line's own discount (line subtotal × discount_percent_bp) */
+                item_discount_cents: number;
+                /** @description All the line's discount: its own plus its share of the order's */
                 line_discount_cents: number;
                 line_subtotal_cents: number;
                 line_tax_cents: number;
@@ -3534,6 +3564,8 @@ export interface paths {
               location_id: string;
               note: string | null;
               number: number | null;
+              /** @description The order discount, on what the lines cost after their own */
+              order_discount_cents: number;
               paid_cents: number;
               prices_include_tax: boolean;
               /** Format: uuid */
@@ -3693,11 +3725,19 @@ export interface paths {
               /** Format: date-time */
               created_at: string;
               currency: string;
+              /** @description Every discount: item_discount_cents + order_discount_cents */
               discount_cents: number;
               discount_percent_bp: number;
               /** Format: uuid */
               id: string;
+              /** @description Σ the lines' own discounts */
+              item_discount_cents: number;
               items: {
+                /** @description The line's own discount in basis points (0 for none) */
+                discount_percent_bp: number;
+                /** @description The line's own discount (line subtotal × discount_percent_bp) */
+                item_discount_cents: number;
+                /** @description All the line's discount: its own plus its share of the order's */
                 line_discount_cents: number;
                 line_subtotal_cents: number;
                 line_tax_cents: number;
@@ -3718,6 +3758,8 @@ export interface paths {
               location_id: string;
               note: string | null;
               number: number | null;
+              /** @description The order discount, on what the lines cost after their own */
+              order_discount_cents: number;
               paid_cents: number;
               prices_include_tax: boolean;
               /** Format: uuid */
@@ -3925,11 +3967,19 @@ export interface paths {
               /** Format: date-time */
               created_at: string;
               currency: string;
+              /** @description Every discount: item_discount_cents + order_discount_cents */
               discount_cents: number;
               discount_percent_bp: number;
               /** Format: uuid */
               id: string;
+              /** @description Σ the lines' own discounts */
+              item_discount_cents: number;
               items: {
+                /** @description The line's own discount in basis points (0 for none) */
+                discount_percent_bp: number;
+                /** @description The line's own discount (line subtotal × discount_percent_bp) */
+                item_discount_cents: number;
+                /** @description All the line's discount: its own plus its share of the order's */
                 line_discount_cents: number;
                 line_subtotal_cents: number;
                 line_tax_cents: number;
@@ -3950,6 +4000,8 @@ export interface paths {
               location_id: string;
               note: string | null;
               number: number | null;
+              /** @description The order discount, on what the lines cost after their own */
+              order_discount_cents: number;
               paid_cents: number;
               prices_include_tax: boolean;
               /** Format: uuid */
@@ -4117,11 +4169,19 @@ export interface paths {
               /** Format: date-time */
               created_at: string;
               currency: string;
+              /** @description Every discount: item_discount_cents + order_discount_cents */
               discount_cents: number;
               discount_percent_bp: number;
               /** Format: uuid */
               id: string;
+              /** @description Σ the lines' own discounts */
+              item_discount_cents: number;
               items: {
+                /** @description The line's own discount in basis points (0 for none) */
+                discount_percent_bp: number;
+                /** @description The line's own discount (line subtotal × discount_percent_bp) */
+                item_discount_cents: number;
+                /** @description All the line's discount: its own plus its share of the order's */
                 line_discount_cents: number;
                 line_subtotal_cents: number;
                 line_tax_cents: number;
@@ -4142,6 +4202,8 @@ export interface paths {
               location_id: string;
               note: string | null;
               number: number | null;
+              /** @description The order discount, on what the lines cost after their own */
+              order_discount_cents: number;
               paid_cents: number;
               prices_include_tax: boolean;
               /** Format: uuid */
@@ -4246,9 +4308,11 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description Order discount in basis points (1000 = 10 %) */
+            /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
             discount_percent_bp?: number;
             items: {
+              /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
+              discount_percent_bp?: number;
               /** Format: uuid */
               product_id?: string;
               /** @description A positive whole number */
@@ -4276,8 +4340,16 @@ export interface paths {
             'application/json': {
               cash_due_cents?: number;
               currency: string;
+              /** @description Every discount: item_discount_cents + order_discount_cents */
               discount_cents: number;
+              /** @description Σ the lines' own discounts */
+              item_discount_cents: number;
               items: {
+                /** @description The line's own discount in basis points (0 for none) */
+                discount_percent_bp: number;
+                /** @description The line's own discount (line subtotal × discount_percent_bp) */
+                item_discount_cents: number;
+                /** @description All the line's discount: its own plus its share of the order's */
                 line_discount_cents: number;
                 line_subtotal_cents: number;
                 line_tax_cents: number;
@@ -4289,6 +4361,8 @@ export interface paths {
                 tax_rate_bps: number;
                 unit_price_cents: number;
               }[];
+              /** @description The order discount, on what the lines cost after their own */
+              order_discount_cents: number;
               prices_include_tax: boolean;
               subtotal_cents: number;
               tax_cents: number;
@@ -4391,7 +4465,7 @@ export interface paths {
           'application/json': {
             /** @description A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit */
             discount_approval?: string;
-            /** @description Order discount in basis points (1000 = 10 %) */
+            /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
             discount_percent_bp?: number;
             /**
              * Format: uuid
@@ -4399,6 +4473,8 @@ export interface paths {
              */
             id?: string;
             items: {
+              /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
+              discount_percent_bp?: number;
               /** @description A positive whole number */
               quantity: number;
               sku: string;
@@ -4442,11 +4518,19 @@ export interface paths {
               /** Format: date-time */
               created_at: string;
               currency: string;
+              /** @description Every discount: item_discount_cents + order_discount_cents */
               discount_cents: number;
               discount_percent_bp: number;
               /** Format: uuid */
               id: string;
+              /** @description Σ the lines' own discounts */
+              item_discount_cents: number;
               items: {
+                /** @description The line's own discount in basis points (0 for none) */
+                discount_percent_bp: number;
+                /** @description The line's own discount (line subtotal × discount_percent_bp) */
+                item_discount_cents: number;
+                /** @description All the line's discount: its own plus its share of the order's */
                 line_discount_cents: number;
                 line_subtotal_cents: number;
                 line_tax_cents: number;
@@ -4467,6 +4551,8 @@ export interface paths {
               location_id: string;
               note: string | null;
               number: number | null;
+              /** @description The order discount, on what the lines cost after their own */
+              order_discount_cents: number;
               paid_cents: number;
               prices_include_tax: boolean;
               /** Format: uuid */
@@ -4509,11 +4595,19 @@ export interface paths {
               /** Format: date-time */
               created_at: string;
               currency: string;
+              /** @description Every discount: item_discount_cents + order_discount_cents */
               discount_cents: number;
               discount_percent_bp: number;
               /** Format: uuid */
               id: string;
+              /** @description Σ the lines' own discounts */
+              item_discount_cents: number;
               items: {
+                /** @description The line's own discount in basis points (0 for none) */
+                discount_percent_bp: number;
+                /** @description The line's own discount (line subtotal × discount_percent_bp) */
+                item_discount_cents: number;
+                /** @description All the line's discount: its own plus its share of the order's */
                 line_discount_cents: number;
                 line_subtotal_cents: number;
                 line_tax_cents: number;
@@ -4534,6 +4628,8 @@ export interface paths {
               location_id: string;
               note: string | null;
               number: number | null;
+              /** @description The order discount, on what the lines cost after their own */
+              order_discount_cents: number;
               paid_cents: number;
               prices_include_tax: boolean;
               /** Format: uuid */
@@ -5926,7 +6022,7 @@ export interface paths {
               /** @description Whether card tenders go to a processor */
               card_payments: boolean;
               cash_rounding_cents: number | null;
-              /** @description Largest order discount a cashier gives alone */
+              /** @description Largest discount on any line (its own and the order's, stacked) a cashier gives alone */
               cashier_discount_limit_bp: number;
               currency: string;
               /** Format: uuid */
@@ -6010,6 +6106,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description The largest discount on any line of the sale (its own and the order's, stacked) to approve */
             discount_bp: number;
             /**
              * Format: uuid
@@ -9813,7 +9910,7 @@ export interface components {
       /** @description Whether card tenders go to a processor */
       card_payments: boolean;
       cash_rounding_cents: number | null;
-      /** @description Largest order discount a cashier gives alone */
+      /** @description Largest discount on any line (its own and the order's, stacked) a cashier gives alone */
       cashier_discount_limit_bp: number;
       currency: string;
       /** Format: uuid */

@@ -65,16 +65,25 @@ function itemRows(data: ReceiptData, money: (cents: number) => string): ReceiptR
     if (line.quantity > 1) {
       rows.push({ kind: 'text', text: `@ ${money(line.unit_price_cents)}`, indent: prefix.length });
     }
+    const own = line.item_discount_cents ?? 0;
+    if (own !== 0) {
+      const bp = line.discount_percent_bp ?? 0;
+      const label = bp > 0 ? `Line discount (${formatBasisPoints(bp)})` : 'Line discount';
+      // Under the line it belongs to, indented like its unit price.
+      rows.push({ kind: 'pair', left: label, right: money(-own), offset: prefix.length });
+    }
     return rows;
   });
 }
 
 function totalRows(data: ReceiptData, money: (cents: number) => string): ReceiptRow[] {
   const rows: ReceiptRow[] = [{ kind: 'pair', left: 'Subtotal', right: money(data.subtotal_cents) }];
-  if (data.discount_cents !== 0) {
+  // The lines' own discounts print under their lines; here only the order discount.
+  const orderDiscount = data.discount_cents - data.lines.reduce((sum, l) => sum + (l.item_discount_cents ?? 0), 0);
+  if (orderDiscount !== 0) {
     const label =
       data.discount_percent_bp > 0 ? `Discount (${formatBasisPoints(data.discount_percent_bp)})` : 'Discount';
-    rows.push({ kind: 'pair', left: label, right: money(-data.discount_cents) });
+    rows.push({ kind: 'pair', left: label, right: money(-orderDiscount) });
   }
   const included = data.prices_include_tax ? ' (incl.)' : '';
   if (data.taxes.length === 0) rows.push({ kind: 'pair', left: `Tax${included}`, right: money(0) });

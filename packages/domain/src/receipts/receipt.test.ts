@@ -4,6 +4,7 @@ import {
   renderReceiptText,
   RECEIPT_WIDTHS,
   type ReceiptData,
+  type ReceiptLineItem,
   type ReceiptWidth,
 } from './receipt.ts';
 import { SEED_SALE } from './receipt.fixtures.ts';
@@ -100,6 +101,27 @@ describe('text receipt', () => {
            Thank you for shopping with us!
       "
     `);
+  });
+
+  it('prints a line discount under its line and only the order discount under the subtotal', () => {
+    // The seed sale with 10 % off the Soda line too (the domain's totals test: discount 40 + 51, tax 26, total 482).
+    const [soda, water] = SEED_SALE.lines;
+    const data: ReceiptData = {
+      ...SEED_SALE,
+      lines: [
+        { ...(soda as ReceiptLineItem), line_discount_cents: 76, item_discount_cents: 40, discount_percent_bp: 1000 },
+        { ...(water as ReceiptLineItem), line_discount_cents: 15 },
+      ],
+      discount_cents: 91,
+      taxes: [{ rate_bps: 800, tax_cents: 26 }],
+      total_cents: 482,
+      tenders: [{ method: 'cash', tendered_cents: 500, change_cents: 18, reference: null }],
+      change_cents: 18,
+    };
+    const text = render(data, 42);
+    expect(text).toMatch(/^ {4}Line discount \(10%\) +-0\.40$/m);
+    expect(text).toMatch(/^Discount \(10%\) +-0\.51$/m);
+    expect(text).toMatch(/^TOTAL +USD 4\.82$/m);
   });
 
   it('prints the seed sale at 48 columns', () => {

@@ -10,8 +10,12 @@ export interface ReceiptLineItem {
   readonly unit_price_cents: number;
   /** quantity × unit price: the amount printed beside the line. */
   readonly line_subtotal_cents: number;
-  /** The line's share of the order discount (the discount itself prints once, under the subtotal). */
+  /** All the discount on the line: its own and its share of the order discount. */
   readonly line_discount_cents: number;
+  /** The line's own discount (a line discount at the till), printed under the line; 0 or absent when none. */
+  readonly item_discount_cents?: number | undefined;
+  /** The line's own discount in basis points, for its label. */
+  readonly discount_percent_bp?: number | undefined;
   /** What the line costs after discount and tax. */
   readonly line_total_cents: number;
 }
@@ -51,6 +55,7 @@ export interface ReceiptData {
   readonly currency: string;
   readonly lines: readonly ReceiptLineItem[];
   readonly subtotal_cents: number;
+  /** Every discount: the lines' own (printed under each line) and the order discount (printed once). */
   readonly discount_cents: number;
   /** The order discount in basis points (1000 = 10 %). */
   readonly discount_percent_bp: number;
@@ -80,13 +85,17 @@ export type ReceiptWidth = (typeof RECEIPT_WIDTHS)[number];
 export type ReceiptRow =
   /** Header, banner and footer text, centred; `strong` prints bold. */
   | { readonly kind: 'center'; readonly text: string; readonly strong?: boolean }
-  /** A label with an amount (or date) flush right; the label's continuation lines are indented by `indent`. */
+  /**
+   * A label with an amount (or date) flush right; the label's continuation lines are indented by `indent`, and the
+   * whole row starts `offset` columns in (a line's own discount, under the line).
+   */
   | {
       readonly kind: 'pair';
       readonly left: string;
       readonly right: string;
       readonly strong?: boolean;
       readonly indent?: number;
+      readonly offset?: number;
     }
   /** Plain text indented by `indent` columns, its continuation lines by `hang` more (unit prices, the note). */
   | { readonly kind: 'text'; readonly text: string; readonly indent?: number; readonly hang?: number }
@@ -103,8 +112,10 @@ function rowLines(row: ReceiptRow, width: number): string[] {
   switch (row.kind) {
     case 'center':
       return centerLines(row.text, width);
-    case 'pair':
-      return pairLines(row.left, row.right, width, row.indent ?? 0);
+    case 'pair': {
+      const pad = ' '.repeat(Math.min(row.offset ?? 0, width - 1));
+      return pairLines(row.left, row.right, width - pad.length, row.indent ?? 0).map((line) => pad + line);
+    }
     case 'text': {
       const pad = ' '.repeat(Math.min(row.indent ?? 0, width - 1));
       return indentLines(row.text, width - pad.length, row.hang ?? 0).map((line) => pad + line);

@@ -42,6 +42,8 @@ describe('POST /v1/orders/compute', () => {
         unit_price_cents: 199,
         line_subtotal_cents: 398,
         line_discount_cents: 40,
+        discount_percent_bp: 0,
+        item_discount_cents: 0,
         line_tax_cents: 29,
         line_total_cents: 387,
         tax_code: 'STD',
@@ -54,17 +56,50 @@ describe('POST /v1/orders/compute', () => {
         unit_price_cents: 149,
         line_subtotal_cents: 149,
         line_discount_cents: 15,
+        discount_percent_bp: 0,
+        item_discount_cents: 0,
         line_tax_cents: 0,
         line_total_cents: 134,
         tax_code: 'EXEMPT',
         tax_rate_bps: 0,
       },
     ]);
+    expect(body).toMatchObject({ item_discount_cents: 0, order_discount_cents: 55 });
     expect(body.trace).toBeUndefined();
     const { rows } = await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
       tx.query('SELECT count(*)::int AS n FROM orders'),
     );
     expect(rows[0]?.n).toBe(0);
+  });
+
+  it('takes a line discount before the order discount: 10 % off the Soda and 10 % off the order → 482', async () => {
+    const res = await compute({
+      items: [
+        { sku: 'SKU-SODA', quantity: 2, discount_percent_bp: 1000 },
+        { sku: 'SKU-WATER', quantity: 1 },
+      ],
+      discount_percent_bp: 1000,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({
+      subtotal_cents: 547,
+      item_discount_cents: 40,
+      order_discount_cents: 51,
+      discount_cents: 91,
+      tax_cents: 26,
+      total_cents: 482,
+    });
+    expect(
+      body.items.map((l: Record<string, number>) => [
+        l.discount_percent_bp,
+        l.item_discount_cents,
+        l.line_discount_cents,
+      ]),
+    ).toEqual([
+      [1000, 40, 76],
+      [0, 0, 15],
+    ]);
   });
 
   it('explains each rounding with ?explain=true', async () => {
@@ -118,6 +153,8 @@ describe('POST /v1/orders/compute', () => {
       [{ items: [{ sku: 'SKU-SODA', quantity: 1.5 }] }, 'items[0].quantity'],
       [{ items: [{ sku: 'SKU-SODA', quantity: 1 }], discount_percent_bp: 10_001 }, 'discount_percent_bp'],
       [{ items: [{ sku: 'SKU-SODA', quantity: 1 }], discount_percent_bp: -1 }, 'discount_percent_bp'],
+      [{ items: [{ sku: 'SKU-SODA', quantity: 1, discount_percent_bp: 10_001 }] }, 'items[0].discount_percent_bp'],
+      [{ items: [{ sku: 'SKU-SODA', quantity: 1, discount_percent_bp: 2.5 }] }, 'items[0].discount_percent_bp'],
       [{ items: [] }, 'items'],
     ] as const) {
       const res = await compute(payload);

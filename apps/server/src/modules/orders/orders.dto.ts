@@ -15,6 +15,7 @@ export function orderDto(
   lines: readonly repo.OrderLineRow[],
   tenders: readonly repo.OrderTenderRow[],
 ): OrderDto {
+  const itemDiscount = lines.reduce((sum, l) => sum + l.item_discount_cents, 0);
   return {
     id: o.id,
     number: o.number,
@@ -26,6 +27,8 @@ export function orderDto(
     subtotal_cents: o.subtotal_cents,
     discount_percent_bp: o.discount_bp,
     discount_cents: o.discount_cents,
+    item_discount_cents: itemDiscount,
+    order_discount_cents: o.discount_cents - itemDiscount,
     tax_rate_bps: o.tax_rate_bps,
     tax_rate_source: o.tax_rate_source,
     tax_cents: o.tax_cents,

@@ -41,13 +41,14 @@ const INSERT_SQL = prepared(
   ), l AS (
     INSERT INTO order_lines (id, tenant_id, order_id, position, variant_id, product_id, sku, name, quantity,
                              unit_price_cents, tax_code, tax_rate_bps, line_subtotal_cents, line_discount_cents,
-                             line_tax_cents, line_total_cents)
+                             line_tax_cents, line_total_cents, discount_bp, item_discount_cents)
     SELECT l.id, $2, $1, l.position, l.variant_id, l.product_id, l.sku, l.name, l.quantity, l.unit_price_cents,
-           l.tax_code, l.tax_rate_bps, l.sub, l.disc, l.tax, l.total
+           l.tax_code, l.tax_rate_bps, l.sub, l.disc, l.tax, l.total, l.bp, l.item
       FROM unnest($21::uuid[], $22::int[], $23::uuid[], $24::uuid[], $25::text[], $26::text[], $27::int[],
-                  $28::bigint[], $29::text[], $30::int[], $31::bigint[], $32::bigint[], $33::bigint[], $34::bigint[])
+                  $28::bigint[], $29::text[], $30::int[], $31::bigint[], $32::bigint[], $33::bigint[], $34::bigint[],
+                  $44::int[], $45::bigint[])
         AS l(id, position, variant_id, product_id, sku, name, quantity, unit_price_cents, tax_code, tax_rate_bps,
-             sub, disc, tax, total)
+             sub, disc, tax, total, bp, item)
   ), t AS (
     INSERT INTO order_tenders (id, tenant_id, order_id, method, tendered_cents, applied_cents, change_cents,
                                reference, payment_intent_id, card_brand, card_last4, created_by)
@@ -121,6 +122,8 @@ export async function insertNewOrder(
       tcol('payment_intent_id'),
       tcol('card_brand'),
       tcol('card_last4'),
+      col('discount_percent_bp'),
+      col('item_discount_cents'),
     ],
   );
   const saved = rows[0];

@@ -17,7 +17,9 @@ import { ratesKey, type PricingCache } from './pricing-cache.ts';
 const SALES_TAX = 'tax';
 
 export interface PricingInput {
-  readonly items: readonly (SaleItemRef & { readonly quantity: number })[];
+  /** What is sold: each with its quantity and, for a line discount, its own `discount_percent_bp`. */
+  readonly items: readonly (SaleItemRef & { readonly quantity: number; readonly discount_percent_bp?: number })[];
+  /** The order discount, taken after the lines' own. */
   readonly discountBp: number;
   readonly explicitTaxBps?: number | undefined;
   readonly locationId?: string | undefined;
@@ -33,6 +35,8 @@ export interface PricingInput {
 export interface PricedCart {
   readonly items: readonly SaleItem[];
   readonly quantities: readonly number[];
+  /** Each line's own discount in basis points (0 for none). */
+  readonly lineDiscountBps: readonly number[];
   readonly taxRate: ResolvedTaxRate;
   readonly settings: TenantMoneySettings;
   readonly totals: Totals;
@@ -104,6 +108,7 @@ function priceFacts(facts: PricingFacts, input: PricingInput): PricedCart {
   }
   const taxRate = pickSaleTaxRate(facts.rates, { explicitBps: input.explicitTaxBps, defaultBps: input.defaultTaxBps });
   const quantities = input.items.map((i) => i.quantity);
+  const lineDiscountBps = input.items.map((i) => i.discount_percent_bp ?? 0);
   const totals = computeTotals(
     {
       lines: items.map((item, i) => ({
@@ -111,6 +116,7 @@ function priceFacts(facts: PricingFacts, input: PricingInput): PricedCart {
         unit_price_cents: item.unit_price_cents,
         taxes:
           isTaxable(item.tax_code) && taxRate.rate_bps > 0 ? [{ code: SALES_TAX, rate_bps: taxRate.rate_bps }] : [],
+        discount_bp: lineDiscountBps[i] ?? 0,
       })),
       discount_bp: input.discountBp,
       prices_include_tax: settings.prices_include_tax,
@@ -119,7 +125,7 @@ function priceFacts(facts: PricingFacts, input: PricingInput): PricedCart {
     },
     { trace: input.trace === true },
   );
-  return { items, quantities, taxRate, settings, totals };
+  return { items, quantities, lineDiscountBps, taxRate, settings, totals };
 }
 
 /**
@@ -159,6 +165,8 @@ export function pricedLines(cart: PricedCart) {
       unit_price_cents: item.unit_price_cents,
       line_subtotal_cents: line?.subtotal_cents ?? 0,
       line_discount_cents: line?.discount_cents ?? 0,
+      discount_percent_bp: cart.lineDiscountBps[i] ?? 0,
+      item_discount_cents: line?.item_discount_cents ?? 0,
       line_tax_cents: line?.tax_cents ?? 0,
       line_total_cents: line?.total_cents ?? 0,
       tax_code: item.tax_code,

@@ -115,7 +115,8 @@ export async function findOrder(tx: Queryable, id: string, lock = false): Promis
 export async function findLines(tx: Queryable, orderId: string): Promise<OrderLineRow[]> {
   const { rows } = await tx.query<OrderLineRow>(
     `SELECT position, variant_id, product_id, sku, name, quantity, unit_price_cents, tax_code, tax_rate_bps,
-            line_subtotal_cents, line_discount_cents, line_tax_cents, line_total_cents
+            line_subtotal_cents, line_discount_cents, line_tax_cents, line_total_cents,
+            discount_bp AS discount_percent_bp, item_discount_cents
        FROM order_lines WHERE order_id = $1 ORDER BY position`,
     [orderId],
   );

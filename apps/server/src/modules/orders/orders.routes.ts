@@ -1,4 +1,4 @@
-import { rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
+import { largestDiscountBp, rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
 import { Type } from 'typebox';
 import type { App, AppDeps } from '../../app.ts';
 import { Page, problems, Uuid } from '../../platform/http/schemas.ts';
@@ -89,7 +89,10 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
         });
         // Above the cashier's limit, a manager's approval of this very sale (docs/pos.md "Discounts").
         await requireDiscountAllowed(deps, request.ctx, {
-          discount_bp: request.body.discount_percent_bp ?? 0,
+          discount_bp: largestDiscountBp(
+            request.body.items.map((item) => item.discount_percent_bp ?? 0),
+            request.body.discount_percent_bp ?? 0,
+          ),
           order_id: request.body.id,
           register_id: request.body.register_id,
           approval: request.body.discount_approval,

@@ -5,7 +5,12 @@ const Quantity = Type.Integer({ minimum: 1, maximum: 100_000, description: 'A po
 const DiscountBp = Type.Integer({
   minimum: 0,
   maximum: 10_000,
-  description: 'Order discount in basis points (1000 = 10 %)',
+  description: "Order discount in basis points (1000 = 10 %), taken after the lines' own discounts",
+});
+const LineDiscountBp = Type.Integer({
+  minimum: 0,
+  maximum: 10_000,
+  description: "This line's own discount in basis points (1000 = 10 %), taken before the order discount",
 });
 const TaxRateBps = Type.Integer({
   minimum: 0,
@@ -23,13 +28,22 @@ export const ComputeItem = Type.Object(
     product_id: Type.Optional(Uuid),
     variant_id: Type.Optional(Uuid),
     quantity: Quantity,
+    discount_percent_bp: Type.Optional(LineDiscountBp),
   },
   { additionalProperties: false },
 );
 
-export const SkuItem = Type.Object({ sku: Sku, quantity: Quantity }, { additionalProperties: false });
+export const SkuItem = Type.Object(
+  { sku: Sku, quantity: Quantity, discount_percent_bp: Type.Optional(LineDiscountBp) },
+  { additionalProperties: false },
+);
 export const IdItem = Type.Object(
-  { product_id: Type.Optional(Uuid), variant_id: Type.Optional(Uuid), quantity: Quantity },
+  {
+    product_id: Type.Optional(Uuid),
+    variant_id: Type.Optional(Uuid),
+    quantity: Quantity,
+    discount_percent_bp: Type.Optional(LineDiscountBp),
+  },
   { additionalProperties: false },
 );
 
@@ -132,7 +146,9 @@ export const PricedLine = Type.Object({
   quantity: Type.Integer(),
   unit_price_cents: Type.Integer(),
   line_subtotal_cents: Type.Integer(),
-  line_discount_cents: Type.Integer(),
+  line_discount_cents: Type.Integer({ description: "All the line's discount: its own plus its share of the order's" }),
+  discount_percent_bp: Type.Integer({ description: "The line's own discount in basis points (0 for none)" }),
+  item_discount_cents: Type.Integer({ description: "The line's own discount (line subtotal × discount_percent_bp)" }),
   line_tax_cents: Type.Integer(),
   line_total_cents: Type.Integer(),
   tax_code: TaxCode,
@@ -146,10 +162,17 @@ const TaxLine = Type.Object({
   tax_cents: Type.Integer(),
 });
 
+/** The discounts of a cart or order: every discount, and what the lines' own and the order discount gave. */
+const DiscountTotals = {
+  discount_cents: Type.Integer({ description: 'Every discount: item_discount_cents + order_discount_cents' }),
+  item_discount_cents: Type.Integer({ description: "Σ the lines' own discounts" }),
+  order_discount_cents: Type.Integer({ description: 'The order discount, on what the lines cost after their own' }),
+};
+
 export const ComputeResult = Type.Object({
   items: Type.Array(PricedLine),
   subtotal_cents: Type.Integer(),
-  discount_cents: Type.Integer(),
+  ...DiscountTotals,
   tax_cents: Type.Integer(),
   total_cents: Type.Integer(),
   currency: Type.String(),
@@ -192,7 +215,7 @@ export const OrderSchema = Type.Object({
   items: Type.Array(OrderLineSchema),
   subtotal_cents: Type.Integer(),
   discount_percent_bp: Type.Integer(),
-  discount_cents: Type.Integer(),
+  ...DiscountTotals,
   tax_rate_bps: Type.Integer(),
   tax_rate_source: Type.String(),
   tax_cents: Type.Integer(),

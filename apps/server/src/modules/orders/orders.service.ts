@@ -100,6 +100,8 @@ export async function computeOrder(
     items: pricedLines(cart).map(({ variant_id: _v, product_id: _p, ...line }) => line),
     subtotal_cents: t.subtotal_cents,
     discount_cents: t.discount_cents,
+    item_discount_cents: t.item_discount_cents,
+    order_discount_cents: t.order_discount_cents,
     tax_cents: t.tax_cents,
     total_cents: t.total_cents,
     currency: cart.settings.currency,

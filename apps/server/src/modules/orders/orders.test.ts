@@ -102,6 +102,46 @@ describe('a cash sale', () => {
   });
 });
 
+describe('line discounts', () => {
+  it("keeps each line's own discount with the order, reads it back, and prints it on the receipt", async () => {
+    // 10 % on the line and 10 % on the order is 19 % on that line: above a cashier's limit, so a manager sells.
+    const res = await sell(
+      {
+        items: [{ sku: 'SKU-SODA', quantity: 2, discount_percent_bp: 1000 }, SEED_ITEMS[1]],
+        tenders: [{ method: 'cash', amount_cents: 500 }],
+      },
+      shop.tokens.manager,
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const order = res.json();
+    expect(order).toMatchObject({
+      subtotal_cents: 547,
+      discount_percent_bp: 1000,
+      item_discount_cents: 40,
+      order_discount_cents: 51,
+      discount_cents: 91,
+      tax_cents: 26,
+      total_cents: 482,
+      change_cents: 18,
+    });
+    const read = await t.app.inject({ url: `/v1/orders/${order.id}`, headers: bearer(shop.tokens.cashier) });
+    expect(read.json()).toEqual(order);
+    expect(
+      read.json().items.map((l: Record<string, number>) => [l.discount_percent_bp, l.item_discount_cents]),
+    ).toEqual([
+      [1000, 40],
+      [0, 0],
+    ]);
+    const receipt = await t.app.inject({
+      url: `/v1/orders/${order.id}/receipt`,
+      headers: { ...bearer(shop.tokens.cashier), accept: 'text/plain' },
+    });
+    expect(receipt.statusCode, receipt.body).toBe(200);
+    expect(receipt.body).toMatch(/^ +Line discount \(10%\) +-0\.40$/m);
+    expect(receipt.body).toMatch(/^Discount \(10%\) +-0\.51$/m);
+  });
+});
+
 describe('parking and paying later', () => {
   it('leaves an order without tenders open (no number, no stock taken), then completes it with tenders', async () => {
     const before = await onHand('SKU-WATER');

@@ -18,7 +18,9 @@ export const TillContext = Type.Object(
     prices_include_tax: Type.Boolean(),
     money_rounding: Type.Union([Type.Literal('half_up'), Type.Literal('truncate'), Type.Literal('bankers')]),
     cash_rounding_cents: Type.Union([Type.Integer(), Type.Null()]),
-    cashier_discount_limit_bp: Type.Integer({ description: 'Largest order discount a cashier gives alone' }),
+    cashier_discount_limit_bp: Type.Integer({
+      description: "Largest discount on any line (its own and the order's, stacked) a cashier gives alone",
+    }),
     card_payments: Type.Boolean({ description: 'Whether card tenders go to a processor' }),
   },
   { $id: 'TillContext' },
@@ -29,7 +31,11 @@ export const DiscountApprovalBody = Type.Object(
   {
     register_id: Uuid,
     order_id: Type.String({ format: 'uuid', description: "The sale's client id: the approval is for it only" }),
-    discount_bp: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    discount_bp: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      description: "The largest discount on any line of the sale (its own and the order's, stacked) to approve",
+    }),
     pin: Type.String({ pattern: '^[0-9]{4,8}$', description: "The approving manager's PIN" }),
   },
   { additionalProperties: false },

@@ -114,9 +114,10 @@ export async function approveDiscount(deps: PosDeps, ctx: RequestContext, input:
 }
 
 /**
- * Refuses an order discount above the cashier's limit unless the actor is a manager (or above) or the order
- * carries a valid approval for this very order, register and tenant, of at least this discount. Called by the
- * order routes before anything is priced or charged.
+ * Refuses a discount above the cashier's limit unless the actor is a manager (or above) or the order carries a
+ * valid approval for this very order, register and tenant, of at least this discount. `discount_bp` is the largest
+ * discount any line gets, its own and the order's stacked (`largestDiscountBp`): a 10 % line discount under a 10 %
+ * order discount is 19 % on that line. Called by the order routes before anything is priced or charged.
  */
 export async function requireDiscountAllowed(
   deps: Pick<PosDeps, 'config' | 'secrets'>,

@@ -170,6 +170,37 @@ describe('discounts above the cashier limit', () => {
     );
   });
 
+  test('line discounts count too, stacked with the order discount (10 % + 10 % is 19 % on that line)', async () => {
+    const withLine = (id: string, lineBp: number, orderBp: number, approval?: string) => ({
+      ...sale(id, orderBp, approval),
+      items: [{ sku: 'SKU-SODA', quantity: 2, discount_percent_bp: lineBp }, SEED_ITEMS[1]],
+    });
+    // Each within the limit alone: fine.
+    expect((await order(withLine(randomUUID(), 1000, 0))).statusCode).toBe(201);
+    // A line discount over the limit, and two that stack over it, need a manager.
+    expectProblem(await order(withLine(randomUUID(), 1500, 0)), 403, 'discount_approval_required');
+    const id = randomUUID();
+    expectProblem(await order(withLine(id, 1000, 1000)), 403, 'discount_approval_required');
+    // An approval of the order discount alone (10 %) does not cover the 19 % on the line; one of 19 % does.
+    const small = await approve({
+      register_id: shop.registerId,
+      order_id: id,
+      discount_bp: 1000,
+      pin: shop.pins.manager,
+    });
+    expect(small.statusCode, small.body).toBe(201);
+    expectProblem(await order(withLine(id, 1000, 1000, small.json().approval)), 403, 'invalid_approval');
+    const enough = await approve({
+      register_id: shop.registerId,
+      order_id: id,
+      discount_bp: 1900,
+      pin: shop.pins.manager,
+    });
+    const created = await order(withLine(id, 1000, 1000, enough.json().approval));
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ item_discount_cents: 40, order_discount_cents: 51, total_cents: 482 });
+  });
+
   test('a manager gives any discount without an approval', async () => {
     const res = await order(sale(randomUUID(), 5000), shop.tokens.manager);
     expect(res.statusCode, res.body).toBe(201);

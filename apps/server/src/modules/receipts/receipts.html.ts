@@ -33,7 +33,8 @@ function rowHtml(row: ReceiptRow): string {
     case 'pair': {
       // A hanging indent: the first line starts at the edge, wrapped lines under the name, as on paper.
       const hang = (row.indent ?? 0) * CHAR_PX;
-      const left = `padding-left:${16 + hang}px;text-indent:-${hang}px;`;
+      const offset = (row.offset ?? 0) * CHAR_PX;
+      const left = `padding-left:${16 + offset + hang}px;text-indent:-${hang}px;`;
       return (
         `<tr style="${bold(row.strong)}"><td style="${CELL}${left}padding-right:0;">${escapeHtml(row.left)}</td>` +
         `<td style="${CELL}text-align:right;white-space:nowrap;">${escapeHtml(row.right)}</td></tr>`

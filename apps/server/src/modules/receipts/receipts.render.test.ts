@@ -16,6 +16,8 @@ const line = {
   variant_id: ID,
   product_id: ID,
   line_discount_cents: 0,
+  discount_percent_bp: 0,
+  item_discount_cents: 0,
   tax_code: 'STD' as const,
   tax_rate_bps: 800,
 };
@@ -59,6 +61,8 @@ const SEED_ORDER: OrderDto = {
   subtotal_cents: 547,
   discount_percent_bp: 1000,
   discount_cents: 55,
+  item_discount_cents: 0,
+  order_discount_cents: 55,
   tax_rate_bps: 800,
   tax_rate_source: 'default',
   tax_cents: 29,

@@ -59,6 +59,8 @@ export function orderToReceiptData(order: OrderDto, names: ReceiptNames): Receip
       unit_price_cents: item.unit_price_cents,
       line_subtotal_cents: item.line_subtotal_cents,
       line_discount_cents: item.line_discount_cents,
+      item_discount_cents: item.item_discount_cents,
+      discount_percent_bp: item.discount_percent_bp,
       line_total_cents: item.line_total_cents,
     })),
     subtotal_cents: order.subtotal_cents,
