@@ -120,7 +120,8 @@ describe('the till', () => {
     await expect.poll(() => page.locator('.dialog .error').textContent()).toContain('That PIN is not right.');
     await pinField.fill(demoUser('manager').pin);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('.totals').textContent()).toMatch(/Discount 25 % \(approved by .+\)/);
+    await expect.poll(() => page.locator('.totals').textContent()).toContain('Discount 25 %');
+    expect(await page.locator('.approved').textContent()).toMatch(/Discounts approved by .+/);
     const total = cents(await page.getByTestId('total').textContent());
     await page.keyboard.press('F8');
     await page.keyboard.press('Enter'); // cash, exact
@@ -130,6 +131,43 @@ describe('the till', () => {
     const audit = await (await apiAs('owner'))('GET', `/v1/audit/events?action=pos.discount_approved`);
     const events = (audit.body as { data: { entity_id: string; data: { discount_bp: number } }[] }).data;
     expect(events.find((e) => e.entity_id === order.id)?.data.discount_bp).toBe(2500);
+    await page.keyboard.press('Enter');
+  });
+
+  test('a line discount (F3) within the limit, then an order discount that stacks above it needs a manager', async () => {
+    const [first, second] = items.filter((i) => i.tax_code === 'STD').slice(2);
+    if (first === undefined || second === undefined) throw new Error('no items');
+    await scan(page, first.barcodes[0] ?? '');
+    await scan(page, second.barcodes[0] ?? '');
+    await expect.poll(() => page.getByTestId('cart-lines').locator('li.line').count()).toBe(2);
+    // F3 discounts the last line: 5 % is within a cashier's 10 %.
+    await page.keyboard.press('F3');
+    await expect.poll(() => page.getByRole('dialog').getAttribute('aria-label')).toBe(`Discount on ${second.name}`);
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('line-discount').textContent()).toContain('Line discount 5 %');
+    await expect.poll(() => page.locator('.totals').textContent()).toContain('Line discounts');
+    // 8 % off the order alone is within the limit, but 5 % and 8 % stack to 12.6 % on that line.
+    await page.keyboard.press('F4');
+    await page.keyboard.type('8');
+    await expect.poll(() => page.locator('.dialog').textContent()).toContain('a line gets 12.6 % off in all');
+    const pinField = page.getByLabel('Manager PIN');
+    await expect.poll(() => pinField.isVisible()).toBe(true);
+    await pinField.fill(demoUser('manager').pin);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.totals').textContent()).toContain('Discount 8 %');
+    await screenshot(page, 'pos-line-discount');
+    const total = cents(await page.getByTestId('total').textContent());
+    await page.keyboard.press('F8');
+    await page.keyboard.press('Enter'); // cash, exact
+    const receipt = page.getByTestId('receipt');
+    await expect.poll(() => receipt.textContent(), { timeout: 15_000 }).toContain('Paid (cash)');
+    expect(await receipt.textContent()).toContain('Line discount (5%)');
+    const order = await completedOrder();
+    expect(order).toMatchObject({ discount_percent_bp: 800, total_cents: total });
+    const lines = order.items as { discount_percent_bp: number; item_discount_cents: number }[];
+    expect(lines.map((l) => l.discount_percent_bp)).toEqual([0, 500]);
+    expect(lines[1]?.item_discount_cents).toBe(Math.round((second.unit_price_cents * 500) / 10_000));
     await page.keyboard.press('Enter');
   });
 });

@@ -128,7 +128,12 @@ export function OrderPage(props: { id: string }) {
                     </td>
                     <td className="num">{line.quantity}</td>
                     <td className="num">{m(line.unit_price_cents)}</td>
-                    <td className="num">{line.line_discount_cents === 0 ? '—' : `−${m(line.line_discount_cents)}`}</td>
+                    <td className="num">
+                      {line.line_discount_cents === 0 ? '—' : `−${m(line.line_discount_cents)}`}
+                      {line.discount_percent_bp > 0 && (
+                        <div className="muted">incl. {percent(line.discount_percent_bp)} on the line</div>
+                      )}
+                    </td>
                     <td className="num">{m(line.line_tax_cents)}</td>
                     <td className="num">{m(line.line_total_cents)}</td>
                   </tr>
@@ -142,8 +147,18 @@ export function OrderPage(props: { id: string }) {
               <dd className="num" style={{ textAlign: 'left' }}>
                 {m(o.subtotal_cents)}
               </dd>
-              <dt>Discount</dt>
-              <dd>{o.discount_cents === 0 ? '—' : `−${m(o.discount_cents)} (${percent(o.discount_percent_bp)})`}</dd>
+              {o.item_discount_cents > 0 && (
+                <>
+                  <dt>Line discounts</dt>
+                  <dd>−{m(o.item_discount_cents)}</dd>
+                </>
+              )}
+              <dt>{o.item_discount_cents > 0 ? 'Order discount' : 'Discount'}</dt>
+              <dd>
+                {o.order_discount_cents === 0
+                  ? '—'
+                  : `−${m(o.order_discount_cents)} (${percent(o.discount_percent_bp)})`}
+              </dd>
               <dt>Tax</dt>
               <dd>
                 {m(o.tax_cents)} at {percent(o.tax_rate_bps)} <span className="muted">({o.tax_rate_source} rate)</span>

@@ -62,6 +62,8 @@ export function receiptFromCart(cart: Cart, tenders: readonly Tender[], ctx: Til
         unit_price_cents: line.unit_price_cents,
         line_subtotal_cents: t?.subtotal_cents ?? 0,
         line_discount_cents: t?.discount_cents ?? 0,
+        item_discount_cents: t?.item_discount_cents ?? 0,
+        discount_percent_bp: line.discount_bp ?? 0,
         line_total_cents: t?.total_cents ?? 0,
       };
     }),

@@ -25,17 +25,23 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
 }
 
 /**
- * The order discount. Up to the cashier's limit it applies at once; above it a manager types their PIN here, the
- * server checks it, audits the approval and signs it for this sale only.
+ * A discount: the order's, or one line's. Up to the cashier's limit it applies at once; above it a manager types
+ * their PIN here, the server checks it, audits the approval and signs it for this sale only. The limit is on the
+ * largest discount any line ends up with (`largestWith`: a line's own and the order's stack), as the server checks.
  */
 export function DiscountDialog(props: {
+  title: string;
+  /** The discount now, in basis points. */
+  current: number;
+  /** The largest discount on any line of the cart if this discount were `bp`. */
+  largestWith: (bp: number) => number;
   cart: Cart;
   ctx: TillContext;
   isManager: boolean;
   onApply: (discountBp: number, approval: Approval | undefined) => void;
   onClose: () => void;
 }) {
-  const [text, setText] = useState(props.cart.discount_bp === 0 ? '' : String(props.cart.discount_bp / 100));
+  const [text, setText] = useState(props.current === 0 ? '' : String(props.current / 100));
   const [pin, setPin] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -43,14 +49,15 @@ export function DiscountDialog(props: {
   const bp = Number.isFinite(value) ? Math.round(value * 100) : NaN;
   const valid = text.trim() !== '' && Number.isInteger(bp) && bp >= 0 && bp <= 10_000;
   const limit = props.ctx.cashier_discount_limit_bp;
-  const approved = props.cart.approval !== undefined && props.cart.approval.max_discount_bp >= bp;
-  const needsManager = valid && bp > limit && !props.isManager && !approved;
+  const largest = valid ? props.largestWith(bp) : 0;
+  const approved = props.cart.approval !== undefined && props.cart.approval.max_discount_bp >= largest;
+  const needsManager = valid && largest > limit && !props.isManager && !approved;
 
   async function submit(event: SyntheticEvent) {
     event.preventDefault();
     if (!valid) return;
     if (!needsManager) {
-      props.onApply(bp, bp > limit && !props.isManager ? props.cart.approval : undefined);
+      props.onApply(bp, largest > limit && !props.isManager ? props.cart.approval : undefined);
       return;
     }
     setBusy(true);
@@ -59,7 +66,7 @@ export function DiscountDialog(props: {
       const res = await call(() =>
         ok(
           api.POST('/v1/pos/discount-approvals', {
-            body: { register_id: props.ctx.register_id, order_id: props.cart.id, discount_bp: bp, pin },
+            body: { register_id: props.ctx.register_id, order_id: props.cart.id, discount_bp: largest, pin },
           }),
         ),
       );
@@ -73,7 +80,7 @@ export function DiscountDialog(props: {
   }
 
   return (
-    <Dialog title="Order discount" onClose={props.onClose}>
+    <Dialog title={props.title} onClose={props.onClose}>
       <form onSubmit={(e) => void submit(e)}>
         <label>
           Discount in %
@@ -89,9 +96,14 @@ export function DiscountDialog(props: {
           You may give up to {percent(limit)}
           {props.isManager ? ' (you are a manager: no limit)' : '; above that a manager approves with their PIN'}.
         </p>
+        {valid && largest !== bp && (
+          <p className="hint">
+            Together with the other discounts, a line gets {percent(largest)} off in all: the limit applies to that.
+          </p>
+        )}
         {needsManager && (
           <label>
-            Manager PIN to approve {percent(bp)}
+            Manager PIN to approve {percent(largest)}
             <input
               type="password"
               inputMode="numeric"

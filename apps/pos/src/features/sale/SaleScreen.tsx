@@ -2,12 +2,22 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TillContext, TillItem } from '../../api/api.ts';
 import { catalog } from '../../data/catalog.ts';
 import { parkCart, parkedCarts, resumeCart } from '../../data/parked.ts';
-import { addItem, cartTotals, needsApproval, newCart, setQuantity, type Cart } from './cart.ts';
+import {
+  addItem,
+  cartTotals,
+  largestDiscount,
+  needsApproval,
+  newCart,
+  setLineDiscount,
+  setQuantity,
+  type Cart,
+} from './cart.ts';
 import { Dialog, DiscountDialog, NoteDialog } from './Dialogs.tsx';
 import { money, percent } from './money.ts';
 import { ScanDetector } from './scanner.ts';
 
-type Modal = 'discount' | 'note' | 'resume' | undefined;
+/** The dialog open over the sale: a line's discount names the line. */
+type Modal = 'discount' | { lineDiscount: number } | 'note' | 'resume' | undefined;
 
 /** The selling screen: grid by category, search as you type, wedge scanning anywhere, and the cart. */
 export function SaleScreen(props: {
@@ -78,6 +88,10 @@ export function SaleScreen(props: {
       if (modalRef.current !== undefined) return;
       const keys: Record<string, () => void> = {
         F2: () => search.current?.focus(),
+        // A discount on the line just scanned or picked (the last one), as + and − change its quantity.
+        F3: () => {
+          if (cartRef.current.lines.length > 0) setModal({ lineDiscount: cartRef.current.lines.length - 1 });
+        },
         F4: () => setModal('discount'),
         F6: () => void park(),
         F7: () => void openResume(),
@@ -213,12 +227,26 @@ export function SaleScreen(props: {
               </span>
               <span className="amount">{money(totals.lines[i]?.subtotal_cents ?? 0, ctx.currency)}</span>
               <button
+                className="line-discount"
+                aria-label={`Discount on ${line.name}`}
+                title="Line discount (F3 for the last line)"
+                onClick={() => setModal({ lineDiscount: i })}
+              >
+                %
+              </button>
+              <button
                 className="remove"
                 aria-label={`Remove ${line.name}`}
                 onClick={() => setCart(setQuantity(cart, i, 0))}
               >
                 ✕
               </button>
+              {(line.discount_bp ?? 0) > 0 && (
+                <span className="line-discount-note" data-testid="line-discount">
+                  Line discount {percent(line.discount_bp ?? 0)}: −
+                  {money(totals.lines[i]?.item_discount_cents ?? 0, ctx.currency)}
+                </span>
+              )}
             </li>
           ))}
           {cart.lines.length === 0 && <li className="muted empty">Scan a barcode or pick a product.</li>}
@@ -226,13 +254,16 @@ export function SaleScreen(props: {
         <dl className="totals">
           <dt>Subtotal</dt>
           <dd>{money(totals.subtotal_cents, ctx.currency)}</dd>
+          {totals.item_discount_cents > 0 && (
+            <>
+              <dt>Line discounts</dt>
+              <dd>−{money(totals.item_discount_cents, ctx.currency)}</dd>
+            </>
+          )}
           {cart.discount_bp > 0 && (
             <>
-              <dt>
-                Discount {percent(cart.discount_bp)}
-                {cart.approval !== undefined && ` (approved by ${cart.approval.manager_name})`}
-              </dt>
-              <dd>−{money(totals.discount_cents, ctx.currency)}</dd>
+              <dt>Discount {percent(cart.discount_bp)}</dt>
+              <dd>−{money(totals.order_discount_cents, ctx.currency)}</dd>
             </>
           )}
           <dt>{totals.prices_include_tax ? 'Tax included' : 'Tax'}</dt>
@@ -242,9 +273,14 @@ export function SaleScreen(props: {
             {money(totals.total_cents, ctx.currency)}
           </dd>
         </dl>
+        {cart.approval !== undefined && largestDiscount(cart) > ctx.cashier_discount_limit_bp && (
+          <p className="approved">Discounts approved by {cart.approval.manager_name}</p>
+        )}
         {cart.note !== '' && <p className="note">Note: {cart.note}</p>}
         <div className="actions">
-          <button onClick={() => setModal('discount')}>Discount F4</button>
+          <button onClick={() => setModal('discount')} title="Order discount (F4)">
+            Discount F4
+          </button>
           <button onClick={() => setModal('note')}>Note F9</button>
           <button onClick={() => void park()}>Park F6</button>
           <button onClick={() => void openResume()}>Resume F7</button>
@@ -256,12 +292,31 @@ export function SaleScreen(props: {
 
       {modal === 'discount' && (
         <DiscountDialog
+          title="Order discount"
+          current={cart.discount_bp}
+          largestWith={(bp) => largestDiscount(cart, { orderBp: bp })}
           cart={cart}
           ctx={ctx}
           isManager={props.isManager}
           onClose={() => setModal(undefined)}
           onApply={(bp, approval) => {
             setCart({ ...cart, discount_bp: bp, approval });
+            setModal(undefined);
+            search.current?.focus();
+          }}
+        />
+      )}
+      {typeof modal === 'object' && cart.lines[modal.lineDiscount] !== undefined && (
+        <DiscountDialog
+          title={`Discount on ${cart.lines[modal.lineDiscount]?.name ?? ''}`}
+          current={cart.lines[modal.lineDiscount]?.discount_bp ?? 0}
+          largestWith={(bp) => largestDiscount(cart, { line: { index: modal.lineDiscount, bp } })}
+          cart={cart}
+          ctx={ctx}
+          isManager={props.isManager}
+          onClose={() => setModal(undefined)}
+          onApply={(bp, approval) => {
+            setCart({ ...setLineDiscount(cart, modal.lineDiscount, bp), approval });
             setModal(undefined);
             search.current?.focus();
           }}

@@ -1,4 +1,4 @@
-import { computeTotals, isTaxable, type Totals } from '@novapos/domain';
+import { computeTotals, isTaxable, largestDiscountBp, type Totals } from '@novapos/domain';
 import type { TillContext, TillItem } from '../../api/api.ts';
 
 /** A line of the cart: what was picked, at the price the catalog cache had. */
@@ -9,6 +9,8 @@ export interface CartLine {
   readonly unit_price_cents: number;
   readonly tax_code: TillItem['tax_code'];
   readonly quantity: number;
+  /** The line's own discount in basis points; absent (carts parked before line discounts) means none. */
+  readonly discount_bp?: number | undefined;
 }
 
 /** A manager's approval of a discount above the cashier's limit (signed by the server, for this cart only). */
@@ -46,6 +48,24 @@ export function addItem(cart: Cart, item: TillItem): Cart {
   return { ...cart, lines: [...cart.lines, line] };
 }
 
+/** Sets a line's own discount (basis points, 0–10,000); 0 takes it off. */
+export function setLineDiscount(cart: Cart, index: number, bp: number): Cart {
+  return { ...cart, lines: cart.lines.map((l, i) => (i === index ? { ...l, discount_bp: bp } : l)) };
+}
+
+/**
+ * The largest discount any line of the cart gets, its own and the order's stacked, when the order discount were
+ * `orderBp` and line `index` had `lineBp` (both default to the cart's): what the cashier's limit is checked
+ * against, by the till before it asks for a manager and by the server (`requireDiscountAllowed`).
+ */
+export function largestDiscount(
+  cart: Pick<Cart, 'lines' | 'discount_bp'>,
+  change: { orderBp?: number; line?: { index: number; bp: number } } = {},
+): number {
+  const lineBps = cart.lines.map((l, i) => (change.line?.index === i ? change.line.bp : (l.discount_bp ?? 0)));
+  return largestDiscountBp(lineBps, change.orderBp ?? cart.discount_bp);
+}
+
 /** Sets a line's quantity; 0 removes the line. */
 export function setQuantity(cart: Cart, index: number, quantity: number): Cart {
   if (quantity <= 0) return { ...cart, lines: cart.lines.filter((_, i) => i !== index) };
@@ -58,8 +78,8 @@ const SALES_TAX = 'tax';
 
 /**
  * The cart's totals, computed by the same `computeTotals` the server uses, from exactly the inputs its `priceCart`
- * passes (quantities, catalog prices, one sales tax at the register's rate on taxable lines, the order discount and
- * the tenant's money settings). The till shows the total the server will charge, to the cent, before it answers.
+ * passes (quantities, catalog prices, one sales tax at the register's rate on taxable lines, the lines' own
+ * discounts, the order discount and the tenant's money settings). The till shows the total the server will charge, to the cent, before it answers.
  */
 export function cartTotals(cart: Pick<Cart, 'lines' | 'discount_bp'>, ctx: TillContext): Totals {
   return computeTotals({
@@ -67,6 +87,7 @@ export function cartTotals(cart: Pick<Cart, 'lines' | 'discount_bp'>, ctx: TillC
       quantity: line.quantity,
       unit_price_cents: line.unit_price_cents,
       taxes: isTaxable(line.tax_code) && ctx.tax_rate_bps > 0 ? [{ code: SALES_TAX, rate_bps: ctx.tax_rate_bps }] : [],
+      discount_bp: line.discount_bp ?? 0,
     })),
     discount_bp: cart.discount_bp,
     prices_include_tax: ctx.prices_include_tax,
@@ -75,9 +96,10 @@ export function cartTotals(cart: Pick<Cart, 'lines' | 'discount_bp'>, ctx: TillC
   });
 }
 
-/** Whether this discount needs a manager: above the cashier's limit and not yet approved up to it. */
+/** Whether the cart's discounts need a manager: above the cashier's limit and not yet approved up to it. */
 export function needsApproval(cart: Cart, ctx: TillContext, roles: readonly string[]): boolean {
   if (roles.some((r) => r === 'manager' || r === 'admin' || r === 'owner')) return false;
-  if (cart.discount_bp <= ctx.cashier_discount_limit_bp) return false;
-  return cart.approval === undefined || cart.approval.max_discount_bp < cart.discount_bp;
+  const largest = largestDiscount(cart);
+  if (largest <= ctx.cashier_discount_limit_bp) return false;
+  return cart.approval === undefined || cart.approval.max_discount_bp < largest;
 }

@@ -27,13 +27,17 @@ export function quickCashAmounts(dueCents: number): number[] {
   return out;
 }
 
-/** The order the till sends (and queues): items by variant id, the client id, the discount and its approval. */
+/** The order the till sends (and queues): items by variant id, the client id, the discounts and their approval. */
 export function orderBody(cart: Cart, tenders: readonly Tender[], ctx: TillContext): OrderBody {
   return {
     id: cart.id,
     register_id: ctx.register_id,
     location_id: ctx.location_id,
-    items: cart.lines.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })),
+    items: cart.lines.map((l) => ({
+      variant_id: l.variant_id,
+      quantity: l.quantity,
+      ...((l.discount_bp ?? 0) > 0 ? { discount_percent_bp: l.discount_bp } : {}),
+    })),
     ...(cart.discount_bp > 0 ? { discount_percent_bp: cart.discount_bp } : {}),
     ...(cart.approval === undefined ? {} : { discount_approval: cart.approval.token }),
     ...(cart.note.trim() === '' ? {} : { note: cart.note.trim() }),

@@ -1,0 +1,73 @@
+import { expect, test } from 'vitest';
+import type { TillContext } from '../../api/api.ts';
+import { orderBody } from '../tender/tenders.ts';
+import {
+  cartTotals,
+  largestDiscount,
+  needsApproval,
+  newCart,
+  setLineDiscount,
+  type Cart,
+  type CartLine,
+} from './cart.ts';
+
+const soda: CartLine = {
+  variant_id: '00000000-0000-7000-8000-000000000001',
+  sku: 'SKU-SODA',
+  name: 'Soda Can',
+  unit_price_cents: 199,
+  tax_code: 'STD',
+  quantity: 2,
+};
+const water: CartLine = {
+  ...soda,
+  variant_id: '00000000-0000-7000-8000-000000000002',
+  sku: 'SKU-WATER',
+  name: 'Water',
+  unit_price_cents: 149,
+  tax_code: 'EXEMPT',
+  quantity: 1,
+};
+
+const ctx = {
+  register_id: '00000000-0000-7000-8000-0000000000aa',
+  location_id: '00000000-0000-7000-8000-0000000000bb',
+  tax_rate_bps: 800,
+  prices_include_tax: false,
+  money_rounding: 'half_up',
+  cash_rounding_cents: null,
+  cashier_discount_limit_bp: 1000,
+} as TillContext;
+
+const cart = (c: Partial<Cart>): Cart => ({ ...newCart(), lines: [soda, water], ...c });
+
+test('a line discount prices as the server does: the seed cart with 10 % off the Soda and the order is 482', () => {
+  const t = cartTotals(setLineDiscount(cart({ discount_bp: 1000 }), 0, 1000), ctx);
+  expect(t).toMatchObject({ item_discount_cents: 40, order_discount_cents: 51, tax_cents: 26, total_cents: 482 });
+});
+
+test('the limit is on the largest stacked discount of any line', () => {
+  const c = setLineDiscount(cart({ discount_bp: 800 }), 1, 500);
+  expect(largestDiscount(c)).toBe(1260);
+  expect(largestDiscount(c, { orderBp: 0 })).toBe(500);
+  expect(largestDiscount(c, { line: { index: 1, bp: 0 } })).toBe(800);
+  expect(needsApproval(c, ctx, ['cashier'])).toBe(true);
+  expect(needsApproval(c, ctx, ['manager'])).toBe(false);
+  const approved = { ...c, approval: { token: 't', manager_name: 'Max', max_discount_bp: 1260 } };
+  expect(needsApproval(approved, ctx, ['cashier'])).toBe(false);
+  // A bigger line discount later is not covered by the earlier approval.
+  expect(needsApproval(setLineDiscount(approved, 0, 1000), ctx, ['cashier'])).toBe(true);
+});
+
+test('a cart parked before line discounts (no discount_bp on its lines) prices as before', () => {
+  expect(cartTotals(cart({ discount_bp: 1000 }), ctx).total_cents).toBe(521);
+  expect(largestDiscount(cart({ discount_bp: 1000 }))).toBe(1000);
+});
+
+test('the order the till sends carries each line discount, and none for lines without one', () => {
+  const body = orderBody(setLineDiscount(cart({}), 0, 1000), [{ method: 'cash', amount_cents: 1000 }], ctx);
+  expect(body.items).toEqual([
+    { variant_id: soda.variant_id, quantity: 2, discount_percent_bp: 1000 },
+    { variant_id: water.variant_id, quantity: 1 },
+  ]);
+});
