@@ -112,23 +112,47 @@ export async function findOrder(tx: Queryable, id: string, lock = false): Promis
   return rows[0];
 }
 
+const LINE_COLUMNS = `order_id, position, variant_id, product_id, sku, name, quantity, unit_price_cents, tax_code,
+  tax_rate_bps, line_subtotal_cents, line_discount_cents, line_tax_cents, line_total_cents,
+  discount_bp AS discount_percent_bp, item_discount_cents`;
+
 export async function findLines(tx: Queryable, orderId: string): Promise<OrderLineRow[]> {
-  const { rows } = await tx.query<OrderLineRow>(
-    `SELECT position, variant_id, product_id, sku, name, quantity, unit_price_cents, tax_code, tax_rate_bps,
-            line_subtotal_cents, line_discount_cents, line_tax_cents, line_total_cents,
-            discount_bp AS discount_percent_bp, item_discount_cents
-       FROM order_lines WHERE order_id = $1 ORDER BY position`,
-    [orderId],
-  );
-  return rows;
+  return (await findLinesOf(tx, [orderId])).get(orderId) ?? [];
 }
 
 export async function findTenders(tx: Queryable, orderId: string): Promise<OrderTenderRow[]> {
-  const { rows } = await tx.query<OrderTenderRow>(
-    'SELECT * FROM order_tenders WHERE order_id = $1 ORDER BY created_at, id',
-    [orderId],
+  return (await findTendersOf(tx, [orderId])).get(orderId) ?? [];
+}
+
+/** The lines of several orders in one query, by order id, each in position order. */
+export async function findLinesOf(tx: Queryable, orderIds: readonly string[]): Promise<Map<string, OrderLineRow[]>> {
+  const { rows } = await tx.query<OrderLineRow & { order_id: string }>(
+    `SELECT ${LINE_COLUMNS} FROM order_lines WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, position`,
+    [orderIds],
   );
-  return rows;
+  return groupBy(rows, ({ order_id: _o, ...line }) => line);
+}
+
+/** The tenders of several orders in one query, by order id, each in (created_at, id) order. */
+export async function findTendersOf(
+  tx: Queryable,
+  orderIds: readonly string[],
+): Promise<Map<string, OrderTenderRow[]>> {
+  const { rows } = await tx.query<OrderTenderRow>(
+    'SELECT * FROM order_tenders WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, created_at, id',
+    [orderIds],
+  );
+  return groupBy(rows, (tender) => tender);
+}
+
+function groupBy<R extends { order_id: string }, T>(rows: readonly R[], pick: (row: R) => T): Map<string, T[]> {
+  const byOrder = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = byOrder.get(row.order_id) ?? [];
+    list.push(pick(row));
+    byOrder.set(row.order_id, list);
+  }
+  return byOrder;
 }
 
 export async function markCompleted(
