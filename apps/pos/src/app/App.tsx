@@ -8,6 +8,7 @@ import { receiptFromCart, receiptFromOrder } from '../features/receipt/receipt-d
 import { ReceiptScreen } from '../features/receipt/ReceiptScreen.tsx';
 import { newCart, type Cart } from '../features/sale/cart.ts';
 import { SaleScreen } from '../features/sale/SaleScreen.tsx';
+import { ResetTill } from '../features/device/ResetTill.tsx';
 import { DeviceSetup } from '../features/setup/DeviceSetup.tsx';
 import { PinSignIn } from '../features/signin/PinSignIn.tsx';
 import { StatusBar } from '../features/status/StatusBar.tsx';
@@ -20,7 +21,7 @@ interface Cashier {
   readonly roles: readonly string[];
 }
 
-type Phase = 'loading' | 'setup' | 'signin' | 'till';
+type Phase = 'loading' | 'setup' | 'signin' | 'reset' | 'till';
 type Screen =
   | { kind: 'sale' }
   | { kind: 'tender' }
@@ -205,10 +206,20 @@ export function App() {
       />
     );
   }
+  if (phase === 'reset') {
+    return (
+      <ResetTill
+        device={device}
+        onCancel={() => setPhase('signin')}
+        // A fresh start: nothing of the old set-up (catalog index, cart, queue counts) stays in memory.
+        onReset={() => location.reload()}
+      />
+    );
+  }
   if (phase === 'signin') {
     return (
       <>
-        <PinSignIn device={device} onSignedIn={() => void enterTill(device)} />
+        <PinSignIn device={device} onSignedIn={() => void enterTill(device)} onResetTill={() => setPhase('reset')} />
         <ErrorNote error={startError} />
       </>
     );

@@ -5,8 +5,19 @@ import type { DeviceConfig } from '../../data/db.ts';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
-/** A cashier signs in at this register with their PIN (typed, or tapped on the pad). */
-export function PinSignIn({ device, onSignedIn }: { device: DeviceConfig; onSignedIn: () => void }) {
+/**
+ * A cashier signs in at this register with their PIN (typed, or tapped on the pad). The device's own settings
+ * ("Reset this till", for a manager) are reached from here, not from the selling screens.
+ */
+export function PinSignIn({
+  device,
+  onSignedIn,
+  onResetTill,
+}: {
+  device: DeviceConfig;
+  onSignedIn: () => void;
+  onResetTill: () => void;
+}) {
   const [pin, setPin] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -62,6 +73,11 @@ export function PinSignIn({ device, onSignedIn }: { device: DeviceConfig; onSign
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <div className="device-actions">
+        <button type="button" className="link" onClick={onResetTill}>
+          Reset this till…
+        </button>
+      </div>
     </main>
   );
 }

@@ -5,17 +5,29 @@ import { seedShop, type SeedShop } from '../orders/orders.fixtures.ts';
 
 let t: TestApp;
 let shop: SeedShop;
+let other: SeedShop;
 
 beforeAll(async () => {
   t = await createTestApp();
   shop = await seedShop(t);
+  other = await seedShop(t, 'Other Shop');
 });
 afterAll(async () => {
   await t.close();
 });
 
+interface TillItem {
+  variant_id: string;
+  product_id: string;
+  sku: string;
+  name: string;
+  unit_price_cents: number;
+  barcodes: string[];
+  archived: boolean;
+}
 interface ChangesPage {
-  items: ({ sku: string } & Record<string, unknown>)[];
+  items: TillItem[];
+  categories: { id: string; name: string }[];
   next_cursor: string;
   has_more: boolean;
 }
@@ -26,22 +38,51 @@ async function changes(query = '', token = shop.tokens.cashier): Promise<Changes
   return res.json();
 }
 
-/** Moves every catalog row's updated_at an hour back, so the feed's 30-second overlap is behind us. */
-async function age(): Promise<void> {
+/** Pages from `cursor` to the end, as the till does; returns every page's items in order and the last cursor. */
+async function poll(cursor?: string, limit = 1000, token = shop.tokens.cashier) {
+  const items: TillItem[] = [];
+  let next = cursor;
+  for (let pages = 0; pages < 1000; pages++) {
+    const page = await changes(`?limit=${limit}${next === undefined ? '' : `&cursor=${next}`}`, token);
+    items.push(...page.items);
+    next = page.next_cursor;
+    if (!page.has_more) return { items, cursor: next };
+  }
+  throw new Error('the feed never ended');
+}
+
+async function api(
+  method: 'POST' | 'PATCH',
+  url: string,
+  payload?: Record<string, unknown>,
+  token = shop.tokens.owner,
+): Promise<{ id: string } & Record<string, unknown>> {
+  const res = await t.app.inject(
+    payload === undefined ? { method, url, headers: bearer(token) } : { method, url, headers: bearer(token), payload },
+  );
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  return res.json();
+}
+
+async function createProduct(name: string, variants: { sku: string; name?: string; price_cents: number }[]) {
+  return (await api('POST', '/v1/products', { name, variants })) as unknown as {
+    id: string;
+    variants: { id: string; sku: string }[];
+  };
+}
+
+async function asOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: t.database.ownerUrl });
   await client.connect();
   try {
-    for (const table of ['products', 'product_variants', 'categories']) {
-      await client.query(`UPDATE ${table} SET updated_at = updated_at - interval '1 hour'`);
-    }
+    return await fn(client);
   } finally {
     await client.end();
   }
 }
 
 describe('GET /v1/catalog/changes', () => {
-  test('everything at first, in pages; then only what changed, archived items included', async () => {
-    await age();
+  test('everything at first, in pages; then only what changed, archived items included, nothing twice', async () => {
     const first = await changes('?limit=1');
     expect(first.items).toHaveLength(1);
     expect(first.has_more).toBe(true);
@@ -60,23 +101,12 @@ describe('GET /v1/catalog/changes', () => {
     expect(quiet.items).toEqual([]);
 
     // A price change and an archived product both come as changes after the cursor.
-    const patch = await t.app.inject({
-      method: 'PATCH',
-      url: `/v1/variants/${shop.variants.soda}`,
-      headers: bearer(shop.tokens.owner),
-      payload: { price_cents: 249 },
-    });
-    expect(patch.statusCode, patch.body).toBe(200);
+    await api('PATCH', `/v1/variants/${shop.variants.soda}`, { price_cents: 249 });
     const water = await t.app.inject({
       url: `/v1/variants/${shop.variants.water}`,
       headers: bearer(shop.tokens.owner),
     });
-    const archive = await t.app.inject({
-      method: 'POST',
-      url: `/v1/products/${water.json().product_id}/archive`,
-      headers: bearer(shop.tokens.owner),
-    });
-    expect(archive.statusCode, archive.body).toBe(200);
+    await api('POST', `/v1/products/${water.json().product_id}/archive`);
     const delta = await changes(`?cursor=${quiet.next_cursor}`);
     expect(delta.items).toEqual(
       expect.arrayContaining([
@@ -84,9 +114,157 @@ describe('GET /v1/catalog/changes', () => {
         expect.objectContaining({ sku: 'SKU-WATER', archived: true }),
       ]),
     );
-    // Recent changes are sent again on the next poll (the overlap that catches late commits); upserts are idempotent.
+    // With no writer in flight the horizon is exact: the next poll sends nothing again.
     const again = await changes(`?cursor=${delta.next_cursor}`);
-    expect(again.items.map((i) => i.sku).sort()).toEqual(['SKU-SODA', 'SKU-WATER']);
+    expect(again.items).toEqual([]);
+  });
+
+  test('a barcode added and a barcode removed through the API each come in the next delta', async () => {
+    const p = await createProduct('Barcode Tea', [{ sku: 'BC-TEA', price_cents: 300 }]);
+    const variantId = p.variants[0]?.id as string;
+    let { cursor } = await poll();
+
+    await api('PATCH', `/v1/variants/${variantId}`, { barcodes: ['5012345678900'] });
+    const added = await poll(cursor);
+    expect(added.items).toEqual([expect.objectContaining({ sku: 'BC-TEA', barcodes: ['5012345678900'] })]);
+    cursor = added.cursor;
+
+    await api('PATCH', `/v1/variants/${variantId}`, { barcodes: [] });
+    const removed = await poll(cursor);
+    expect(removed.items).toEqual([expect.objectContaining({ sku: 'BC-TEA', barcodes: [] })]);
+  });
+
+  test('a barcode written without touching its variant (as imports and scripts can) still comes', async () => {
+    const p = await createProduct('Quiet Barcode', [{ sku: 'BC-QUIET', price_cents: 100 }]);
+    const variantId = p.variants[0]?.id as string;
+    let { cursor } = await poll();
+    await asOwner((c) =>
+      c.query('INSERT INTO variant_barcodes (tenant_id, barcode, variant_id) VALUES ($1, $2, $3)', [
+        shop.tenantId,
+        'QUIET-0001',
+        variantId,
+      ]),
+    );
+    const added = await poll(cursor);
+    expect(added.items).toEqual([expect.objectContaining({ sku: 'BC-QUIET', barcodes: ['QUIET-0001'] })]);
+    cursor = added.cursor;
+    await asOwner((c) => c.query(`DELETE FROM variant_barcodes WHERE barcode = 'QUIET-0001'`));
+    const removed = await poll(cursor);
+    expect(removed.items).toEqual([expect.objectContaining({ sku: 'BC-QUIET', barcodes: [] })]);
+  });
+
+  test("a product's rename, category change and archive come for each of its variants", async () => {
+    const p = await createProduct('Juice', [
+      { sku: 'JUICE-S', name: 'Small', price_cents: 200 },
+      { sku: 'JUICE-L', name: 'Large', price_cents: 300 },
+    ]);
+    let { cursor } = await poll();
+
+    await api('PATCH', `/v1/products/${p.id}`, { name: 'Orange Juice' });
+    const renamed = await poll(cursor);
+    expect(renamed.items.map((i) => i.name).sort()).toEqual(['Orange Juice – Large', 'Orange Juice – Small']);
+    cursor = renamed.cursor;
+
+    const category = await api('POST', '/v1/categories', { name: 'Juices' });
+    await api('PATCH', `/v1/products/${p.id}`, { category_id: category.id });
+    const moved = await poll(cursor);
+    expect(moved.items).toHaveLength(2);
+    expect(moved.items.every((i) => (i as unknown as { category_id: string }).category_id === category.id)).toBe(true);
+    cursor = moved.cursor;
+
+    // A description is not shown by the till: no change for it.
+    await api('PATCH', `/v1/products/${p.id}`, { description: 'Freshly squeezed' });
+    expect((await poll(cursor)).items).toEqual([]);
+
+    await api('POST', `/v1/products/${p.id}/archive`);
+    const archived = await poll(cursor);
+    expect(archived.items.map((i) => [i.sku, i.archived]).sort()).toEqual([
+      ['JUICE-L', true],
+      ['JUICE-S', true],
+    ]);
+  });
+
+  test('paging over many changes while the catalog changes misses nothing and repeats nothing unchanged', async () => {
+    let { cursor } = await poll();
+    const created = await createProduct(
+      'Bulk',
+      Array.from({ length: 60 }, (_, i) => ({ sku: `BULK-${String(i).padStart(2, '0')}`, price_cents: 100 + i })),
+    );
+    const ids = created.variants.map((v) => v.id);
+    const seen = new Map<string, TillItem>();
+    const repeats: string[] = [];
+    const changedDuring = new Set<string>();
+    let pages = 0;
+    for (;;) {
+      const page = await changes(`?limit=7&cursor=${cursor}`);
+      for (const item of page.items) {
+        if (seen.has(item.variant_id) && !changedDuring.has(item.variant_id)) repeats.push(item.sku);
+        seen.set(item.variant_id, item);
+      }
+      cursor = page.next_cursor;
+      // Between pages, change one variant already sent and one not yet sent.
+      if (pages === 2) {
+        for (const id of [ids[0], ids[59]] as string[]) {
+          changedDuring.add(id);
+          await api('PATCH', `/v1/variants/${id}`, { price_cents: 999 });
+        }
+      }
+      pages++;
+      if (!page.has_more) break;
+    }
+    expect(repeats).toEqual([]);
+    expect(ids.every((id) => seen.has(id))).toBe(true);
+    // The till's merge by variant id ends with the catalog as it is now.
+    expect(seen.get(ids[0] as string)?.unit_price_cents).toBe(999);
+    expect(seen.get(ids[59] as string)?.unit_price_cents).toBe(999);
+    expect(seen.get(ids[30] as string)?.unit_price_cents).toBe(130);
+    expect(pages).toBeGreaterThanOrEqual(9);
+  });
+
+  test('a change whose transaction commits after a poll is not skipped', async () => {
+    const p = await createProduct('Slow Writer', [{ sku: 'SLOW-1', price_cents: 500 }]);
+    const variantId = p.variants[0]?.id as string;
+    const { cursor } = await poll();
+    const writer = new pg.Client({ connectionString: t.database.ownerUrl });
+    await writer.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query('UPDATE product_variants SET price_cents = 555, updated_at = now() WHERE id = $1', [
+        variantId,
+      ]);
+      // Polls while the writer is in flight: its row is not visible, and the cursor must not pass it.
+      const during = await poll(cursor);
+      expect(during.items).toEqual([]);
+      // A second, unrelated change committed meanwhile, stamped after the slow one.
+      await api('PATCH', `/v1/variants/${shop.variants.soda}`, { price_cents: 211 });
+      const meanwhile = await poll(during.cursor);
+      await writer.query('COMMIT');
+      const after = await poll(meanwhile.cursor);
+      expect([...meanwhile.items, ...after.items].map((i) => i.sku)).toContain('SLOW-1');
+      expect(after.items.find((i) => i.sku === 'SLOW-1')?.unit_price_cents).toBe(555);
+    } finally {
+      await writer.end();
+    }
+  });
+
+  test("another tenant's changes never appear", async () => {
+    const { cursor } = await poll();
+    await createProduct('Their Secret', [{ sku: 'THEIR-1', price_cents: 1 }]);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/products',
+      headers: bearer(other.tokens.owner),
+      payload: { name: 'Other Tenant Item', variants: [{ sku: 'OTHER-1', price_cents: 1, barcodes: ['999000'] }] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    await api('PATCH', `/v1/variants/${other.variants.soda}`, { price_cents: 1 }, other.tokens.owner);
+    const mine = await poll(cursor);
+    expect(mine.items.map((i) => i.sku)).toEqual(['THEIR-1']);
+    const everything = await poll(undefined, 1000);
+    expect(everything.items.some((i) => i.sku === 'OTHER-1')).toBe(false);
+    const theirFeed = await poll(undefined, 1000, other.tokens.cashier);
+    expect(theirFeed.items.map((i) => i.sku).sort()).toEqual(['OTHER-1', 'SKU-SODA', 'SKU-WATER']);
+    expect(theirFeed.items.find((i) => i.sku === 'SKU-SODA')?.variant_id).toBe(other.variants.soda);
   });
 
   test('a cursor this API did not issue is 400 invalid_cursor; a bad limit 400', async () => {

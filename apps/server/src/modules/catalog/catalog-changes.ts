@@ -12,17 +12,24 @@ import { displayName } from './catalog.shared.ts';
 
 /*
  * The till's delta feed (docs/pos.md "Catalog cache"): every sellable variant changed since a cursor, archived
- * ones included (the till drops them), ordered by (changed_at, id) where changed_at is the later of the variant's
- * and its product's updated_at. Immich-style: an update cursor, and archival as a change record.
+ * ones included (the till drops them), ordered by (catalog_changed_at, id). Immich-style: an update cursor, and
+ * archival as a change record. catalog_changed_at is kept by migration 0014's triggers: a change of the variant, of
+ * its product's name, category or archive state, or of its barcodes; the index (tenant_id, catalog_changed_at, id)
+ * makes a poll read only what changed after its cursor.
  *
- * updated_at is the writing transaction's start time, so a transaction that commits late can write a row "in the
- * past" of a cursor already handed out. The last page's cursor therefore never passes now() − OVERLAP: each poll
- * re-reads the last OVERLAP of changes (a handful of rows; the till's upsert is idempotent) and a slow writer's
- * rows are still seen, as long as it commits within OVERLAP.
+ * The horizon. A stamp is the writer's clock_timestamp(), taken while it holds its tenant's feed key (a shared
+ * advisory lock until it ends), so a row can commit after a later-stamped one is read. The feed therefore serves
+ * rows stamped before a horizon H only, and never hands out a cursor beyond H:
+ *   - when this request gets the tenant's key exclusively (try, never wait), no stamping transaction is in flight:
+ *     everything stamped before H = clock_timestamp() is committed and visible, every later writer stamps after H;
+ *   - otherwise (a writer is in flight, or another poll holds the key) H = now() − OVERLAP: a writer that commits
+ *     within OVERLAP of its write is still seen. The next quiet poll is exact again.
+ * A page's cursor is its last row, which is before H, so a page's rows are final and paging never repeats them.
  */
 const OVERLAP_SECONDS = 30;
 const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 const EPOCH = '1970-01-01T00:00:00Z';
+const TIME_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 
 export const CatalogChangesQuery = Type.Object(
   {
@@ -76,33 +83,57 @@ interface ItemRow {
   changed_at: string;
 }
 
-async function changedItems(tx: Queryable, after: { t: string; id: string }, limit: number): Promise<ItemRow[]> {
+/** The rows after `after` stamped before `horizon` (exclusive), in feed order; one more than `limit`. */
+async function changedItems(
+  tx: Queryable,
+  after: { t: string; id: string },
+  horizon: string,
+  limit: number,
+): Promise<ItemRow[]> {
+  // The tenant condition is written out (as well as enforced by row-level security) so that the planner sees the
+  // index's leading column; the row comparison is then an index range, and ORDER BY … LIMIT reads no more than a page.
   const { rows } = await tx.query<ItemRow>(
-    `SELECT * FROM (
-       SELECT v.id AS variant_id, v.product_id, v.sku, p.name AS product_name, v.name AS variant_name,
-              p.category_id, v.price_cents::text AS price_cents, v.tax_code,
-              ARRAY(SELECT b.barcode FROM variant_barcodes b WHERE b.variant_id = v.id ORDER BY b.barcode) AS barcodes,
-              (v.archived_at IS NOT NULL OR p.archived_at IS NOT NULL) AS archived,
-              GREATEST(v.updated_at, p.updated_at) AS changed_ts,
-              to_char(GREATEST(v.updated_at, p.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-                AS changed_at
-         FROM product_variants v JOIN products p ON p.id = v.product_id
-     ) c
-     WHERE (c.changed_ts, c.variant_id) > ($1::timestamptz, $2::uuid)
-     ORDER BY c.changed_ts, c.variant_id
-     LIMIT $3`,
-    [after.t, after.id, limit + 1],
+    `SELECT v.id AS variant_id, v.product_id, v.sku, p.name AS product_name, v.name AS variant_name,
+            p.category_id, v.price_cents::text AS price_cents, v.tax_code,
+            ARRAY(SELECT b.barcode FROM variant_barcodes b WHERE b.variant_id = v.id ORDER BY b.barcode) AS barcodes,
+            (v.archived_at IS NOT NULL OR p.archived_at IS NOT NULL) AS archived,
+            to_char(v.catalog_changed_at AT TIME ZONE 'UTC', ${TIME_FORMAT}) AS changed_at
+       FROM product_variants v JOIN products p ON p.id = v.product_id
+      WHERE v.tenant_id = app_current_tenant()
+        AND (v.catalog_changed_at, v.id) > ($1::timestamptz, $2::uuid)
+        AND v.catalog_changed_at < $3::timestamptz
+      ORDER BY v.catalog_changed_at, v.id
+      LIMIT $4`,
+    [after.t, after.id, horizon, limit + 1],
   );
   return rows;
 }
 
-async function changedCategories(tx: Queryable, since: string): Promise<CatalogChanges['categories']> {
+async function changedCategories(tx: Queryable, since: string, horizon: string): Promise<CatalogChanges['categories']> {
   const { rows } = await tx.query<{ id: string; name: string; position: number; archived: boolean }>(
     `SELECT id, name, position, (archived_at IS NOT NULL) AS archived
-       FROM categories WHERE updated_at > $1::timestamptz ORDER BY position, name`,
-    [since],
+       FROM categories WHERE catalog_changed_at >= $1::timestamptz AND catalog_changed_at < $2::timestamptz
+      ORDER BY position, name`,
+    [since, horizon],
   );
   return rows;
+}
+
+/**
+ * The time before which every change of this tenant is committed and visible to the statements that follow (see
+ * the comment at the top). Runs first in the request's transaction; the exclusive key is held until it ends.
+ */
+async function feedHorizon(tx: Queryable, after: string): Promise<{ horizon: string; ahead: boolean }> {
+  const { rows } = await tx.query<{ horizon: string; ahead: boolean }>(
+    `SELECT to_char(h.at AT TIME ZONE 'UTC', ${TIME_FORMAT}) AS horizon, h.at > $2::timestamptz AS ahead
+       FROM (SELECT CASE WHEN l.ok THEN clock_timestamp() ELSE now() - make_interval(secs => $1) END AS at
+               FROM (SELECT pg_try_advisory_xact_lock(hashtext('novapos.catalog_feed'),
+                                                      catalog_feed_lock_key(app_current_tenant())) AS ok) l) h`,
+    [OVERLAP_SECONDS, after],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error('feed horizon: no row');
+  return row;
 }
 
 function parseCursor(cursor: string | undefined): { t: string; id: string } {
@@ -123,21 +154,20 @@ export async function catalogChanges(
   const after = parseCursor(input.cursor);
   const limit = input.limit ?? 1000;
   return tenantTx(db, ctx, async (tx) => {
-    const rows = await changedItems(tx, after, limit);
+    const { horizon, ahead } = await feedHorizon(tx, after.t);
+    const rows = await changedItems(tx, after, horizon, limit);
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
-    // Categories are few: those changed since the cursor's time come with the first page of a poll.
-    const categories = await changedCategories(tx, after.t);
+    // Categories are few: those changed since the cursor's time come with every page of a poll.
+    const categories = await changedCategories(tx, after.t, horizon);
     const last = page.at(-1);
-    let next = last === undefined ? after : { t: last.changed_at, id: last.variant_id };
-    if (!hasMore) {
-      const { rows: now } = await tx.query<{ safe: string }>(
-        `SELECT to_char((now() - make_interval(secs => $1)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS safe`,
-        [OVERLAP_SECONDS],
-      );
-      const safe = now[0]?.safe ?? EPOCH;
-      if (Date.parse(next.t) > Date.parse(safe)) next = { t: safe, id: ZERO_ID };
-    }
+    // The last page: everything before the horizon has been served, so the next poll starts there (its rows are
+    // after the cursor whatever their id). A fallback horizon can lie behind the cursor: then the cursor stays.
+    const next = hasMore
+      ? { t: (last as ItemRow).changed_at, id: (last as ItemRow).variant_id }
+      : ahead
+        ? { t: horizon, id: ZERO_ID }
+        : after;
     return {
       items: page.map((r) => ({
         variant_id: r.variant_id,
