@@ -28,8 +28,6 @@ import {
   parsePosition,
   positionAtEnd,
   positionProblem,
-  POSITION_MAX,
-  POSITION_MIN,
 } from './category-order.ts';
 
 /** Renames a category or sets its position by hand. */
@@ -148,18 +146,17 @@ function NewCategory(props: { active: readonly Category[]; onDone: (message: str
             maxLength={CATEGORY_NAME_MAX}
             aria-invalid={problems.name !== undefined}
             placeholder="e.g. Hot drinks"
+            style={{ width: 300 }}
           />
         </Field>
-        <Field
-          label="Position"
-          hint={`Optional, ${POSITION_MIN.toLocaleString('en-US')} to ${POSITION_MAX.toLocaleString('en-US')}; blank: last`}
-          error={problems.position ?? fieldError(action.error, 'position')}
-        >
+        <Field label="Position" error={problems.position ?? fieldError(action.error, 'position')}>
           <input
             value={position}
             onChange={(e) => setPosition(e.target.value)}
             inputMode="numeric"
             aria-invalid={problems.position !== undefined}
+            placeholder="last"
+            title="Optional: lower comes first; blank puts it last"
             style={{ width: 120 }}
           />
         </Field>

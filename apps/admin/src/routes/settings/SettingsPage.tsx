@@ -18,9 +18,15 @@ import {
 const TIME_ZONES: readonly string[] =
   typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 
+const ROUNDING_MEANING = {
+  half_up: 'half up (a half rounds away from zero)',
+  bankers: "banker's (a half rounds to the even digit)",
+  truncate: 'truncate (the fraction is dropped)',
+} as const;
+
 function roundingText(s: TenantSettings): string {
-  const mode = ROUNDING_LABELS[s.effective_money_rounding];
-  return s.money_rounding === null ? `${mode} — the server's default` : mode;
+  const mode = ROUNDING_MEANING[s.effective_money_rounding];
+  return s.money_rounding === null ? `${mode}, the server's default` : mode;
 }
 
 /** What everyone may read: the settings as sentences. */
@@ -138,25 +144,32 @@ function SettingsForm(props: { settings: TenantSettings; onSaved: (settings: Ten
           <h2>Money &amp; stock</h2>
         </div>
         <div className="form-grid">
-          <Field label="Prices" error={problem('prices_include_tax')}>
+          <Field
+            label="Prices"
+            hint="Net: tax is added at the till. Gross: tax is inside the price"
+            error={problem('prices_include_tax')}
+          >
             <select
               value={draft.prices_include_tax ? 'gross' : 'net'}
               onChange={(e) => set('prices_include_tax', e.target.value === 'gross')}
             >
-              <option value="net">Exclude tax (net): tax is added</option>
-              <option value="gross">Include tax (gross): tax is inside</option>
+              <option value="net">Exclude tax (net)</option>
+              <option value="gross">Include tax (gross)</option>
             </select>
           </Field>
           <Field
             label="Rounding"
-            hint="How tax and discounts round to the minor unit"
+            hint="Of tax and discounts: half up and banker's differ only on an exact half"
             error={problem('money_rounding')}
           >
             <select
               value={draft.money_rounding}
               onChange={(e) => set('money_rounding', e.target.value as SettingsDraft['money_rounding'])}
             >
-              <option value="">Server default (now {ROUNDING_LABELS[settings.effective_money_rounding]})</option>
+              <option value="">
+                Server default
+                {settings.money_rounding === null && ` (${ROUNDING_LABELS[settings.effective_money_rounding]})`}
+              </option>
               {(Object.keys(ROUNDING_LABELS) as (keyof typeof ROUNDING_LABELS)[]).map((mode) => (
                 <option key={mode} value={mode}>
                   {ROUNDING_LABELS[mode]}
@@ -177,7 +190,11 @@ function SettingsForm(props: { settings: TenantSettings; onSaved: (settings: Ten
               aria-invalid={problems.cash_rounding !== undefined}
             />
           </Field>
-          <Field label="Selling beyond stock" error={problem('stock_policy')}>
+          <Field
+            label="Selling beyond stock"
+            hint="When a sale asks for more than is on hand"
+            error={problem('stock_policy')}
+          >
             <select
               value={draft.stock_policy}
               onChange={(e) => set('stock_policy', e.target.value as SettingsDraft['stock_policy'])}

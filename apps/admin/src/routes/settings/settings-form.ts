@@ -91,13 +91,15 @@ export function checkSettings(draft: SettingsDraft, current: TenantSettings): Se
   return { ok: true, change };
 }
 
+/** Short enough for a select at 1024 px; the field's hint says what each does. */
+/** Short enough for a select at 1024 px; the field's hint says what each does. */
 export const ROUNDING_LABELS: Record<RoundingMode, string> = {
-  half_up: 'Half up (0.5 rounds away from zero)',
-  bankers: "Banker's (0.5 rounds to the even digit)",
-  truncate: 'Truncate (drop the fraction)',
+  half_up: 'Half up',
+  bankers: "Banker's",
+  truncate: 'Truncate',
 };
 
 export const STOCK_POLICY_LABELS: Record<StockPolicy, string> = {
-  block: 'Refuse a sale beyond stock',
-  allow_negative: 'Allow it (stock may go negative)',
+  block: 'Refused',
+  allow_negative: 'Allowed (stock goes negative)',
 };
