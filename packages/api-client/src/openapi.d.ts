@@ -7960,9 +7960,13 @@ export interface paths {
               effective_money_rounding: 'half_up' | 'truncate' | 'bankers';
               /** @description The tenant's rounding mode; null uses the server's MONEY_ROUNDING */
               money_rounding: ('half_up' | 'truncate' | 'bankers') | null;
+              /** @description The business name, printed on receipts */
+              name: string;
               /** @description Prices are gross (VAT countries): tax is inside the price */
               prices_include_tax: boolean;
               stock_policy: 'block' | 'allow_negative';
+              /** @description IANA time zone: reports of the whole shop count days in it; new locations start with it */
+              timezone: string;
               /** Format: date-time */
               updated_at: string;
             };
@@ -8015,8 +8019,11 @@ export interface paths {
           'application/json': {
             cash_rounding_cents?: number | null;
             money_rounding?: ('half_up' | 'truncate' | 'bankers') | null;
+            name?: string;
             prices_include_tax?: boolean;
             stock_policy?: 'block' | 'allow_negative';
+            /** @description An IANA time zone, e.g. Europe/Paris; stored in its canonical spelling */
+            timezone?: string;
           };
         };
       };
@@ -8034,9 +8041,13 @@ export interface paths {
               effective_money_rounding: 'half_up' | 'truncate' | 'bankers';
               /** @description The tenant's rounding mode; null uses the server's MONEY_ROUNDING */
               money_rounding: ('half_up' | 'truncate' | 'bankers') | null;
+              /** @description The business name, printed on receipts */
+              name: string;
               /** @description Prices are gross (VAT countries): tax is inside the price */
               prices_include_tax: boolean;
               stock_policy: 'block' | 'allow_negative';
+              /** @description IANA time zone: reports of the whole shop count days in it; new locations start with it */
+              timezone: string;
               /** Format: date-time */
               updated_at: string;
             };

@@ -4,6 +4,8 @@ import type { BodyOf, ItemOf, QueryOf, ResultOf } from './types.ts';
 export type Product = ItemOf<'/v1/products'>;
 export type Variant = Product['variants'][number];
 export type Category = ItemOf<'/v1/categories'>;
+export type NewCategory = BodyOf<'/v1/categories', 'post'>;
+export type CategoryChange = BodyOf<'/v1/categories/{id}', 'patch'>;
 export type NewProduct = BodyOf<'/v1/products', 'post'>;
 export type NewVariant = BodyOf<'/v1/products/{id}/variants', 'post'>;
 export type ProductChange = BodyOf<'/v1/products/{id}', 'patch'>;
@@ -45,8 +47,30 @@ export function listCategories(): Promise<ResultOf<'/v1/categories'>> {
   return ok(api.GET('/v1/categories', { params: { query: { limit: 200 } } }));
 }
 
-export function createCategory(name: string): Promise<Category> {
-  return ok(api.POST('/v1/categories', { body: { name } }));
+/** Every category in display order, page after page (a shop has tens, not thousands). */
+export async function listAllCategories(includeArchived: boolean): Promise<Category[]> {
+  const all: Category[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ok(
+      api.GET('/v1/categories', { params: { query: { limit: 200, include_archived: includeArchived, cursor } } }),
+    );
+    all.push(...page.data);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor !== undefined);
+  return all;
+}
+
+export function createCategory(name: string, position?: number): Promise<Category> {
+  return ok(api.POST('/v1/categories', { body: position === undefined ? { name } : { name, position } }));
+}
+
+export function updateCategory(id: string, body: CategoryChange): Promise<Category> {
+  return ok(api.PATCH('/v1/categories/{id}', { params: { path: { id } }, body }));
+}
+
+export function archiveCategory(id: string): Promise<Category> {
+  return ok(api.POST('/v1/categories/{id}/archive', { params: { path: { id } } }));
 }
 
 /** The active catalog as CSV (the format the import reads), as a file to save. */

@@ -3,6 +3,7 @@ import type { BodyOf, ItemOf, ResultOf } from './types.ts';
 
 export type TaxOverride = ItemOf<'/v1/admin/tax_rate_overrides'>;
 export type TenantSettings = ResultOf<'/v1/settings/tenant'>;
+export type TenantSettingsChange = BodyOf<'/v1/settings/tenant', 'patch'>;
 
 export function listOverrides(): Promise<ResultOf<'/v1/admin/tax_rate_overrides'>> {
   return ok(api.GET('/v1/admin/tax_rate_overrides', { params: { query: { limit: 200 } } }));
@@ -18,4 +19,8 @@ export async function deleteOverride(id: string): Promise<void> {
 
 export function tenantSettings(): Promise<TenantSettings> {
   return ok(api.GET('/v1/settings/tenant'));
+}
+
+export function updateTenantSettings(body: TenantSettingsChange): Promise<TenantSettings> {
+  return ok(api.PATCH('/v1/settings/tenant', { body }));
 }

@@ -2,6 +2,7 @@ import { highestTenantRole } from '@novapos/domain';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { SignInPage } from '../routes/sign-in/SignInPage.tsx';
 import { AuditPage } from '../routes/audit/AuditPage.tsx';
+import { CategoriesPage } from '../routes/categories/CategoriesPage.tsx';
 import { DashboardPage } from '../routes/dashboard/DashboardPage.tsx';
 import { LocationsPage } from '../routes/locations/LocationsPage.tsx';
 import { OrderPage } from '../routes/orders/OrderPage.tsx';
@@ -9,6 +10,7 @@ import { OrdersPage } from '../routes/orders/OrdersPage.tsx';
 import { ImportPage } from '../routes/products/ImportPage.tsx';
 import { ProductPage } from '../routes/products/ProductPage.tsx';
 import { ProductsPage } from '../routes/products/ProductsPage.tsx';
+import { SettingsPage } from '../routes/settings/SettingsPage.tsx';
 import { StockPage } from '../routes/stock/StockPage.tsx';
 import { TaxPage } from '../routes/tax/TaxPage.tsx';
 import { UsersPage } from '../routes/users/UsersPage.tsx';
@@ -27,11 +29,13 @@ const SECTIONS: readonly Section[] = [
   { href: '/', label: 'Dashboard' },
   { href: '/orders', label: 'Orders' },
   { href: '/products', label: 'Products' },
+  { href: '/categories', label: 'Categories' },
   { href: '/stock', label: 'Stock' },
   { href: '/tax', label: 'Tax', needs: 'tax.read' },
   { href: '/users', label: 'Staff', needs: 'users.manage' },
   { href: '/locations', label: 'Locations & registers' },
   { href: '/audit', label: 'Audit log', needs: 'audit.read' },
+  { href: '/settings', label: 'Settings' },
 ];
 
 function NavLink(props: { href: string; label: string }) {
@@ -79,11 +83,13 @@ function Shell() {
             <Route path="/products/import" component={ImportPage} />
             <Route path="/products/new">{() => <ProductPage id={undefined} />}</Route>
             <Route path="/products/:id">{(p) => <ProductPage id={p.id} />}</Route>
+            <Route path="/categories" component={CategoriesPage} />
             <Route path="/stock" component={StockPage} />
             <Route path="/tax" component={TaxPage} />
             <Route path="/users" component={UsersPage} />
             <Route path="/locations" component={LocationsPage} />
             <Route path="/audit" component={AuditPage} />
+            <Route path="/settings" component={SettingsPage} />
             <Route>
               <Page title="Not found">
                 <Notice kind="info">

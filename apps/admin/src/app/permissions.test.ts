@@ -11,6 +11,10 @@ describe('what the back office shows to each role', () => {
     expect(allowed(['manager'], 'audit.verify')).toBe(false);
     expect(allowed(['manager'], 'users.manage')).toBe(false);
     expect(allowed(['manager'], 'tax.delete')).toBe(false);
+    expect(allowed(['manager'], 'settings.write')).toBe(false);
+    expect(allowed(['cashier'], 'settings.write')).toBe(false);
+    expect(allowed(['admin'], 'settings.write')).toBe(true);
+    expect(allowed(['owner'], 'settings.write')).toBe(true);
     expect(allowed(['admin'], 'audit.verify')).toBe(true);
     expect(allowed(['admin'], 'users.manage')).toBe(true);
     expect(allowed(['owner'], 'locations.write')).toBe(true);

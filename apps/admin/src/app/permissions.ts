@@ -12,6 +12,7 @@ const RULES = {
   'tax.read': rolesAtLeast('manager'),
   'tax.write': rolesAtLeast('manager'),
   'tax.delete': rolesAtLeast('admin'),
+  'settings.write': rolesAtLeast('admin'),
   'users.manage': rolesAtLeast('admin'),
   'locations.write': rolesAtLeast('admin'),
   'registers.write': rolesAtLeast('manager'),

@@ -114,7 +114,10 @@ export function Dialog(props: {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
+    // Focus goes back to what opened the dialog (the row's Edit button) when it goes away, as a keyboard expects.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog !== null && !dialog.open) dialog.showModal();
+    return () => opener?.focus();
   }, []);
   return (
     <dialog

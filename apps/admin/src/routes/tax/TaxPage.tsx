@@ -1,4 +1,5 @@
 import { useState, type SyntheticEvent } from 'react';
+import { Link } from 'wouter';
 import { listLocations, listRegisters } from '../../api/locations.ts';
 import { deleteOverride, listOverrides, setOverride, tenantSettings, type TaxOverride } from '../../api/tax.ts';
 import { parsePercent, percent, when } from '../../app/format.ts';
@@ -161,6 +162,11 @@ export function TaxPage() {
         <div className="card">
           <div className="card-head">
             <h2>Money settings</h2>
+            {can('settings.write') && (
+              <Link href="/settings" className="btn small">
+                Change in Settings
+              </Link>
+            )}
           </div>
           <ErrorNotice error={settings.error} />
           {settings.data && (

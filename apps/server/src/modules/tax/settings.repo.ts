@@ -3,8 +3,10 @@ import type { RequestContext } from '../../platform/context.ts';
 import { requireTenant } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 
-/** The money and stock columns of a tenant (migration 0002). */
+/** The name and time zone (migration 0001) and the money and stock columns (migration 0002) of a tenant. */
 export interface TenantSettingsRow {
+  name: string;
+  timezone: string;
   currency: string;
   prices_include_tax: boolean;
   money_rounding: RoundingMode | null;
@@ -15,13 +17,16 @@ export interface TenantSettingsRow {
 
 /** The fields a settings change may write; undefined leaves a column as it is. */
 export interface TenantSettingsPatch {
+  name?: string | undefined;
+  timezone?: string | undefined;
   prices_include_tax?: boolean | undefined;
   money_rounding?: RoundingMode | null | undefined;
   cash_rounding_cents?: number | null | undefined;
   stock_policy?: 'block' | 'allow_negative' | undefined;
 }
 
-const COLUMNS = 'currency, prices_include_tax, money_rounding, cash_rounding_cents, stock_policy, updated_at';
+const COLUMNS =
+  'name, timezone, currency, prices_include_tax, money_rounding, cash_rounding_cents, stock_policy, updated_at';
 
 /** The current tenant's settings; `forUpdate` locks the row so two edits cannot lose one another's change. */
 export async function findTenantSettings(

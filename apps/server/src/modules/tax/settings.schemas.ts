@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Timestamp } from '../../platform/http/schemas.ts';
+import { Name, Timestamp } from '../../platform/http/schemas.ts';
 
 const RoundingModeSchema = Type.Union([Type.Literal('half_up'), Type.Literal('truncate'), Type.Literal('bankers')]);
 const StockPolicySchema = Type.Union([Type.Literal('block'), Type.Literal('allow_negative')]);
@@ -9,8 +9,18 @@ const CashRoundingCents = Type.Integer({
   description: 'The smallest coin, in minor units (5 rounds cash totals to 5 cents); null: no cash rounding',
 });
 
-/** How a tenant's money and stock behave, as the back office shows and edits it. */
+const TimeZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'An IANA time zone, e.g. Europe/Paris; stored in its canonical spelling',
+});
+
+/** The tenant's name, time zone and how its money and stock behave, as the back office shows and edits it. */
 export const TenantSettingsSchema = Type.Object({
+  name: Type.String({ description: 'The business name, printed on receipts' }),
+  timezone: Type.String({
+    description: 'IANA time zone: reports of the whole shop count days in it; new locations start with it',
+  }),
   currency: Type.String({ description: 'ISO 4217 code of the tenant' }),
   prices_include_tax: Type.Boolean({ description: 'Prices are gross (VAT countries): tax is inside the price' }),
   money_rounding: Type.Union([RoundingModeSchema, Type.Null()], {
@@ -25,6 +35,8 @@ export type TenantSettingsDto = Static<typeof TenantSettingsSchema>;
 
 export const UpdateTenantSettingsBody = Type.Object(
   {
+    name: Type.Optional(Name),
+    timezone: Type.Optional(TimeZone),
     prices_include_tax: Type.Optional(Type.Boolean()),
     money_rounding: Type.Optional(Type.Union([RoundingModeSchema, Type.Null()])),
     cash_rounding_cents: Type.Optional(Type.Union([CashRoundingCents, Type.Null()])),

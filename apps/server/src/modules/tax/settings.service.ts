@@ -4,6 +4,7 @@ import type { Database, Queryable } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
+import { canonicalTimeZone, cleanName } from '../tenancy/index.ts';
 import * as repo from './settings.repo.ts';
 import type { TenantSettingsDto, UpdateTenantSettingsInput } from './settings.schemas.ts';
 
@@ -18,7 +19,14 @@ export interface TenantMoneySettings {
   readonly stock_policy: 'block' | 'allow_negative';
 }
 
-const SETTING_FIELDS = ['prices_include_tax', 'money_rounding', 'cash_rounding_cents', 'stock_policy'] as const;
+const SETTING_FIELDS = [
+  'name',
+  'timezone',
+  'prices_include_tax',
+  'money_rounding',
+  'cash_rounding_cents',
+  'stock_policy',
+] as const;
 
 function tenantNotFound(): AppError {
   return new AppError('tenant_not_found', 'The tenant of this session no longer exists');
@@ -26,6 +34,8 @@ function tenantNotFound(): AppError {
 
 function toDto(row: repo.TenantSettingsRow, defaultRounding: RoundingMode): TenantSettingsDto {
   return {
+    name: row.name,
+    timezone: row.timezone,
     currency: row.currency,
     prices_include_tax: row.prices_include_tax,
     money_rounding: row.money_rounding,
@@ -70,16 +80,22 @@ export function getTenantSettings(
 }
 
 /**
- * Changes the tenant's money and stock settings. Only fields that differ are written; the change is audited
- * `tenant.settings_changed` with those fields before and after, in the same transaction. Sending the current
- * values changes nothing and writes no event.
+ * Changes the tenant's name, time zone, money and stock settings. The name is trimmed (blank is a 400) and the time
+ * zone stored in its canonical IANA spelling (an unknown zone is a 400). Only fields that differ are written; the
+ * change is audited `tenant.settings_changed` with those fields before and after, in the same transaction. Sending
+ * the current values changes nothing and writes no event.
  */
 export function updateTenantSettings(
   db: Database,
   ctx: RequestContext,
-  input: UpdateTenantSettingsInput,
+  body: UpdateTenantSettingsInput,
   defaultRounding: RoundingMode,
 ): Promise<TenantSettingsDto> {
+  const input: UpdateTenantSettingsInput = {
+    ...body,
+    ...(body.name === undefined ? {} : { name: cleanName('name', body.name) }),
+    ...(body.timezone === undefined ? {} : { timezone: canonicalTimeZone('timezone', body.timezone) }),
+  };
   return tenantTx(db, ctx, async (tx) => {
     const before = await repo.findTenantSettings(tx, ctx, true);
     if (before === undefined) throw tenantNotFound();

@@ -53,6 +53,8 @@ describe('GET /v1/settings/tenant', () => {
       const res = await get(token);
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toEqual({
+        name: 'Test Shop',
+        timezone: 'UTC',
         currency: 'USD',
         prices_include_tax: false,
         money_rounding: null,
@@ -111,6 +113,33 @@ describe('PATCH /v1/settings/tenant', () => {
     expect((await get((await login(t, other.emails.owner)).access_token)).json().stock_policy).toBe('block');
   });
 
+  it('renames the business and moves its time zone: trimmed, canonical, audited', async () => {
+    const res = await patch(owner, { name: '  Corner Shop  ', timezone: 'europe/paris' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ name: 'Corner Shop', timezone: 'Europe/Paris' });
+    expect((await settingsAudit(shop.tenantId)).at(-1)).toEqual({
+      before: { name: 'Test Shop', timezone: 'UTC' },
+      after: { name: 'Corner Shop', timezone: 'Europe/Paris' },
+    });
+    // The receipts' business name is the tenant's name.
+    const { rows } = await t.deps.db.system.query('SELECT name, timezone FROM tenants WHERE id = $1', [shop.tenantId]);
+    expect(rows[0]).toEqual({ name: 'Corner Shop', timezone: 'Europe/Paris' });
+    const count = (await settingsAudit(shop.tenantId)).length;
+    expect((await patch(admin, { name: 'Corner Shop', timezone: 'Europe/Paris' })).statusCode).toBe(200);
+    expect(await settingsAudit(shop.tenantId)).toHaveLength(count);
+    expect((await get((await login(t, other.emails.owner)).access_token)).json().name).toBe('Other Shop');
+  });
+
+  it('refuses a blank name and an unknown time zone, naming the field', async () => {
+    const blank = await patch(owner, { name: '   ' });
+    expectProblem(blank, 400, 'validation_failed');
+    expect(blank.json().errors).toEqual([{ field: 'name', message: 'must not be blank' }]);
+    const zone = await patch(owner, { timezone: 'Mars/Olympus_Mons', name: 'Never Saved' });
+    expectProblem(zone, 400, 'validation_failed');
+    expect(zone.json().errors).toEqual([{ field: 'timezone', message: expect.stringContaining('IANA') }]);
+    expect((await get(owner)).json().name).not.toBe('Never Saved');
+  });
+
   it('refuses bad values with 400 and changes nothing', async () => {
     const before = (await get(owner)).json();
     for (const body of [
@@ -122,6 +151,10 @@ describe('PATCH /v1/settings/tenant', () => {
       { stock_policy: 'oversell' },
       { prices_include_tax: 'yes' },
       { currency: 'EUR' },
+      { name: '' },
+      { name: 'x'.repeat(201) },
+      { timezone: '' },
+      { timezone: 'x'.repeat(65) },
     ]) {
       expectProblem(await patch(owner, body), 400, 'validation_failed');
     }

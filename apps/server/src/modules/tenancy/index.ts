@@ -3,3 +3,4 @@ export { createTenant, type CreateTenantInput, type CreatedTenant } from './crea
 export { findActiveLocationIds } from './tenancy.repo.ts';
 export { createLocation } from './locations.service.ts';
 export { createRegister } from './registers.service.ts';
+export { canonicalTimeZone, cleanName } from './tenancy.shared.ts';

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { moveCategory, nameProblem, parsePosition, positionAtEnd } from './category-order.ts';
+
+describe('category order', () => {
+  it('swaps two distinct positions', () => {
+    const list = [
+      { id: 'a', position: 1 },
+      { id: 'b', position: 5 },
+      { id: 'c', position: 9 },
+    ];
+    expect(moveCategory(list, 'c', -1)).toEqual([
+      { id: 'c', position: 5 },
+      { id: 'b', position: 9 },
+    ]);
+    expect(moveCategory(list, 'a', 1)).toEqual([
+      { id: 'a', position: 5 },
+      { id: 'b', position: 1 },
+    ]);
+  });
+
+  it('numbers a list of tied positions 10, 20, 30… in the new order, sending only the changes', () => {
+    const tied = [
+      { id: 'a', position: 0 },
+      { id: 'b', position: 0 },
+      { id: 'c', position: 30 },
+    ];
+    expect(moveCategory(tied, 'b', -1)).toEqual([
+      { id: 'b', position: 10 },
+      { id: 'a', position: 20 },
+    ]);
+  });
+
+  it('does nothing past either end or for an unknown id', () => {
+    const list = [
+      { id: 'a', position: 0 },
+      { id: 'b', position: 10 },
+    ];
+    expect(moveCategory(list, 'a', -1)).toEqual([]);
+    expect(moveCategory(list, 'b', 1)).toEqual([]);
+    expect(moveCategory(list, 'z', 1)).toEqual([]);
+  });
+
+  it('reads positions and names as the server checks them', () => {
+    expect(parsePosition('')).toBeUndefined();
+    expect(parsePosition(' 42 ')).toBe(42);
+    expect(parsePosition('-1000000')).toBe(-1_000_000);
+    expect(parsePosition('1000001')).toBeNull();
+    expect(parsePosition('1.5')).toBeNull();
+    expect(parsePosition('ten')).toBeNull();
+    expect(nameProblem('  ')).toBe('Enter a name.');
+    expect(nameProblem('x'.repeat(201))).toContain('200');
+    expect(nameProblem(' Drinks ')).toBeUndefined();
+    expect(positionAtEnd([])).toBe(0);
+    expect(positionAtEnd([{ position: 0 }, { position: 30 }].map((c, i) => ({ ...c, id: String(i) })))).toBe(40);
+    expect(positionAtEnd([{ id: 'a', position: 999_995 }])).toBe(1_000_000);
+  });
+});

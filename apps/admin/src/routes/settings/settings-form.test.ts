@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { TenantSettings } from '../../api/tax.ts';
+import { checkSettings, draftOf } from './settings-form.ts';
+
+const CURRENT: TenantSettings = {
+  name: 'Demo Store',
+  timezone: 'Europe/London',
+  currency: 'USD',
+  prices_include_tax: false,
+  money_rounding: null,
+  effective_money_rounding: 'half_up',
+  cash_rounding_cents: 5,
+  stock_policy: 'block',
+  updated_at: '2026-12-01T10:00:00.000Z',
+};
+
+describe('the settings form', () => {
+  it('starts from the settings as they are and sends nothing when nothing changed', () => {
+    const draft = draftOf(CURRENT);
+    expect(draft).toEqual({
+      name: 'Demo Store',
+      timezone: 'Europe/London',
+      prices_include_tax: false,
+      money_rounding: '',
+      cash_rounding: '0.05',
+      stock_policy: 'block',
+    });
+    expect(checkSettings(draft, CURRENT)).toEqual({ ok: true, change: {} });
+  });
+
+  it('sends only what differs, as the server stores it (trimmed name, canonical zone, minor units, null)', () => {
+    const draft = {
+      ...draftOf(CURRENT),
+      name: '  Corner Shop ',
+      timezone: 'europe/paris',
+      money_rounding: 'bankers' as const,
+      cash_rounding: '',
+    };
+    expect(checkSettings(draft, CURRENT)).toEqual({
+      ok: true,
+      change: { name: 'Corner Shop', timezone: 'Europe/Paris', money_rounding: 'bankers', cash_rounding_cents: null },
+    });
+    expect(checkSettings({ ...draftOf(CURRENT), cash_rounding: '0.10' }, CURRENT)).toEqual({
+      ok: true,
+      change: { cash_rounding_cents: 10 },
+    });
+  });
+
+  it('refuses what the server refuses, field by field', () => {
+    const result = checkSettings(
+      { ...draftOf(CURRENT), name: '   ', timezone: 'Mars/Olympus_Mons', cash_rounding: '0.005' },
+      CURRENT,
+    );
+    expect(result.ok).toBe(false);
+    expect(!result.ok && Object.keys(result.errors).sort()).toEqual(['cash_rounding', 'name', 'timezone']);
+    for (const cash of ['0', '0.00', '1000.01', '-0.05', 'five cents']) {
+      const r = checkSettings({ ...draftOf(CURRENT), cash_rounding: cash }, CURRENT);
+      expect(!r.ok && r.errors.cash_rounding, cash).toContain('0.01 to 1000.00');
+    }
+    expect(checkSettings({ ...draftOf(CURRENT), cash_rounding: '1000.00' }, CURRENT)).toEqual({
+      ok: true,
+      change: { cash_rounding_cents: 100_000 },
+    });
+    expect(checkSettings({ ...draftOf(CURRENT), name: 'x'.repeat(201) }, CURRENT).ok).toBe(false);
+    expect(checkSettings({ ...draftOf(CURRENT), timezone: '' }, CURRENT).ok).toBe(false);
+  });
+
+  it('reads the coin in the currency: yen have no minor unit', () => {
+    const yen = { ...CURRENT, currency: 'JPY', cash_rounding_cents: 10 };
+    expect(draftOf(yen).cash_rounding).toBe('10');
+    expect(checkSettings({ ...draftOf(yen), cash_rounding: '5' }, yen)).toEqual({
+      ok: true,
+      change: { cash_rounding_cents: 5 },
+    });
+    expect(checkSettings({ ...draftOf(yen), cash_rounding: '0.5' }, yen).ok).toBe(false);
+  });
+});

@@ -1,0 +1,105 @@
+import type { TenantSettings, TenantSettingsChange } from '../../api/tax.ts';
+import { moneyInput, parseMoney } from '../../app/format.ts';
+
+type RoundingMode = TenantSettings['effective_money_rounding'];
+type StockPolicy = TenantSettings['stock_policy'];
+
+/** The settings form as typed: text where people type, the server's values where they pick. */
+export interface SettingsDraft {
+  readonly name: string;
+  readonly timezone: string;
+  readonly prices_include_tax: boolean;
+  /** '' is "the server's default" (null on the wire). */
+  readonly money_rounding: RoundingMode | '';
+  /** An amount in the currency ("0.05"); '' is no cash rounding. */
+  readonly cash_rounding: string;
+  readonly stock_policy: StockPolicy;
+}
+
+/** The server's limits (settings.schemas.ts): names up to 200 characters, cash rounding 1–100000 minor units. */
+export const NAME_MAX = 200;
+export const TIMEZONE_MAX = 64;
+export const CASH_ROUNDING_MAX = 100_000;
+
+export function draftOf(settings: TenantSettings): SettingsDraft {
+  return {
+    name: settings.name,
+    timezone: settings.timezone,
+    prices_include_tax: settings.prices_include_tax,
+    money_rounding: settings.money_rounding ?? '',
+    cash_rounding:
+      settings.cash_rounding_cents === null ? '' : moneyInput(settings.cash_rounding_cents, settings.currency),
+    stock_policy: settings.stock_policy,
+  };
+}
+
+/** The canonical IANA name of a zone, as the server stores it, or undefined when the browser does not know it. */
+export function canonicalTimeZone(value: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+export type SettingsCheck =
+  | { readonly ok: true; readonly change: TenantSettingsChange }
+  | { readonly ok: false; readonly errors: Partial<Record<keyof SettingsDraft, string>> };
+
+/**
+ * Checks the draft the way the server will (a blank name, an unknown time zone, a cash coin out of range or with
+ * more decimals than the currency has are refused) and returns only the fields that differ from `current`: the
+ * server audits what changed, and an unchanged form sends nothing.
+ */
+export function checkSettings(draft: SettingsDraft, current: TenantSettings): SettingsCheck {
+  const errors: Partial<Record<keyof SettingsDraft, string>> = {};
+  const name = draft.name.trim();
+  if (name === '') errors.name = 'Enter the business name.';
+  else if (name.length > NAME_MAX) errors.name = `At most ${NAME_MAX} characters.`;
+
+  const zoneText = draft.timezone.trim();
+  const timezone = zoneText === '' || zoneText.length > TIMEZONE_MAX ? undefined : canonicalTimeZone(zoneText);
+  if (timezone === undefined) errors.timezone = 'Enter an IANA time zone, e.g. Europe/Paris.';
+
+  let cash: number | null = null;
+  if (draft.cash_rounding.trim() !== '') {
+    const minor = parseMoney(draft.cash_rounding.trim(), current.currency);
+    if (minor === undefined || minor < 1 || minor > CASH_ROUNDING_MAX) {
+      errors.cash_rounding = `Enter the smallest coin, from ${moneyInput(1, current.currency)} to ${moneyInput(
+        CASH_ROUNDING_MAX,
+        current.currency,
+      )}, or leave it blank for none.`;
+    } else {
+      cash = minor;
+    }
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const wanted = {
+    name,
+    timezone: timezone as string,
+    prices_include_tax: draft.prices_include_tax,
+    money_rounding: draft.money_rounding === '' ? null : draft.money_rounding,
+    cash_rounding_cents: cash,
+    stock_policy: draft.stock_policy,
+  } satisfies Required<TenantSettingsChange>;
+  const change = Object.fromEntries(
+    (Object.keys(wanted) as (keyof typeof wanted)[])
+      .filter((field) => wanted[field] !== current[field])
+      .map((field) => [field, wanted[field]]),
+  ) as TenantSettingsChange;
+  return { ok: true, change };
+}
+
+/** Short enough for a select at 1024 px; the field's hint says what each does. */
+/** Short enough for a select at 1024 px; the field's hint says what each does. */
+export const ROUNDING_LABELS: Record<RoundingMode, string> = {
+  half_up: 'Half up',
+  bankers: "Banker's",
+  truncate: 'Truncate',
+};
+
+export const STOCK_POLICY_LABELS: Record<StockPolicy, string> = {
+  block: 'Refused',
+  allow_negative: 'Allowed (stock goes negative)',
+};
