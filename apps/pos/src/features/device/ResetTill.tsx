@@ -3,6 +3,7 @@ import { api, ok } from '../../api/api.ts';
 import { ErrorNote } from '../../app/ErrorNote.tsx';
 import type { DeviceConfig } from '../../data/db.ts';
 import { resetDevice, unsentSales } from '../../data/device-reset.ts';
+import { ManagerFields, useManagerCredentials } from '../../app/ManagerFields.tsx';
 
 const MANAGER_ROLES = ['manager', 'admin', 'owner'];
 
@@ -22,8 +23,8 @@ export function ResetTill({
   onReset: () => void;
 }) {
   const [unsent, setUnsent] = useState<number>();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const manager = useManagerCredentials();
+  const { email, password } = manager;
   const [loseThem, setLoseThem] = useState(false);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -95,14 +96,7 @@ export function ResetTill({
         </div>
       )}
       <form onSubmit={(e) => void authoriseAndReset(e)}>
-        <label>
-          Manager e-mail
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus required />
-        </label>
-        <label>
-          Password
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-        </label>
+        <ManagerFields {...manager} />
         <ErrorNote error={error} />
         <div className="row">
           <button type="button" onClick={onCancel} disabled={busy}>

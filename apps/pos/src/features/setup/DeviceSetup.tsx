@@ -2,6 +2,7 @@ import { useState, type SyntheticEvent } from 'react';
 import { api, ok } from '../../api/api.ts';
 import { ErrorNote } from '../../app/ErrorNote.tsx';
 import type { DeviceConfig } from '../../data/db.ts';
+import { ManagerFields, useManagerCredentials } from '../../app/ManagerFields.tsx';
 
 interface Place {
   readonly id: string;
@@ -14,8 +15,8 @@ interface Place {
  * this device is. The manager's token is used for these calls only and never kept.
  */
 export function DeviceSetup({ onDone }: { onDone: (device: DeviceConfig) => void }) {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const manager = useManagerCredentials();
+  const { email, password } = manager;
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [places, setPlaces] = useState<Place[]>();
@@ -94,14 +95,7 @@ export function DeviceSetup({ onDone }: { onDone: (device: DeviceConfig) => void
       <h1>Set up this till</h1>
       <p className="hint">A manager signs in once to choose the location and register.</p>
       <form onSubmit={(e) => void signIn(e)}>
-        <label>
-          Manager e-mail
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus required />
-        </label>
-        <label>
-          Password
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-        </label>
+        <ManagerFields {...manager} />
         <ErrorNote error={error} />
         <button className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
