@@ -614,7 +614,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Prometheus metrics (text exposition format) */
+    /**
+     * Prometheus metrics (text exposition format)
+     * @description With METRICS_TOKEN set on the server, send `Authorization: Bearer <METRICS_TOKEN>`.
+     */
     get: {
       parameters: {
         query?: never;
@@ -631,6 +634,15 @@ export interface paths {
           };
           content: {
             'text/plain': string;
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
           };
         };
       };

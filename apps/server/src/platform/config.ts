@@ -102,6 +102,8 @@ export interface Config {
     readonly tenantLabelLimit: number;
     /** Distinct (tenant, store) pairs of till telemetry kept as series; later ones share store_id "other". */
     readonly telemetrySeriesLimit: number;
+    /** When set, GET /metrics answers only `Authorization: Bearer <token>` (business metrics name tenants). */
+    readonly metricsToken: string | undefined;
   };
 }
 
@@ -337,6 +339,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       slowQueryMs: int(env, 'SLOW_QUERY_MS', 1000, 1, 600_000),
       tenantLabelLimit: int(env, 'METRICS_TENANT_LABEL_LIMIT', 100, 0, 10_000),
       telemetrySeriesLimit: int(env, 'TELEMETRY_SERIES_LIMIT', 500, 1, 100_000),
+      metricsToken: secret(env, 'METRICS_TOKEN'),
     },
   };
 }

@@ -1,5 +1,8 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Type } from 'typebox';
 import type { App, AppDeps } from '../../app.ts';
+import { AppError } from '../../platform/errors.ts';
+import { problems } from '../../platform/http/schemas.ts';
 import { missingCheck, runChecks, type HealthReport } from './health.checks.ts';
 import { refreshScrapeGauges } from './health.metrics.ts';
 import { readinessProbe, redisReport } from './health.probes.ts';
@@ -19,8 +22,8 @@ function statusOf(report: HealthReport): 200 | 503 {
  * - `/health`: every dependency (database; redis and event_bus when configured), 503 when any is down;
  * - `/health/ready`: readiness (server started, database up, schema current);
  * - `/health/db`, `/health/redis`: one dependency each;
- * - `/metrics`: Prometheus text. It is public so Prometheus can scrape it: keep it off the public internet
- *   (scrape it over an internal network, or block the path at the reverse proxy).
+ * - `/metrics`: Prometheus text. With `METRICS_TOKEN` set it answers only `Authorization: Bearer <token>` (the
+ *   business metrics carry tenant ids and revenue); without it, it is open, for a scraper on an internal network.
  */
 export function healthRoutes(app: App, deps: AppDeps): void {
   const ready = readinessProbe(deps);
@@ -101,18 +104,32 @@ export function healthRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: TAGS,
         summary: 'Prometheus metrics (text exposition format)',
+        description: 'With METRICS_TOKEN set on the server, send `Authorization: Bearer <METRICS_TOKEN>`.',
         response: {
           200: {
             description: 'Prometheus text format',
             content: { 'text/plain': { schema: Type.String() } },
           },
+          ...problems(401),
         },
       },
     },
     async (request, reply) => {
+      requireMetricsToken(deps.config.monitoring.metricsToken, request.headers.authorization);
       await refreshScrapeGauges(deps, request.log);
       const body = await deps.metrics.registry.metrics();
       return reply.type(deps.metrics.registry.contentType).send(body);
     },
   );
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Refuses a scrape without the configured token; compares digests in constant time (no length leak either). */
+function requireMetricsToken(token: string | undefined, authorization: string | undefined): void {
+  if (token === undefined) return;
+  const presented = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  if (!timingSafeEqual(digest(presented), digest(token))) {
+    throw new AppError('unauthorized', 'GET /metrics needs Authorization: Bearer with the METRICS_TOKEN');
+  }
 }

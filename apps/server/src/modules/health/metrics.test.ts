@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../platform/config.ts';
 import { newId } from '../../platform/ids.ts';
 import { createTestApp, type TestApp } from '../../../test/harness.ts';
 
@@ -75,5 +76,42 @@ describe('GET /metrics', () => {
       expect(doc.paths[path]?.get?.tags, path).toEqual(['ops']);
     }
     expect(Object.keys(doc.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
+  });
+});
+
+describe('GET /metrics with METRICS_TOKEN set', () => {
+  const token = 'scrape-token-0123456789';
+  let guarded: TestApp;
+  beforeAll(async () => {
+    guarded = await createTestApp({ METRICS_TOKEN: token });
+  });
+  afterAll(() => guarded.close());
+
+  it('answers only the bearer of the token; anyone else gets 401 unauthorized and no metrics', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Basic ${token}`, 'Bearer ']) {
+      const res = await guarded.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: authorization === undefined ? {} : { authorization },
+      });
+      expect(res.statusCode, authorization).toBe(401);
+      expect(res.json()).toMatchObject({ code: 'unauthorized' });
+      expect(res.body).not.toContain('process_cpu_seconds_total');
+    }
+    const ok = await guarded.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toMatch(/^process_cpu_seconds_total \d/m);
+  });
+
+  it('refuses a token shorter than 16 characters at start-up', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/^METRICS_TOKEN: must be at least 16 characters/);
+  });
+
+  it('leaves the health endpoints open to probes', async () => {
+    expect((await guarded.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 });
