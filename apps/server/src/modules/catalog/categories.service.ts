@@ -108,13 +108,16 @@ export function archiveCategory(db: Database, ctx: RequestContext, id: string): 
   });
 }
 
-/** Duplicates are a malformed request whatever the catalog holds: refused before the database is asked. */
+/**
+ * Duplicates are a malformed request whatever the catalog holds: refused before the database is asked. `ids` are
+ * lower-cased, so one id in two spellings is a duplicate too.
+ */
 function refuseDuplicates(ids: readonly string[]): void {
   const first = new Map<string, number>();
   const errors: FieldError[] = [];
   ids.forEach((id, i) => {
-    const seen = first.get(id.toLowerCase());
-    if (seen === undefined) first.set(id.toLowerCase(), i);
+    const seen = first.get(id);
+    if (seen === undefined) first.set(id, i);
     else errors.push({ field: `ids[${i}]`, message: `repeats ids[${seen}]` });
   });
   if (errors.length > 0) {
