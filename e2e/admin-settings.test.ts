@@ -76,13 +76,25 @@ describe('the back office: categories and settings', () => {
     await form.getByText('is already used by another category', { exact: false }).first().waitFor();
     expect(await form.getByTestId('error-code').innerText()).toContain('name_taken');
 
-    // Moved up one place from the keyboard.
+    // Moved up one place from the keyboard, in one request that sends the whole order (one transaction).
+    const writes: string[] = [];
+    const countWrite = (request: { method(): string; url(): string }) => {
+      if (request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/v1/categories')) {
+        writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
+      }
+    };
+    page.on('request', countWrite);
+    const before = (await categories('manager')).map((c) => c.id);
     await row2.getByRole('button', { name: `Move ${renamed} up` }).focus();
     await page.keyboard.press('Enter');
     await page.getByText(`${renamed} moved up.`).waitFor();
-    await expect.poll(async () => (await categories('manager')).at(-2)?.name).toBe(renamed);
-    const [moved, last] = (await categories('manager')).slice(-2);
-    expect(moved?.position).toBeLessThan(last?.position ?? Number.NEGATIVE_INFINITY);
+    page.off('request', countWrite);
+    expect(writes).toEqual(['PUT /v1/categories/order']);
+    const after = await categories('manager');
+    expect(after.at(-2)?.name).toBe(renamed);
+    expect(after.map((c) => c.id)).toEqual([...before.slice(0, -2), before.at(-1), before.at(-2)]);
+    // Numbered 10, 20, 30… in the new order.
+    expect(after.map((c) => c.position)).toEqual(after.map((_, i) => (i + 1) * 10));
 
     // Archived: it leaves the list, stays under "Show archived", and the API agrees.
     await row2.getByRole('button', { name: 'Archive' }).click();

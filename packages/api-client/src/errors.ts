@@ -48,6 +48,7 @@ export const ERROR_SENTENCES = {
   product_not_found: 'That product does not exist.',
   variant_not_found: 'That product variant does not exist.',
   category_not_found: 'That category does not exist.',
+  category_order_mismatch: 'The categories were changed meanwhile. Reload the list and try again.',
   sku_taken: 'That SKU is already used by another product.',
   barcode_taken: 'That barcode is already used by another product.',
   unknown_sku: 'That product is not in the catalog.',

@@ -69,6 +69,11 @@ export function updateCategory(id: string, body: CategoryChange): Promise<Catego
   return ok(api.PATCH('/v1/categories/{id}', { params: { path: { id } }, body }));
 }
 
+/** Sets the order of every active category at once (one transaction on the server; positions 10, 20, 30…). */
+export function reorderCategories(ids: string[]): Promise<Category[]> {
+  return ok(api.PUT('/v1/categories/order', { body: { ids } })).then((r) => r.data);
+}
+
 export function archiveCategory(id: string): Promise<Category> {
   return ok(api.POST('/v1/categories/{id}/archive', { params: { path: { id } } }));
 }

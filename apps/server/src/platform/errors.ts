@@ -48,6 +48,7 @@ export const ERROR_STATUS = {
   product_not_found: 404,
   variant_not_found: 404,
   category_not_found: 404,
+  category_order_mismatch: 409,
   sku_taken: 409,
   barcode_taken: 409,
   unknown_sku: 422,

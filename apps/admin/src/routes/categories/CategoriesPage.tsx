@@ -3,6 +3,7 @@ import {
   archiveCategory,
   createCategory,
   listAllCategories,
+  reorderCategories,
   updateCategory,
   type Category,
 } from '../../api/catalog.ts';
@@ -187,13 +188,13 @@ export function CategoriesPage() {
   const move = (c: Category, direction: -1 | 1) => {
     // The buttons stay enabled (and focused) while a move is saved, so the keyboard can press again: one at a time.
     if (action.busy || categories.loading) return;
-    const changes = moveCategory(active, c.id, direction);
-    if (changes.length === 0) return;
+    const order = moveCategory(active, c.id, direction);
+    if (order === null) return;
     void action
       .run(async () => {
-        // One call per category whose position changes: usually two (a swap); the first move in a list of tied
-        // positions numbers them all once.
-        for (const change of changes) await updateCategory(change.id, { position: change.position });
+        // One call, one transaction: the whole active list in its new order. If someone else added or archived a
+        // category since the list was loaded, the server refuses (409) and the reload below shows theirs.
+        await reorderCategories(order);
       })
       .then((ok) => {
         setSaved(ok ? `${c.name} moved ${direction < 0 ? 'up' : 'down'}.` : undefined);

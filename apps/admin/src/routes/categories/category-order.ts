@@ -39,34 +39,17 @@ export function positionAtEnd(list: readonly Placed[]): number {
 }
 
 /**
- * Moves the category `id` one place up (-1) or down (+1) in `list` (display order) and returns the position
- * changes that produce the new order. Two categories with distinct positions swap them; when positions tie (every
- * category created without one sits at 0) the whole list is renumbered 10, 20, 30… so the order becomes explicit.
- * Only categories whose position actually changes are returned; none when the move goes past either end.
+ * Moves the category `id` one place up (-1) or down (+1) in `list` (the active categories in display order) and
+ * returns the ids of the whole list in the new order, as `PUT /v1/categories/order` takes them (the server then
+ * numbers them 10, 20, 30…, so ties between positions never matter here). Null when the move goes past either end
+ * or the id is not in the list.
  */
-export function moveCategory(
-  list: readonly Placed[],
-  id: string,
-  direction: -1 | 1,
-): { id: string; position: number }[] {
+export function moveCategory(list: readonly Placed[], id: string, direction: -1 | 1): string[] | null {
   const from = list.findIndex((c) => c.id === id);
   const to = from + direction;
-  if (from < 0 || to < 0 || to >= list.length) return [];
-  const a = list[from] as Placed;
-  const b = list[to] as Placed;
-  const positions = list.map((c) => c.position);
-  const distinct = new Set(positions).size === positions.length;
-  if (distinct) {
-    return [
-      { id: a.id, position: b.position },
-      { id: b.id, position: a.position },
-    ];
-  }
-  const order = [...list];
-  order[from] = b;
-  order[to] = a;
-  const fitsSteps = order.length * POSITION_STEP <= POSITION_MAX;
-  return order
-    .map((c, i) => ({ id: c.id, position: fitsSteps ? (i + 1) * POSITION_STEP : i + 1 }))
-    .filter((c, i) => c.position !== (order[i] as Placed).position);
+  if (from < 0 || to < 0 || to >= list.length) return null;
+  const order = list.map((c) => c.id);
+  order[from] = order[to] as string;
+  order[to] = id;
+  return order;
 }

@@ -2,6 +2,11 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import type { CategoryRef, ProductIntent, RowPlan } from './catalog-csv.plan.ts';
 import * as writes from './catalog.writes.ts';
+import { maxActivePosition } from './categories.repo.ts';
+
+/** New categories go after the existing ones, 10 apart, as a reorder numbers them; capped at the API's range. */
+const POSITION_STEP = 10;
+const POSITION_MAX = 1_000_000;
 
 /**
  * Writes the planned rows of one batch in the batch's transaction, through the same audited writes as the HTTP
@@ -11,14 +16,19 @@ import * as writes from './catalog.writes.ts';
  * imports are allowed.
  */
 export async function applyBatch(tx: Tx, ctx: RequestContext, plans: readonly RowPlan[]): Promise<void> {
-  // Categories this batch creates (rare: one per new name), so later rows of the batch reuse them.
+  // Categories this batch creates (rare: one per new name), so later rows of the batch reuse them. Each goes
+  // after the last active category, in the order the file first names them (the products loop below walks the
+  // rows in file order); the current last position is read once per batch, when the first one is needed.
   const categories = new Map<string, string>();
+  let lastPosition: number | undefined;
   const categoryId = async (ref: CategoryRef | null | undefined): Promise<string | null> => {
     if (ref === undefined || ref === null) return null;
     if (ref.kind === 'existing') return ref.id;
     const made = categories.get(ref.key);
     if (made !== undefined) return made;
-    const row = await writes.createCategory(tx, ctx, { name: ref.name, position: 0 });
+    lastPosition ??= (await maxActivePosition(tx)) ?? 0;
+    lastPosition = Math.min(POSITION_MAX, lastPosition + POSITION_STEP);
+    const row = await writes.createCategory(tx, ctx, { name: ref.name, position: lastPosition });
     categories.set(ref.key, row.id);
     return row.id;
   };

@@ -8,6 +8,9 @@ import {
   type TestApp,
   type TestTenant,
 } from '../../../test/harness.ts';
+import { Readable } from 'node:stream';
+import { systemContext } from '../../platform/context.ts';
+import { importCatalogCsv } from './catalog-csv.import.ts';
 import { MAX_IMPORT_BYTES } from './catalog-csv.upload.ts';
 
 let t: TestApp;
@@ -105,6 +108,58 @@ describe('POST /v1/products/import', () => {
       { action: 'category.created', n: 2 },
       { action: 'product.created', n: 3 },
       { action: 'variant.created', n: 4 },
+    ]);
+  });
+
+  it('puts new categories after the active ones, 10 apart, in the order the file first names them', async () => {
+    const store = await createTestTenant(t, 'Positions Shop');
+    const boss = (await login(t, store.emails.owner)).access_token;
+    const make = async (name: string, position: number) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/categories',
+        headers: bearer(boss),
+        payload: { name, position },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    await make('Drinks', 35);
+    // An archived category further down does not count: new ones follow what the till shows.
+    const old = await make('Old stock', 900);
+    await t.app.inject({ method: 'POST', url: `/v1/categories/${old}/archive`, headers: bearer(boss) });
+    const file = [
+      HEADER,
+      'Crisps,Snacks,CRISP,,150,,',
+      'Cola,drinks,COLA,,200,,',
+      'Apple,Fruit,APPLE,,50,,',
+      'Nuts,SNACKS,NUTS,,300,,',
+      'Pear,Fruit,PEAR,,60,,',
+      'Soap,Household,SOAP,,400,,',
+    ].join('\n');
+    // Batches of two rows: "Household" is created in the third batch's transaction, after the first two committed.
+    const report = await importCatalogCsv(t.deps.db, systemContext(store.tenantId), () => Readable.from([file]), {
+      dryRun: false,
+      allowPartial: false,
+      batchRows: 2,
+    });
+    expect(report.counts).toMatchObject({ errors: 0, categories_created: 3 });
+    const list = await t.app.inject({ method: 'GET', url: '/v1/categories?limit=200', headers: bearer(boss) });
+    expect(list.json().data.map((c: { name: string; position: number }) => [c.name, c.position])).toEqual([
+      ['Drinks', 35],
+      ['Snacks', 45],
+      ['Fruit', 55],
+      ['Household', 65],
+    ]);
+    // The audit says where each landed.
+    const { rows } = await t.deps.db.system.query(
+      "SELECT data FROM audit_events WHERE tenant_id = $1 AND action = 'category.created' ORDER BY occurred_at, seq",
+      [store.tenantId],
+    );
+    expect(rows.map((r: { data: unknown }) => r.data).slice(-3)).toEqual([
+      { name: 'Snacks', position: 45 },
+      { name: 'Fruit', position: 55 },
+      { name: 'Household', position: 65 },
     ]);
   });
 

@@ -85,3 +85,42 @@ export async function archiveCategory(tx: Queryable, id: string): Promise<Catego
   );
   return rows[0] as CategoryRow;
 }
+
+/**
+ * The categories a reorder must look at — those named in `ids` and every active one — locked for update in id
+ * order (one lock order for every reorder, so two never wait on each other in a cycle).
+ */
+export async function lockCategoriesForOrder(tx: Queryable, ids: readonly string[]): Promise<CategoryRow[]> {
+  const { rows } = await tx.query<CategoryRow>(
+    `SELECT * FROM categories WHERE id = ANY($1::uuid[]) OR archived_at IS NULL ORDER BY id FOR UPDATE`,
+    [ids],
+  );
+  return rows;
+}
+
+/**
+ * Sets the given positions in one statement. Only rows whose position differs are written, so only those get a
+ * new `updated_at` and (by migration 0014's trigger) a new `catalog_changed_at` for the till's feed.
+ */
+export async function setCategoryPositions(
+  tx: Queryable,
+  positions: readonly { id: string; position: number }[],
+): Promise<CategoryRow[]> {
+  if (positions.length === 0) return [];
+  const { rows } = await tx.query<CategoryRow>(
+    `UPDATE categories c SET position = n.position, updated_at = now()
+       FROM unnest($1::uuid[], $2::integer[]) AS n(id, position)
+      WHERE c.id = n.id AND c.position IS DISTINCT FROM n.position
+      RETURNING c.*`,
+    [positions.map((p) => p.id), positions.map((p) => p.position)],
+  );
+  return rows;
+}
+
+/** The largest position among active categories, or null when there are none (new categories go after it). */
+export async function maxActivePosition(tx: Queryable): Promise<number | null> {
+  const { rows } = await tx.query<{ max: number | null }>(
+    'SELECT max(position) AS max FROM categories WHERE archived_at IS NULL',
+  );
+  return rows[0]?.max ?? null;
+}

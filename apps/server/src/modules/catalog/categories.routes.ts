@@ -3,7 +3,14 @@ import type { App, AppDeps } from '../../app.ts';
 import { Page, problems } from '../../platform/http/schemas.ts';
 import { IdParams } from './catalog.schemas.ts';
 import * as categories from './categories.service.ts';
-import { CategoryListQuery, CategorySchema, CreateCategoryBody, UpdateCategoryBody } from './categories.schemas.ts';
+import {
+  CategoryListQuery,
+  CategoryOrderBody,
+  CategoryOrderResult,
+  CategorySchema,
+  CreateCategoryBody,
+  UpdateCategoryBody,
+} from './categories.schemas.ts';
 
 const TAGS = ['catalog'];
 const SECURITY = [{ bearer: [] }];
@@ -44,6 +51,26 @@ export function categoriesRoutes(app: App, deps: AppDeps): void {
       const category = await categories.createCategory(deps.db, request.ctx, request.body);
       return reply.code(201).send(category);
     },
+  );
+
+  app.put(
+    '/v1/categories/order',
+    {
+      config: { access: CATALOG_WRITERS },
+      schema: {
+        tags: TAGS,
+        summary: 'Set the order of all active categories at once (positions 10, 20, 30…; all or nothing)',
+        description:
+          '`ids` names every active category of the tenant exactly once. A repeated id is 400 `validation_failed`; ' +
+          'an id that is not a category of this tenant is 404 `category_not_found`; an archived category, or an ' +
+          'active one left out (the list changed since it was read), is 409 `category_order_mismatch` with ' +
+          '`missing`. Nothing is written on any refusal.',
+        security: SECURITY,
+        body: CategoryOrderBody,
+        response: { 200: CategoryOrderResult, ...problems(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    (request) => categories.reorderCategories(deps.db, request.ctx, request.body),
   );
 
   app.patch(

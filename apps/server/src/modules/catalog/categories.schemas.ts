@@ -29,6 +29,26 @@ export const UpdateCategoryBody = Type.Object(
 );
 export type UpdateCategoryInput = Static<typeof UpdateCategoryBody>;
 
+/** The most categories one reorder names: tens in a real shop; 10,000 × 10 stays inside the position range. */
+export const MAX_ORDERED_CATEGORIES = 10_000;
+
+export const CategoryOrderBody = Type.Object(
+  {
+    ids: Type.Array(Uuid, {
+      maxItems: MAX_ORDERED_CATEGORIES,
+      description:
+        'Every active category of the tenant, each once, in the wanted order; they get positions 10, 20, 30…',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type CategoryOrderInput = Static<typeof CategoryOrderBody>;
+
+export const CategoryOrderResult = Type.Object({
+  data: Type.Array(CategorySchema, { description: 'The active categories in their new order' }),
+});
+export type CategoryOrderDto = Static<typeof CategoryOrderResult>;
+
 export const CategoryListQuery = Type.Object(
   {
     ...PageQuery.properties,

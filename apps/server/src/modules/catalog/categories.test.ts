@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function call(token: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) {
+function call(token: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: object) {
   return t.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload }) });
 }
 
@@ -90,5 +90,160 @@ describe('/v1/categories', () => {
     expectProblem(await call(cashier, 'POST', '/v1/categories', { name: 'By cashier' }), 403, 'forbidden');
     const manager = (await login(t, shop.emails.manager)).access_token;
     expect((await call(manager, 'POST', '/v1/categories', { name: 'By manager' })).statusCode).toBe(201);
+  });
+});
+
+describe('PUT /v1/categories/order', () => {
+  // A shop of its own: the order must name every active category, so the categories above would get in the way.
+  let store: TestTenant;
+  let boss: string;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    store = await createTestTenant(t, 'Order Shop');
+    boss = (await login(t, store.emails.owner)).access_token;
+    // All at position 0, as the demo store's categories were: the list shows them in creation order.
+    for (const name of ['Bakery', 'Drinks', 'Dairy', 'Fruit', 'Old stock']) {
+      const res = await call(boss, 'POST', '/v1/categories', { name });
+      expect(res.statusCode, res.body).toBe(201);
+      ids[name] = res.json().id;
+    }
+    expect((await call(boss, 'POST', `/v1/categories/${ids['Old stock']}/archive`)).statusCode).toBe(200);
+  });
+
+  const order = (...names: string[]) => ({ ids: names.map((n) => ids[n]) });
+  const reorder = (token: string, payload: object) => call(token, 'PUT', '/v1/categories/order', payload);
+
+  /** Everything a reorder could write: the tenant's categories as stored, and its audit events. */
+  async function written(): Promise<unknown> {
+    const { rows: categories } = await t.deps.db.system.query(
+      `SELECT id, position, updated_at, catalog_changed_at FROM categories WHERE tenant_id = $1 ORDER BY id`,
+      [store.tenantId],
+    );
+    const { rows: audit } = await t.deps.db.system.query(
+      'SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1',
+      [store.tenantId],
+    );
+    return { categories, audit };
+  }
+
+  async function activeNames(): Promise<{ name: string; position: number }[]> {
+    const { data } = (await call(boss, 'GET', '/v1/categories?limit=200')).json<{
+      data: { name: string; position: number }[];
+    }>();
+    return data.map((c) => ({ name: c.name, position: c.position }));
+  }
+
+  /** The till's feed from `cursor` to the end: the categories it sends. */
+  async function feedCategories(
+    cursor?: string,
+  ): Promise<{ categories: { id: string; position: number }[]; cursor: string }> {
+    const categories: { id: string; position: number }[] = [];
+    let next = cursor;
+    for (;;) {
+      const res = await call(boss, 'GET', `/v1/catalog/changes${next === undefined ? '' : `?cursor=${next}`}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json();
+      categories.push(...page.categories);
+      next = page.next_cursor;
+      if (!page.has_more) return { categories, cursor: next as string };
+    }
+  }
+
+  it('numbers the active categories 10, 20, 30… in one go, audits each move and feeds the changes to the till', async () => {
+    const { cursor } = await feedCategories();
+    const res = await reorder(boss, order('Fruit', 'Bakery', 'Drinks', 'Dairy'));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().data.map((c: { name: string; position: number }) => [c.name, c.position])).toEqual([
+      ['Fruit', 10],
+      ['Bakery', 20],
+      ['Drinks', 30],
+      ['Dairy', 40],
+    ]);
+    expect(await activeNames()).toEqual([
+      { name: 'Fruit', position: 10 },
+      { name: 'Bakery', position: 20 },
+      { name: 'Drinks', position: 30 },
+      { name: 'Dairy', position: 40 },
+    ]);
+    expect((await auditOf(ids['Fruit']!)).at(-1)).toEqual({
+      action: 'category.updated',
+      data: { before: { position: 0 }, after: { position: 10 } },
+    });
+    const fed = await feedCategories(cursor);
+    expect(new Map(fed.categories.map((c) => [c.id, c.position]))).toEqual(
+      new Map([
+        [ids['Fruit'], 10],
+        [ids['Bakery'], 20],
+        [ids['Drinks'], 30],
+        [ids['Dairy'], 40],
+      ]),
+    );
+
+    // One move later (Dairy up one place): only the two categories whose positions change are written.
+    const auditBefore = (await auditOf(ids['Fruit']!)).length;
+    const swap = await reorder(boss, order('Fruit', 'Bakery', 'Dairy', 'Drinks'));
+    expect(swap.statusCode, swap.body).toBe(200);
+    expect((await auditOf(ids['Fruit']!)).length).toBe(auditBefore);
+    expect((await auditOf(ids['Dairy']!)).at(-1)?.data).toEqual({ before: { position: 40 }, after: { position: 30 } });
+    const again = await feedCategories(fed.cursor);
+    expect(again.categories.map((c) => c.id).sort()).toEqual([ids['Dairy'], ids['Drinks']].sort());
+
+    // The same order again writes nothing.
+    const unchanged = await written();
+    expect((await reorder(boss, order('Fruit', 'Bakery', 'Dairy', 'Drinks'))).statusCode).toBe(200);
+    expect(await written()).toEqual(unchanged);
+  });
+
+  it('refuses a list that is not exactly the active categories, each once, and writes nothing', async () => {
+    const before = await written();
+    const unknownId = '01890000-0000-7000-8000-000000000000';
+    const stranger = (await call(owner, 'POST', '/v1/categories', { name: 'Not yours' })).json().id as string;
+
+    const duplicated = await reorder(boss, {
+      ids: [ids['Fruit'], ids['Bakery'], ids['Dairy'], ids['Drinks'], ids['Fruit']],
+    });
+    expectProblem(duplicated, 400, 'validation_failed');
+    expect(duplicated.json().errors).toEqual([{ field: 'ids[4]', message: 'repeats ids[0]' }]);
+
+    const unknown = await reorder(boss, { ids: [ids['Fruit'], unknownId, ids['Bakery'], ids['Dairy'], ids['Drinks']] });
+    expectProblem(unknown, 404, 'category_not_found');
+    expect(unknown.json().errors).toEqual([{ field: 'ids[1]', message: 'is not a category of this tenant' }]);
+
+    // Another tenant's category is unknown here (row-level security): the same 404, nothing said about it.
+    const foreign = await reorder(boss, { ids: [stranger, ids['Fruit'], ids['Bakery'], ids['Dairy'], ids['Drinks']] });
+    expectProblem(foreign, 404, 'category_not_found');
+    expect(foreign.json().errors).toEqual([{ field: 'ids[0]', message: 'is not a category of this tenant' }]);
+
+    const archived = await reorder(boss, order('Fruit', 'Bakery', 'Dairy', 'Drinks', 'Old stock'));
+    expectProblem(archived, 409, 'category_order_mismatch');
+    expect(archived.json().errors).toEqual([{ field: 'ids[4]', message: 'is an archived category' }]);
+
+    const incomplete = await reorder(boss, order('Drinks', 'Dairy', 'Fruit'));
+    expectProblem(incomplete, 409, 'category_order_mismatch');
+    expect(incomplete.json()).toMatchObject({
+      errors: [{ field: 'ids', message: 'misses 1 active categories' }],
+      missing: [ids['Bakery']],
+    });
+
+    expectProblem(await reorder(boss, { ids: ['not-a-uuid'] }), 400, 'validation_failed');
+    expectProblem(await reorder(boss, { ids: [], colour: 1 }), 400, 'validation_failed');
+    expectProblem(await reorder(boss, {}), 400, 'validation_failed');
+
+    expect(await written()).toEqual(before);
+    // The other tenant's category is untouched too.
+    expect((await call(owner, 'GET', '/v1/categories?limit=200')).json().data).toContainEqual(
+      expect.objectContaining({ id: stranger, position: 0 }),
+    );
+  });
+
+  it('is refused to a cashier (403) and allowed to a manager, as editing a category is', async () => {
+    const till = (await login(t, store.emails.cashier)).access_token; // signing in is audited: before the snapshot
+    const before = await written();
+    expectProblem(await reorder(till, order('Drinks', 'Dairy', 'Bakery', 'Fruit')), 403, 'forbidden');
+    expect(await written()).toEqual(before);
+    const manager = (await login(t, store.emails.manager)).access_token;
+    expect((await reorder(manager, order('Drinks', 'Dairy', 'Bakery', 'Fruit'))).statusCode).toBe(200);
+    expect((await activeNames()).map((c) => c.name)).toEqual(['Drinks', 'Dairy', 'Bakery', 'Fruit']);
   });
 });
