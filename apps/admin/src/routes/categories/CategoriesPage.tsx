@@ -22,14 +22,7 @@ import {
   Page,
   useAction,
 } from '../../app/ui.tsx';
-import {
-  CATEGORY_NAME_MAX,
-  moveCategory,
-  nameProblem,
-  parsePosition,
-  positionAtEnd,
-  positionProblem,
-} from './category-order.ts';
+import { CATEGORY_NAME_MAX, moveCategory, nameProblem, parsePosition, positionProblem } from './category-order.ts';
 
 /** Renames a category or sets its position by hand. */
 function CategoryDialog(props: { category: Category; onClose: () => void; onDone: (message: string) => void }) {
@@ -118,7 +111,8 @@ function NewCategory(props: { active: readonly Category[]; onDone: (message: str
     const found = { name: nameProblem(name), position: positionProblem(position) };
     setProblems(found);
     if (found.name !== undefined || found.position !== undefined) return;
-    const at = parsePosition(position) ?? positionAtEnd(props.active);
+    // Blank: the server puts it last (the highest active position + 10).
+    const at = parsePosition(position) ?? undefined;
     const clean = name.trim();
     void action
       .run(async () => {

@@ -2,8 +2,6 @@
 export const CATEGORY_NAME_MAX = 200;
 export const POSITION_MIN = -1_000_000;
 export const POSITION_MAX = 1_000_000;
-/** The gap left between positions when the list is renumbered, so one can be slotted in by hand later. */
-export const POSITION_STEP = 10;
 
 interface Placed {
   readonly id: string;
@@ -30,12 +28,6 @@ export function nameProblem(text: string): string | undefined {
   if (name === '') return 'Enter a name.';
   if (name.length > CATEGORY_NAME_MAX) return `At most ${CATEGORY_NAME_MAX} characters.`;
   return undefined;
-}
-
-/** The position a new category takes so it lands at the end of the list. */
-export function positionAtEnd(list: readonly Placed[]): number {
-  if (list.length === 0) return 0;
-  return Math.min(POSITION_MAX, Math.max(...list.map((c) => c.position)) + POSITION_STEP);
 }
 
 /**

@@ -2,11 +2,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import type { CategoryRef, ProductIntent, RowPlan } from './catalog-csv.plan.ts';
 import * as writes from './catalog.writes.ts';
-import { maxActivePosition } from './categories.repo.ts';
-
-/** New categories go after the existing ones, 10 apart, as a reorder numbers them; capped at the API's range. */
-const POSITION_STEP = 10;
-const POSITION_MAX = 1_000_000;
+import { maxActivePosition, POSITION_MAX, POSITION_STEP } from './categories.repo.ts';
 
 /**
  * Writes the planned rows of one batch in the batch's transaction, through the same audited writes as the HTTP

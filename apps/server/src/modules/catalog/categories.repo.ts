@@ -117,6 +117,15 @@ export async function setCategoryPositions(
   return rows;
 }
 
+/** New categories go after the active ones, 10 apart, as a reorder numbers them; capped at the API's range. */
+export const POSITION_STEP = 10;
+export const POSITION_MAX = 1_000_000;
+
+/** The position after the last active category: where a category created without one goes. */
+export async function positionAfterLast(tx: Queryable): Promise<number> {
+  return Math.min(POSITION_MAX, ((await maxActivePosition(tx)) ?? 0) + POSITION_STEP);
+}
+
 /** The largest position among active categories, or null when there are none (new categories go after it). */
 export async function maxActivePosition(tx: Queryable): Promise<number | null> {
   const { rows } = await tx.query<{ max: number | null }>(

@@ -51,12 +51,16 @@ export function listCategories(
   });
 }
 
-/** Creates a category; names are unique in the tenant without regard to case (409 `name_taken`). */
+/**
+ * Creates a category; names are unique in the tenant without regard to case (409 `name_taken`). Without a position
+ * it goes last: 10 after the last active category, as the CSV import and a reorder number them.
+ */
 export function createCategory(db: Database, ctx: RequestContext, input: CreateCategoryInput): Promise<CategoryDto> {
   const name = cleanName('name', input.name);
-  return tenantTx(db, ctx, async (tx) =>
-    toCategoryDto(await writes.createCategory(tx, ctx, { name, position: input.position ?? 0 })),
-  );
+  return tenantTx(db, ctx, async (tx) => {
+    const position = input.position ?? (await repo.positionAfterLast(tx));
+    return toCategoryDto(await writes.createCategory(tx, ctx, { name, position }));
+  });
 }
 
 /** Renames or moves a category; audits `category.updated` with what changed. */

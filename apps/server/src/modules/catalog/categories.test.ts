@@ -74,6 +74,16 @@ describe('/v1/categories', () => {
     expect(all.map((c: { name: string }) => c.name)).toContain('Bread');
   });
 
+  it('puts a category created without a position last: 10 after the last active one', async () => {
+    const active = (await call(cashier, 'GET', '/v1/categories?limit=200')).json().data as { position: number }[];
+    const last = Math.max(0, ...active.map((c) => c.position));
+    const res = await call(owner, 'POST', '/v1/categories', { name: 'Last one' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().position).toBe(last + 10);
+    const after = (await call(cashier, 'GET', '/v1/categories?limit=200')).json().data as { name: string }[];
+    expect(after.at(-1)?.name).toBe('Last one');
+  });
+
   it('refuses a name taken in any case (409 name_taken), blank names and unknown fields', async () => {
     await call(owner, 'POST', '/v1/categories', { name: 'Frozen' });
     expectProblem(await call(owner, 'POST', '/v1/categories', { name: ' FROZEN ' }), 409, 'name_taken');
@@ -102,9 +112,9 @@ describe('PUT /v1/categories/order', () => {
   beforeAll(async () => {
     store = await createTestTenant(t, 'Order Shop');
     boss = (await login(t, store.emails.owner)).access_token;
-    // All at position 0, as the demo store's categories were: the list shows them in creation order.
+    // All at position 0, as the demo store's categories once were: the list shows them in creation order.
     for (const name of ['Bakery', 'Drinks', 'Dairy', 'Fruit', 'Old stock']) {
-      const res = await call(boss, 'POST', '/v1/categories', { name });
+      const res = await call(boss, 'POST', '/v1/categories', { name, position: 0 });
       expect(res.statusCode, res.body).toBe(201);
       ids[name] = res.json().id;
     }
@@ -198,7 +208,8 @@ describe('PUT /v1/categories/order', () => {
   it('refuses a list that is not exactly the active categories, each once, and writes nothing', async () => {
     const before = await written();
     const unknownId = '01890000-0000-7000-8000-000000000000';
-    const stranger = (await call(owner, 'POST', '/v1/categories', { name: 'Not yours' })).json().id as string;
+    const stranger = (await call(owner, 'POST', '/v1/categories', { name: 'Not yours', position: 0 })).json()
+      .id as string;
 
     const duplicated = await reorder(boss, {
       ids: [ids['Fruit'], ids['Bakery'], ids['Dairy'], ids['Drinks'], ids['Fruit']],
