@@ -6,7 +6,7 @@ import { getMeta, setMeta, type DeviceConfig } from '../data/db.ts';
 import { enqueue, flushQueue, initQueue, sendOrder, setOnline, syncState } from '../data/queue.ts';
 import { receiptFromCart, receiptFromOrder } from '../features/receipt/receipt-data.ts';
 import { ReceiptScreen } from '../features/receipt/ReceiptScreen.tsx';
-import { newCart, type Cart } from '../features/sale/cart.ts';
+import { newCart, repriceCart, type Cart } from '../features/sale/cart.ts';
 import { SaleScreen } from '../features/sale/SaleScreen.tsx';
 import { ResetTill } from '../features/device/ResetTill.tsx';
 import { DeviceSetup } from '../features/setup/DeviceSetup.tsx';
@@ -51,6 +51,7 @@ export function App() {
   const setCart = useCallback((update: Cart | ((current: Cart) => Cart)) => {
     setCartState((current) => {
       const next = typeof update === 'function' ? update(current) : update;
+      if (next === current) return current;
       // Unfinished work is mirrored to the device: a reload or a crash does not lose the cart.
       void setMeta('cart', next);
       return next;
@@ -111,12 +112,29 @@ export function App() {
     return onSignedOut(() => setPhase('signin'));
   }, [enterTill]);
 
-  // The connection: browser events, and a poll that sends the queue and pulls catalog changes.
+  // The cart follows the catalog: a price changed in the back office is the price the server will charge.
   useEffect(() => {
-    if (phase !== 'till') return;
+    if (screen.kind === 'sale') setCart((current) => repriceCart(current, (id) => catalog.get(id)));
+  }, [catalogVersion, screen.kind, setCart]);
+
+  // The connection: browser events, and a poll that sends the queue, pulls catalog changes and the pricing context
+  // (a tax override or a money setting changed while the till is open must change its totals as the server's).
+  useEffect(() => {
+    if (phase !== 'till' || device === undefined) return;
+    const refreshContext = async () => {
+      const context = await call(() =>
+        ok(api.GET('/v1/pos/context', { params: { query: { register_id: device.register_id } } })),
+      );
+      const same = (current: TillContext | undefined) => JSON.stringify(current) === JSON.stringify(context);
+      setCtx((current) => (same(current) ? current : context));
+      await setMeta('context', context);
+    };
     const tick = () => {
       if (!navigator.onLine) return;
       void flushQueue();
+      refreshContext().catch((err: unknown) => {
+        if (isNetwork(err)) setOnline(false);
+      });
       syncCatalog().then(
         (n) => {
           setOnline(true);
@@ -140,7 +158,7 @@ export function App() {
       window.removeEventListener('offline', offline);
       clearInterval(timer);
     };
-  }, [phase]);
+  }, [phase, device]);
 
   async function complete(tenders: Tender[]) {
     if (ctx === undefined) return;

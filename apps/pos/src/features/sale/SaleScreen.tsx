@@ -8,6 +8,7 @@ import {
   largestDiscount,
   needsApproval,
   newCart,
+  repriceCart,
   setLineDiscount,
   setQuantity,
   type Cart,
@@ -346,7 +347,8 @@ export function SaleScreen(props: {
                   void (async () => {
                     if (cart.lines.length > 0) await parkCart(cart);
                     const resumed = await resumeCart(p.id);
-                    if (resumed !== undefined) setCart(resumed);
+                    // Parked at the prices of then: sold at the catalog's prices of now, as the server will.
+                    if (resumed !== undefined) setCart(repriceCart(resumed, (id) => catalog.get(id)));
                     setModal(undefined);
                   })();
                 }}

@@ -1,11 +1,12 @@
 import { expect, test } from 'vitest';
-import type { TillContext } from '../../api/api.ts';
+import type { TillContext, TillItem } from '../../api/api.ts';
 import { orderBody } from '../tender/tenders.ts';
 import {
   cartTotals,
   largestDiscount,
   needsApproval,
   newCart,
+  repriceCart,
   setLineDiscount,
   type Cart,
   type CartLine,
@@ -71,3 +72,30 @@ test('the order the till sends carries each line discount, and none for lines wi
     { variant_id: water.variant_id, quantity: 1 },
   ]);
 });
+
+test('a price change from the delta feed reprices the cart; nothing changed keeps the same cart object', () => {
+  const c = cart({ discount_bp: 1000 });
+  const same = repriceCart(c, (id) => (id === soda.variant_id ? { ...item(soda) } : undefined));
+  expect(same).toBe(c);
+  const dearer = repriceCart(c, (id) =>
+    id === soda.variant_id ? { ...item(soda), unit_price_cents: 249 } : undefined,
+  );
+  expect(dearer.lines[0]?.unit_price_cents).toBe(249);
+  expect(dearer.lines[1]).toBe(c.lines[1]);
+  expect(cartTotals(dearer, ctx).subtotal_cents).toBe(2 * 249 + 149);
+});
+
+/** The catalog's item for a cart line. */
+function item(line: CartLine): TillItem {
+  return {
+    variant_id: line.variant_id,
+    product_id: line.variant_id,
+    sku: line.sku,
+    name: line.name,
+    category_id: null,
+    unit_price_cents: line.unit_price_cents,
+    tax_code: line.tax_code,
+    barcodes: [],
+    archived: false,
+  };
+}

@@ -48,6 +48,26 @@ export function addItem(cart: Cart, item: TillItem): Cart {
   return { ...cart, lines: [...cart.lines, line] };
 }
 
+/**
+ * The cart at the catalog's current prices: the server prices every sale from the catalog as it is when the sale
+ * arrives, so a line keeps the name, price and tax code the delta feed last brought, or the till would show a total
+ * the server will not charge. A line whose item left the catalog (archived) stays, for the server to refuse by name.
+ * The same cart object when nothing changed (no re-render).
+ */
+export function repriceCart(cart: Cart, current: (variantId: string) => TillItem | undefined): Cart {
+  const lines = cart.lines.map((line) => {
+    const item = current(line.variant_id);
+    if (
+      item === undefined ||
+      (item.unit_price_cents === line.unit_price_cents && item.tax_code === line.tax_code && item.name === line.name)
+    ) {
+      return line;
+    }
+    return { ...line, name: item.name, unit_price_cents: item.unit_price_cents, tax_code: item.tax_code };
+  });
+  return lines.some((line, i) => line !== cart.lines[i]) ? { ...cart, lines } : cart;
+}
+
 /** Sets a line's own discount (basis points, 0–10,000); 0 takes it off. */
 export function setLineDiscount(cart: Cart, index: number, bp: number): Cart {
   return { ...cart, lines: cart.lines.map((l, i) => (i === index ? { ...l, discount_bp: bp } : l)) };
