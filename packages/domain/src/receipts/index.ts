@@ -2,3 +2,4 @@ export * from './receipt.ts';
 export { receiptRows, formatBasisPoints, tenderLabel } from './receipt-rows.ts';
 export { formatReceiptDateTime, isKnownTimeZone } from './receipt-date.ts';
 export { cleanText as cleanReceiptText } from './text-layout.ts';
+export * from './receipt-branding.ts';
