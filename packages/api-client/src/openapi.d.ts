@@ -2685,6 +2685,8 @@ export interface paths {
           content: {
             'application/json': {
               data: {
+                /** @description The store's address, printed under its name on receipts */
+                address_lines: string[];
                 archived_at: string | null;
                 code: string | null;
                 /** Format: date-time */
@@ -2741,6 +2743,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description The store's address, printed under its name on receipts; [] removes it. Up to 4 lines of up to 42 characters; each line is trimmed and blank lines are dropped */
+            address_lines?: string[];
             code?: string | null;
             name: string;
             /** @description An IANA time zone, e.g. Europe/Paris */
@@ -2756,6 +2760,8 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description The store's address, printed under its name on receipts */
+              address_lines: string[];
               archived_at: string | null;
               code: string | null;
               /** Format: date-time */
@@ -2866,6 +2872,8 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description The store's address, printed under its name on receipts */
+              address_lines: string[];
               archived_at: string | null;
               code: string | null;
               /** Format: date-time */
@@ -2922,7 +2930,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Change the name, code or time zone of a location */
+    /** Change the name, code, time zone or address of a location */
     patch: {
       parameters: {
         query?: never;
@@ -2935,6 +2943,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description The store's address, printed under its name on receipts; [] removes it. Up to 4 lines of up to 42 characters; each line is trimmed and blank lines are dropped */
+            address_lines?: string[];
             /** @description null removes the code */
             code?: string | null;
             name?: string;
@@ -2951,6 +2961,8 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description The store's address, printed under its name on receipts */
+              address_lines: string[];
               archived_at: string | null;
               code: string | null;
               /** Format: date-time */
@@ -3059,6 +3071,8 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description The store's address, printed under its name on receipts */
+              address_lines: string[];
               archived_at: string | null;
               /** @description Registers archived together with the location */
               archived_registers: {
@@ -6151,6 +6165,8 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description The location's address, printed under its name */
+              address_lines: string[];
               /** @description The shop name printed on receipts */
               business_name: string;
               /** @description Whether card tenders go to a processor */
@@ -6164,6 +6180,8 @@ export interface paths {
               location_name: string;
               money_rounding: 'half_up' | 'truncate' | 'bankers';
               prices_include_tax: boolean;
+              /** @description The receipt's footer: the tenant's lines, or the default footer when it has none */
+              receipt_footer_lines: string[];
               /** Format: uuid */
               register_id: string;
               register_name: string;
@@ -8098,6 +8116,8 @@ export interface paths {
               name: string;
               /** @description Prices are gross (VAT countries): tax is inside the price */
               prices_include_tax: boolean;
+              /** @description Printed at the bottom of every receipt; empty prints "Thank you for your purchase!" */
+              receipt_footer_lines: string[];
               stock_policy: 'block' | 'allow_negative';
               /** @description IANA time zone: reports of the whole shop count days in it; new locations start with it */
               timezone: string;
@@ -8155,6 +8175,8 @@ export interface paths {
             money_rounding?: ('half_up' | 'truncate' | 'bankers') | null;
             name?: string;
             prices_include_tax?: boolean;
+            /** @description The receipt footer; [] goes back to the default footer. Up to 4 lines of up to 42 characters; each line is trimmed and blank lines are dropped */
+            receipt_footer_lines?: string[];
             stock_policy?: 'block' | 'allow_negative';
             /** @description An IANA time zone, e.g. Europe/Paris; stored in its canonical spelling */
             timezone?: string;
@@ -8179,6 +8201,8 @@ export interface paths {
               name: string;
               /** @description Prices are gross (VAT countries): tax is inside the price */
               prices_include_tax: boolean;
+              /** @description Printed at the bottom of every receipt; empty prints "Thank you for your purchase!" */
+              receipt_footer_lines: string[];
               stock_policy: 'block' | 'allow_negative';
               /** @description IANA time zone: reports of the whole shop count days in it; new locations start with it */
               timezone: string;
@@ -10050,6 +10074,8 @@ export interface components {
       [key: string]: unknown;
     };
     TillContext: {
+      /** @description The location's address, printed under its name */
+      address_lines: string[];
       /** @description The shop name printed on receipts */
       business_name: string;
       /** @description Whether card tenders go to a processor */
@@ -10063,6 +10089,8 @@ export interface components {
       location_name: string;
       money_rounding: 'half_up' | 'truncate' | 'bankers';
       prices_include_tax: boolean;
+      /** @description The receipt's footer: the tenant's lines, or the default footer when it has none */
+      receipt_footer_lines: string[];
       /** Format: uuid */
       register_id: string;
       register_name: string;

@@ -12,6 +12,10 @@ export const TillContext = Type.Object(
     location_name: Type.String(),
     business_name: Type.String({ description: 'The shop name printed on receipts' }),
     time_zone: Type.String({ description: "The location's IANA time zone (receipt dates)" }),
+    address_lines: Type.Array(Type.String(), { description: "The location's address, printed under its name" }),
+    receipt_footer_lines: Type.Array(Type.String(), {
+      description: "The receipt's footer: the tenant's lines, or the default footer when it has none",
+    }),
     currency: Type.String(),
     tax_rate_bps: Type.Integer(),
     tax_rate_source: Type.String(),

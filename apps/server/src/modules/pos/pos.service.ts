@@ -1,4 +1,4 @@
-import { hasAnyRole, rolesAtLeast } from '@novapos/domain';
+import { hasAnyRole, receiptFooter, rolesAtLeast } from '@novapos/domain';
 import type { AppDeps } from '../../app.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
@@ -44,6 +44,8 @@ export async function tillContext(deps: PosDeps, ctx: RequestContext, registerId
       location_name: register.location_name,
       business_name: register.business_name,
       time_zone: register.time_zone,
+      address_lines: register.address_lines,
+      receipt_footer_lines: [...receiptFooter(register.receipt_footer_lines)],
       currency: settings.currency,
       tax_rate_bps: rate.rate_bps,
       tax_rate_source: rate.source,

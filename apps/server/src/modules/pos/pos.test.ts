@@ -65,6 +65,35 @@ describe('GET /v1/pos/context', () => {
     });
   });
 
+  test("the receipt's address and footer, as the server's receipts print them", async () => {
+    const context = () =>
+      t.app.inject({ url: `/v1/pos/context?register_id=${shop.registerId}`, headers: bearer(shop.tokens.cashier) });
+    expect((await context()).json()).toMatchObject({
+      address_lines: [],
+      receipt_footer_lines: ['Thank you for your purchase!'],
+    });
+    const owner = bearer(shop.tokens.owner);
+    const set = [
+      await t.app.inject({
+        method: 'PATCH',
+        url: `/v1/locations/${shop.locationId}`,
+        headers: owner,
+        payload: { address_lines: ['12 Main Street', 'Springfield'] },
+      }),
+      await t.app.inject({
+        method: 'PATCH',
+        url: '/v1/settings/tenant',
+        headers: owner,
+        payload: { receipt_footer_lines: ['See you soon!'] },
+      }),
+    ];
+    for (const res of set) expect(res.statusCode, res.body).toBe(200);
+    expect((await context()).json()).toMatchObject({
+      address_lines: ['12 Main Street', 'Springfield'],
+      receipt_footer_lines: ['See you soon!'],
+    });
+  });
+
   test('an unknown register is 404, a bad id 400', async () => {
     const unknown = await t.app.inject({
       url: `/v1/pos/context?register_id=${randomUUID()}`,

@@ -1,15 +1,9 @@
-import { renderReceiptText } from '@novapos/domain';
+import { DEFAULT_RECEIPT_FOOTER, renderReceiptText } from '@novapos/domain';
 import { describe, expect, it } from 'vitest';
 import type { OrderDto } from '../orders/index.ts';
 import { encodeReceiptEscPos } from './receipts.escpos.ts';
 import { escapeHtml, renderReceiptHtml } from './receipts.html.ts';
-import {
-  DEFAULT_FOOTER,
-  orderToReceiptData,
-  renderReceipt,
-  taxesByRate,
-  type ReceiptNames,
-} from './receipts.service.ts';
+import { orderToReceiptData, renderReceipt, taxesByRate, type ReceiptNames } from './receipts.service.ts';
 
 const ID = '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const line = {
@@ -98,7 +92,7 @@ const NAMES: ReceiptNames = {
   address_lines: [],
   register_name: 'Register 1',
   time_zone: 'UTC',
-  footer_lines: DEFAULT_FOOTER,
+  footer_lines: DEFAULT_RECEIPT_FOOTER,
 };
 
 const SEED = orderToReceiptData(SEED_ORDER, NAMES);

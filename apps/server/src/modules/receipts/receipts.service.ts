@@ -1,4 +1,10 @@
-import { renderReceiptText, type ReceiptData, type ReceiptTax, type ReceiptWidth } from '@novapos/domain';
+import {
+  receiptFooter,
+  renderReceiptText,
+  type ReceiptData,
+  type ReceiptTax,
+  type ReceiptWidth,
+} from '@novapos/domain';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
@@ -19,9 +25,6 @@ export interface ReceiptNames {
   readonly time_zone: string;
   readonly footer_lines: readonly string[];
 }
-
-/** Until tenants can brand their receipts (C3 "tenant branding"), every receipt thanks the customer. */
-export const DEFAULT_FOOTER: readonly string[] = ['Thank you for your purchase!'];
 
 /** A rendered receipt: the body and the content type to send it with. */
 export interface RenderedReceipt {
@@ -93,7 +96,8 @@ export async function loadReceiptData(db: Database, ctx: RequestContext, orderId
   const order = await getOrder(db, ctx, orderId);
   const row = await tenantTx(db, ctx, (tx) => repo.findReceiptNames(tx, ctx, order.location_id, order.register_id));
   if (row === undefined) throw new AppError('tenant_not_found', 'The tenant of this session no longer exists');
-  return orderToReceiptData(order, { ...row, address_lines: [], footer_lines: DEFAULT_FOOTER });
+  const { tenant_footer_lines, ...names } = row;
+  return orderToReceiptData(order, { ...names, footer_lines: receiptFooter(tenant_footer_lines) });
 }
 
 /** Renders receipt data in a format: plain text, ESC/POS bytes for 80 mm printers, or an e-mailable HTML page. */

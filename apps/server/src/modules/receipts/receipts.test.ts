@@ -148,3 +148,51 @@ describe('GET /v1/orders/:id/receipt', () => {
     expectProblem(res, 401, 'unauthorized');
   });
 });
+
+describe('tenant branding (C3)', () => {
+  function patch(url: string, payload: object) {
+    return t.app.inject({ method: 'PATCH', url, headers: bearer(shop.tokens.owner), payload });
+  }
+
+  it("prints the store's address under its name and the tenant's footer in text, HTML and ESC/POS", async () => {
+    const address = await patch(`/v1/locations/${shop.locationId}`, {
+      address_lines: ['12 Main Street', 'Springfield'],
+    });
+    expect(address.statusCode, address.body).toBe(200);
+    const footer = await patch('/v1/settings/tenant', { receipt_footer_lines: ['See you soon!', 'Returns: 30 days'] });
+    expect(footer.statusCode, footer.body).toBe(200);
+
+    const text = (await receipt(sale.id)).body;
+    const lines = text.split('\n').map((l) => l.trim());
+    expect(lines.slice(0, 4)).toEqual(['Corner <Shop> & Co', address.json().name, '12 Main Street', 'Springfield']);
+    expect(text).toMatch(/\n\n {14}See you soon!\n {13}Returns: 30 days\n$/);
+    expect(text).not.toContain('Thank you for your purchase!');
+
+    const html = (await receipt(sale.id, '?format=html')).body;
+    for (const s of ['12 Main Street', 'Springfield', 'See you soon!', 'Returns: 30 days']) expect(html).toContain(s);
+    expect(html).not.toContain('Thank you for your purchase!');
+
+    const escpos = (await receipt(sale.id, '?format=escpos')).rawPayload.toString('latin1');
+    for (const s of ['12 Main Street', 'Springfield', 'See you soon!', 'Returns: 30 days']) expect(escpos).toContain(s);
+
+    // Another tenant's receipts keep the default footer and no address.
+    const theirs = await t.app.inject({
+      method: 'POST',
+      url: '/v1/orders/sku',
+      headers: bearer(other.tokens.cashier),
+      payload: { register_id: other.registerId, items: SEED_ITEMS, tenders: [{ method: 'cash', amount_cents: 1000 }] },
+    });
+    expect(theirs.statusCode, theirs.body).toBe(201);
+    const otherText = (await receipt(theirs.json().id, '', other.tokens.cashier)).body;
+    expect(otherText).not.toContain('12 Main Street');
+    expect(otherText).toMatch(/Thank you for your purchase!\n$/);
+  });
+
+  it('goes back to the default footer when the tenant clears its own', async () => {
+    expect((await patch('/v1/settings/tenant', { receipt_footer_lines: [] })).statusCode).toBe(200);
+    expect((await patch(`/v1/locations/${shop.locationId}`, { address_lines: [] })).statusCode).toBe(200);
+    const text = (await receipt(sale.id)).body;
+    expect(text).toMatch(/\n\n {7}Thank you for your purchase!\n$/);
+    expect(text).not.toContain('12 Main Street');
+  });
+});

@@ -12,6 +12,8 @@ export interface TenantSettingsRow {
   money_rounding: RoundingMode | null;
   cash_rounding_cents: number | null;
   stock_policy: 'block' | 'allow_negative';
+  /** Migration 0016: the tenant's receipt footer; empty prints the default footer. */
+  receipt_footer_lines: string[];
   updated_at: Date;
 }
 
@@ -23,10 +25,12 @@ export interface TenantSettingsPatch {
   money_rounding?: RoundingMode | null | undefined;
   cash_rounding_cents?: number | null | undefined;
   stock_policy?: 'block' | 'allow_negative' | undefined;
+  receipt_footer_lines?: readonly string[] | undefined;
 }
 
 const COLUMNS =
-  'name, timezone, currency, prices_include_tax, money_rounding, cash_rounding_cents, stock_policy, updated_at';
+  'name, timezone, currency, prices_include_tax, money_rounding, cash_rounding_cents, stock_policy, ' +
+  'receipt_footer_lines, updated_at';
 
 /** The current tenant's settings; `forUpdate` locks the row so two edits cannot lose one another's change. */
 export async function findTenantSettings(

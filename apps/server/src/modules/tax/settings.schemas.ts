@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Name, Timestamp } from '../../platform/http/schemas.ts';
+import { Name, ReceiptLines, Timestamp } from '../../platform/http/schemas.ts';
 
 const RoundingModeSchema = Type.Union([Type.Literal('half_up'), Type.Literal('truncate'), Type.Literal('bankers')]);
 const StockPolicySchema = Type.Union([Type.Literal('block'), Type.Literal('allow_negative')]);
@@ -29,6 +29,9 @@ export const TenantSettingsSchema = Type.Object({
   effective_money_rounding: RoundingModeSchema,
   cash_rounding_cents: Type.Union([CashRoundingCents, Type.Null()]),
   stock_policy: StockPolicySchema,
+  receipt_footer_lines: Type.Array(Type.String(), {
+    description: 'Printed at the bottom of every receipt; empty prints "Thank you for your purchase!"',
+  }),
   updated_at: Timestamp,
 });
 export type TenantSettingsDto = Static<typeof TenantSettingsSchema>;
@@ -41,6 +44,7 @@ export const UpdateTenantSettingsBody = Type.Object(
     money_rounding: Type.Optional(Type.Union([RoundingModeSchema, Type.Null()])),
     cash_rounding_cents: Type.Optional(Type.Union([CashRoundingCents, Type.Null()])),
     stock_policy: Type.Optional(StockPolicySchema),
+    receipt_footer_lines: Type.Optional(ReceiptLines('The receipt footer; [] goes back to the default footer')),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -4,7 +4,7 @@ import type { Database, Queryable } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
-import { canonicalTimeZone, cleanName } from '../tenancy/index.ts';
+import { canonicalTimeZone, cleanName, cleanReceiptLines, sameLines } from '../tenancy/index.ts';
 import * as repo from './settings.repo.ts';
 import type { TenantSettingsDto, UpdateTenantSettingsInput } from './settings.schemas.ts';
 
@@ -26,7 +26,20 @@ const SETTING_FIELDS = [
   'money_rounding',
   'cash_rounding_cents',
   'stock_policy',
+  'receipt_footer_lines',
 ] as const;
+
+type SettingField = (typeof SETTING_FIELDS)[number];
+
+/** Whether the wanted value of a field differs from the stored one (footer lines compare line by line). */
+function differs(field: SettingField, wanted: UpdateTenantSettingsInput, row: repo.TenantSettingsRow): boolean {
+  if (field === 'receipt_footer_lines') {
+    return (
+      wanted.receipt_footer_lines !== undefined && !sameLines(wanted.receipt_footer_lines, row.receipt_footer_lines)
+    );
+  }
+  return wanted[field] !== undefined && wanted[field] !== row[field];
+}
 
 function tenantNotFound(): AppError {
   return new AppError('tenant_not_found', 'The tenant of this session no longer exists');
@@ -42,6 +55,7 @@ function toDto(row: repo.TenantSettingsRow, defaultRounding: RoundingMode): Tena
     effective_money_rounding: row.money_rounding ?? defaultRounding,
     cash_rounding_cents: row.cash_rounding_cents,
     stock_policy: row.stock_policy,
+    receipt_footer_lines: row.receipt_footer_lines,
     updated_at: row.updated_at.toISOString(),
   };
 }
@@ -80,8 +94,9 @@ export function getTenantSettings(
 }
 
 /**
- * Changes the tenant's name, time zone, money and stock settings. The name is trimmed (blank is a 400) and the time
- * zone stored in its canonical IANA spelling (an unknown zone is a 400). Only fields that differ are written; the
+ * Changes the tenant's name, time zone, money and stock settings and its receipt footer. The name is trimmed (blank
+ * is a 400), the time zone stored in its canonical IANA spelling (an unknown zone is a 400) and the footer lines
+ * trimmed with blank ones dropped (a control character is a 400). Only fields that differ are written; the
  * change is audited `tenant.settings_changed` with those fields before and after, in the same transaction. Sending
  * the current values changes nothing and writes no event.
  */
@@ -95,11 +110,14 @@ export function updateTenantSettings(
     ...body,
     ...(body.name === undefined ? {} : { name: cleanName('name', body.name) }),
     ...(body.timezone === undefined ? {} : { timezone: canonicalTimeZone('timezone', body.timezone) }),
+    ...(body.receipt_footer_lines === undefined
+      ? {}
+      : { receipt_footer_lines: cleanReceiptLines('receipt_footer_lines', body.receipt_footer_lines) }),
   };
   return tenantTx(db, ctx, async (tx) => {
     const before = await repo.findTenantSettings(tx, ctx, true);
     if (before === undefined) throw tenantNotFound();
-    const fields = SETTING_FIELDS.filter((f) => input[f] !== undefined && input[f] !== before[f]);
+    const fields = SETTING_FIELDS.filter((f) => differs(f, input, before));
     if (fields.length === 0) return toDto(before, defaultRounding);
     const patch: repo.TenantSettingsPatch = Object.fromEntries(fields.map((f) => [f, input[f]]));
     const after = await repo.updateTenantSettings(tx, ctx, patch);

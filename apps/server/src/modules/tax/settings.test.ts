@@ -61,6 +61,7 @@ describe('GET /v1/settings/tenant', () => {
         effective_money_rounding: 'bankers',
         cash_rounding_cents: null,
         stock_policy: 'block',
+        receipt_footer_lines: [],
         updated_at: expect.any(String),
       });
     }
@@ -165,7 +166,52 @@ describe('PATCH /v1/settings/tenant', () => {
     for (const role of ['manager', 'cashier'] as const) {
       const token = (await login(t, shop.emails[role])).access_token;
       expectProblem(await patch(token, { prices_include_tax: false }), 403, 'forbidden');
+      expectProblem(await patch(token, { receipt_footer_lines: ['Mine'] }), 403, 'forbidden');
     }
+  });
+});
+
+describe('PATCH /v1/settings/tenant receipt_footer_lines', () => {
+  it('stores the footer trimmed without blank lines, audits it, and [] goes back to the default', async () => {
+    const res = await patch(owner, { receipt_footer_lines: ['  See you soon! ', '', '   ', 'Returns within 30 days'] });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().receipt_footer_lines).toEqual(['See you soon!', 'Returns within 30 days']);
+    expect((await settingsAudit(shop.tenantId)).at(-1)).toEqual({
+      before: { receipt_footer_lines: [] },
+      after: { receipt_footer_lines: ['See you soon!', 'Returns within 30 days'] },
+    });
+    const count = (await settingsAudit(shop.tenantId)).length;
+    // The same lines (after trimming) change nothing and write no event.
+    await patch(admin, { receipt_footer_lines: ['See you soon!', ' Returns within 30 days'] });
+    expect(await settingsAudit(shop.tenantId)).toHaveLength(count);
+    expect((await get((await login(t, other.emails.owner)).access_token)).json().receipt_footer_lines).toEqual([]);
+
+    const cleared = await patch(admin, { receipt_footer_lines: [] });
+    expect(cleared.json().receipt_footer_lines).toEqual([]);
+    expect((await settingsAudit(shop.tenantId)).at(-1)).toEqual({
+      before: { receipt_footer_lines: ['See you soon!', 'Returns within 30 days'] },
+      after: { receipt_footer_lines: [] },
+    });
+  });
+
+  it('refuses too many lines, too long a line, a non-string and a control character, naming the field', async () => {
+    await patch(owner, { receipt_footer_lines: ['Kept'] });
+    const before = (await get(owner)).json();
+    const audits = (await settingsAudit(shop.tenantId)).length;
+    const cases: [unknown, string][] = [
+      [['1', '2', '3', '4', '5'], 'receipt_footer_lines'],
+      [['ok', 'x'.repeat(43)], 'receipt_footer_lines[1]'],
+      [['ok', 42], 'receipt_footer_lines[1]'],
+      ['See you', 'receipt_footer_lines'],
+      [['Bye\x1dV'], 'receipt_footer_lines[0]'],
+    ];
+    for (const [lines, field] of cases) {
+      const res = await patch(owner, { receipt_footer_lines: lines });
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    expect((await get(owner)).json()).toEqual(before);
+    expect(await settingsAudit(shop.tenantId)).toHaveLength(audits);
   });
 });
 

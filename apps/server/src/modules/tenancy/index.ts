@@ -3,4 +3,4 @@ export { createTenant, type CreateTenantInput, type CreatedTenant } from './crea
 export { findActiveLocationIds } from './tenancy.repo.ts';
 export { createLocation } from './locations.service.ts';
 export { createRegister } from './registers.service.ts';
-export { canonicalTimeZone, cleanName } from './tenancy.shared.ts';
+export { canonicalTimeZone, cleanName, cleanReceiptLines, sameLines } from './tenancy.shared.ts';

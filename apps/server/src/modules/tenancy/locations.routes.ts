@@ -79,7 +79,7 @@ export function locationsRoutes(app: App, deps: AppDeps): void {
       config: { access: WRITERS },
       schema: {
         tags: TAGS,
-        summary: 'Change the name, code or time zone of a location',
+        summary: 'Change the name, code, time zone or address of a location',
         security: SECURITY,
         params: IdParams,
         body: UpdateLocationBody,

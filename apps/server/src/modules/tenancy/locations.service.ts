@@ -14,7 +14,16 @@ import type {
   RegisterDto,
   UpdateLocationInput,
 } from './tenancy.schemas.ts';
-import { canonicalTimeZone, cleanName, inScope, scopeOf, toLocationDto, toRegisterDto } from './tenancy.shared.ts';
+import {
+  canonicalTimeZone,
+  cleanName,
+  cleanReceiptLines,
+  inScope,
+  sameLines,
+  scopeOf,
+  toLocationDto,
+  toRegisterDto,
+} from './tenancy.shared.ts';
 
 const DEFAULT_LIMIT = 50;
 
@@ -74,10 +83,11 @@ export function getLocation(db: Database, ctx: RequestContext, id: string): Prom
   return tenantTx(db, ctx, async (tx) => toLocationDto(await visibleLocation(tx, ctx, id)));
 }
 
-/** Creates a location; its time zone defaults to the tenant's. */
+/** Creates a location; its time zone defaults to the tenant's, its address to none. */
 export function createLocation(db: Database, ctx: RequestContext, input: CreateLocationInput): Promise<LocationDto> {
   const name = cleanName('name', input.name);
   const timezone = input.timezone === undefined ? undefined : canonicalTimeZone('timezone', input.timezone);
+  const addressLines = cleanReceiptLines('address_lines', input.address_lines ?? []);
   return tenantTx(db, ctx, async (tx) => {
     const tenant = await repo.findTenant(tx, ctx);
     const row = await repo
@@ -86,6 +96,7 @@ export function createLocation(db: Database, ctx: RequestContext, input: CreateL
         name,
         code: input.code ?? null,
         timezone: timezone ?? tenant?.timezone ?? 'UTC',
+        address_lines: addressLines,
       })
       .catch((err: unknown) => {
         throw conflictOf(err);
@@ -94,13 +105,18 @@ export function createLocation(db: Database, ctx: RequestContext, input: CreateL
       action: 'location.created',
       entityType: 'location',
       entityId: row.id,
-      data: { name: row.name, code: row.code, timezone: row.timezone },
+      data: {
+        name: row.name,
+        code: row.code,
+        timezone: row.timezone,
+        ...(row.address_lines.length === 0 ? {} : { address_lines: row.address_lines }),
+      },
     });
     return toLocationDto(row);
   });
 }
 
-/** Renames a location or changes its code or time zone. Archived locations may be edited (to free a name). */
+/** Renames a location or changes its code, time zone or address. Archived locations may be edited (to free a name). */
 export function updateLocation(
   db: Database,
   ctx: RequestContext,
@@ -111,6 +127,8 @@ export function updateLocation(
     name: input.name === undefined ? undefined : cleanName('name', input.name),
     code: input.code,
     timezone: input.timezone === undefined ? undefined : canonicalTimeZone('timezone', input.timezone),
+    address_lines:
+      input.address_lines === undefined ? undefined : cleanReceiptLines('address_lines', input.address_lines),
   };
   return tenantTx(db, ctx, async (tx) => {
     const before = await visibleLocation(tx, ctx, id, 'update');
@@ -118,6 +136,10 @@ export function updateLocation(
       name: wanted.name !== undefined && wanted.name !== before.name ? wanted.name : undefined,
       code: wanted.code !== undefined && wanted.code !== before.code ? wanted.code : undefined,
       timezone: wanted.timezone !== undefined && wanted.timezone !== before.timezone ? wanted.timezone : undefined,
+      address_lines:
+        wanted.address_lines !== undefined && !sameLines(wanted.address_lines, before.address_lines)
+          ? wanted.address_lines
+          : undefined,
     };
     const fields = (Object.keys(changed) as (keyof typeof changed)[]).filter((k) => changed[k] !== undefined);
     if (fields.length === 0) return toLocationDto(before);

@@ -47,7 +47,13 @@ describe('POST /v1/locations', () => {
     const res = await call(owner, 'POST', '/v1/locations', { name: ' Harbour Street ', code: 'HRB-1' });
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json();
-    expect(body).toMatchObject({ name: 'Harbour Street', code: 'HRB-1', timezone: 'UTC', archived_at: null });
+    expect(body).toMatchObject({
+      name: 'Harbour Street',
+      code: 'HRB-1',
+      timezone: 'UTC',
+      address_lines: [],
+      archived_at: null,
+    });
     expect(res.headers.location).toBe(`/v1/locations/${body.id}`);
     expect(await auditOf(body.id)).toEqual([
       { action: 'location.created', data: { name: 'Harbour Street', code: 'HRB-1', timezone: 'UTC' } },
@@ -152,6 +158,69 @@ describe('PATCH /v1/locations/:id', () => {
     const same = await call(owner, 'PATCH', `/v1/locations/${loc.id}`, { name: 'New Name' });
     expect(same.statusCode).toBe(200);
     expect(await auditOf(loc.id)).toHaveLength(2);
+  });
+
+  it('sets, lists and clears the address: trimmed, blank lines dropped, audited', async () => {
+    const created = await call(owner, 'POST', '/v1/locations', {
+      name: 'Dock Road',
+      address_lines: [' 1 Dock Road ', '', 'Harbourtown'],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const loc = created.json();
+    expect(loc.address_lines).toEqual(['1 Dock Road', 'Harbourtown']);
+    expect((await auditOf(loc.id))[0]?.data).toMatchObject({ address_lines: ['1 Dock Road', 'Harbourtown'] });
+
+    const res = await call(owner, 'PATCH', `/v1/locations/${loc.id}`, {
+      address_lines: ['2 Dock Road', 'Harbourtown', 'HT1 2AB'],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().address_lines).toEqual(['2 Dock Road', 'Harbourtown', 'HT1 2AB']);
+    expect((await auditOf(loc.id)).at(-1)).toEqual({
+      action: 'location.updated',
+      data: {
+        before: { address_lines: ['1 Dock Road', 'Harbourtown'] },
+        after: { address_lines: ['2 Dock Road', 'Harbourtown', 'HT1 2AB'] },
+      },
+    });
+    const audits = (await auditOf(loc.id)).length;
+    await call(owner, 'PATCH', `/v1/locations/${loc.id}`, {
+      address_lines: ['2 Dock Road ', 'Harbourtown', 'HT1 2AB'],
+    });
+    expect(await auditOf(loc.id)).toHaveLength(audits);
+
+    const listed = (await call(owner, 'GET', '/v1/locations?limit=200')).json().data;
+    expect(listed.find((l: { id: string }) => l.id === loc.id).address_lines).toEqual([
+      '2 Dock Road',
+      'Harbourtown',
+      'HT1 2AB',
+    ]);
+    const cleared = await call(owner, 'PATCH', `/v1/locations/${loc.id}`, { address_lines: [] });
+    expect(cleared.json().address_lines).toEqual([]);
+  });
+
+  it('refuses too many lines, too long a line, a non-string and a control character, naming the field', async () => {
+    const loc = (await call(owner, 'POST', '/v1/locations', { name: 'Bad Address', address_lines: ['Kept'] })).json();
+    const locations = await countLocations();
+    const audits = (await auditOf(loc.id)).length;
+    const cases: [unknown, string][] = [
+      [['1', '2', '3', '4', '5'], 'address_lines'],
+      [['ok', 'x'.repeat(43)], 'address_lines[1]'],
+      [[7], 'address_lines[0]'],
+      ['1 Main Street', 'address_lines'],
+      [['Main\x1bp'], 'address_lines[0]'],
+    ];
+    for (const [lines, field] of cases) {
+      for (const res of [
+        await call(owner, 'PATCH', `/v1/locations/${loc.id}`, { address_lines: lines }),
+        await call(owner, 'POST', '/v1/locations', { name: 'Never Made', address_lines: lines }),
+      ]) {
+        expectProblem(res, 400, 'validation_failed');
+        expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+      }
+    }
+    expect((await call(owner, 'GET', `/v1/locations/${loc.id}`)).json()).toEqual(loc);
+    expect(await countLocations()).toBe(locations);
+    expect(await auditOf(loc.id)).toHaveLength(audits);
   });
 
   it('refuses a taken name with 409 and leaves the row as it was', async () => {

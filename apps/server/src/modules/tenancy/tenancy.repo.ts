@@ -18,6 +18,8 @@ export interface LocationRow {
   name: string;
   code: string | null;
   timezone: string;
+  /** Migration 0016: stored trimmed, without blank lines. */
+  address_lines: string[];
   archived_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -53,11 +55,12 @@ export async function findTenant(tx: Queryable, ctx: RequestContext): Promise<Te
 export async function insertLocation(
   tx: Queryable,
   ctx: RequestContext,
-  l: { id: string; name: string; code: string | null; timezone: string },
+  l: { id: string; name: string; code: string | null; timezone: string; address_lines?: readonly string[] },
 ): Promise<LocationRow> {
   const { rows } = await tx.query<LocationRow>(
-    'INSERT INTO locations (id, tenant_id, name, code, timezone) VALUES ($1, $2, $3, $4, $5) RETURNING *',
-    [l.id, requireTenant(ctx), l.name, l.code, l.timezone],
+    `INSERT INTO locations (id, tenant_id, name, code, timezone, address_lines)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+    [l.id, requireTenant(ctx), l.name, l.code, l.timezone, l.address_lines ?? []],
   );
   return rows[0] as LocationRow;
 }
@@ -130,7 +133,12 @@ export async function findActiveLocationIds(tx: Queryable, ids: readonly string[
 export async function updateLocation(
   tx: Queryable,
   id: string,
-  patch: { name?: string | undefined; code?: string | null | undefined; timezone?: string | undefined },
+  patch: {
+    name?: string | undefined;
+    code?: string | null | undefined;
+    timezone?: string | undefined;
+    address_lines?: readonly string[] | undefined;
+  },
 ): Promise<LocationRow> {
   const set = setClause(patch, 2);
   const { rows } = await tx.query<LocationRow>(`UPDATE locations SET ${set.sql} WHERE id = $1 RETURNING *`, [

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Name, PageQuery, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { Name, PageQuery, ReceiptLines, Timestamp, Uuid } from '../../platform/http/schemas.ts';
 
 /** A store's short code (e.g. `NYC-01`), unique in the tenant. */
 const LocationCode = Type.String({
@@ -9,6 +9,7 @@ const LocationCode = Type.String({
   description: 'Letters, digits, `_`, `.` and `-`; unique in the tenant',
 });
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'An IANA time zone, e.g. Europe/Paris' });
+const AddressLines = ReceiptLines("The store's address, printed under its name on receipts; [] removes it");
 const IncludeArchived = Type.Optional(
   Type.Boolean({ default: false, description: 'Also list archived rows (default false)' }),
 );
@@ -21,6 +22,7 @@ export const LocationSchema = Type.Object({
   name: Type.String(),
   code: Type.Union([Type.String(), Type.Null()]),
   timezone: Type.String(),
+  address_lines: Type.Array(Type.String(), { description: "The store's address, printed under its name on receipts" }),
   archived_at: Type.Union([Timestamp, Type.Null()]),
   created_at: Timestamp,
   updated_at: Timestamp,
@@ -32,6 +34,7 @@ export const CreateLocationBody = Type.Object(
     name: Name,
     code: Type.Optional(Type.Union([LocationCode, Type.Null()])),
     timezone: Type.Optional(TimeZone),
+    address_lines: Type.Optional(AddressLines),
   },
   { additionalProperties: false },
 );
@@ -42,6 +45,7 @@ export const UpdateLocationBody = Type.Object(
     name: Type.Optional(Name),
     code: Type.Optional(Type.Union([LocationCode, Type.Null()], { description: 'null removes the code' })),
     timezone: Type.Optional(TimeZone),
+    address_lines: Type.Optional(AddressLines),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -1,3 +1,4 @@
+import { checkReceiptLines } from '@novapos/domain';
 import type { RequestContext } from '../../platform/context.ts';
 import { invalidField } from '../../platform/errors.ts';
 import type { LocationDto, RegisterDto } from './tenancy.schemas.ts';
@@ -22,6 +23,22 @@ export function cleanName(field: string, value: string): string {
   return name;
 }
 
+/**
+ * Receipt lines (an address, a footer) as stored: trimmed, blank lines dropped; a control character, or too many or
+ * too long lines after that, is a 400 naming the field (`address_lines[1]`).
+ */
+export function cleanReceiptLines(field: string, lines: readonly string[]): string[] {
+  const check = checkReceiptLines(lines);
+  if (check.ok) return check.lines;
+  const { index, message } = check.problem;
+  throw invalidField(index === null ? field : `${field}[${index}]`, message);
+}
+
+/** Whether two lists of lines are the same (a change of nothing is not written or audited). */
+export function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((line, i) => line === b[i]);
+}
+
 /** The canonical IANA name of a time zone (`europe/paris` → `Europe/Paris`); an unknown zone is a 400. */
 export function canonicalTimeZone(field: string, value: string): string {
   try {
@@ -37,6 +54,7 @@ export function toLocationDto(row: LocationRow): LocationDto {
     name: row.name,
     code: row.code,
     timezone: row.timezone,
+    address_lines: row.address_lines,
     archived_at: row.archived_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

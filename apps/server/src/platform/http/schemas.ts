@@ -1,3 +1,4 @@
+import { RECEIPT_TEXT_LINE_MAX, RECEIPT_TEXT_MAX_LINES } from '@novapos/domain';
 import { Type, type Static, type TSchema } from 'typebox';
 
 /** Shared schema pieces. Every route's schema gives validation, serialization, OpenAPI and its TypeScript type. */
@@ -5,6 +6,17 @@ export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 export const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+/**
+ * Lines printed on a receipt (a store's address, a tenant's footer): at most 4 strings of at most 42 characters.
+ * The service then trims each line, drops blank ones and refuses control characters (`checkReceiptLines`).
+ */
+export function ReceiptLines(description: string) {
+  return Type.Array(Type.String({ maxLength: RECEIPT_TEXT_LINE_MAX }), {
+    maxItems: RECEIPT_TEXT_MAX_LINES,
+    description: `${description}. Up to ${RECEIPT_TEXT_MAX_LINES} lines of up to ${RECEIPT_TEXT_LINE_MAX} characters; each line is trimmed and blank lines are dropped`,
+  });
+}
 
 /** A tenant role. */
 export const TenantRoleSchema = Type.Union([
