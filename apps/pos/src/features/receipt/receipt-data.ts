@@ -1,17 +1,22 @@
-import { settleTenders, type ReceiptData } from '@novapos/domain';
+import { receiptFooter, settleTenders, type ReceiptData } from '@novapos/domain';
 import type { Order, TillContext } from '../../api/api.ts';
 import { cartTotals, type Cart } from '../sale/cart.ts';
 import type { Tender } from '../tender/tenders.ts';
 
+/**
+ * What every receipt of this till prints around the sale, as the server prints it. A context cached by an older
+ * till (before address and footer were part of it) has neither: no address and the default footer until the
+ * next poll brings the new context.
+ */
 const common = (ctx: TillContext) => ({
   business_name: ctx.business_name,
   location_name: ctx.location_name,
-  address_lines: [],
+  address_lines: (ctx as Partial<TillContext>).address_lines ?? [],
   register_name: ctx.register_name,
   time_zone: ctx.time_zone,
   currency: ctx.currency,
   void_reason: null,
-  footer_lines: ['Thank you'],
+  footer_lines: receiptFooter((ctx as Partial<TillContext>).receipt_footer_lines),
 });
 
 /** The receipt of an order the server confirmed: its numbers, not ours. */
