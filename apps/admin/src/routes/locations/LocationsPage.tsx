@@ -12,22 +12,29 @@ import {
   type Register,
 } from '../../api/locations.ts';
 import { shortId } from '../../app/format.ts';
+import { linesText, RECEIPT_TEXT_LINE_MAX, RECEIPT_TEXT_MAX_LINES, receiptLinesOf } from '../../app/receipt-lines.ts';
 import { useSession } from '../../app/session-context.tsx';
 import { useLoad } from '../../app/use-load.ts';
 import { Badge, Dialog, Empty, ErrorNotice, Field, fieldError, Loading, Page, useAction } from '../../app/ui.tsx';
 
-/** Creates or edits a location: name, short code, time zone (its reports and receipts use it). */
+/** Creates or edits a location: name, short code, time zone and address (its reports and receipts use them). */
 function LocationDialog(props: { location: Location | undefined; onClose: () => void; onDone: () => void }) {
   const { location } = props;
   const [name, setName] = useState(location?.name ?? '');
   const [code, setCode] = useState(location?.code ?? '');
   const [timezone, setTimezone] = useState(location?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const [address, setAddress] = useState(linesText(location?.address_lines ?? []));
+  const [addressProblem, setAddressProblem] = useState<string | undefined>(undefined);
   const action = useAction();
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
+    // Checked here as the server checks it, so a long line is named before anything is sent.
+    const lines = receiptLinesOf(address);
+    setAddressProblem(lines.ok ? undefined : lines.error);
+    if (!lines.ok) return;
     void action
       .run(async () => {
-        const body = { name: name.trim(), timezone: timezone.trim() };
+        const body = { name: name.trim(), timezone: timezone.trim(), address_lines: lines.lines };
         if (location === undefined) {
           await createLocation({ ...body, ...(code.trim() === '' ? {} : { code: code.trim() }) });
         } else {
@@ -64,6 +71,21 @@ function LocationDialog(props: { location: Location | undefined; onClose: () => 
             <input value={timezone} onChange={(e) => setTimezone(e.target.value)} required />
           </Field>
         </div>
+        <Field
+          label="Address"
+          hint={`Printed under the store's name on its receipts: up to ${RECEIPT_TEXT_MAX_LINES} lines of ${RECEIPT_TEXT_LINE_MAX} characters`}
+          error={addressProblem ?? fieldError(action.error, 'address_lines')}
+        >
+          <textarea
+            value={address}
+            onChange={(e) => {
+              setAddress(e.target.value);
+              setAddressProblem(undefined);
+            }}
+            rows={RECEIPT_TEXT_MAX_LINES}
+            aria-invalid={addressProblem !== undefined}
+          />
+        </Field>
       </form>
     </Dialog>
   );
@@ -178,7 +200,7 @@ export function LocationsPage() {
   return (
     <Page
       title="Locations & registers"
-      subtitle="Stores, their time zone (reports count days in it) and their tills."
+      subtitle="Stores, their time zone (reports count days in it), their address (printed on receipts) and their tills."
       actions={
         <>
           <label className="check">
@@ -209,6 +231,11 @@ export function LocationsPage() {
                     {l.archived_at !== null && <Badge>Archived</Badge>}
                   </h2>
                   <div className="muted">{l.timezone}</div>
+                  {l.address_lines.length > 0 && (
+                    <div className="muted" data-testid="location-address">
+                      {l.address_lines.join(', ')}
+                    </div>
+                  )}
                 </div>
                 {can('locations.write') && l.archived_at === null && (
                   <div className="row">

@@ -13,6 +13,7 @@ import {
   TIMEZONE_MAX,
   type SettingsDraft,
 } from './settings-form.ts';
+import { RECEIPT_TEXT_LINE_MAX, RECEIPT_TEXT_MAX_LINES } from '../../app/receipt-lines.ts';
 
 /** The zones the browser knows, offered while typing (any IANA name the server accepts may still be typed). */
 const TIME_ZONES: readonly string[] =
@@ -48,6 +49,12 @@ function SettingsFacts(props: { settings: TenantSettings }) {
       <dd>{s.cash_rounding_cents === null ? 'none' : `to the nearest ${money(s.cash_rounding_cents, s.currency)}`}</dd>
       <dt>Selling beyond stock</dt>
       <dd>{s.stock_policy === 'block' ? 'refused' : 'allowed (stock may go negative)'}</dd>
+      <dt>Receipt footer</dt>
+      <dd>
+        {s.receipt_footer_lines.length === 0
+          ? 'the default (“Thank you for your purchase!”)'
+          : s.receipt_footer_lines.join(' / ')}
+      </dd>
       <dt>Last changed</dt>
       <dd>{when(s.updated_at)}</dd>
     </dl>
@@ -133,6 +140,19 @@ function SettingsForm(props: { settings: TenantSettings; onSaved: (settings: Ten
             <input value={settings.currency} readOnly aria-readonly="true" />
           </Field>
         </div>
+        <Field
+          label="Receipt footer"
+          hint={`Printed at the bottom of every receipt: up to ${RECEIPT_TEXT_MAX_LINES} lines of ${RECEIPT_TEXT_LINE_MAX} characters; blank prints “Thank you for your purchase!”`}
+          error={problem('receipt_footer', 'receipt_footer_lines')}
+        >
+          <textarea
+            value={draft.receipt_footer}
+            onChange={(e) => set('receipt_footer', e.target.value)}
+            rows={RECEIPT_TEXT_MAX_LINES}
+            placeholder="Thank you for your purchase!"
+            aria-invalid={problems.receipt_footer !== undefined}
+          />
+        </Field>
         <datalist id="time-zones">
           {TIME_ZONES.map((z) => (
             <option key={z} value={z} />

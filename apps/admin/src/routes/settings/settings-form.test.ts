@@ -11,6 +11,7 @@ const CURRENT: TenantSettings = {
   effective_money_rounding: 'half_up',
   cash_rounding_cents: 5,
   stock_policy: 'block',
+  receipt_footer_lines: [],
   updated_at: '2026-12-01T10:00:00.000Z',
 };
 
@@ -24,6 +25,7 @@ describe('the settings form', () => {
       money_rounding: '',
       cash_rounding: '0.05',
       stock_policy: 'block',
+      receipt_footer: '',
     });
     expect(checkSettings(draft, CURRENT)).toEqual({ ok: true, change: {} });
   });
@@ -73,5 +75,31 @@ describe('the settings form', () => {
       change: { cash_rounding_cents: 5 },
     });
     expect(checkSettings({ ...draftOf(yen), cash_rounding: '0.5' }, yen).ok).toBe(false);
+  });
+
+  it('sends the receipt footer trimmed, one line per line, and checks its limits as the server does', () => {
+    const draft = draftOf(CURRENT);
+    expect(checkSettings({ ...draft, receipt_footer: '  See you soon! \n\nReturns: 30 days\n' }, CURRENT)).toEqual({
+      ok: true,
+      change: { receipt_footer_lines: ['See you soon!', 'Returns: 30 days'] },
+    });
+    const branded = { ...CURRENT, receipt_footer_lines: ['See you soon!'] };
+    expect(draftOf(branded).receipt_footer).toBe('See you soon!');
+    expect(checkSettings({ ...draftOf(branded), receipt_footer: ' See you soon!' }, branded)).toEqual({
+      ok: true,
+      change: {},
+    });
+    expect(checkSettings({ ...draftOf(branded), receipt_footer: '' }, branded)).toEqual({
+      ok: true,
+      change: { receipt_footer_lines: [] },
+    });
+    expect(checkSettings({ ...draft, receipt_footer: '1\n2\n3\n4\n5' }, CURRENT)).toEqual({
+      ok: false,
+      errors: { receipt_footer: 'Use at most 4 lines (blank lines are dropped).' },
+    });
+    expect(checkSettings({ ...draft, receipt_footer: `ok\n\n${'x'.repeat(43)}` }, CURRENT)).toEqual({
+      ok: false,
+      errors: { receipt_footer: 'Line 2 is longer than 42 characters.' },
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { TenantSettings, TenantSettingsChange } from '../../api/tax.ts';
 import { moneyInput, parseMoney } from '../../app/format.ts';
+import { linesText, receiptLinesOf, sameLines } from '../../app/receipt-lines.ts';
 
 type RoundingMode = TenantSettings['effective_money_rounding'];
 type StockPolicy = TenantSettings['stock_policy'];
@@ -14,6 +15,8 @@ export interface SettingsDraft {
   /** An amount in the currency ("0.05"); '' is no cash rounding. */
   readonly cash_rounding: string;
   readonly stock_policy: StockPolicy;
+  /** The receipt footer, one line per line; blank: the default footer. */
+  readonly receipt_footer: string;
 }
 
 /** The server's limits (settings.schemas.ts): names up to 200 characters, cash rounding 1–100000 minor units. */
@@ -30,6 +33,7 @@ export function draftOf(settings: TenantSettings): SettingsDraft {
     cash_rounding:
       settings.cash_rounding_cents === null ? '' : moneyInput(settings.cash_rounding_cents, settings.currency),
     stock_policy: settings.stock_policy,
+    receipt_footer: linesText(settings.receipt_footer_lines),
   };
 }
 
@@ -48,7 +52,7 @@ export type SettingsCheck =
 
 /**
  * Checks the draft the way the server will (a blank name, an unknown time zone, a cash coin out of range or with
- * more decimals than the currency has are refused) and returns only the fields that differ from `current`: the
+ * more decimals than the currency has, a footer of more than 4 lines or a line over 42 characters are refused) and returns only the fields that differ from `current`: the
  * server audits what changed, and an unchanged form sends nothing.
  */
 export function checkSettings(draft: SettingsDraft, current: TenantSettings): SettingsCheck {
@@ -73,7 +77,9 @@ export function checkSettings(draft: SettingsDraft, current: TenantSettings): Se
       cash = minor;
     }
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const footer = receiptLinesOf(draft.receipt_footer);
+  if (!footer.ok) errors.receipt_footer = footer.error;
+  if (Object.keys(errors).length > 0 || !footer.ok) return { ok: false, errors };
 
   const wanted = {
     name,
@@ -82,10 +88,15 @@ export function checkSettings(draft: SettingsDraft, current: TenantSettings): Se
     money_rounding: draft.money_rounding === '' ? null : draft.money_rounding,
     cash_rounding_cents: cash,
     stock_policy: draft.stock_policy,
+    receipt_footer_lines: footer.lines,
   } satisfies Required<TenantSettingsChange>;
   const change = Object.fromEntries(
     (Object.keys(wanted) as (keyof typeof wanted)[])
-      .filter((field) => wanted[field] !== current[field])
+      .filter((field) =>
+        field === 'receipt_footer_lines'
+          ? !sameLines(wanted.receipt_footer_lines, current.receipt_footer_lines)
+          : wanted[field] !== current[field],
+      )
       .map((field) => [field, wanted[field]]),
   ) as TenantSettingsChange;
   return { ok: true, change };
