@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiAs, launchBrowser, screenshot } from './harness.ts';
+import { apiAs, demoUser, e2eServer, launchBrowser, screenshot } from './harness.ts';
 import { newOfficeContext, openSection, runTag, signInAs } from './admin.helpers.ts';
+import { demoItems, demoRegister } from './till.helpers.ts';
 
 interface Category {
   id: string;
@@ -179,4 +180,89 @@ describe('the back office: categories and settings', () => {
       await context.close();
     }
   });
+
+  test("an owner sets the receipt footer and the store's address; a sale's receipt prints both", async () => {
+    const api = await apiAs('owner');
+    const before = (await api('GET', '/v1/settings/tenant')).body as { receipt_footer_lines: string[] };
+    const locations = (await api('GET', '/v1/locations?limit=200')).body as {
+      data: { id: string; name: string; address_lines: string[] }[];
+    };
+    const store = locations.data.find((l) => l.name === demoRegister().locationName);
+    if (store === undefined) throw new Error('the demo register has no location');
+    const context = await newOfficeContext(browser);
+    try {
+      const page = await signInAs(context, 'owner');
+      await page.setViewportSize(SMALL);
+      await openSection(page, 'Settings');
+      const form = page.getByRole('form', { name: 'Shop settings' });
+      const footer = form.getByLabel('Receipt footer');
+      // Too many lines is refused in the form, as the server would refuse it, and nothing is sent.
+      await footer.fill('1\n2\n3\n4\n5');
+      await form.getByRole('button', { name: 'Save settings' }).click();
+      await form.getByText('Use at most 4 lines (blank lines are dropped).').waitFor();
+      await footer.fill('  See you soon!\n\nReturns within 30 days  ');
+      await form.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Settings saved.').waitFor();
+      expect(((await api('GET', '/v1/settings/tenant')).body as Record<string, unknown>).receipt_footer_lines).toEqual([
+        'See you soon!',
+        'Returns within 30 days',
+      ]);
+
+      await openSection(page, 'Locations & registers');
+      const card = page.getByTestId(`location-${store.name}`);
+      await card.getByRole('button', { name: 'Edit' }).click();
+      const dialog = page.getByRole('dialog', { name: `Edit ${store.name}` });
+      await dialog.getByLabel('Address').fill(`12 Harbour Street\n${'x'.repeat(43)}`);
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByText('Line 2 is longer than 42 characters.').waitFor();
+      await dialog.getByLabel('Address').fill('12 Harbour Street\nSpringfield SP1 2AB');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await card.getByTestId('location-address').getByText('12 Harbour Street, Springfield SP1 2AB').waitFor();
+      await screenshot(page, 'admin-location-address');
+
+      // A sale at the demo register: its receipt carries the address under the store's name and the footer.
+      const item = (await demoItems())[0];
+      if (item === undefined) throw new Error('no demo item to sell');
+      const cashier = await apiAs('cashier');
+      const sale = await cashier('POST', '/v1/orders', {
+        register_id: demoRegister().registerId,
+        items: [{ variant_id: item.variant_id, quantity: 1 }],
+        tenders: [{ method: 'cash', amount_cents: 1_000_000 }],
+      });
+      expect(sale.status, JSON.stringify(sale.body)).toBe(201);
+      const text = await receiptText((sale.body as { id: string }).id);
+      const lines = text.split('\n').map((l) => l.trim());
+      const at = lines.indexOf(store.name);
+      expect(lines.slice(at + 1, at + 3)).toEqual(['12 Harbour Street', 'Springfield SP1 2AB']);
+      expect(lines.filter((l) => l !== '').slice(-2)).toEqual(['See you soon!', 'Returns within 30 days']);
+      expect(text).not.toContain('Thank you for your purchase!');
+    } finally {
+      // The suite shares one demo store: put its footer and address back.
+      expect(
+        (await api('PATCH', '/v1/settings/tenant', { receipt_footer_lines: before.receipt_footer_lines })).status,
+      ).toBe(200);
+      expect((await api('PATCH', `/v1/locations/${store.id}`, { address_lines: store.address_lines })).status).toBe(
+        200,
+      );
+      await context.close();
+    }
+  });
 });
+
+/** A receipt as plain text, as a cashier reads it (the API helper parses JSON; a receipt is not). */
+async function receiptText(orderId: string): Promise<string> {
+  const { url } = e2eServer();
+  const user = demoUser('cashier');
+  const login = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+  const { access_token } = (await login.json()) as { access_token: string };
+  const res = await fetch(`${url}/v1/orders/${orderId}/receipt?format=text`, {
+    headers: { authorization: `Bearer ${access_token}` },
+  });
+  expect(res.status).toBe(200);
+  return res.text();
+}
