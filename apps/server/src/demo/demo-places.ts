@@ -1,7 +1,7 @@
 import type { RequestContext } from '../platform/context.ts';
 import type { Database } from '../platform/db/database.ts';
 import { tenantTx } from '../platform/db/tx.ts';
-import { createLocation, createRegister } from '../modules/tenancy/index.ts';
+import { createLocation, createRegister, updateLocation } from '../modules/tenancy/index.ts';
 import * as repo from './demo.repo.ts';
 
 /** A location of the demo shop and its tills. */
@@ -12,6 +12,12 @@ export interface DemoPlace {
 }
 
 const STREETS = ['Station Road', 'Market Square', 'Riverside', 'Park Lane', 'Mill Street'];
+
+/** A made-up address for a demo store: the street in its name, or the first of STREETS. */
+function demoAddress(name: string): string[] {
+  const street = name.split(' — ')[1] ?? STREETS[0] ?? 'High Street';
+  return [`${12 + street.length} ${street}`.slice(0, 42), 'Springfield'];
+}
 
 /** The first candidate nobody uses yet (case-insensitive, archived names count, as the unique indexes say). */
 function freeName(candidates: readonly string[], taken: readonly string[]): string {
@@ -35,6 +41,10 @@ export async function ensurePlaces(
   tills: number,
 ): Promise<DemoPlace[]> {
   const before = await tenantTx(db, ctx, (tx) => repo.locations(tx));
+  // A store without an address gets one on its receipts, from the street in its name ("Demo Store — High Street").
+  for (const l of before.active.slice(0, count)) {
+    if (l.address_lines.length === 0) await updateLocation(db, ctx, l.id, { address_lines: demoAddress(l.name) });
+  }
   const places = before.active.slice(0, count).map((l) => ({ id: l.id, name: l.name }));
   const taken = [...before.names];
   while (places.length < count) {
@@ -42,7 +52,7 @@ export async function ensurePlaces(
       STREETS.map((s) => `${tenantName} — ${s}`),
       taken,
     );
-    const created = await createLocation(db, ctx, { name });
+    const created = await createLocation(db, ctx, { name, address_lines: demoAddress(name) });
     taken.push(created.name);
     places.push({ id: created.id, name: created.name });
   }

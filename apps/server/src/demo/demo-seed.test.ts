@@ -42,6 +42,13 @@ describe('seedDemoShop', () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/registers', headers: bearer(token) });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().data).toHaveLength(4);
+    // Each store prints an address on its receipts, the street from its name.
+    const locations = await t.app.inject({ method: 'GET', url: '/v1/locations', headers: bearer(token) });
+    const addresses = new Map(
+      (locations.json().data as { name: string; address_lines: string[] }[]).map((l) => [l.name, l.address_lines]),
+    );
+    expect(addresses.get('Corner Shop — Station Road')).toEqual(['24 Station Road', 'Springfield']);
+    for (const l of seeded.locations) expect(addresses.get(l.name)?.length, l.name).toBe(2);
   });
 
   it('imports the generated catalog: products, variants, barcodes, categories', async () => {

@@ -27,9 +27,11 @@ export interface PlaceRow {
 }
 
 /** Active locations, oldest first (ids are UUIDv7), with all their names (archived ones count for uniqueness). */
-export async function locations(tx: Queryable): Promise<{ active: PlaceRow[]; names: string[] }> {
-  const { rows } = await tx.query<PlaceRow & { archived: boolean }>(
-    `SELECT id, name, id AS location_id, archived_at IS NOT NULL AS archived FROM locations ORDER BY id`,
+export async function locations(
+  tx: Queryable,
+): Promise<{ active: (PlaceRow & { address_lines: string[] })[]; names: string[] }> {
+  const { rows } = await tx.query<PlaceRow & { address_lines: string[]; archived: boolean }>(
+    `SELECT id, name, id AS location_id, address_lines, archived_at IS NOT NULL AS archived FROM locations ORDER BY id`,
   );
   return { active: rows.filter((r) => !r.archived), names: rows.map((r) => r.name) };
 }
