@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import type { TillContext, TillItem } from '../../api/api.ts';
+import type { TillItem } from '../../api/api.ts';
+import { SODA, TILL_CONTEXT, WATER } from '../../test-fixtures.ts';
 import { orderBody } from '../tender/tenders.ts';
 import {
   cartTotals,
@@ -12,33 +13,9 @@ import {
   type CartLine,
 } from './cart.ts';
 
-const soda: CartLine = {
-  variant_id: '00000000-0000-7000-8000-000000000001',
-  sku: 'SKU-SODA',
-  name: 'Soda Can',
-  unit_price_cents: 199,
-  tax_code: 'STD',
-  quantity: 2,
-};
-const water: CartLine = {
-  ...soda,
-  variant_id: '00000000-0000-7000-8000-000000000002',
-  sku: 'SKU-WATER',
-  name: 'Water',
-  unit_price_cents: 149,
-  tax_code: 'EXEMPT',
-  quantity: 1,
-};
-
-const ctx = {
-  register_id: '00000000-0000-7000-8000-0000000000aa',
-  location_id: '00000000-0000-7000-8000-0000000000bb',
-  tax_rate_bps: 800,
-  prices_include_tax: false,
-  money_rounding: 'half_up',
-  cash_rounding_cents: null,
-  cashier_discount_limit_bp: 1000,
-} as TillContext;
+const soda: CartLine = { ...SODA, quantity: 2 };
+const water = WATER;
+const ctx = TILL_CONTEXT;
 
 const cart = (c: Partial<Cart>): Cart => ({ ...newCart(), lines: [soda, water], ...c });
 
