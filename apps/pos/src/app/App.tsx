@@ -121,12 +121,16 @@ export function App() {
   // (a tax override or a money setting changed while the till is open must change its totals as the server's).
   useEffect(() => {
     if (phase !== 'till' || device === undefined) return;
+    // The context as last fetched by this poll: unchanged, it is neither stored again nor re-rendered.
+    let last: string | undefined;
     const refreshContext = async () => {
       const context = await call(() =>
         ok(api.GET('/v1/pos/context', { params: { query: { register_id: device.register_id } } })),
       );
-      const same = (current: TillContext | undefined) => JSON.stringify(current) === JSON.stringify(context);
-      setCtx((current) => (same(current) ? current : context));
+      const json = JSON.stringify(context);
+      if (json === last) return;
+      last = json;
+      setCtx((current) => (JSON.stringify(current) === json ? current : context));
       await setMeta('context', context);
     };
     const tick = () => {
