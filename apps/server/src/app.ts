@@ -1,25 +1,17 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Config } from './platform/config.ts';
-import type { Database } from './platform/db/database.ts';
+import Fastify, { LogController } from 'fastify';
+import type { App, AppDeps } from './platform/app-deps.ts';
 import { registerAccess } from './platform/http/access.ts';
 import { registerIdempotency } from './platform/http/idempotency.ts';
 import { registerMaintenanceGuard } from './platform/http/maintenance-guard.ts';
 import { registerObservability, requestIdOf } from './platform/http/observability.ts';
 import { registerProblemHandlers } from './platform/http/problem.ts';
 import { registerValidation } from './platform/http/validation.ts';
-import { defaultWebApps, registerWebApps, type WebApp } from './platform/http/web-apps.ts';
+import { defaultWebApps, registerWebApps } from './platform/http/web-apps.ts';
 import { Problem } from './platform/http/schemas.ts';
 import { loggerOptions } from './platform/logger.ts';
-import type { MaintenanceState } from './platform/maintenance.ts';
-import type { Metrics } from './platform/metrics.ts';
-import type { RateLimiter } from './platform/rate-limit.ts';
-import type { Secrets } from './platform/secrets.ts';
-import type { TokenService } from './platform/tokens.ts';
-import type { HealthCheck } from './modules/health/index.ts';
 // Routes come straight from each module's routes file; a module's index.ts is what other modules may use.
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { backupsRoutes } from './modules/backups/backups.routes.ts';
@@ -41,34 +33,7 @@ import { tenancyRoutes } from './modules/tenancy/tenancy.routes.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.ts';
 
-/** Everything the HTTP app needs, built once by the server (or a test) and passed in. */
-export interface AppDeps {
-  readonly config: Config;
-  readonly db: Database;
-  readonly secrets: Secrets;
-  readonly tokens: TokenService;
-  readonly metrics: Metrics;
-  readonly loginLimiter: RateLimiter;
-  readonly pinLimiter: RateLimiter;
-  readonly maintenance: MaintenanceState;
-  /** Dependency checks shown by /health: database always, redis and event_bus when configured. */
-  readonly healthChecks: Readonly<Record<string, HealthCheck>>;
-  /** False while the server starts or shuts down: /health/ready answers 503. */
-  readonly isReady: () => boolean;
-  /** A logger instance to use (tests pass a silent one); defaults to JSON logs at config.logLevel. */
-  readonly logger?: FastifyBaseLogger;
-  /** The built web apps served at /pos/ and /admin/; defaults to apps/pos/dist and apps/admin/dist. */
-  readonly webApps?: readonly WebApp[];
-}
-
-/** The app with TypeBox as its type provider: route schemas type the handlers. */
-export type App = FastifyInstance<
-  RawServerDefault,
-  IncomingMessage,
-  ServerResponse,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+export type { App, AppDeps } from './platform/app-deps.ts';
 
 /**
  * Builds the HTTP app: platform plugins first (docs, problems, request ids, access, maintenance, idempotency),

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createPublicKey } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppDeps } from './app.ts';
+import type { AppDeps } from './platform/app-deps.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { MaintenanceState } from './platform/maintenance.ts';

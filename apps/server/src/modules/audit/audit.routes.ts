@@ -1,5 +1,5 @@
 import { rolesAtLeast, type Role } from '@novapos/domain';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { Page, problems } from '../../platform/http/schemas.ts';
 import { AuditEventSchema, AuditEventsQuery, AuditVerifySchema } from './audit.schemas.ts';
 import * as audit from './audit.service.ts';

@@ -1,5 +1,5 @@
 import { ALL_ROLES } from '@novapos/domain';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems } from '../../platform/http/schemas.ts';
 import { JwksSchema, LoginBody, MeSchema, PinLoginBody, RefreshBody, TokenPairSchema } from './auth.schemas.ts';
 import * as auth from './auth.service.ts';

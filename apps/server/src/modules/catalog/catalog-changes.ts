@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';

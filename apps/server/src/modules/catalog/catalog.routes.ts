@@ -1,4 +1,4 @@
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { catalogChangesRoutes } from './catalog-changes.ts';
 import { catalogCsvRoutes } from './catalog-csv.routes.ts';
 import { categoriesRoutes } from './categories.routes.ts';

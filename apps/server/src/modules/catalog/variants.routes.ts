@@ -1,4 +1,4 @@
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems } from '../../platform/http/schemas.ts';
 import { IdParams, UpdateVariantBody, VariantSchema } from './catalog.schemas.ts';
 import { CATALOG_READERS, CATALOG_WRITERS } from './categories.routes.ts';

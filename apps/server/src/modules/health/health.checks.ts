@@ -1,12 +1,6 @@
-/** The state of one dependency, in the shape of /health's `info` and `error` sections. */
-export interface HealthStatus {
-  readonly status: 'up' | 'down';
-  readonly message?: string;
-  readonly [detail: string]: unknown;
-}
+import type { HealthCheck, HealthStatus } from '../../platform/health-check.ts';
 
-/** Checks one dependency; must answer within its own timeout. */
-export type HealthCheck = () => Promise<HealthStatus>;
+export type { HealthCheck, HealthStatus } from '../../platform/health-check.ts';
 
 /**
  * A health report in the NestJS Terminus shape the seeds use: `info` holds the dependencies that are up, `error`

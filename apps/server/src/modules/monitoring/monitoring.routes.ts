@@ -1,5 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { slowQueryLogOf } from '../../platform/db/query-timing.ts';
 import { problems } from '../../platform/http/schemas.ts';
 import { BusinessQuery, BusinessReport, PerformanceQuery, PerformanceReport } from './monitoring.schemas.ts';

@@ -1,5 +1,5 @@
 import { TENANT_ROLES } from '@novapos/domain';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { requireTenant } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { problems } from '../../platform/http/schemas.ts';

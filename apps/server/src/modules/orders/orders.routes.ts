@@ -1,6 +1,6 @@
 import { largestDiscountBp, rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
 import { Type } from 'typebox';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { Page, problems, Uuid } from '../../platform/http/schemas.ts';
 import { businessMetrics } from '../monitoring/index.ts';
 import { paymentsDepsOf } from '../payments/index.ts';

@@ -1,6 +1,6 @@
 import { rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
 import { Type } from 'typebox';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems, Uuid } from '../../platform/http/schemas.ts';
 import { reconciliationRoutes } from './jobs/reconcile.routes.ts';
 import { paymentsDepsOf } from './payments.deps.ts';

@@ -1,5 +1,5 @@
 import { rolesAtLeast } from '@novapos/domain';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems } from '../../platform/http/schemas.ts';
 import { DiscountApprovalBody, DiscountApprovalResult, TillContext, TillContextQuery } from './pos.schemas.ts';
 import { approveDiscount, tillContext } from './pos.service.ts';

@@ -1,5 +1,5 @@
 import { hasAnyRole, receiptFooter, rolesAtLeast } from '@novapos/domain';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';

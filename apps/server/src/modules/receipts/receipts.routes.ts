@@ -1,6 +1,6 @@
 import { TENANT_ROLES } from '@novapos/domain';
 import { Type, type Static } from 'typebox';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems, Uuid } from '../../platform/http/schemas.ts';
 import { loadReceiptData, renderReceipt } from './receipts.service.ts';
 

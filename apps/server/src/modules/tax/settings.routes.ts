@@ -1,5 +1,5 @@
 import { ALL_ROLES, type Role } from '@novapos/domain';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems } from '../../platform/http/schemas.ts';
 import * as settings from './settings.service.ts';
 import { TenantSettingsSchema, UpdateTenantSettingsBody } from './settings.schemas.ts';

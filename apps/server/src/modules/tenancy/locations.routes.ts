@@ -1,6 +1,6 @@
 import { ALL_ROLES, type Role } from '@novapos/domain';
 import { Type } from 'typebox';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { Page, problems } from '../../platform/http/schemas.ts';
 import * as locations from './locations.service.ts';
 import {

@@ -1,5 +1,5 @@
 import { ALL_ROLES, rolesAtLeast, type Role } from '@novapos/domain';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { Page, problems } from '../../platform/http/schemas.ts';
 import * as registers from './registers.service.ts';
 import {

@@ -1,5 +1,5 @@
 import type { Role } from '@novapos/domain';
-import type { App, AppDeps } from '../../app.ts';
+import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { Page, problems } from '../../platform/http/schemas.ts';
 import { deactivateUser, reactivateUser } from './users.activation.ts';
 import { CreateUserBody, UpdateUserBody, UserIdParams, UserListQuery, UserSchema } from './users.schemas.ts';

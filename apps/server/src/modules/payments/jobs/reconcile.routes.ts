@@ -1,6 +1,6 @@
 import { rolesAtLeast, type Role } from '@novapos/domain';
 import { Type } from 'typebox';
-import type { App } from '../../../app.ts';
+import type { App } from '../../../platform/app-deps.ts';
 import type { RequestContext } from '../../../platform/context.ts';
 import { problems, Timestamp, Uuid } from '../../../platform/http/schemas.ts';
 import type { PaymentsDeps } from '../payments.service.ts';
