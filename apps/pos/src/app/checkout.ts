@@ -1,14 +1,13 @@
-import { ApiError, isNetworkError } from '../api/api.ts';
-import { createOrder } from '../api/orders.ts';
-import type { Order, OrderBody } from '../api/types.ts';
-import { enqueueSale, markRefused, oldestWaitingSale, queueCounts, removeSale } from '../data/queue.ts';
-import { browserOnline, setOnline, setQueueCounts, syncState } from './connection.ts';
-
 /**
  * Completing a sale: send it to the server, or keep it in the queue on this device and send it later, oldest first.
  * The one rule that makes replays safe: every send of a sale carries its client id, in the body (the order's
  * primary key) and as the Idempotency-Key, so the server answers a repeat with the first order, never a second one.
  */
+import { ApiError, isNetworkError } from '../api/api.ts';
+import { createOrder } from '../api/orders.ts';
+import type { Order, OrderBody } from '../api/types.ts';
+import { enqueueSale, markRefused, oldestWaitingSale, queueCounts, removeSale } from '../data/queue.ts';
+import { browserOnline, setOnline, setQueueCounts, syncState } from './connection.ts';
 
 /** Sends one sale with its Idempotency-Key (the server's POST /v1/orders; tests pass their own). */
 export type SendOrder = (body: OrderBody, idempotencyKey: string) => Promise<Order>;

@@ -1,11 +1,10 @@
-import type { OrderBody } from '../api/types.ts';
-import { tillDb, type QueuedSale } from './db.ts';
-
 /**
  * The offline sale queue on this device: completed sales the server has not confirmed, oldest first (`seq` is
  * IndexedDB's auto-increment key). Sending them is the checkout's business (app/checkout.ts); this file only keeps
  * them.
  */
+import type { OrderBody } from '../api/types.ts';
+import { tillDb, type QueuedSale } from './db.ts';
 
 /** A sale's body with its client id, which is also the Idempotency-Key of every send. */
 export type IdentifiedOrderBody = OrderBody & { readonly id: string };
