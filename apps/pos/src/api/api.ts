@@ -1,42 +1,13 @@
-import { ApiError, createApiClient, ok, type Schema } from '@novapos/api-client';
+import { ApiError, createApiClient, ok } from '@novapos/api-client';
+import { currentSession, sessionEnded, setSession } from './session.ts';
 
-/** The signed-in cashier's tokens; kept in sessionStorage so a reload keeps the shift, a closed tab ends it. */
-interface Session {
-  readonly access_token: string;
-  readonly refresh_token: string;
-}
-
-const SESSION_KEY = 'novapos.till.session';
-let session: Session | undefined = (() => {
-  try {
-    const raw = sessionStorage.getItem(SESSION_KEY);
-    return raw === null ? undefined : (JSON.parse(raw) as Session);
-  } catch {
-    return undefined;
-  }
-})();
-const signedOutListeners = new Set<() => void>();
-
-export function setSession(next: Session | undefined): void {
-  session = next;
-  if (next === undefined) sessionStorage.removeItem(SESSION_KEY);
-  else sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
-}
-
-export function hasSession(): boolean {
-  return session !== undefined;
-}
-
-/** Called when the session cannot be renewed: the till goes back to the PIN screen. */
-export function onSignedOut(listener: () => void): () => void {
-  signedOutListeners.add(listener);
-  return () => signedOutListeners.delete(listener);
-}
-
-/** The till's one API client (same origin: the server serves the till). */
+/**
+ * The till's one API client (same origin: the server serves the till). Only the files of `src/api/` call it; the
+ * rest of the till calls their functions (`auth.ts`, `pos.ts`, `catalog.ts`, `orders.ts`).
+ */
 export const api = createApiClient({
-  baseUrl: location.origin,
-  getToken: () => session?.access_token,
+  baseUrl: typeof location === 'undefined' ? '' : location.origin,
+  getToken: () => currentSession()?.access_token,
 });
 
 let refreshing: Promise<boolean> | undefined;
@@ -44,7 +15,7 @@ let refreshing: Promise<boolean> | undefined;
 /** Exchanges the refresh token for a new pair once, however many calls are waiting for it. */
 function refreshSession(): Promise<boolean> {
   refreshing ??= (async () => {
-    const current = session;
+    const current = currentSession();
     if (current === undefined) return false;
     try {
       const pair = await ok(api.POST('/v1/auth/refresh', { body: { refresh_token: current.refresh_token } }));
@@ -52,8 +23,7 @@ function refreshSession(): Promise<boolean> {
       return true;
     } catch (err) {
       if (err instanceof ApiError && err.isNetwork) throw err;
-      setSession(undefined);
-      for (const l of signedOutListeners) l();
+      sessionEnded();
       return false;
     }
   })().finally(() => {
@@ -70,21 +40,17 @@ export async function call<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401 && session !== undefined && err.code !== 'invalid_pin') {
+    if (err instanceof ApiError && err.status === 401 && currentSession() !== undefined && err.code !== 'invalid_pin') {
       if (await refreshSession()) return fn();
     }
     throw err;
   }
 }
 
-export { ApiError, ok };
-export type TillContext = Schema<'TillContext'>;
-export type CatalogChanges = Schema<'CatalogChanges'>;
-export type TillItem = CatalogChanges['items'][number];
-export type TillCategory = CatalogChanges['categories'][number];
+/** The server was not reached (offline, refused, or the answer was lost): the till may work on from its cache. */
+export function isNetworkError(err: unknown): boolean {
+  return err instanceof ApiError && err.isNetwork;
+}
 
-import type { paths } from '@novapos/api-client';
-/** An order as the server answers it (the response of POST /v1/orders). */
-export type Order = paths['/v1/orders']['post']['responses'][201]['content']['application/json'];
-/** The body of POST /v1/orders: what the till sends, and what its offline queue keeps. */
-export type OrderBody = NonNullable<paths['/v1/orders']['post']['requestBody']>['content']['application/json'];
+export { ApiError, ok };
+export type * from './types.ts';

@@ -1,25 +1,27 @@
 import type { ReceiptData } from '@novapos/domain';
-import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api, call, hasSession, ok, onSignedOut, setSession, type TillContext } from '../api/api.ts';
-import { catalog, loadCachedCatalog, syncCatalog } from '../data/catalog.ts';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { isNetworkError } from '../api/api.ts';
+import { signOut } from '../api/auth.ts';
+import { hasSession, onSignedOut } from '../api/session.ts';
+import type { TillContext } from '../api/types.ts';
+import { cartStore } from '../data/cart-store.ts';
+import { catalog } from '../data/catalog.ts';
 import { getMeta, setMeta, type DeviceConfig } from '../data/db.ts';
-import { enqueue, flushQueue, initQueue, sendOrder, setOnline, syncState } from '../data/queue.ts';
+import { ResetTill } from '../features/device/ResetTill.tsx';
 import { receiptFromCart, receiptFromOrder } from '../features/receipt/receipt-data.ts';
 import { ReceiptScreen } from '../features/receipt/ReceiptScreen.tsx';
-import { newCart, repriceCart, type Cart } from '../features/sale/cart.ts';
+import { newCart, repriceCart } from '../features/sale/cart.ts';
 import { SaleScreen } from '../features/sale/SaleScreen.tsx';
-import { ResetTill } from '../features/device/ResetTill.tsx';
 import { DeviceSetup } from '../features/setup/DeviceSetup.tsx';
 import { PinSignIn } from '../features/signin/PinSignIn.tsx';
 import { StatusBar } from '../features/status/StatusBar.tsx';
 import { orderBody, type Tender } from '../features/tender/tenders.ts';
 import { TenderScreen } from '../features/tender/TenderScreen.tsx';
+import { checkout, flushQueue } from './checkout.ts';
+import { setOnline } from './connection.ts';
 import { ErrorNote } from './ErrorNote.tsx';
-
-interface Cashier {
-  readonly display_name: string;
-  readonly roles: readonly string[];
-}
+import { startSync, syncCatalog } from './sync.ts';
+import { openLocalTill, startSession, type Cashier } from './till-session.ts';
 
 type Phase = 'loading' | 'setup' | 'signin' | 'reset' | 'till';
 type Screen =
@@ -27,83 +29,57 @@ type Screen =
   | { kind: 'tender' }
   | { kind: 'receipt'; receipt: ReceiptData; saleId: string; orderId: string | undefined; queued: boolean };
 
-const CASHIER_KEY = 'novapos.till.cashier';
-const SYNC_EVERY_MS = 15_000;
-
-function isNetwork(err: unknown): boolean {
-  return err instanceof ApiError && err.isNetwork;
-}
-
-/** The till: device set-up, PIN sign-in, then selling; the catalog and unsent sales live in IndexedDB. */
+/**
+ * The till's shell: device set-up, PIN sign-in, then selling (sale → payment → receipt). The work is elsewhere:
+ * starting a session (`till-session.ts`), the poll (`sync.ts`), sending or queueing a sale (`checkout.ts`), the cart
+ * and its mirror on the device (`data/cart-store.ts`); this component holds the phase and the screen.
+ */
 export function App() {
   const [phase, setPhase] = useState<Phase>('loading');
   const [device, setDevice] = useState<DeviceConfig>();
   const [ctx, setCtx] = useState<TillContext>();
   const [cashier, setCashier] = useState<Cashier>();
   const [catalogVersion, setCatalogVersion] = useState(0);
-  const [cart, setCartState] = useState<Cart>(newCart);
+  const cart = useSyncExternalStore(cartStore.subscribe, cartStore.get);
   const [screen, setScreen] = useState<Screen>({ kind: 'sale' });
   const [busy, setBusy] = useState(false);
   const [tenderError, setTenderError] = useState<unknown>();
   const [startError, setStartError] = useState<unknown>();
+  const catalogChanged = useCallback(() => setCatalogVersion((v) => v + 1), []);
 
-  /** Updates the cart from its latest state (two scans in one frame must both count). */
-  const setCart = useCallback((update: Cart | ((current: Cart) => Cart)) => {
-    setCartState((current) => {
-      const next = typeof update === 'function' ? update(current) : update;
-      if (next === current) return current;
-      // Unfinished work is mirrored to the device: a reload or a crash does not lose the cart.
-      void setMeta('cart', next);
-      return next;
-    });
-  }, []);
-
-  /** After a PIN sign-in (or a reload with a session): who, the pricing context, the catalog, the queue. */
-  const enterTill = useCallback(async (dev: DeviceConfig) => {
-    setStartError(undefined);
-    await loadCachedCatalog();
-    await initQueue();
-    setCatalogVersion((v) => v + 1);
-    try {
-      const me = await call(() => ok(api.GET('/v1/me')));
-      const who = { display_name: me.display_name, roles: me.roles };
-      sessionStorage.setItem(CASHIER_KEY, JSON.stringify(who));
-      setCashier(who);
-      const context = await call(() =>
-        ok(api.GET('/v1/pos/context', { params: { query: { register_id: dev.register_id } } })),
-      );
-      await setMeta('context', context);
-      setCtx(context);
-      setOnline(true);
-      setPhase('till');
-      await syncCatalog();
-      setCatalogVersion((v) => v + 1);
-      void flushQueue();
-    } catch (err) {
-      if (!isNetwork(err)) {
-        setStartError(err);
+  /** After a PIN sign-in (or a reload with a session): the cache first, then who, the pricing context, the catalog. */
+  const enterTill = useCallback(
+    async (dev: DeviceConfig) => {
+      setStartError(undefined);
+      await openLocalTill();
+      catalogChanged();
+      const start = await startSession(dev);
+      if (start.kind === 'failed') {
+        setStartError(start.error);
         if (!hasSession()) setPhase('signin');
         return;
       }
-      // Offline start: sell from what this till has cached.
-      setOnline(false);
-      const cachedCtx = await getMeta<TillContext>('context');
-      const who = sessionStorage.getItem(CASHIER_KEY);
-      if (cachedCtx === undefined || who === null) {
-        setStartError(err);
-        return;
-      }
-      setCtx(cachedCtx);
-      setCashier(JSON.parse(who) as Cashier);
+      setCashier(start.cashier);
+      setCtx(start.context);
       setPhase('till');
-    }
-  }, []);
+      if (start.kind === 'offline') return;
+      try {
+        await syncCatalog();
+        catalogChanged();
+        void flushQueue();
+      } catch (err) {
+        // Offline now: the till sells from its cache and the poll catches up.
+        if (isNetworkError(err)) setOnline(false);
+        else setStartError(err);
+      }
+    },
+    [catalogChanged],
+  );
 
   useEffect(() => {
     void (async () => {
-      const dev = await getMeta<DeviceConfig>('device');
-      const saved = await getMeta<Cart>('cart');
-      if (saved !== undefined) setCartState(saved);
+      const dev = await getMeta('device');
+      await cartStore.restore();
       setDevice(dev);
       if (dev === undefined) setPhase('setup');
       else if (!hasSession()) setPhase('signin');
@@ -112,105 +88,60 @@ export function App() {
     return onSignedOut(() => setPhase('signin'));
   }, [enterTill]);
 
+  // A reload or a closed tab must not lose the cart's last change, still waiting for its debounced save.
+  useEffect(() => {
+    const save = () => void cartStore.flush();
+    const hidden = () => {
+      if (document.visibilityState === 'hidden') save();
+    };
+    window.addEventListener('pagehide', save);
+    document.addEventListener('visibilitychange', hidden);
+    return () => {
+      window.removeEventListener('pagehide', save);
+      document.removeEventListener('visibilitychange', hidden);
+    };
+  }, []);
+
   // The cart follows the catalog: a price changed in the back office is the price the server will charge.
   useEffect(() => {
-    if (screen.kind === 'sale') setCart((current) => repriceCart(current, (id) => catalog.get(id)));
-  }, [catalogVersion, screen.kind, setCart]);
+    if (screen.kind === 'sale') cartStore.set((current) => repriceCart(current, (id) => catalog.get(id)));
+  }, [catalogVersion, screen.kind]);
 
-  // The connection: browser events, and a poll that sends the queue, pulls catalog changes and the pricing context
-  // (a tax override or a money setting changed while the till is open must change its totals as the server's).
+  // The connection: browser events, and a poll that sends the queue, pulls catalog changes and the pricing context.
   useEffect(() => {
     if (phase !== 'till' || device === undefined) return;
-    // The context as last fetched by this poll: unchanged, it is neither stored again nor re-rendered.
-    let last: string | undefined;
-    const refreshContext = async () => {
-      const context = await call(() =>
-        ok(api.GET('/v1/pos/context', { params: { query: { register_id: device.register_id } } })),
-      );
-      const json = JSON.stringify(context);
-      if (json === last) return;
-      last = json;
-      setCtx((current) => (JSON.stringify(current) === json ? current : context));
-      await setMeta('context', context);
-    };
-    const tick = () => {
-      if (!navigator.onLine) return;
-      void flushQueue();
-      refreshContext().catch((err: unknown) => {
-        if (isNetwork(err)) setOnline(false);
-      });
-      syncCatalog().then(
-        (n) => {
-          setOnline(true);
-          if (n > 0) setCatalogVersion((v) => v + 1);
-        },
-        (err: unknown) => {
-          if (isNetwork(err)) setOnline(false);
-        },
-      );
-    };
-    const online = () => {
-      setOnline(true);
-      tick();
-    };
-    const offline = () => setOnline(false);
-    window.addEventListener('online', online);
-    window.addEventListener('offline', offline);
-    const timer = setInterval(tick, SYNC_EVERY_MS);
-    return () => {
-      window.removeEventListener('online', online);
-      window.removeEventListener('offline', offline);
-      clearInterval(timer);
-    };
-  }, [phase, device]);
+    return startSync(device, {
+      onContext: (context) =>
+        setCtx((current) => (JSON.stringify(current) === JSON.stringify(context) ? current : context)),
+      onCatalogChanged: catalogChanged,
+    });
+  }, [phase, device, catalogChanged]);
 
   async function complete(tenders: Tender[]) {
     if (ctx === undefined) return;
-    const body = orderBody(cart, tenders, ctx);
-    const hasCard = tenders.some((t) => t.method === 'card');
-    const local = receiptFromCart(cart, tenders, ctx);
-    const queueIt = async () => {
-      await enqueue(body);
-      setScreen({ kind: 'receipt', receipt: local, saleId: cart.id, orderId: undefined, queued: true });
-      void flushQueue();
-    };
     setTenderError(undefined);
-    // Sales go out in order: while older ones wait, a new cash sale joins the queue behind them.
-    const state = syncState();
-    if (!hasCard && (state.queued > 0 || !state.online || !navigator.onLine)) {
-      await queueIt();
+    const result = await checkout(orderBody(cart, tenders, ctx), {
+      card: tenders.some((t) => t.method === 'card'),
+      onSend: () => setBusy(true),
+    }).finally(() => setBusy(false));
+    if (result.kind === 'failed') {
+      if (result.newSaleId) cartStore.set({ ...cart, id: crypto.randomUUID() });
+      setTenderError(result.error);
+      setScreen({ kind: 'tender' });
       return;
     }
-    setBusy(true);
-    try {
-      const order = await sendOrder(body);
-      setOnline(true);
-      if (order.status !== 'completed') throw new ApiError({ code: 'insufficient_tender', status: 422 });
-      setScreen({
-        kind: 'receipt',
-        receipt: receiptFromOrder(order, ctx),
-        saleId: cart.id,
-        orderId: order.id,
-        queued: false,
-      });
-    } catch (err) {
-      if (isNetwork(err) && !hasCard) {
-        setOnline(false);
-        await queueIt();
-      } else {
-        if (isNetwork(err)) setOnline(false);
-        // A declined card leaves an open order under this id on the server: the retry is a new sale id.
-        if (err instanceof ApiError && err.code === 'payment_declined') setCart({ ...cart, id: crypto.randomUUID() });
-        setTenderError(err);
-        setScreen({ kind: 'tender' });
-      }
-    } finally {
-      setBusy(false);
-    }
+    const sent = result.kind === 'sent';
+    setScreen({
+      kind: 'receipt',
+      receipt: sent ? receiptFromOrder(result.order, ctx) : receiptFromCart(cart, tenders, ctx),
+      saleId: cart.id,
+      orderId: sent ? result.order.id : undefined,
+      queued: !sent,
+    });
   }
 
   function startNewSale() {
-    setCart(newCart());
+    cartStore.set(newCart());
     setTenderError(undefined);
     setScreen({ kind: 'sale' });
   }
@@ -233,8 +164,12 @@ export function App() {
       <ResetTill
         device={device}
         onCancel={() => setPhase('signin')}
-        // A fresh start: nothing of the old set-up (catalog index, cart, queue counts) stays in memory.
-        onReset={() => location.reload()}
+        onReset={() => {
+          // A fresh start: nothing of the old set-up (catalog index, cart, queue counts) stays in memory, and no
+          // save of the old cart lands after the reset's clear.
+          cartStore.discard();
+          location.reload();
+        }}
       />
     );
   }
@@ -254,7 +189,6 @@ export function App() {
       </main>
     );
   }
-  const isManager = cashier.roles.some((r) => r === 'manager' || r === 'admin' || r === 'owner');
   return (
     <div className="till">
       <StatusBar
@@ -262,7 +196,7 @@ export function App() {
         cashier={cashier.display_name}
         items={catalog.size}
         onSignOut={() => {
-          setSession(undefined);
+          signOut();
           setPhase('signin');
         }}
       />
@@ -270,8 +204,8 @@ export function App() {
         <SaleScreen
           ctx={ctx}
           cart={cart}
-          setCart={setCart}
-          isManager={isManager}
+          setCart={cartStore.set}
+          roles={cashier.roles}
           catalogVersion={catalogVersion}
           onPay={() => setScreen({ kind: 'tender' })}
         />

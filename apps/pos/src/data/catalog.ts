@@ -1,10 +1,8 @@
-import { call, ok, api, type TillItem, type TillCategory } from '../api/api.ts';
+import type { CatalogChanges } from '../api/types.ts';
 import { CatalogIndex } from './catalog-index.ts';
 import { getMeta, tillDb } from './db.ts';
 
-const CURSOR_KEY = 'catalog.cursor';
-
-/** The catalog the till sells from: loaded from IndexedDB at start, kept fresh by the server's delta feed. */
+/** The catalog the till sells from: loaded from IndexedDB at start, kept fresh by the delta feed (app/sync.ts). */
 export const catalog = new CatalogIndex();
 
 /** Loads the cached catalog into memory (works offline). */
@@ -14,34 +12,25 @@ export async function loadCachedCatalog(): Promise<void> {
   catalog.apply(items, categories);
 }
 
-/**
- * Pulls every change since the stored cursor, page by page, writing each page and its cursor in one IndexedDB
- * transaction, so an interrupted sync resumes where it stopped. Returns how many items changed.
- */
-export async function syncCatalog(): Promise<number> {
-  let cursor = await getMeta<string>(CURSOR_KEY);
-  let changed = 0;
-  for (;;) {
-    const page = await call(() =>
-      ok(api.GET('/v1/catalog/changes', { params: { query: { limit: 2000, ...(cursor ? { cursor } : {}) } } })),
-    );
-    await store(page.items, page.categories, page.next_cursor);
-    catalog.apply(page.items, page.categories);
-    changed += page.items.length;
-    cursor = page.next_cursor;
-    if (!page.has_more) return changed;
-  }
+/** Where the delta feed resumes: the cursor of the last page stored, undefined before the first. */
+export function catalogCursor(): Promise<string | undefined> {
+  return getMeta('catalog.cursor');
 }
 
-async function store(items: readonly TillItem[], categories: readonly TillCategory[], cursor: string) {
+/**
+ * Stores one page of the delta feed and its cursor in one IndexedDB transaction, so an interrupted sync resumes
+ * where it stopped, then applies it to the index in memory. Archived items leave the cache.
+ */
+export async function storeCatalogPage(page: Pick<CatalogChanges, 'items' | 'categories' | 'next_cursor'>) {
   const db = await tillDb();
   const tx = db.transaction(['items', 'categories', 'meta'], 'readwrite');
   const itemStore = tx.objectStore('items');
-  for (const item of items) {
+  for (const item of page.items) {
     if (item.archived) void itemStore.delete(item.variant_id);
     else void itemStore.put(item);
   }
-  for (const c of categories) void tx.objectStore('categories').put(c);
-  void tx.objectStore('meta').put(cursor, CURSOR_KEY);
+  for (const c of page.categories) void tx.objectStore('categories').put(c);
+  void tx.objectStore('meta').put(page.next_cursor, 'catalog.cursor');
   await tx.done;
+  catalog.apply(page.items, page.categories);
 }

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { OrderBody, TillCategory, TillContext, TillItem } from '../api/api.ts';
+import type { OrderBody, TillCategory, TillContext, TillItem } from '../api/types.ts';
+import type { Cart } from '../features/sale/cart.ts';
 
 /** A sale the till completed but the server has not confirmed yet, oldest first by `seq`. */
 export interface QueuedSale {
@@ -16,7 +17,7 @@ export interface QueuedSale {
 export interface ParkedCart {
   readonly id: string;
   readonly parked_at: string;
-  readonly cart: unknown;
+  readonly cart: Cart;
 }
 
 /** This till's set-up: chosen once by a manager. */
@@ -28,8 +29,22 @@ export interface DeviceConfig {
   readonly tenant_id: string;
 }
 
+/** What the `meta` store keeps, key by key: the only keys there are, each with the type of its value. */
+export interface MetaValues {
+  /** The register this device is (device set-up). */
+  device: DeviceConfig;
+  /** The register's pricing context as last fetched (an offline start prices with it). */
+  context: TillContext;
+  /** The cart on the sale screen (mirrored so a reload or a crash keeps it). */
+  cart: Cart;
+  /** Where the catalog's delta feed resumes. */
+  'catalog.cursor': string;
+}
+
+export type MetaKey = keyof MetaValues;
+
 interface TillDb extends DBSchema {
-  meta: { key: string; value: unknown };
+  meta: { key: MetaKey; value: MetaValues[MetaKey] };
   items: { key: string; value: TillItem };
   categories: { key: string; value: TillCategory };
   queue: { key: number; value: QueuedSale };
@@ -54,10 +69,12 @@ export function tillDb(): Promise<IDBPDatabase<TillDb>> {
   return opened;
 }
 
-export async function getMeta<T>(key: string): Promise<T | undefined> {
-  return (await (await tillDb()).get('meta', key)) as T | undefined;
+/** The value kept under `key`, typed by `MetaValues`. */
+export async function getMeta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {
+  // The store holds each key's own type: `setMeta` is the only writer, and it is typed by key.
+  return (await (await tillDb()).get('meta', key)) as MetaValues[K] | undefined;
 }
 
-export async function setMeta(key: string, value: unknown): Promise<void> {
+export async function setMeta<K extends MetaKey>(key: K, value: MetaValues[K]): Promise<void> {
   await (await tillDb()).put('meta', value, key);
 }

@@ -1,14 +1,14 @@
 import type { Cart } from '../features/sale/cart.ts';
-import { tillDb } from './db.ts';
+import { tillDb, type ParkedCart } from './db.ts';
 
 /** Puts a cart aside on this till (IndexedDB: it survives a reload and works offline). */
 export async function parkCart(cart: Cart): Promise<void> {
   await (await tillDb()).put('parked', { id: cart.id, parked_at: new Date().toISOString(), cart });
 }
 
-export async function parkedCarts(): Promise<{ id: string; parked_at: string; cart: Cart }[]> {
+export async function parkedCarts(): Promise<ParkedCart[]> {
   const all = await (await tillDb()).getAll('parked');
-  return all.map((p) => ({ ...p, cart: p.cart as Cart })).sort((a, b) => a.parked_at.localeCompare(b.parked_at));
+  return all.sort((a, b) => a.parked_at.localeCompare(b.parked_at));
 }
 
 /** Takes a parked cart back (it leaves the parked list). */
@@ -17,5 +17,5 @@ export async function resumeCart(id: string): Promise<Cart | undefined> {
   const parked = await db.get('parked', id);
   if (parked === undefined) return undefined;
   await db.delete('parked', id);
-  return parked.cart as Cart;
+  return parked.cart;
 }

@@ -1,11 +1,10 @@
+import { hasAnyRole, rolesAtLeast } from '@novapos/domain';
 import { useEffect, useState, type SyntheticEvent } from 'react';
-import { api, ok } from '../../api/api.ts';
+import { managerSignIn } from '../../api/auth.ts';
 import { ErrorNote } from '../../app/ErrorNote.tsx';
+import { ManagerFields, useManagerCredentials } from '../../app/ManagerFields.tsx';
 import type { DeviceConfig } from '../../data/db.ts';
 import { resetDevice, unsentSales } from '../../data/device-reset.ts';
-import { ManagerFields, useManagerCredentials } from '../../app/ManagerFields.tsx';
-
-const MANAGER_ROLES = ['manager', 'admin', 'owner'];
 
 /**
  * "Reset this till": a manager of this shop signs in with e-mail and password (as at set-up), and the device forgets
@@ -39,21 +38,17 @@ export function ResetTill({
     setBusy(true);
     setError(undefined);
     try {
-      const pair = await ok(api.POST('/v1/auth/login', { body: { email, password } }));
-      const headers = { authorization: `Bearer ${pair.access_token}` };
+      const grant = await managerSignIn(email, password);
       try {
-        const me = await ok(api.GET('/v1/me', { headers }));
-        if (!me.roles.some((r) => MANAGER_ROLES.includes(r))) {
+        if (!hasAnyRole(grant.me.roles, rolesAtLeast('manager'))) {
           throw new Error('Only a manager (or above) can reset a till. Ask a manager to sign in.');
         }
-        if (device.tenant_id !== '' && me.tenant_id !== device.tenant_id) {
+        if (device.tenant_id !== '' && grant.me.tenant_id !== device.tenant_id) {
           throw new Error('That account belongs to another shop. A manager of this shop resets this till.');
         }
       } finally {
         // The manager's token authorises this reset only; it is never kept.
-        void api
-          .POST('/v1/auth/logout', { headers, body: { refresh_token: pair.refresh_token } })
-          .catch(() => undefined);
+        grant.end();
       }
       await resetDevice(loseThem ? unsent : 0);
       onReset();

@@ -1,8 +1,10 @@
 import { useState, type SyntheticEvent, type ReactNode } from 'react';
-import { api, call, ok, type TillContext } from '../../api/api.ts';
+import { approveDiscount } from '../../api/pos.ts';
+import type { TillContext } from '../../api/types.ts';
 import { ErrorNote } from '../../app/ErrorNote.tsx';
-import type { Approval, Cart } from './cart.ts';
-import { percent } from './money.ts';
+import type { ParkedCart } from '../../data/db.ts';
+import { cartTotals, type Approval, type Cart } from './cart.ts';
+import { money, percent } from './money.ts';
 
 /** A modal with a title; Escape closes it. */
 export function Dialog(props: { title: string; onClose: () => void; children: ReactNode }) {
@@ -63,13 +65,12 @@ export function DiscountDialog(props: {
     setBusy(true);
     setError(undefined);
     try {
-      const res = await call(() =>
-        ok(
-          api.POST('/v1/pos/discount-approvals', {
-            body: { register_id: props.ctx.register_id, order_id: props.cart.id, discount_bp: largest, pin },
-          }),
-        ),
-      );
+      const res = await approveDiscount({
+        register_id: props.ctx.register_id,
+        order_id: props.cart.id,
+        discount_bp: largest,
+        pin,
+      });
       props.onApply(bp, { token: res.approval, manager_name: res.manager_name, max_discount_bp: res.max_discount_bp });
     } catch (err) {
       setError(err);
@@ -148,6 +149,32 @@ export function NoteDialog(props: { note: string; onSave: (note: string) => void
           <button className="primary">Save note</button>
         </div>
       </form>
+    </Dialog>
+  );
+}
+
+/** The carts parked on this till, oldest first; choosing one resumes it. */
+export function ParkedSalesDialog(props: {
+  parked: readonly ParkedCart[];
+  ctx: TillContext;
+  onResume: (id: string) => void;
+  onClose: () => void;
+}) {
+  const { ctx } = props;
+  return (
+    <Dialog title="Parked sales" onClose={props.onClose}>
+      {props.parked.length === 0 && <p className="muted">No parked sales.</p>}
+      <div className="choices">
+        {props.parked.map((p, i) => (
+          <button key={p.id} className="choice" autoFocus={i === 0} onClick={() => props.onResume(p.id)}>
+            {new Date(p.parked_at).toLocaleTimeString()} · {p.cart.lines.length} lines ·{' '}
+            {money(cartTotals(p.cart, ctx).total_cents, ctx.currency)}
+          </button>
+        ))}
+      </div>
+      <div className="row">
+        <button onClick={props.onClose}>Close (Esc)</button>
+      </div>
     </Dialog>
   );
 }

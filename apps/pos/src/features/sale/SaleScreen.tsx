@@ -1,6 +1,8 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { TillContext, TillItem } from '../../api/api.ts';
+import { hasAnyRole, rolesAtLeast, type Role } from '@novapos/domain';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
+import type { TillContext, TillItem } from '../../api/types.ts';
 import { catalog } from '../../data/catalog.ts';
+import type { ParkedCart } from '../../data/db.ts';
 import { parkCart, parkedCarts, resumeCart } from '../../data/parked.ts';
 import {
   addItem,
@@ -13,9 +15,10 @@ import {
   setQuantity,
   type Cart,
 } from './cart.ts';
-import { Dialog, DiscountDialog, NoteDialog } from './Dialogs.tsx';
+import { DiscountDialog, NoteDialog, ParkedSalesDialog } from './Dialogs.tsx';
 import { money, percent } from './money.ts';
-import { ScanDetector } from './scanner.ts';
+import { useFunctionKeys } from './use-function-keys.ts';
+import { useScanner } from './use-scanner.ts';
 
 /** The dialog open over the sale: a line's discount names the line. */
 type Modal = 'discount' | { lineDiscount: number } | 'note' | 'resume' | undefined;
@@ -25,17 +28,19 @@ export function SaleScreen(props: {
   ctx: TillContext;
   cart: Cart;
   setCart: (update: Cart | ((current: Cart) => Cart)) => void;
-  isManager: boolean;
+  /** The signed-in cashier's roles: a manager (or above) gives any discount without an approval. */
+  roles: readonly Role[];
   catalogVersion: number;
   onPay: () => void;
 }) {
   const { ctx, cart, setCart } = props;
+  const isManager = hasAnyRole(props.roles, rolesAtLeast('manager'));
   const [query, setQuery] = useState('');
   const [category, setCategory] = useState<string | null>(null);
   const [highlight, setHighlight] = useState(0);
   const [notice, setNotice] = useState<{ text: string; kind: 'ok' | 'bad' }>();
   const [modal, setModal] = useState<Modal>();
-  const [parked, setParked] = useState<{ id: string; parked_at: string; cart: Cart }[]>([]);
+  const [parked, setParked] = useState<ParkedCart[]>([]);
   const search = useRef<HTMLInputElement>(null);
   const cartRef = useRef(cart);
   cartRef.current = cart;
@@ -61,60 +66,36 @@ export function SaleScreen(props: {
     [add],
   );
 
-  // A scanner types anywhere on the screen: one listener on the window, before any input sees the Enter.
-  const modalRef = useRef(modal);
-  modalRef.current = modal;
-  useEffect(() => {
-    const detector = new ScanDetector();
-    const onKey = (e: KeyboardEvent) => {
-      if (modalRef.current !== undefined) return;
-      const code = detector.key(e.key, e.timeStamp);
-      if (code === undefined) return;
-      e.preventDefault();
-      e.stopPropagation();
-      performance.mark('till:scan');
-      // The burst also went into whichever input had focus: take it back out of the search box.
-      setQuery((q) => (q.endsWith(code) ? q.slice(0, -code.length) : q));
-      const item = catalog.lookup(code);
-      if (item === undefined) setNotice({ text: `Unknown barcode ${code}: nothing was added.`, kind: 'bad' });
-      else add(item, 'Scanned');
-    };
-    window.addEventListener('keydown', onKey, { capture: true });
-    return () => window.removeEventListener('keydown', onKey, { capture: true });
-  }, []);
-
-  // Function keys work from anywhere on the sale screen.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (modalRef.current !== undefined) return;
-      const keys: Record<string, () => void> = {
-        F2: () => search.current?.focus(),
-        // A discount on the line just scanned or picked (the last one), as + and − change its quantity.
-        F3: () => {
-          if (cartRef.current.lines.length > 0) setModal({ lineDiscount: cartRef.current.lines.length - 1 });
-        },
-        F4: () => setModal('discount'),
-        F6: () => void park(),
-        F7: () => void openResume(),
-        F8: () => pay(),
-        F9: () => setModal('note'),
-      };
-      const run = keys[e.key];
-      if (run !== undefined) {
-        e.preventDefault();
-        run();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
+  // A scan adds its item from anywhere on the screen; F-keys act from anywhere too. Neither while a dialog is open.
+  useScanner((code) => {
+    // The burst also went into whichever input had focus: take it back out of the search box.
+    setQuery((q) => (q.endsWith(code) ? q.slice(0, -code.length) : q));
+    const item = catalog.lookup(code);
+    if (item === undefined) setNotice({ text: `Unknown barcode ${code}: nothing was added.`, kind: 'bad' });
+    else add(item, 'Scanned');
+  }, modal !== undefined);
+  useFunctionKeys(
+    {
+      F2: () => search.current?.focus(),
+      // A discount on the line just scanned or picked (the last one), as + and − change its quantity.
+      F3: () => {
+        if (cartRef.current.lines.length > 0) setModal({ lineDiscount: cartRef.current.lines.length - 1 });
+      },
+      F4: () => setModal('discount'),
+      F6: () => void park(),
+      F7: () => void openResume(),
+      F8: () => pay(),
+      F9: () => setModal('note'),
+    },
+    modal !== undefined,
+  );
 
   function pay() {
     if (cartRef.current.lines.length === 0) {
       setNotice({ text: 'The cart is empty: scan or pick a product first.', kind: 'bad' });
       return;
     }
-    if (needsApproval(cartRef.current, ctx, props.isManager ? ['manager'] : [])) {
+    if (needsApproval(cartRef.current, ctx, props.roles)) {
       setModal('discount');
       return;
     }
@@ -298,7 +279,7 @@ export function SaleScreen(props: {
           largestWith={(bp) => largestDiscount(cart, { orderBp: bp })}
           cart={cart}
           ctx={ctx}
-          isManager={props.isManager}
+          isManager={isManager}
           onClose={() => setModal(undefined)}
           onApply={(bp, approval) => {
             setCart({ ...cart, discount_bp: bp, approval });
@@ -314,7 +295,7 @@ export function SaleScreen(props: {
           largestWith={(bp) => largestDiscount(cart, { line: { index: modal.lineDiscount, bp } })}
           cart={cart}
           ctx={ctx}
-          isManager={props.isManager}
+          isManager={isManager}
           onClose={() => setModal(undefined)}
           onApply={(bp, approval) => {
             setCart({ ...setLineDiscount(cart, modal.lineDiscount, bp), approval });
@@ -335,33 +316,20 @@ export function SaleScreen(props: {
         />
       )}
       {modal === 'resume' && (
-        <Dialog title="Parked sales" onClose={() => setModal(undefined)}>
-          {parked.length === 0 && <p className="muted">No parked sales.</p>}
-          <div className="choices">
-            {parked.map((p, i) => (
-              <button
-                key={p.id}
-                className="choice"
-                autoFocus={i === 0}
-                onClick={() => {
-                  void (async () => {
-                    if (cart.lines.length > 0) await parkCart(cart);
-                    const resumed = await resumeCart(p.id);
-                    // Parked at the prices of then: sold at the catalog's prices of now, as the server will.
-                    if (resumed !== undefined) setCart(repriceCart(resumed, (id) => catalog.get(id)));
-                    setModal(undefined);
-                  })();
-                }}
-              >
-                {new Date(p.parked_at).toLocaleTimeString()} · {p.cart.lines.length} lines ·{' '}
-                {money(cartTotals(p.cart, ctx).total_cents, ctx.currency)}
-              </button>
-            ))}
-          </div>
-          <div className="row">
-            <button onClick={() => setModal(undefined)}>Close (Esc)</button>
-          </div>
-        </Dialog>
+        <ParkedSalesDialog
+          parked={parked}
+          ctx={ctx}
+          onClose={() => setModal(undefined)}
+          onResume={(id) => {
+            void (async () => {
+              if (cart.lines.length > 0) await parkCart(cart);
+              const resumed = await resumeCart(id);
+              // Parked at the prices of then: sold at the catalog's prices of now, as the server will.
+              if (resumed !== undefined) setCart(repriceCart(resumed, (variantId) => catalog.get(variantId)));
+              setModal(undefined);
+            })();
+          }}
+        />
       )}
     </div>
   );

@@ -1,14 +1,10 @@
+import { hasAnyRole, rolesAtLeast } from '@novapos/domain';
 import { useState, type SyntheticEvent } from 'react';
-import { api, ok } from '../../api/api.ts';
+import { managerSignIn } from '../../api/auth.ts';
+import { activePlaces, type Place } from '../../api/locations.ts';
 import { ErrorNote } from '../../app/ErrorNote.tsx';
-import type { DeviceConfig } from '../../data/db.ts';
 import { ManagerFields, useManagerCredentials } from '../../app/ManagerFields.tsx';
-
-interface Place {
-  readonly id: string;
-  readonly name: string;
-  readonly registers: { id: string; name: string }[];
-}
+import type { DeviceConfig } from '../../data/db.ts';
 
 /**
  * Set-up of a new till, once: a manager signs in with e-mail and password and picks the location and register
@@ -27,28 +23,18 @@ export function DeviceSetup({ onDone }: { onDone: (device: DeviceConfig) => void
     setBusy(true);
     setError(undefined);
     try {
-      const pair = await ok(api.POST('/v1/auth/login', { body: { email, password } }));
-      const headers = { authorization: `Bearer ${pair.access_token}` };
-      const me = await ok(api.GET('/v1/me', { headers }));
-      if (!me.roles.some((r) => r === 'manager' || r === 'admin' || r === 'owner')) {
-        throw new Error('A manager (or above) sets up a till. Ask a manager to sign in.');
+      const grant = await managerSignIn(email, password);
+      try {
+        if (!hasAnyRole(grant.me.roles, rolesAtLeast('manager'))) {
+          throw new Error('A manager (or above) sets up a till. Ask a manager to sign in.');
+        }
+        const found = await activePlaces(grant);
+        setTenantId(grant.me.tenant_id ?? '');
+        setPlaces(found);
+      } finally {
+        // The manager's token served these calls only; it is never kept.
+        grant.end();
       }
-      const [locations, registers] = await Promise.all([
-        ok(api.GET('/v1/locations', { headers, params: { query: { limit: 100 } } })),
-        ok(api.GET('/v1/registers', { headers, params: { query: { limit: 100 } } })),
-      ]);
-      setTenantId(me.tenant_id ?? '');
-      setPlaces(
-        locations.data
-          .filter((l) => l.archived_at === null)
-          .map((l) => ({
-            id: l.id,
-            name: l.name,
-            registers: registers.data.filter((r) => r.location_id === l.id && r.archived_at === null),
-          }))
-          .filter((p) => p.registers.length > 0),
-      );
-      void api.POST('/v1/auth/logout', { headers, body: { refresh_token: pair.refresh_token } }).catch(() => undefined);
     } catch (err) {
       setError(err);
     } finally {

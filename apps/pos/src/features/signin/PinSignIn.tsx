@@ -1,5 +1,5 @@
 import { useState, type SyntheticEvent } from 'react';
-import { api, ok, setSession } from '../../api/api.ts';
+import { pinSignIn } from '../../api/auth.ts';
 import { ErrorNote } from '../../app/ErrorNote.tsx';
 import type { DeviceConfig } from '../../data/db.ts';
 
@@ -28,8 +28,7 @@ export function PinSignIn({
     setBusy(true);
     setError(undefined);
     try {
-      const pair = await ok(api.POST('/v1/auth/pin-login', { body: { register_id: device.register_id, pin } }));
-      setSession({ access_token: pair.access_token, refresh_token: pair.refresh_token });
+      await pinSignIn(device.register_id, pin);
       onSignedIn();
     } catch (err) {
       setError(err);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { onSyncState, syncState } from '../../data/queue.ts';
+import { onSyncState, syncState } from '../../app/connection.ts';
 
 /** The till's top bar: where and who, the connection, and how many sales wait to be sent. */
 export function StatusBar(props: { register: string; cashier: string; items: number; onSignOut: () => void }) {

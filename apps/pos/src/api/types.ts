@@ -1,0 +1,19 @@
+import type { paths, Schema } from '@novapos/api-client';
+
+/** Types read off the generated OpenAPI document, so no API shape is written twice. */
+export type TillContext = Schema<'TillContext'>;
+export type CatalogChanges = Schema<'CatalogChanges'>;
+export type TillItem = CatalogChanges['items'][number];
+export type TillCategory = CatalogChanges['categories'][number];
+/** An order as the server answers it (the response of POST /v1/orders). */
+export type Order = paths['/v1/orders']['post']['responses'][201]['content']['application/json'];
+/** The body of POST /v1/orders: what the till sends, and what its offline queue keeps. */
+export type OrderBody = NonNullable<paths['/v1/orders']['post']['requestBody']>['content']['application/json'];
+/** Who is signed in (GET /v1/me). */
+export type Me = paths['/v1/me']['get']['responses'][200]['content']['application/json'];
+/** A manager's PIN approval of a discount (POST /v1/pos/discount-approvals). */
+export type DiscountApprovalRequest = NonNullable<
+  paths['/v1/pos/discount-approvals']['post']['requestBody']
+>['content']['application/json'];
+export type DiscountApproval =
+  paths['/v1/pos/discount-approvals']['post']['responses'][201]['content']['application/json'];
