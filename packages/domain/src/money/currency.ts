@@ -100,7 +100,7 @@ const SYMBOLS: Readonly<Record<string, string>> = {
   USD: '$',
   VND: '₫',
   XAF: 'FCFA\u00a0',
-  XOF: 'F\u00a0CFA\u00a0',
+  XOF: 'F\u202fCFA\u00a0',
 };
 
 /** Digits grouped by thousands with commas: "1234567" → "1,234,567". */

@@ -1,8 +1,16 @@
 import type { Totals } from '../money/totals.ts';
-import { pricedSaleLines, type Sale, type SaleLine, type SaleTaxRates } from '../pricing/price-sale.ts';
-import type { ReceiptOrder } from '../receipts/receipt-order.ts';
-import { nextOrderStatus } from './order-state.ts';
-import type { Settlement } from './tenders.ts';
+import {
+  priceSale,
+  pricedSaleLines,
+  type MoneySettings,
+  type Sale,
+  type SaleLine,
+  type SaleTaxRates,
+} from '../pricing/price-sale.ts';
+import type { ReceiptData } from '../receipts/receipt-data.ts';
+import { receiptDataFromOrder, type ReceiptNames, type ReceiptOrder } from '../receipts/receipt-order.ts';
+import { createdOrderStatus } from './order-state.ts';
+import { settleTenders, type Settlement, type TenderInput } from './tenders.ts';
 
 /** A sale line with what a receipt names it by. */
 export interface NamedSaleLine extends SaleLine {
@@ -23,7 +31,7 @@ export function saleOrderOf(
   meta: { readonly currency: string; readonly note: string | null; readonly at: string },
 ): ReceiptOrder {
   const priced = pricedSaleLines(sale, totals, rates);
-  const status = nextOrderStatus('new', settlement.settled ? 'pay' : 'park');
+  const status = createdOrderStatus(settlement.settled);
   const completed = status === 'completed';
   return {
     number: null,
@@ -48,4 +56,36 @@ export function saleOrderOf(
     void_reason: null,
     note: meta.note,
   };
+}
+
+/** How a till prices and prints a sale by itself: its register's tax rates, the tenant's money settings, currency. */
+export interface SalePricing {
+  readonly rates: SaleTaxRates;
+  readonly settings: MoneySettings;
+  readonly currency: string;
+}
+
+/**
+ * The receipt of a sale the till completes by itself (offline): the sale priced (`priceSale`), its tenders settled
+ * (`settleTenders`, the server's rules), made into the order it will be (`saleOrderOf`) and printed by the one
+ * builder the server uses too (`receiptDataFromOrder`). The order number comes when the server has the sale.
+ */
+export function saleReceiptData(
+  sale: Sale<NamedSaleLine> & { readonly note: string | null },
+  tenders: readonly TenderInput[],
+  pricing: SalePricing,
+  names: ReceiptNames,
+  at: string,
+): ReceiptData {
+  const totals = priceSale(sale, pricing.rates, pricing.settings);
+  const settlement = settleTenders(totals.total_cents, tenders, {
+    cashRoundingCents: pricing.settings.cash_rounding_cents ?? undefined,
+    rounding: pricing.settings.money_rounding,
+  });
+  const order = saleOrderOf(sale, totals, pricing.rates, settlement, {
+    currency: pricing.currency,
+    note: sale.note,
+    at,
+  });
+  return receiptDataFromOrder(order, names);
 }
