@@ -39,7 +39,7 @@ export function saleOrderOf(
     completed_at: completed ? meta.at : null,
     created_at: meta.at,
     currency: meta.currency,
-    items: sale.lines.map((line, i) => ({ name: line.name, sku: line.sku, ...priced[i]! })),
+    items: priced.map((amounts, i) => ({ name: sale.lines[i]?.name ?? '', sku: sale.lines[i]?.sku ?? '', ...amounts })),
     subtotal_cents: totals.subtotal_cents,
     discount_cents: totals.discount_cents,
     discount_percent_bp: sale.discount_bp,

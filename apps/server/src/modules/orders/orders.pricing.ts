@@ -146,12 +146,15 @@ export function priceCartFromCache(
 /** The priced lines as compute answers them and as order lines snapshot them (`pricedSaleLines` of the domain). */
 export function pricedLines(cart: PricedCart) {
   const amounts = pricedSaleLines(cart.sale, cart.totals, { sales_tax_bps: cart.taxRate.rate_bps });
-  return cart.items.map((item, i) => ({
-    variant_id: item.variant_id,
-    product_id: item.product_id,
-    sku: item.sku,
-    name: item.name,
-    ...amounts[i]!,
-    tax_code: item.tax_code,
-  }));
+  return amounts.map((amount, i) => {
+    const item = cart.items[i] as SaleItem;
+    return {
+      variant_id: item.variant_id,
+      product_id: item.product_id,
+      sku: item.sku,
+      name: item.name,
+      ...amount,
+      tax_code: item.tax_code,
+    };
+  });
 }
