@@ -59,7 +59,7 @@ export interface ReceiptData {
   readonly discount_percent_bp: number;
   /** True where shelf prices include tax: the tax lines are then "incl." and not added to the total. */
   readonly prices_include_tax: boolean;
-  /** Only rates with tax; an all-exempt sale prints "Tax 0.00". */
+  /** Tax per rate of the taxed lines (`receiptTaxesByRate`); empty for an all-untaxed sale, which prints "Tax 0.00". */
   readonly taxes: readonly ReceiptTax[];
   readonly total_cents: number;
   readonly tenders: readonly ReceiptTender[];
