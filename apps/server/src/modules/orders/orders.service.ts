@@ -1,4 +1,5 @@
 import { settleTenders, TenderError, type Settlement, type TenderInput } from '@novapos/domain';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import type { Config } from '../../platform/config.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
@@ -7,7 +8,7 @@ import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { linkIntentsToOrder, type PaymentsDeps } from '../payments/index.ts';
-import { requireDiscountAllowed, type PosDeps } from '../pos/index.ts';
+import { requireDiscountAllowed } from '../pos/index.ts';
 import { auditExplicitTaxRate, explicitTaxRateFrom, type ExplicitTaxRateSource } from '../tax/index.ts';
 import {
   authorizeCards,
@@ -39,7 +40,7 @@ export interface OrdersDeps {
 }
 
 /** What `placeOrder` needs besides: the key that verifies a manager's discount approval. */
-export type PlaceOrderDeps = OrdersDeps & Pick<PosDeps, 'secrets'>;
+export type PlaceOrderDeps = OrdersDeps & Pick<AppDeps, 'secrets'>;
 
 /** A request's headers as plain values (names in any case); an explicit tax rate may come in one. */
 export type RequestHeaders = ExplicitTaxRateSource['headers'];
