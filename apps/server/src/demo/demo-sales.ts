@@ -1,4 +1,4 @@
-import { computeTotals, isTaxable, type TenderInput } from '@novapos/domain';
+import { priceSale, type TaxCode, type TenderInput } from '@novapos/domain';
 import type { RequestContext } from '../platform/context.ts';
 import { tenantTx } from '../platform/db/tx.ts';
 import { AppError } from '../platform/errors.ts';
@@ -19,7 +19,7 @@ export interface RungUpOrder {
 
 /** What a till knows to price a cart by itself: the prices, its register's tax rate, the tenant's money settings. */
 export interface PriceBook {
-  readonly variants: ReadonlyMap<string, { readonly priceCents: number; readonly taxable: boolean }>;
+  readonly variants: ReadonlyMap<string, { readonly priceCents: number; readonly taxCode: TaxCode }>;
   readonly taxBps: number;
   readonly settings: TenantMoneySettings;
 }
@@ -40,35 +40,27 @@ export async function priceBookOf(
     }),
   }));
   const variants = new Map(
-    catalog.flatMap((p) => p.variants.map((v) => [v.sku, { priceCents: v.priceCents, taxable: isTaxable(v.taxCode) }])),
+    catalog.flatMap((p) => p.variants.map((v) => [v.sku, { priceCents: v.priceCents, taxCode: v.taxCode }])),
   );
   return { variants, taxBps: rate.rate_bps, settings };
 }
 
 /**
- * The total of a cart as the till computes it offline: the same `computeTotals` the server prices with. Only a
- * guess for choosing tenders — the order itself is priced by the server, and a guess it refuses is asked again.
+ * The total of a cart as the till computes it offline: the domain's `priceSale`, the one pricing path of the server
+ * and the till. Only a guess for choosing tenders — the order itself is priced by the server, and a guess it
+ * refuses is asked again.
  */
 export function quoteLocally(
   book: PriceBook,
   items: readonly { sku: string; quantity: number }[],
   discountBp: number,
 ): { total: number; cashDue: number } {
-  const totals = computeTotals({
-    lines: items.map((item) => {
-      const v = book.variants.get(item.sku);
-      if (v === undefined) throw new Error(`the demo price book has no SKU ${item.sku}`);
-      return {
-        quantity: item.quantity,
-        unit_price_cents: v.priceCents,
-        taxes: v.taxable && book.taxBps > 0 ? [{ code: 'tax', rate_bps: book.taxBps }] : [],
-      };
-    }),
-    discount_bp: discountBp,
-    prices_include_tax: book.settings.prices_include_tax,
-    rounding: book.settings.money_rounding,
-    ...(book.settings.cash_rounding_cents === null ? {} : { cash_rounding_cents: book.settings.cash_rounding_cents }),
+  const lines = items.map((item) => {
+    const v = book.variants.get(item.sku);
+    if (v === undefined) throw new Error(`the demo price book has no SKU ${item.sku}`);
+    return { quantity: item.quantity, unit_price_cents: v.priceCents, tax_code: v.taxCode };
   });
+  const totals = priceSale({ lines, discount_bp: discountBp }, { sales_tax_bps: book.taxBps }, book.settings);
   return { total: totals.total_cents, cashDue: totals.cash_due_cents ?? totals.total_cents };
 }
 
@@ -131,7 +123,7 @@ export async function ringUp(
     const order = await sell(quoteLocally(book, plan.items, plan.discountBp)).catch(async (err: unknown) => {
       if (!quoteRefused(err)) throw err;
       repriced = true;
-      const priced = await computeOrder(deps, people.seller, cart, undefined, false);
+      const priced = await computeOrder(deps, people.seller, cart);
       return sell({ total: priced.total_cents, cashDue: priced.cash_due_cents ?? priced.total_cents });
     });
     if (plan.voidReason !== undefined) await voidOrder(deps, people.voider, order.id, plan.voidReason);

@@ -76,3 +76,64 @@ export function parseMinorUnits(text: string, currency: string): number {
   }
   return Number(minor);
 }
+
+/**
+ * The symbols a display puts before an amount, as `Intl.NumberFormat('en-US', {style: 'currency'})` shows them;
+ * any other currency shows its code and a no-break space ("BHD 1.234", "CHF 5.00").
+ */
+const SYMBOLS: Readonly<Record<string, string>> = {
+  AUD: 'A$',
+  BRL: 'R$',
+  CAD: 'CA$',
+  CNY: 'CN¥',
+  EUR: '€',
+  GBP: '£',
+  HKD: 'HK$',
+  ILS: '₪',
+  INR: '₹',
+  JPY: '¥',
+  KRW: '₩',
+  MXN: 'MX$',
+  NZD: 'NZ$',
+  PHP: '₱',
+  TWD: 'NT$',
+  USD: '$',
+  VND: '₫',
+  XAF: 'FCFA\u00a0',
+  XOF: 'F\u202fCFA\u00a0',
+};
+
+/** Digits grouped by thousands with commas: "1234567" → "1,234,567". */
+function groupThousands(digits: string): string {
+  const head = digits.length % 3;
+  const groups = head === 0 ? [] : [digits.slice(0, head)];
+  for (let i = head; i < digits.length; i += 3) groups.push(digits.slice(i, i + 3));
+  return groups.join(',');
+}
+
+/**
+ * Minor units for display, with the currency's symbol and thousands separators, in the currency's own exponent:
+ * 123456 USD → "$1,234.56", −5 USD → "-$0.05", 1500 JPY → "¥1,500", 1234 BHD → "BHD 1.234". Integer arithmetic
+ * only (the digits come from `formatMinorUnits`), so the till shows exactly the amount the server computed — even
+ * where the runtime's Intl data would disagree on the number of decimals (IQD).
+ */
+export function formatMoney(amount: number, currency: string): string {
+  const plain = formatMinorUnits(amount, currency);
+  const negative = plain.startsWith('-');
+  const [whole = '0', fraction] = (negative ? plain.slice(1) : plain).split('.');
+  const number = fraction === undefined ? groupThousands(whole) : `${groupThousands(whole)}.${fraction}`;
+  return `${negative ? '-' : ''}${SYMBOLS[currency] ?? `${currency}\u00a0`}${number}`;
+}
+
+/**
+ * What a cashier types as an amount to minor units: "12", "12.5", "12,50" (a comma is a decimal separator too),
+ * in the currency's exponent ("500" JPY → 500, "1.5" BHD → 1500). Undefined when it is not an amount of this
+ * currency: letters, more decimals than the currency has, more than 9 whole digits.
+ */
+export function parseTypedAmount(text: string, currency: string): number | undefined {
+  const m = /^\s*(\d{1,9})(?:[.,](\d*))?\s*$/.exec(text);
+  if (m === null) return undefined;
+  const [, whole = '0', fraction = ''] = m;
+  if (fraction.length > currencyExponent(currency)) return undefined;
+  return parseMinorUnits(fraction === '' ? whole : `${whole}.${fraction}`, currency);
+}

@@ -1,2 +1,3 @@
 export * from './order-state.ts';
 export * from './tenders.ts';
+export * from './sale-order.ts';

@@ -1,5 +1,5 @@
 import { formatMinorUnits } from '../money/currency.ts';
-import type { ReceiptData, ReceiptRow, ReceiptTender } from './receipt.ts';
+import type { ReceiptData, ReceiptRow, ReceiptTender } from './receipt-data.ts';
 import { formatReceiptDateTime } from './receipt-date.ts';
 
 /** Basis points as a percentage without trailing zeros: 1000 → "10%", 825 → "8.25%", 750 → "7.5%". */

@@ -1,4 +1,4 @@
-import type { ReceiptData } from './receipt.ts';
+import type { ReceiptData } from './receipt-data.ts';
 
 /** The seed sale (seed 000): 2 × Soda Can 1.99 and 1 × Bottle Water 1.49, 10 % off, 8 % tax, paid 10.00 cash. */
 export const SEED_SALE: ReceiptData = {

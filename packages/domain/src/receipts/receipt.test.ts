@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  layoutReceiptText,
-  renderReceiptText,
-  RECEIPT_WIDTHS,
-  type ReceiptData,
-  type ReceiptLineItem,
-  type ReceiptWidth,
-} from './receipt.ts';
+import { RECEIPT_WIDTHS, type ReceiptData, type ReceiptLineItem, type ReceiptWidth } from './receipt-data.ts';
+import { layoutReceiptText, renderReceiptText } from './receipt.ts';
 import { SEED_SALE } from './receipt.fixtures.ts';
 import { textWidth } from './text-layout.ts';
 

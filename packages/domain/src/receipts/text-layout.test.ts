@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderReceiptText, type ReceiptData } from './receipt.ts';
+import type { ReceiptData } from './receipt-data.ts';
+import { renderReceiptText } from './receipt.ts';
 import { SEED_SALE } from './receipt.fixtures.ts';
 import { formatBasisPoints } from './receipt-rows.ts';
 import { formatReceiptDateTime } from './receipt-date.ts';

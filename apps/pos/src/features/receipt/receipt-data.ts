@@ -1,6 +1,12 @@
-import { receiptFooter, settleTenders, type ReceiptData } from '@novapos/domain';
+import {
+  receiptDataFromOrder,
+  receiptFooter,
+  saleReceiptData,
+  type ReceiptData,
+  type ReceiptNames,
+} from '@novapos/domain';
 import type { Order, TillContext } from '../../api/api.ts';
-import { cartTotals, type Cart } from '../sale/cart.ts';
+import { tillTaxRates, type Cart } from '../sale/cart.ts';
 import type { Tender } from '../tender/tenders.ts';
 
 /**
@@ -8,84 +14,41 @@ import type { Tender } from '../tender/tenders.ts';
  * till (before address and footer were part of it) has neither: no address and the default footer until the
  * next poll brings the new context.
  */
-const common = (ctx: TillContext) => ({
-  business_name: ctx.business_name,
-  location_name: ctx.location_name,
-  address_lines: (ctx as Partial<TillContext>).address_lines ?? [],
-  register_name: ctx.register_name,
-  time_zone: ctx.time_zone,
-  currency: ctx.currency,
-  void_reason: null,
-  footer_lines: receiptFooter((ctx as Partial<TillContext>).receipt_footer_lines),
-});
-
-/** The receipt of an order the server confirmed: its numbers, not ours. */
-export function receiptFromOrder(order: Order, ctx: TillContext): ReceiptData {
+export function receiptNames(ctx: TillContext): ReceiptNames {
   return {
-    ...common(ctx),
-    order_number: order.number,
-    status: order.status,
-    completed_at: order.completed_at ?? null,
-    created_at: order.created_at,
-    lines: order.items,
-    subtotal_cents: order.subtotal_cents,
-    discount_cents: order.discount_cents,
-    discount_percent_bp: order.discount_percent_bp,
-    prices_include_tax: order.prices_include_tax,
-    taxes: order.tax_cents > 0 ? [{ rate_bps: order.tax_rate_bps, tax_cents: order.tax_cents }] : [],
-    total_cents: order.total_cents,
-    tenders: order.tenders,
-    change_cents: order.change_cents,
-    cash_rounding_cents: order.cash_rounding_cents,
-    note: order.note,
+    business_name: ctx.business_name,
+    location_name: ctx.location_name,
+    address_lines: (ctx as Partial<TillContext>).address_lines ?? [],
+    register_name: ctx.register_name,
+    time_zone: ctx.time_zone,
+    footer_lines: receiptFooter((ctx as Partial<TillContext>).receipt_footer_lines),
   };
 }
 
+/** The receipt of an order the server confirmed: its numbers, not ours, by the server's own builder. */
+export function receiptFromOrder(order: Order, ctx: TillContext): ReceiptData {
+  return receiptDataFromOrder(order, receiptNames(ctx));
+}
+
 /**
- * The receipt of a sale completed offline, from the same totals and tender settlement the server will compute
- * (so it matches the order the server makes when the queue is sent); the number comes later.
+ * The receipt of a sale completed offline: the domain's `saleReceiptData` — the cart priced as the server will
+ * price it, settled by the server's tender rules, made into the order it will be and printed by the same builder
+ * as the server's receipts — so it matches the order the server makes when the queue is sent, line for line
+ * (receipts.parity.test.ts on the server); the number comes later.
  */
-export function receiptFromCart(cart: Cart, tenders: readonly Tender[], ctx: TillContext): ReceiptData {
-  const totals = cartTotals(cart, ctx);
-  const settled = settleTenders(totals.total_cents, tenders, {
-    cashRoundingCents: ctx.cash_rounding_cents ?? undefined,
-    rounding: ctx.money_rounding,
-  });
-  const now = new Date().toISOString();
-  return {
-    ...common(ctx),
-    order_number: null,
-    status: 'completed',
-    completed_at: now,
-    created_at: now,
-    lines: cart.lines.map((line, i) => {
-      const t = totals.lines[i];
-      return {
-        name: line.name,
-        sku: line.sku,
-        quantity: line.quantity,
-        unit_price_cents: line.unit_price_cents,
-        line_subtotal_cents: t?.subtotal_cents ?? 0,
-        line_discount_cents: t?.discount_cents ?? 0,
-        item_discount_cents: t?.item_discount_cents ?? 0,
-        discount_percent_bp: line.discount_bp ?? 0,
-        line_total_cents: t?.total_cents ?? 0,
-      };
-    }),
-    subtotal_cents: totals.subtotal_cents,
-    discount_cents: totals.discount_cents,
-    discount_percent_bp: cart.discount_bp,
-    prices_include_tax: totals.prices_include_tax,
-    taxes: totals.taxes.filter((t) => t.tax_cents > 0).map((t) => ({ rate_bps: t.rate_bps, tax_cents: t.tax_cents })),
-    total_cents: totals.total_cents,
-    tenders: settled.tenders.map((t) => ({
-      method: t.method,
-      tendered_cents: t.tendered_cents,
-      change_cents: t.change_cents,
-      reference: t.reference ?? null,
-    })),
-    change_cents: settled.change_cents,
-    cash_rounding_cents: settled.cash_rounding_cents,
-    note: cart.note === '' ? null : cart.note,
-  };
+export function receiptFromCart(
+  cart: Cart,
+  tenders: readonly Tender[],
+  ctx: TillContext,
+  at: string = new Date().toISOString(),
+): ReceiptData {
+  // The note as the till sends it (orderBody): trimmed, none when blank.
+  const note = cart.note.trim() === '' ? null : cart.note.trim();
+  return saleReceiptData(
+    { lines: cart.lines, discount_bp: cart.discount_bp, note },
+    tenders,
+    { rates: tillTaxRates(ctx), settings: ctx, currency: ctx.currency },
+    receiptNames(ctx),
+    at,
+  );
 }

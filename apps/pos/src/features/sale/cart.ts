@@ -1,4 +1,4 @@
-import { computeTotals, isTaxable, largestDiscountBp, type Totals } from '@novapos/domain';
+import { discountNeedsApproval, largestDiscountBp, priceSale, type SaleTaxRates, type Totals } from '@novapos/domain';
 import type { TillContext, TillItem } from '../../api/api.ts';
 
 /** A line of the cart: what was picked, at the price the catalog cache had. */
@@ -93,33 +93,31 @@ export function setQuantity(cart: Cart, index: number, quantity: number): Cart {
   return { ...cart, lines: cart.lines.map((l, i) => (i === index ? { ...l, quantity: q } : l)) };
 }
 
-/** The server's one tax code on taxable lines (apps/server/src/modules/orders/orders.pricing.ts: SALES_TAX). */
-const SALES_TAX = 'tax';
-
-/**
- * The cart's totals, computed by the same `computeTotals` the server uses, from exactly the inputs its `priceCart`
- * passes (quantities, catalog prices, one sales tax at the register's rate on taxable lines, the lines' own
- * discounts, the order discount and the tenant's money settings). The till shows the total the server will charge, to the cent, before it answers.
- */
-export function cartTotals(cart: Pick<Cart, 'lines' | 'discount_bp'>, ctx: TillContext): Totals {
-  return computeTotals({
-    lines: cart.lines.map((line) => ({
-      quantity: line.quantity,
-      unit_price_cents: line.unit_price_cents,
-      taxes: isTaxable(line.tax_code) && ctx.tax_rate_bps > 0 ? [{ code: SALES_TAX, rate_bps: ctx.tax_rate_bps }] : [],
-      discount_bp: line.discount_bp ?? 0,
-    })),
-    discount_bp: cart.discount_bp,
-    prices_include_tax: ctx.prices_include_tax,
-    rounding: ctx.money_rounding,
-    ...(ctx.cash_rounding_cents === null ? {} : { cash_rounding_cents: ctx.cash_rounding_cents }),
-  });
+/** The register's resolved tax rates, as the server prices this till's sales with them. */
+export function tillTaxRates(ctx: TillContext): SaleTaxRates {
+  return { sales_tax_bps: ctx.tax_rate_bps };
 }
 
-/** Whether the cart's discounts need a manager: above the cashier's limit and not yet approved up to it. */
+/**
+ * The cart's totals, by the domain's `priceSale` — the one pricing path the server prices every sale with — from
+ * the inputs its pricing passes (quantities, catalog prices, the register's tax rate on taxable lines, the lines'
+ * own discounts, the order discount and the tenant's money settings). The till shows the total the server will
+ * charge, to the cent, before it answers.
+ */
+export function cartTotals(cart: Pick<Cart, 'lines' | 'discount_bp'>, ctx: TillContext): Totals {
+  return priceSale(cart, tillTaxRates(ctx), ctx);
+}
+
+/**
+ * Whether the cart's discounts need a manager: the domain's `discountNeedsApproval` (the rule the server enforces),
+ * with the cashier's limit from the context and the approval the cart already carries.
+ */
 export function needsApproval(cart: Cart, ctx: TillContext, roles: readonly string[]): boolean {
-  if (roles.some((r) => r === 'manager' || r === 'admin' || r === 'owner')) return false;
-  const largest = largestDiscount(cart);
-  if (largest <= ctx.cashier_discount_limit_bp) return false;
-  return cart.approval === undefined || cart.approval.max_discount_bp < largest;
+  return discountNeedsApproval({
+    line_discount_bps: cart.lines.map((l) => l.discount_bp),
+    order_discount_bp: cart.discount_bp,
+    limit_bp: ctx.cashier_discount_limit_bp,
+    roles,
+    approved_bp: cart.approval?.max_discount_bp,
+  });
 }

@@ -1,17 +1,14 @@
-const formats = new Map<string, Intl.NumberFormat>();
+import { formatBasisPoints, formatMoney } from '@novapos/domain';
 
-/** Minor units as the shop's currency, e.g. 1234 → "$12.34". */
+/**
+ * Minor units as the shop's currency, e.g. 1234 USD → "$12.34", 1500 JPY → "¥1,500", 1234 BHD → "BHD 1.234": the
+ * domain's `formatMoney`, integer arithmetic in the currency's own exponent (never a division by a float).
+ */
 export function money(cents: number, currency: string): string {
-  let f = formats.get(currency);
-  if (f === undefined) {
-    f = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-    formats.set(currency, f);
-  }
-  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-  return f.format(cents / 10 ** digits);
+  return formatMoney(cents, currency);
 }
 
-/** Basis points as a percentage: 1000 → "10 %". */
+/** Basis points as a percentage: 1000 → "10 %", 825 → "8.25 %". */
 export function percent(bp: number): string {
-  return `${(bp / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
+  return `${formatBasisPoints(bp).slice(0, -1)} %`;
 }

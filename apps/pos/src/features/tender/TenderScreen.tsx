@@ -39,7 +39,7 @@ export function TenderScreen(props: {
   const [card, setCard] = useState(TEST_CARDS[0]?.token ?? 'tok_visa');
   const [problem, setProblem] = useState<string>();
   const amountInput = useRef<HTMLInputElement>(null);
-  const typed = amount.trim() === '' ? remaining : parseAmount(amount);
+  const typed = amount.trim() === '' ? remaining : parseAmount(amount, ctx.currency);
 
   function addTender(tender: Tender) {
     setProblem(undefined);
@@ -141,7 +141,7 @@ export function TenderScreen(props: {
             />
           </label>
           <div className="quick" aria-label="Quick cash amounts">
-            {quickCashAmounts(remaining).map((cents, i) => (
+            {quickCashAmounts(remaining, ctx.currency).map((cents, i) => (
               <button type="button" key={cents} onClick={() => cash(cents)} disabled={props.busy}>
                 {i === 0 ? 'Exact ' : ''}
                 {money(cents, ctx.currency)}

@@ -1,4 +1,4 @@
-import { settleTenders, type Settlement, type TenderInput } from '@novapos/domain';
+import { currencyExponent, parseTypedAmount, settleTenders, type Settlement, type TenderInput } from '@novapos/domain';
 import type { OrderBody, TillContext } from '../../api/api.ts';
 import type { Cart } from '../sale/cart.ts';
 
@@ -14,12 +14,25 @@ export function settle(totalCents: number, tenders: readonly Tender[], ctx: Till
 }
 
 /**
- * Quick cash amounts for what is due: the exact amount, then the next round notes above it (distinct, at most
- * four), e.g. 12.34 → 12.34, 15, 20, 50.
+ * Round notes to offer above what is due, in minor units, by the currency's exponent: 5, 10, 20, 50, 100 of a
+ * two-decimal currency (USD, EUR); ¥500 (the largest coin), ¥1,000, ¥2,000, ¥5,000, ¥10,000 where there are no
+ * decimals (JPY, KRW); 0.5, 1, 5, 10, 20 of a three-decimal currency (the Bahraini and Kuwaiti dinar notes).
  */
-export function quickCashAmounts(dueCents: number): number[] {
+const NOTES_BY_EXPONENT: Readonly<Record<number, readonly number[]>> = {
+  0: [500, 1000, 2000, 5000, 10_000],
+  2: [500, 1000, 2000, 5000, 10_000],
+  3: [500, 1000, 5000, 10_000, 20_000],
+};
+
+/**
+ * Quick cash amounts for what is due: the exact amount, then the next round notes above it (distinct, at most
+ * four), e.g. 12.34 USD → 12.34, 15, 20, 50; ¥1,234 → ¥1,234, ¥1,500, ¥2,000, ¥5,000.
+ */
+export function quickCashAmounts(dueCents: number, currency: string): number[] {
+  const exponent = currencyExponent(currency);
+  const notes = NOTES_BY_EXPONENT[exponent] ?? [5, 10, 20, 50, 100].map((n) => n * 10 ** exponent);
   const out = [dueCents];
-  for (const step of [500, 1000, 2000, 5000, 10_000]) {
+  for (const step of notes) {
     const next = Math.ceil(dueCents / step) * step;
     if (next > dueCents && !out.includes(next)) out.push(next);
     if (out.length === 4) break;
@@ -53,12 +66,12 @@ export function orderBody(cart: Cart, tenders: readonly Tender[], ctx: TillConte
   };
 }
 
-/** Parses what a cashier types as an amount ("12", "12.5", "12.50") into minor units; undefined when it is not one. */
-export function parseAmount(text: string): number | undefined {
-  const m = /^\s*(\d{1,9})(?:[.,](\d{0,2}))?\s*$/.exec(text);
-  if (m === null) return undefined;
-  const whole = Number(m[1]);
-  const frac = Number((m[2] ?? '').padEnd(2, '0'));
-  const cents = whole * 100 + frac;
-  return cents > 0 ? cents : undefined;
+/**
+ * Parses what a cashier types as an amount ("12", "12.5", "12,50": a comma is a decimal separator too) into minor
+ * units of the shop's currency, by its exponent ("500" JPY → 500, "1.5" BHD → 1500); undefined when it is not a
+ * positive amount of that currency (more decimals than it has, letters, more than 9 whole digits).
+ */
+export function parseAmount(text: string, currency: string): number | undefined {
+  const minor = parseTypedAmount(text, currency);
+  return minor !== undefined && minor > 0 ? minor : undefined;
 }

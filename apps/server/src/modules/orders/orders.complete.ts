@@ -1,10 +1,11 @@
-import type { Settlement } from '@novapos/domain';
+import type { OrderStatus, Settlement } from '@novapos/domain';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/tx.ts';
 import { addOutboxEvent } from '../../platform/events/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { applyStockMovements, type StockPolicy } from '../inventory/index.ts';
 import * as repo from './orders.repo.ts';
+import { transition } from './orders.state.ts';
 
 /** The context of an order's own events: its register's audit chain, whoever rings it up. */
 export function orderContext(ctx: RequestContext, order: { register_id: string }): RequestContext {
@@ -62,19 +63,28 @@ export async function recordCompletion(
 }
 
 /**
- * Completes an open order that its tenders now cover (a parked order paid later): its number, its status, then
- * what `recordCompletion` writes.
+ * Completes an open order that its tenders now cover (a parked order paid later): its status (the state
+ * machine's `pay`), its number, then what `recordCompletion` writes.
  */
 export async function completeOrder(
   tx: Tx,
   ctx: RequestContext,
-  order: { id: string; register_id: string; location_id: string; total_cents: number; currency: string },
+  order: {
+    id: string;
+    status: OrderStatus;
+    register_id: string;
+    location_id: string;
+    total_cents: number;
+    currency: string;
+  },
   lines: readonly { variant_id: string; sku: string; quantity: number }[],
   settlement: Settlement,
   policy: StockPolicy,
 ): Promise<number> {
+  const status = transition(order.status, 'pay');
   const number = await repo.nextOrderNumber(tx, ctx, order.register_id);
   await repo.markCompleted(tx, order.id, {
+    status,
     number,
     paid: settlement.paid_cents,
     change: settlement.change_cents,

@@ -128,6 +128,26 @@ export async function insertNewOrder(
   );
   const saved = rows[0];
   if (saved === undefined) throw new Error('the order insert returned no row');
+  return savedOrderOf(
+    tenantId,
+    o,
+    lines,
+    tenders.map((t, i) => ({ ...t, id: tenderIds[i] ?? '' })),
+    saved,
+  );
+}
+
+/**
+ * The order, its lines and tenders as the database now holds them, from what was inserted and what the insert
+ * returned (number, timestamps): what `toOrderDto` would read back. Pure (the receipt parity test uses it).
+ */
+export function savedOrderOf(
+  tenantId: string,
+  o: NewOrderRow,
+  lines: readonly PricedLineRow[],
+  tenders: readonly (TenderRowInput & { id: string })[],
+  saved: { number: number | null; created_at: Date; completed_at: Date | null; now: Date },
+): SavedOrder {
   return {
     order: {
       ...o,
@@ -140,6 +160,6 @@ export async function insertNewOrder(
     },
     lines: lines.map((l, i) => ({ ...l, position: i + 1 })),
     // Read back, tenders come in (created_at, id) order: one created_at here, and ids that grow.
-    tenders: tenders.map((t, i) => ({ ...t, id: tenderIds[i] ?? '', order_id: o.id, created_at: saved.now })),
+    tenders: tenders.map((t) => ({ ...t, order_id: o.id, created_at: saved.now })),
   };
 }

@@ -20,6 +20,7 @@ import {
 import { completeOrder } from './orders.complete.ts';
 import { toOrderDto } from './orders.dto.ts';
 import * as repo from './orders.repo.ts';
+import { transition } from './orders.state.ts';
 import type { OrderDto } from './orders.schemas.ts';
 import { orderNotFound, settle, settleAny, type OrdersDeps } from './orders.service.ts';
 
@@ -27,11 +28,8 @@ import { orderNotFound, settle, settleAny, type OrdersDeps } from './orders.serv
 async function openOrder(tx: Tx, orderId: string, lock: boolean): Promise<repo.OrderRow> {
   const order = await repo.findOrder(tx, orderId, lock);
   if (order === undefined) throw orderNotFound();
-  if (order.status !== 'open') {
-    throw new AppError('invalid_state_transition', `The order is ${order.status}; only an open order takes tenders`, {
-      extra: { current_status: order.status },
-    });
-  }
+  // Only an order the state machine lets be paid takes tenders (an open one).
+  transition(order.status, 'pay');
   return order;
 }
 
@@ -115,6 +113,8 @@ function saveTenders(
       const lines = await repo.findLines(tx, order.id);
       await completeOrder(tx, ctx, order, lines, total, settings.stock_policy);
     } else {
+      // Partly paid, it stays open: the machine's `park`.
+      transition(order.status, 'park');
       await repo.setPaid(tx, order.id, total.paid_cents);
       await recordPartPayment(tx, ctx, order, total, cards.declined.reason);
     }

@@ -1,4 +1,4 @@
-import { computeTotals, isTaxable, type Totals } from '@novapos/domain';
+import { priceSale, pricedSaleLines, type Sale, type Totals } from '@novapos/domain';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
@@ -12,9 +12,6 @@ import {
   type TenantMoneySettings,
 } from '../tax/index.ts';
 import { ratesKey, type PricingCache } from './pricing-cache.ts';
-
-/** The one tax code the server applies to taxable lines; its rate comes from the precedence of seed 000. */
-const SALES_TAX = 'tax';
 
 export interface PricingInput {
   /** What is sold: each with its quantity and, for a line discount, its own `discount_percent_bp`. */
@@ -34,16 +31,15 @@ export interface PricingInput {
 /** A priced cart: what is sold, at which tax rate, under which money settings, and the totals. */
 export interface PricedCart {
   readonly items: readonly SaleItem[];
-  readonly quantities: readonly number[];
-  /** Each line's own discount in basis points (0 for none). */
-  readonly lineDiscountBps: readonly number[];
+  /** The sale as priced: each item's quantity, price, tax code and own discount, and the order discount. */
+  readonly sale: Sale;
   readonly taxRate: ResolvedTaxRate;
   readonly settings: TenantMoneySettings;
   readonly totals: Totals;
 }
 
 /** What a cart is priced from: the catalog's items, the tenant's money settings and the tax-override rates. */
-interface PricingFacts {
+export interface PricingFacts {
   readonly items: readonly SaleItem[];
   readonly settings: TenantMoneySettings;
   readonly rates: OverrideRates;
@@ -94,8 +90,11 @@ async function loadFacts(
   return { items, settings, rates };
 }
 
-/** Prices facts already gathered: the archived check, the tax rate, and the domain's totals. Pure. */
-function priceFacts(facts: PricingFacts, input: PricingInput): PricedCart {
+/**
+ * Prices facts already gathered: the archived check, the tax rate, and the domain's `priceSale` (the one
+ * sale → totals mapping the till and the demo use too). Pure.
+ */
+export function priceFacts(facts: PricingFacts, input: PricingInput): PricedCart {
   const { items, settings } = facts;
   if (input.refuseArchived) {
     const archived: FieldError[] = [];
@@ -107,25 +106,17 @@ function priceFacts(facts: PricingFacts, input: PricingInput): PricedCart {
     }
   }
   const taxRate = pickSaleTaxRate(facts.rates, { explicitBps: input.explicitTaxBps, defaultBps: input.defaultTaxBps });
-  const quantities = input.items.map((i) => i.quantity);
-  const lineDiscountBps = input.items.map((i) => i.discount_percent_bp ?? 0);
-  const totals = computeTotals(
-    {
-      lines: items.map((item, i) => ({
-        quantity: quantities[i] ?? 0,
-        unit_price_cents: item.unit_price_cents,
-        taxes:
-          isTaxable(item.tax_code) && taxRate.rate_bps > 0 ? [{ code: SALES_TAX, rate_bps: taxRate.rate_bps }] : [],
-        discount_bp: lineDiscountBps[i] ?? 0,
-      })),
-      discount_bp: input.discountBp,
-      prices_include_tax: settings.prices_include_tax,
-      rounding: settings.money_rounding,
-      ...(settings.cash_rounding_cents === null ? {} : { cash_rounding_cents: settings.cash_rounding_cents }),
-    },
-    { trace: input.trace === true },
-  );
-  return { items, quantities, lineDiscountBps, taxRate, settings, totals };
+  const sale: Sale = {
+    lines: items.map((item, i) => ({
+      quantity: input.items[i]?.quantity ?? 0,
+      unit_price_cents: item.unit_price_cents,
+      tax_code: item.tax_code,
+      discount_bp: input.items[i]?.discount_percent_bp ?? 0,
+    })),
+    discount_bp: input.discountBp,
+  };
+  const totals = priceSale(sale, { sales_tax_bps: taxRate.rate_bps }, settings, { trace: input.trace === true });
+  return { items, sale, taxRate, settings, totals };
 }
 
 /**
@@ -152,25 +143,18 @@ export function priceCartFromCache(
   return facts === undefined ? undefined : priceFacts(facts, input);
 }
 
-/** The priced lines as compute answers them and as order lines snapshot them. */
+/** The priced lines as compute answers them and as order lines snapshot them (`pricedSaleLines` of the domain). */
 export function pricedLines(cart: PricedCart) {
-  return cart.items.map((item, i) => {
-    const line = cart.totals.lines[i];
+  const amounts = pricedSaleLines(cart.sale, cart.totals, { sales_tax_bps: cart.taxRate.rate_bps });
+  return amounts.map((amount, i) => {
+    const item = cart.items[i] as SaleItem;
     return {
       variant_id: item.variant_id,
       product_id: item.product_id,
       sku: item.sku,
       name: item.name,
-      quantity: cart.quantities[i] ?? 0,
-      unit_price_cents: item.unit_price_cents,
-      line_subtotal_cents: line?.subtotal_cents ?? 0,
-      line_discount_cents: line?.discount_cents ?? 0,
-      discount_percent_bp: cart.lineDiscountBps[i] ?? 0,
-      item_discount_cents: line?.item_discount_cents ?? 0,
-      line_tax_cents: line?.tax_cents ?? 0,
-      line_total_cents: line?.total_cents ?? 0,
+      ...amount,
       tax_code: item.tax_code,
-      tax_rate_bps: isTaxable(item.tax_code) ? cart.taxRate.rate_bps : 0,
     };
   });
 }

@@ -155,16 +155,17 @@ function groupBy<R extends { order_id: string }, T>(rows: readonly R[], pick: (r
   return byOrder;
 }
 
+/** Records a completion; `p.status` is what the order state machine gave for `pay`. */
 export async function markCompleted(
   tx: Queryable,
   id: string,
-  p: { number: number; paid: number; change: number; cashRounding: number },
+  p: { status: OrderStatus; number: number; paid: number; change: number; cashRounding: number },
 ): Promise<void> {
   await tx.query(
-    `UPDATE orders SET status = 'completed', number = $2, paid_cents = $3, change_cents = $4,
+    `UPDATE orders SET status = $6, number = $2, paid_cents = $3, change_cents = $4,
                        cash_rounding_cents = $5, completed_at = now(), updated_at = now()
       WHERE id = $1`,
-    [id, p.number, p.paid, p.change, p.cashRounding],
+    [id, p.number, p.paid, p.change, p.cashRounding, p.status],
   );
 }
 
@@ -173,11 +174,16 @@ export async function setPaid(tx: Queryable, id: string, paidCents: number): Pro
   await tx.query('UPDATE orders SET paid_cents = $2, updated_at = now() WHERE id = $1', [id, paidCents]);
 }
 
-export async function markVoided(tx: Queryable, id: string, actorId: string | null, reason: string): Promise<void> {
+/** Records a void; `status` is what the order state machine gave for `void`. */
+export async function markVoided(
+  tx: Queryable,
+  id: string,
+  p: { status: OrderStatus; actorId: string | null; reason: string },
+): Promise<void> {
   await tx.query(
-    `UPDATE orders SET status = 'voided', voided_at = now(), voided_by = $2, void_reason = $3, updated_at = now()
+    `UPDATE orders SET status = $4, voided_at = now(), voided_by = $2, void_reason = $3, updated_at = now()
       WHERE id = $1`,
-    [id, actorId, reason],
+    [id, p.actorId, p.reason, p.status],
   );
 }
 

@@ -1,11 +1,9 @@
-import { largestDiscountBp, rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
+import { rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
 import { Type } from 'typebox';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { Page, problems, Uuid } from '../../platform/http/schemas.ts';
 import { businessMetrics } from '../monitoring/index.ts';
 import { paymentsDepsOf } from '../payments/index.ts';
-import { requireDiscountAllowed } from '../pos/index.ts';
-import { explicitTaxRateFrom } from '../tax/index.ts';
 import { listOrders } from './orders.list.ts';
 import {
   AddTendersBody,
@@ -20,7 +18,7 @@ import {
   type OrderDto,
 } from './orders.schemas.ts';
 import { addTenders } from './orders.pay.ts';
-import { computeOrder, createOrder, getOrder, type OrdersDeps } from './orders.service.ts';
+import { computeOrder, getOrder, placeOrder, type PlaceOrderDeps } from './orders.service.ts';
 import { voidOrder } from './orders.void.ts';
 
 const TAGS = ['orders'];
@@ -32,7 +30,12 @@ const CREATE_PROBLEMS = problems(400, 401, 402, 403, 404, 409, 413, 415, 422, 50
 
 /** /v1/orders: compute, create (by SKU or by id), tenders, void, read. */
 export function ordersRoutes(app: App, deps: AppDeps): void {
-  const orders: OrdersDeps = { db: deps.db, config: deps.config, payments: paymentsDepsOf(deps, app.log) };
+  const orders: PlaceOrderDeps = {
+    db: deps.db,
+    config: deps.config,
+    secrets: deps.secrets,
+    payments: paymentsDepsOf(deps, app.log),
+  };
   // Business counters (docs/operations.md): one call each, after the service's transaction has committed.
   const business = businessMetrics(deps.metrics.registry, deps.config.monitoring.tenantLabelLimit);
   const counted = (order: OrderDto, tenantId: string | undefined): OrderDto => {
@@ -55,14 +58,11 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
         response: { 200: ComputeResult, ...problems(400, 401, 403, 413, 415, 422) },
       },
     },
-    (request) => {
-      const explicit = explicitTaxRateFrom({
-        bodyBps: request.body.tax_rate_bps,
+    (request) =>
+      computeOrder(orders, request.ctx, request.body, {
         headers: request.headers,
-        roles: request.ctx.roles,
-      });
-      return computeOrder(orders, request.ctx, request.body, explicit, request.query.explain === true);
-    },
+        explain: request.query.explain === true,
+      }),
   );
 
   for (const [url, body, summary] of [
@@ -82,22 +82,7 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
         },
       },
       async (request, reply) => {
-        const explicit = explicitTaxRateFrom({
-          bodyBps: request.body.tax_rate_bps,
-          headers: request.headers,
-          roles: request.ctx.roles,
-        });
-        // Above the cashier's limit, a manager's approval of this very sale (docs/pos.md "Discounts").
-        await requireDiscountAllowed(deps, request.ctx, {
-          discount_bp: largestDiscountBp(
-            request.body.items.map((item) => item.discount_percent_bp ?? 0),
-            request.body.discount_percent_bp ?? 0,
-          ),
-          order_id: request.body.id,
-          register_id: request.body.register_id,
-          approval: request.body.discount_approval,
-        });
-        const { order, replayed } = await createOrder(orders, request.ctx, request.body, explicit);
+        const { order, replayed } = await placeOrder(orders, request.ctx, request.body, request.headers);
         if (!replayed) counted(order, request.ctx.tenantId);
         return reply
           .code(replayed ? 200 : 201)

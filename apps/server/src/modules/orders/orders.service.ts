@@ -1,4 +1,5 @@
 import { settleTenders, TenderError, type Settlement, type TenderInput } from '@novapos/domain';
+import type { AppDeps } from '../../platform/app-deps.ts';
 import type { Config } from '../../platform/config.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
@@ -7,7 +8,8 @@ import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { linkIntentsToOrder, type PaymentsDeps } from '../payments/index.ts';
-import { auditExplicitTaxRate } from '../tax/index.ts';
+import { requireDiscountAllowed } from '../pos/index.ts';
+import { auditExplicitTaxRate, explicitTaxRateFrom, type ExplicitTaxRateSource } from '../tax/index.ts';
 import {
   authorizeCards,
   captureCards,
@@ -25,6 +27,7 @@ import { recordCompletion } from './orders.complete.ts';
 import { orderDto, toOrderDto } from './orders.dto.ts';
 import { insertNewOrder } from './orders.insert.repo.ts';
 import { priceCart, priceCartFromCache, pricedLines, type PricingInput } from './orders.pricing.ts';
+import { newOrderRecord } from './orders.record.ts';
 import { pricingCacheFor, type ActiveRegister } from './pricing-cache.ts';
 import * as repo from './orders.repo.ts';
 import type { ComputeInput, ComputeResult, CreateOrderInput, OrderDto } from './orders.schemas.ts';
@@ -35,6 +38,12 @@ export interface OrdersDeps {
   /** Card tenders (`method: card`) go through these; without them (or without a gateway) they are 503. */
   readonly payments?: PaymentsDeps | undefined;
 }
+
+/** What `placeOrder` needs besides: the key that verifies a manager's discount approval. */
+export type PlaceOrderDeps = OrdersDeps & Pick<AppDeps, 'secrets'>;
+
+/** A request's headers as plain values (names in any case); an explicit tax rate may come in one. */
+export type RequestHeaders = ExplicitTaxRateSource['headers'];
 
 export function orderNotFound(): AppError {
   return new AppError('order_not_found', 'No order with this id');
@@ -77,9 +86,14 @@ export async function computeOrder(
   deps: OrdersDeps,
   ctx: RequestContext,
   input: ComputeInput,
-  explicitTaxBps: number | undefined,
-  explain: boolean,
+  request: { readonly headers?: RequestHeaders; readonly explain?: boolean } = {},
 ): Promise<ComputeResult> {
+  const explicitTaxBps = explicitTaxRateFrom({
+    bodyBps: input.tax_rate_bps,
+    headers: request.headers ?? {},
+    roles: ctx.roles,
+  });
+  const explain = request.explain === true;
   const pricing: PricingInput = {
     items: input.items,
     discountBp: input.discount_percent_bp ?? 0,
@@ -168,7 +182,31 @@ async function priceNewOrder(
 }
 
 /**
- * Creates an order from the catalog's current prices, in one transaction: lines (a price-locked snapshot),
+ * An order as a till or an integrator places it (POST /v1/orders, /v1/orders/sku): the request's explicit tax
+ * rate (body `tax_rate_bps`, else the `X-Tax-Rate-Bps` / `X-Tenant-Tax-Rate-Bps` headers; manager or above only),
+ * then the discount check — above the cashier's limit, a manager's approval of this very sale (docs/pos.md
+ * "Discounts") — before anything is priced or charged; then `createOrder`.
+ */
+export async function placeOrder(
+  deps: PlaceOrderDeps,
+  ctx: RequestContext,
+  input: CreateOrderInput,
+  headers: RequestHeaders,
+): Promise<{ order: OrderDto; replayed: boolean }> {
+  const explicitTaxBps = explicitTaxRateFrom({ bodyBps: input.tax_rate_bps, headers, roles: ctx.roles });
+  await requireDiscountAllowed(deps, ctx, {
+    line_discount_bps: input.items.map((item) => item.discount_percent_bp),
+    order_discount_bp: input.discount_percent_bp ?? 0,
+    order_id: input.id,
+    register_id: input.register_id,
+    approval: input.discount_approval,
+  });
+  return createOrder(deps, ctx, input, explicitTaxBps);
+}
+
+/**
+ * Creates an order from the catalog's current prices, in one transaction (the use case behind `placeOrder`, and
+ * the demo's, which rings up planned sales without a request's checks): lines (a price-locked snapshot),
  * tenders, and — when the tenders cover the total — completion (number, stock, audit, `order.completed`).
  * Without tenders the order stays open (parked). A client id makes it idempotent: a replay returns the first
  * order (`replayed: true`) and writes nothing (and charges nothing).
@@ -275,31 +313,15 @@ function saveNewOrder(
         options,
       );
     }
-    const t = cart.totals;
-    const completes = settlement !== undefined && cards.declined === undefined;
-    const order = {
+    const { order, lines } = newOrderRecord(cart, {
       id,
-      location_id: register.location_id,
-      register_id: register.id,
-      status: completes ? ('completed' as const) : ('open' as const),
-      currency: cart.settings.currency,
-      prices_include_tax: t.prices_include_tax,
-      rounding: cart.settings.money_rounding,
-      discount_bp: input.discount_percent_bp ?? 0,
-      tax_rate_bps: cart.taxRate.rate_bps,
-      tax_rate_source: cart.taxRate.source,
-      subtotal_cents: t.subtotal_cents,
-      discount_cents: t.discount_cents,
-      tax_cents: t.tax_cents,
-      total_cents: t.total_cents,
-      // A declined card leaves the order open, paid in part by the tenders kept.
-      paid_cents: settlement?.paid_cents ?? 0,
-      change_cents: completes ? (settlement?.change_cents ?? 0) : 0,
-      cash_rounding_cents: completes ? (settlement?.cash_rounding_cents ?? 0) : 0,
+      register,
+      discountBp: input.discount_percent_bp ?? 0,
       note: input.note ?? null,
-      created_by: ctx.actorId ?? null,
-    };
-    const lines = pricedLines(cart);
+      settlement,
+      declined: cards.declined !== undefined,
+      createdBy: ctx.actorId ?? null,
+    });
     const tenderInputs = settlement === undefined ? [] : tenderRows(settlement, tenders, cards);
     const saved = await insertNewOrder(tx, ctx, order, lines, tenderInputs);
     await auditExplicitTaxRate(tx, { ...ctx, registerId: register.id }, { orderId: id, resolved: cart.taxRate });

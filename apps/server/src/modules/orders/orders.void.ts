@@ -1,11 +1,10 @@
-import { InvalidTransition, nextOrderStatus } from '@novapos/domain';
 import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
-import { AppError } from '../../platform/errors.ts';
 import { addOutboxEvent } from '../../platform/events/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { applyStockMovements } from '../inventory/index.ts';
 import { orderContext } from './orders.complete.ts';
+import { transition } from './orders.state.ts';
 import { toOrderDto } from './orders.dto.ts';
 import * as repo from './orders.repo.ts';
 import type { OrderDto } from './orders.schemas.ts';
@@ -23,15 +22,8 @@ export function voidOrder(deps: OrdersDeps, ctx: RequestContext, orderId: string
     if (order === undefined || (ctx.locationIds.length > 0 && !ctx.locationIds.includes(order.location_id))) {
       throw orderNotFound();
     }
-    try {
-      nextOrderStatus(order.status, 'void');
-    } catch (err) {
-      if (err instanceof InvalidTransition) {
-        throw new AppError('invalid_state_transition', err.message, { extra: { current_status: order.status } });
-      }
-      throw err;
-    }
-    await repo.markVoided(tx, order.id, ctx.actorId ?? null, reason);
+    const status = transition(order.status, 'void');
+    await repo.markVoided(tx, order.id, { status, actorId: ctx.actorId ?? null, reason });
     const orderCtx = orderContext(ctx, order);
     const facts = {
       order_id: order.id,

@@ -1,4 +1,4 @@
-import { hasAnyRole, receiptFooter, rolesAtLeast } from '@novapos/domain';
+import { DISCOUNT_APPROVER_ROLES, discountNeedsApproval, hasAnyRole, receiptFooter } from '@novapos/domain';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
@@ -12,9 +12,6 @@ import * as repo from './pos.repo.ts';
 import type { DiscountApprovalInput, TillContext } from './pos.schemas.ts';
 
 export type PosDeps = Pick<AppDeps, 'db' | 'config' | 'secrets' | 'pinLimiter'>;
-
-/** Roles that give any discount without an approval. */
-const APPROVERS = rolesAtLeast('manager');
 
 /**
  * The till's pricing context for a register: exactly the inputs the server's `priceCart` uses (tax rate by
@@ -73,7 +70,7 @@ export async function approveDiscount(deps: PosDeps, ctx: RequestContext, input:
       return { error: new AppError('register_not_found', 'No active register has this id') };
     }
     const manager = await findUserByPin(tx, pinLookup(deps.secrets.pinPepper, tenantId, input.pin));
-    if (manager === undefined || !manager.active || !hasAnyRole(manager.roles, APPROVERS)) {
+    if (manager === undefined || !manager.active || !hasAnyRole(manager.roles, DISCOUNT_APPROVER_ROLES)) {
       await recordAudit(tx, at, {
         action: 'pos.discount_approval_refused',
         entityType: 'order',
@@ -116,19 +113,31 @@ export async function approveDiscount(deps: PosDeps, ctx: RequestContext, input:
 }
 
 /**
- * Refuses a discount above the cashier's limit unless the actor is a manager (or above) or the order carries a
- * valid approval for this very order, register and tenant, of at least this discount. `discount_bp` is the largest
- * discount any line gets, its own and the order's stacked (`largestDiscountBp`): a 10 % line discount under a 10 %
- * order discount is 19 % on that line. Called by the order routes before anything is priced or charged.
+ * Refuses a sale whose discounts need a manager's approval (the domain's `discountNeedsApproval`: the largest
+ * discount any line gets, its own and the order's stacked, above the cashier's limit, and the actor not a manager
+ * or above) unless it carries a valid approval for this very order, register and tenant, of at least that
+ * discount. Called by the orders service (`placeOrder`) before anything is priced or charged.
  */
 export async function requireDiscountAllowed(
   deps: Pick<PosDeps, 'config' | 'secrets'>,
   ctx: RequestContext,
-  order: { discount_bp: number; order_id: string | undefined; register_id: string; approval: string | undefined },
+  order: {
+    line_discount_bps: readonly (number | undefined)[];
+    order_discount_bp: number;
+    order_id: string | undefined;
+    register_id: string;
+    approval: string | undefined;
+  },
 ): Promise<void> {
-  const limit = deps.config.pos.cashierDiscountLimitBp;
-  if (order.discount_bp <= limit || hasAnyRole(ctx.roles, APPROVERS)) return;
+  const check = {
+    line_discount_bps: order.line_discount_bps,
+    order_discount_bp: order.order_discount_bp,
+    limit_bp: deps.config.pos.cashierDiscountLimitBp,
+    roles: ctx.roles,
+  };
+  if (!discountNeedsApproval(check)) return;
   if (order.approval === undefined) {
+    const limit = check.limit_bp;
     throw new AppError('discount_approval_required', `A discount above ${limit / 100} % needs a manager's approval`, {
       extra: { limit_bp: limit },
     });
@@ -139,7 +148,7 @@ export async function requireDiscountAllowed(
     approval.tenant_id !== ctx.tenantId ||
     approval.register_id !== order.register_id ||
     approval.order_id !== order.order_id ||
-    approval.max_discount_bp < order.discount_bp
+    discountNeedsApproval({ ...check, approved_bp: approval.max_discount_bp })
   ) {
     throw new AppError('invalid_approval', 'The approval is not valid for this sale');
   }

@@ -1,9 +1,15 @@
-import { DEFAULT_RECEIPT_FOOTER, renderReceiptText } from '@novapos/domain';
+import {
+  DEFAULT_RECEIPT_FOOTER,
+  receiptDataFromOrder,
+  receiptTaxesByRate,
+  renderReceiptText,
+  type ReceiptNames,
+} from '@novapos/domain';
 import { describe, expect, it } from 'vitest';
 import type { OrderDto } from '../orders/index.ts';
 import { encodeReceiptEscPos } from './receipts.escpos.ts';
 import { escapeHtml, renderReceiptHtml } from './receipts.html.ts';
-import { orderToReceiptData, renderReceipt, taxesByRate, type ReceiptNames } from './receipts.service.ts';
+import { renderReceipt } from './receipts.service.ts';
 
 const ID = '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const line = {
@@ -95,7 +101,7 @@ const NAMES: ReceiptNames = {
   footer_lines: DEFAULT_RECEIPT_FOOTER,
 };
 
-const SEED = orderToReceiptData(SEED_ORDER, NAMES);
+const SEED = receiptDataFromOrder(SEED_ORDER, NAMES);
 
 describe('an order as receipt data', () => {
   it('prints the seed sale with "Paid (cash)" and "Change"', () => {
@@ -126,7 +132,12 @@ describe('an order as receipt data', () => {
   it('sums tax per rate over taxed lines only, lowest rate first', () => {
     const [soda, water] = SEED_ORDER.items as [OrderDto['items'][0], OrderDto['items'][0]];
     expect(
-      taxesByRate([{ ...soda, tax_rate_bps: 1900, line_tax_cents: 50 }, soda, { ...soda, line_tax_cents: 3 }, water]),
+      receiptTaxesByRate([
+        { ...soda, tax_rate_bps: 1900, line_tax_cents: 50 },
+        soda,
+        { ...soda, line_tax_cents: 3 },
+        water,
+      ]),
     ).toEqual([
       { rate_bps: 800, tax_cents: 32 },
       { rate_bps: 1900, tax_cents: 50 },
@@ -156,7 +167,7 @@ describe('ESC/POS', () => {
   });
 
   it('never passes printer commands hidden in a name through', () => {
-    const data = orderToReceiptData(SEED_ORDER, { ...NAMES, business_name: 'Shop\x1dV\x00\x1bp\x00' });
+    const data = receiptDataFromOrder(SEED_ORDER, { ...NAMES, business_name: 'Shop\x1dV\x00\x1bp\x00' });
     const text = Buffer.from(encodeReceiptEscPos(data, 42)).toString('latin1');
     expect(text.split('\x1dV')).toHaveLength(2); // the one cut at the end
     expect(text).not.toContain('\x1bp');
@@ -166,7 +177,7 @@ describe('ESC/POS', () => {
 describe('HTML', () => {
   const evil = '<script>alert(1)</script>';
   const html = renderReceiptHtml(
-    orderToReceiptData(
+    receiptDataFromOrder(
       {
         ...SEED_ORDER,
         items: [{ ...SEED_ORDER.items[0]!, name: evil }],

@@ -1,0 +1,2 @@
+export * from './price-sale.ts';
+export * from './discount-approval.ts';
