@@ -9,6 +9,7 @@ import { createMetrics } from './platform/metrics.ts';
 import { createRateLimiter } from './platform/rate-limit.ts';
 import type { Secrets } from './platform/secrets.ts';
 import { TokenService } from './platform/tokens.ts';
+import { revokeSubjectSessions } from './modules/auth/index.ts';
 import type { HealthCheck, HealthStatus } from './modules/health/index.ts';
 
 /** Rejects when `promise` takes longer than `ms`: a health check must answer even when a dependency hangs. */
@@ -112,6 +113,8 @@ export function createRuntime(config: Config, db: Database, secrets: Secrets, op
       redis,
     }),
     maintenance: new MaintenanceState(db.app),
+    // Users end a user's sessions through this port: it may not import auth (see EndSessions).
+    endSessions: revokeSubjectSessions,
     healthChecks,
     isReady: options.isReady ?? (() => true),
     ...(options.logger ? { logger: options.logger } : {}),
