@@ -41,11 +41,22 @@ export default {
         "Code outside the modules (demo, CLI, worker, runtime) reaches a module through its index.ts too; only app.ts, which registers every module's routes, imports route files.",
       from: {
         path: '^apps/server/src/',
-        pathNot: ['^apps/server/src/modules/', '^apps/server/src/app[.]ts$'],
+        pathNot: ['^apps/server/src/modules/', '^apps/server/src/app[.]ts$', '^apps/server/src/errors[.]ts$'],
       },
       to: {
         path: '^apps/server/src/modules/[^/]+/',
         pathNot: '^apps/server/src/modules/[^/]+/index[.]ts$',
+      },
+    },
+    {
+      name: 'errors-composition',
+      severity: 'error',
+      comment:
+        "apps/server/src/errors.ts composes the error maps: it imports the modules' <module>.errors.ts and nothing else of them.",
+      from: { path: '^apps/server/src/errors[.]ts$' },
+      to: {
+        path: '^apps/server/src/modules/[^/]+/',
+        pathNot: '^apps/server/src/modules/([^/]+)/[^/]+[.]errors[.]ts$',
       },
     },
     {

@@ -9,6 +9,8 @@ import { createMetrics } from './platform/metrics.ts';
 import { createRateLimiter } from './platform/rate-limit.ts';
 import type { Secrets } from './platform/secrets.ts';
 import { TokenService } from './platform/tokens.ts';
+// The one code → status map, registered when loaded: every app built from a runtime knows every module's codes.
+import './errors.ts';
 import { revokeSubjectSessions } from './modules/auth/index.ts';
 import type { HealthCheck, HealthStatus } from './modules/health/index.ts';
 
