@@ -17,3 +17,13 @@ export { createLocation, updateLocation } from './locations.service.ts';
 export { createRegister } from './registers.service.ts';
 export { canonicalTimeZone, cleanName, cleanReceiptLines, sameLines } from './tenancy.shared.ts';
 export { getStockPolicy, getTenantMoneySettings, type TenantMoneySettings } from './settings.service.ts';
+// For orders (the sale path), pos (the till's context) and receipts: one statement each, the same SQL they ran
+// against tenancy's tables themselves before issue 12.
+export {
+  findActiveRegister,
+  findReceiptNames,
+  findTillRegister,
+  type ActiveRegisterRow,
+  type ReceiptNamesRow,
+  type TillRegisterRow,
+} from './places.repo.ts';
