@@ -5,7 +5,7 @@ import type { TenantRole } from '@novapos/domain';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { systemTx } from './platform/db/tx.ts';
-import { createTenant } from './modules/tenancy/index.ts';
+import { createTenant } from './modules/platform/index.ts';
 import { seedDemoShop } from './demo/demo-seed.ts';
 
 /** The tax rate of the demo store when the server has no default rate: the seeds' 8 %. */

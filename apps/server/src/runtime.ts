@@ -9,6 +9,9 @@ import { createMetrics } from './platform/metrics.ts';
 import { createRateLimiter } from './platform/rate-limit.ts';
 import type { Secrets } from './platform/secrets.ts';
 import { TokenService } from './platform/tokens.ts';
+// The one code → status map, registered when loaded: every app built from a runtime knows every module's codes.
+import './errors.ts';
+import { revokeSubjectSessions } from './modules/auth/index.ts';
 import type { HealthCheck, HealthStatus } from './modules/health/index.ts';
 
 /** Rejects when `promise` takes longer than `ms`: a health check must answer even when a dependency hangs. */
@@ -112,6 +115,8 @@ export function createRuntime(config: Config, db: Database, secrets: Secrets, op
       redis,
     }),
     maintenance: new MaintenanceState(db.app),
+    // Users end a user's sessions through this port: it may not import auth (see EndSessions).
+    endSessions: revokeSubjectSessions,
     healthChecks,
     isReady: options.isReady ?? (() => true),
     ...(options.logger ? { logger: options.logger } : {}),

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../src/platform/config.ts';
 import { createDatabase, type Database } from '../src/platform/db/database.ts';
 import { ephemeralSecrets } from '../src/platform/secrets.ts';
 import { createRuntime, type Runtime } from '../src/runtime.ts';
-import { createTenant } from '../src/modules/tenancy/index.ts';
+import { createTenant } from '../src/modules/platform/index.ts';
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ERROR_STATUS } from '../../../apps/server/src/platform/errors.ts';
+import { ERROR_STATUS } from '../../../apps/server/src/errors.ts';
 import { ApiError, createApiClient, ERROR_SENTENCES, errorSentence, ok } from './index.ts';
 
 function problem(status: number, code: string): Response {

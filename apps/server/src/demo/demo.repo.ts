@@ -2,6 +2,10 @@ import type { Queryable } from '../platform/db/database.ts';
 
 // The SQL of the demo seed: what the tenant already has, and the one statement that moves the demo's sales into
 // the past. Reads run in a tenant transaction (row-level security applies); the backdating runs as the owner.
+// A declared cross-owner model, DEMO ONLY (docs/architecture.md, "Table owners"): the demo is no module; it reads
+// what any module's tables hold (tenant, places, staff, products) to decide what to add, and its backdating
+// rewrites the times of orders, tenders and stock movements in one statement, which no module's function does.
+// Everything the demo creates goes through the modules' own use cases.
 
 export interface TenantFacts {
   readonly name: string;

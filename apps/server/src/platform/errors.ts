@@ -1,9 +1,15 @@
+/** The HTTP statuses NovaPOS answers errors with (each has a title below). */
+export type HttpStatus = 400 | 401 | 402 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 423 | 429 | 500 | 503;
+
+/** One module's error codes and their statuses. Clients rely on codes never changing meaning. */
+export type ErrorStatusMap = Readonly<Record<string, HttpStatus>>;
+
 /**
- * Every error code NovaPOS answers with, and its HTTP status. The code type is derived from this map, so a code
- * cannot be thrown without a status; clients rely on codes never changing meaning.
+ * The platform's own codes: HTTP and validation, access, idempotency, rate limits, maintenance, and the generic
+ * `not_found` / `conflict` / `forbidden` any module may answer with. Each module declares its own codes in its
+ * `<module>.errors.ts`; `apps/server/src/errors.ts` composes them all into the one map (platform imports no module).
  */
-export const ERROR_STATUS = {
-  // HTTP and validation (platform)
+export const PLATFORM_ERRORS = {
   validation_failed: 400,
   malformed_json: 400,
   invalid_cursor: 400,
@@ -25,72 +31,43 @@ export const ERROR_STATUS = {
   internal_error: 500,
   maintenance: 503,
   service_unavailable: 503,
-  // auth
-  invalid_credentials: 401,
-  invalid_pin: 401,
-  tenant_id_required: 400,
-  account_locked: 423,
-  account_inactive: 403,
-  invalid_refresh_token: 401,
-  refresh_token_reused: 401,
-  // tenancy and users
-  tenant_not_found: 404,
-  location_not_found: 404,
-  register_not_found: 404,
-  user_not_found: 404,
-  email_taken: 409,
-  pin_taken: 409,
-  name_taken: 409,
-  role_not_grantable: 403,
-  last_owner: 409,
-  location_archived: 409,
-  // catalog
-  product_not_found: 404,
-  variant_not_found: 404,
-  category_not_found: 404,
-  category_order_mismatch: 409,
-  sku_taken: 409,
-  barcode_taken: 409,
-  unknown_sku: 422,
-  unknown_barcode: 422,
-  product_archived: 422,
-  // inventory
-  insufficient_stock: 409,
-  // orders and tenders
-  order_not_found: 404,
-  invalid_state_transition: 409,
-  insufficient_tender: 422,
-  invalid_tender: 422,
-  // the till: discounts above the cashier's limit need a manager's approval
-  discount_approval_required: 403,
-  invalid_approval: 403,
-  // payments
-  payment_intent_not_found: 404,
-  payment_declined: 402,
-  refund_exceeds_captured: 422,
-  capture_exceeds_authorized: 422,
-  invalid_card_token: 400,
-  gateway_unavailable: 503,
-  payments_disabled: 503,
-  // incoming webhooks (seed 000)
-  sig_missing: 401,
-  sig_mismatch: 401,
-  sig_ts_invalid: 401,
-  sig_skew: 401,
-  sig_replay: 401,
-  webhooks_disabled: 503,
-  webhook_event_not_found: 404,
-  malformed_webhook: 400,
-  code_taken: 409,
-  cannot_deactivate_self: 403,
-  tax_rate_override_not_found: 404,
-  // backups (operations)
-  backup_in_progress: 409,
-  backup_not_found: 404,
-  backups_unavailable: 503,
-} as const satisfies Record<string, number>;
+} as const satisfies ErrorStatusMap;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+/**
+ * The error maps of the whole server, one member per owner. Each module adds its member from its
+ * `<module>.errors.ts` by declaration merging (`declare module '../../platform/errors.ts' { interface ErrorMaps
+ * { auth: typeof AUTH_ERRORS } }`), so the code type below knows every module's codes while platform imports none;
+ * `apps/server/src/errors.ts` must then list that map (`satisfies ErrorMaps`), or the type check fails.
+ */
+export interface ErrorMaps {
+  platform: typeof PLATFORM_ERRORS;
+}
+
+/** Every error code NovaPOS answers with: the union of every owner's map. A code outside it cannot be thrown. */
+export type ErrorCode = { [Owner in keyof ErrorMaps]: keyof ErrorMaps[Owner] & string }[keyof ErrorMaps];
+
+// The statuses of every code, filled by registerErrorStatuses: the platform's from the start, the modules' when
+// apps/server/src/errors.ts is loaded (runtime.ts loads it, so every app built has them).
+const statuses = new Map<string, HttpStatus>(Object.entries(PLATFORM_ERRORS));
+
+/**
+ * Registers the composed code → status map (apps/server/src/errors.ts calls it once). The same code with two
+ * statuses is refused: one code means one thing.
+ */
+export function registerErrorStatuses(map: ErrorStatusMap): void {
+  for (const [code, status] of Object.entries(map)) {
+    const known = statuses.get(code);
+    if (known !== undefined && known !== status) {
+      throw new Error(`error code ${code} is mapped to both ${known} and ${status}`);
+    }
+    statuses.set(code, status);
+  }
+}
+
+/** The status of a code; 500 for a code whose module map was never registered (a wiring bug, caught by tests). */
+export function statusOf(code: ErrorCode): HttpStatus {
+  return statuses.get(code) ?? 500;
+}
 
 /** One wrong field of a request, as reported in a `validation_failed` problem. */
 export interface FieldError {
@@ -122,7 +99,7 @@ export class AppError extends Error {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = ERROR_STATUS[code];
+    this.status = statusOf(code);
     this.errors = options.errors;
     this.extra = options.extra;
     this.headers = options.headers;
@@ -136,10 +113,10 @@ export function invalidField(field: string, message: string): AppError {
 
 /** Human title of a status, for the problem's `title`. */
 export function statusTitle(status: number): string {
-  return STATUS_TITLES[status] ?? 'Error';
+  return (STATUS_TITLES as Record<number, string | undefined>)[status] ?? 'Error';
 }
 
-const STATUS_TITLES: Record<number, string> = {
+const STATUS_TITLES: Record<HttpStatus, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   402: 'Payment Required',

@@ -33,15 +33,6 @@ export async function findLoginCandidates(tx: Queryable, email: string): Promise
   return rows;
 }
 
-/**
- * True when a platform operator signs in with this e-mail. Sign-in without a tenant id could not tell the two
- * accounts apart, so a tenant user may not take an operator's e-mail (and the other way round).
- */
-export async function isOperatorEmail(tx: Queryable, email: string): Promise<boolean> {
-  const { rowCount } = await tx.query(`SELECT 1 FROM auth_login_candidates($1) WHERE kind = 'platform_user'`, [email]);
-  return (rowCount ?? 0) > 0;
-}
-
 export async function findAccount(tx: Queryable, kind: AccountKind, id: string): Promise<AccountRow | undefined> {
   const { rows } = await tx.query<AccountRow>(
     `SELECT id, email, display_name, password_hash, ${ROLES[kind]}, active, locked_until
@@ -102,17 +93,6 @@ export async function findUserByPin(tx: Queryable, lookup: string): Promise<Acco
     `SELECT id, email, display_name, password_hash, roles, active, locked_until
        FROM users WHERE pin_lookup = $1`,
     [lookup],
-  );
-  return rows[0];
-}
-
-export async function findRegisterForPinLogin(
-  tx: Queryable,
-  registerId: string,
-): Promise<{ id: string; location_id: string } | undefined> {
-  const { rows } = await tx.query<{ id: string; location_id: string }>(
-    'SELECT id, location_id FROM registers WHERE id = $1 AND archived_at IS NULL',
-    [registerId],
   );
   return rows[0];
 }

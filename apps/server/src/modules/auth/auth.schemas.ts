@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Email, RoleSchema, Uuid } from '../../platform/http/schemas.ts';
-import { PIN_PATTERN } from './pins.ts';
+import { PIN_PATTERN } from '../../platform/pins.ts';
 
 export const LoginBody = Type.Object(
   {

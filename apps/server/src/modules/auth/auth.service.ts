@@ -9,11 +9,12 @@ import { newId } from '../../platform/ids.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { TokenService } from '../../platform/tokens.ts';
 import { recordAudit } from '../audit/index.ts';
+import { findRegister } from '../tenancy/index.ts';
 import { userLocationIds } from '../users/index.ts';
 import * as repo from './auth.repo.ts';
 import type { AccountKind, AccountRow } from './auth.repo.ts';
-import { decoyHash, verifyPassword } from './passwords.ts';
-import { pinLookup } from './pins.ts';
+import { decoyHash, verifyPassword } from '../../platform/passwords.ts';
+import { pinLookup } from '../../platform/pins.ts';
 
 export interface AuthDeps {
   readonly db: Database;
@@ -175,7 +176,8 @@ export async function pinLogin(
   const ctx: RequestContext = { ...anonymousContext(requestId, tenantId), registerId: input.register_id };
   const lookup = pinLookup(deps.pinPepper, tenantId, input.pin);
   const outcome = await tenantTx(deps.db, ctx, async (tx): Promise<{ tokens: TokenPair } | { error: AppError }> => {
-    const register = await repo.findRegisterForPinLogin(tx, input.register_id);
+    const found = await findRegister(tx, input.register_id);
+    const register = found?.archived_at === null ? found : undefined;
     if (register === undefined) return { error: new AppError('register_not_found', 'No active register has this id') };
     const account = await repo.findUserByPin(tx, lookup);
     if (account === undefined || !account.active) {

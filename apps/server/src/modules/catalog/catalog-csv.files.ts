@@ -6,14 +6,15 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import { findTenant } from '../tenancy/index.ts';
 import { exportCatalogCsv } from './catalog-csv.export.ts';
 import { importCatalogCsv, type ImportOptions, type ImportReport } from './catalog-csv.import.ts';
-import { tenantIsVisible } from './products.repo.ts';
 
 // Imports and exports of files, for the CLI: a tenant id typed by a person is checked first.
 
 async function assertTenantExists(db: Database, ctx: RequestContext): Promise<void> {
-  if (!(await tenantTx(db, ctx, (tx) => tenantIsVisible(tx)))) {
+  // Row-level security shows a tenant transaction its own tenant row only: a tenant id that does not exist finds none.
+  if ((await tenantTx(db, ctx, (tx) => findTenant(tx, ctx))) === undefined) {
     throw new AppError('tenant_not_found', `No tenant with the id ${ctx.tenantId ?? ''}`);
   }
 }

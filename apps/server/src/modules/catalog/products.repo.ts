@@ -151,12 +151,3 @@ export async function activeProductsAfter(tx: Queryable, after: string | null, l
   );
   return rows;
 }
-
-/**
- * Whether the transaction's tenant exists (row-level security shows a tenant transaction its own tenant row
- * only). The CLI checks this before importing into a tenant id a person typed.
- */
-export async function tenantIsVisible(tx: Queryable): Promise<boolean> {
-  const { rows } = await tx.query('SELECT 1 FROM tenants');
-  return rows.length > 0;
-}

@@ -3,6 +3,7 @@ import type { Tx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { addOutboxEvent } from '../../platform/events/index.ts';
 import { newId } from '../../platform/ids.ts';
+import { getStockPolicy as tenantStockPolicy } from '../tenancy/index.ts';
 import * as repo from './inventory.repo.ts';
 
 /** Why stock moved; the values of `stock_movements.reason`. */
@@ -256,5 +257,5 @@ export async function getStockLevels(
 
 /** The tenant's stock policy, for use cases that move stock (`tenants.stock_policy`). */
 export function getStockPolicy(tx: Tx, ctx: RequestContext): Promise<StockPolicy> {
-  return repo.findStockPolicy(tx, ctx);
+  return tenantStockPolicy(tx, ctx);
 }

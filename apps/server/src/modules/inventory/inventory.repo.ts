@@ -23,30 +23,6 @@ export interface MovementRow {
 
 const LEVEL_COLUMNS = 'l.variant_id, l.location_id, v.sku, l.on_hand, l.low_stock_threshold, l.below_threshold';
 
-/** The tenant's stock policy (`tenants.stock_policy`). */
-export async function findStockPolicy(tx: Queryable, ctx: RequestContext): Promise<'block' | 'allow_negative'> {
-  const { rows } = await tx.query<{ stock_policy: 'block' | 'allow_negative' }>(
-    'SELECT stock_policy FROM tenants WHERE id = $1',
-    [requireTenant(ctx)],
-  );
-  return rows[0]?.stock_policy ?? 'block';
-}
-
-/**
- * A location of the current tenant. FOR SHARE: an archive of the location that runs now waits for our
- * transaction, or we see it archived.
- */
-export async function findLocation(
-  tx: Queryable,
-  id: string,
-): Promise<{ id: string; archived_at: Date | null } | undefined> {
-  const { rows } = await tx.query<{ id: string; archived_at: Date | null }>(
-    'SELECT id, archived_at FROM locations WHERE id = $1 FOR SHARE',
-    [id],
-  );
-  return rows[0];
-}
-
 /** The variants of the current tenant with these ids (archived ones too), with their SKUs. */
 export async function findVariantsById(tx: Queryable, ids: readonly string[]): Promise<{ id: string; sku: string }[]> {
   if (ids.length === 0) return [];

@@ -5,6 +5,7 @@ import { AppError, invalidField, type FieldError } from '../../platform/errors.t
 import { afterIdCursor, decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { isUuid, newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
+import { findLocation } from '../tenancy/index.ts';
 import { applyStockMovements, getStockPolicy, settleLowStock, type StockLevel } from './inventory.engine.ts';
 import * as lists from './inventory.list.repo.ts';
 import * as repo from './inventory.repo.ts';
@@ -30,7 +31,8 @@ function scopeOf(ctx: RequestContext): readonly string[] | null {
  * actor's location scope, and for writes 409 when it is archived.
  */
 async function usableLocation(tx: Tx, ctx: RequestContext, id: string, forWrite: boolean): Promise<string> {
-  const location = await repo.findLocation(tx, id);
+  // FOR SHARE: an archive of the location that runs now waits for our transaction, or we see it archived.
+  const location = await findLocation(tx, id, 'share');
   if (location === undefined) throw new AppError('location_not_found', 'No location with this id');
   if (scopeOf(ctx)?.includes(location.id) === false) {
     throw new AppError('forbidden', 'You may only work with the stock of the locations you work at');

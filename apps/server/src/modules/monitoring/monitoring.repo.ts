@@ -1,3 +1,6 @@
+// A declared read model: monitoring owns no table. It counts rows of orders (orders) and payments
+// (payment_intents) per window for the business metrics, read-only, and reads PostgreSQL's own statistics.
+// Listed with the other read models in docs/architecture.md ("Table owners").
 import type { Queryable } from '../../platform/db/database.ts';
 
 /**

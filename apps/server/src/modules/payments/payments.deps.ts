@@ -1,5 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
-import type { Logger } from 'pino';
+import type { BaseLogger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AppDeps } from '../../platform/app-deps.ts';
 import type { Config } from '../../platform/config.ts';
@@ -17,7 +16,7 @@ export function paymentsDepsFor(input: {
   db: Database;
   config: Config;
   registry: Registry;
-  logger: Pick<Logger, 'warn'> | FastifyBaseLogger;
+  logger: Pick<BaseLogger, 'warn'>;
 }): PaymentsDeps {
   const url = input.config.payments.gatewayUrl;
   return {
@@ -36,7 +35,10 @@ export function paymentsDepsFor(input: {
   };
 }
 
-/** The payments dependencies of a request-serving module, from the app's dependencies. */
-export function paymentsDepsOf(deps: AppDeps, log: FastifyBaseLogger): PaymentsDeps {
+/** The payments dependencies of a request-serving module, built by its routes from the app's dependencies. */
+export function paymentsDepsOf(
+  deps: Pick<AppDeps, 'db' | 'config' | 'metrics'>,
+  log: Pick<BaseLogger, 'warn'>,
+): PaymentsDeps {
   return paymentsDepsFor({ db: deps.db, config: deps.config, registry: deps.metrics.registry, logger: log });
 }

@@ -1,3 +1,4 @@
+export { createTenant, type CreateTenantInput, type CreatedTenant } from './create-tenant.ts';
 export {
   createSuperadmin,
   SUPERADMIN_MIN_PASSWORD,

@@ -1,6 +1,6 @@
 import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems } from '../../platform/http/schemas.ts';
-import { getMaintenance, setMaintenance } from './maintenance.service.ts';
+import { getMaintenance, setMaintenance, type SetMaintenanceDeps } from './maintenance.service.ts';
 import { MaintenanceBody, MaintenanceSchema, PlatformStatusSchema } from './platform.schemas.ts';
 
 const TAGS = ['platform'];
@@ -8,6 +8,7 @@ const SUPERADMIN = ['superadmin'] as const;
 
 /** Platform operation: maintenance mode (superadmin) and the public platform status. */
 export function platformRoutes(app: App, deps: AppDeps): void {
+  const maintenance: SetMaintenanceDeps = { db: deps.db, maintenance: deps.maintenance };
   app.get(
     '/v1/platform/maintenance',
     {
@@ -38,7 +39,7 @@ export function platformRoutes(app: App, deps: AppDeps): void {
         response: { 200: MaintenanceSchema, ...problems(400, 401, 403) },
       },
     },
-    (request) => setMaintenance(deps, request.ctx, request.body, request.log),
+    (request) => setMaintenance(maintenance, request.ctx, request.body, request.log),
   );
 
   app.get(

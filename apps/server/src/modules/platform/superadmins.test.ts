@@ -11,7 +11,7 @@ import {
   type TestTenant,
 } from '../../../test/harness.ts';
 import { createSuperadmin } from './index.ts';
-import { createTenant } from '../tenancy/index.ts';
+import { createTenant } from './index.ts';
 
 const OPERATOR_PASSWORD = 'a long operator passphrase';
 let t: TestApp;

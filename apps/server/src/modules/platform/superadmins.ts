@@ -4,7 +4,7 @@ import { platformTx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { hashPassword } from '../auth/index.ts';
+import { hashPassword } from '../../platform/passwords.ts';
 import { emailSignsInToATenant, insertPlatformUser } from './platform.repo.ts';
 
 /** Operators hold the keys to every tenant: their passwords are longer than a tenant user's. */

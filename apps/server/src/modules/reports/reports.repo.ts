@@ -1,5 +1,6 @@
-import type { RequestContext } from '../../platform/context.ts';
-import { requireTenant } from '../../platform/context.ts';
+// A declared read model: reports owns no table. It reads orders' tables (orders, order_lines, order_tenders) in
+// aggregate, read-only, for the back office's figures; places and the tenant's zone come from tenancy's index.
+// Listed with the other read models in docs/architecture.md ("Table owners").
 import type { Queryable } from '../../platform/db/database.ts';
 
 /**
@@ -15,24 +16,6 @@ export interface Scope {
 /** The location filter on orders `o`, its uuid[] (or null) being parameter $n. */
 function inScope(n: number): string {
   return `($${n}::uuid[] IS NULL OR o.location_id = ANY ($${n}::uuid[]))`;
-}
-
-export async function findLocation(tx: Queryable, id: string): Promise<{ id: string; timezone: string } | undefined> {
-  const { rows } = await tx.query<{ id: string; timezone: string }>(
-    'SELECT id, timezone FROM locations WHERE id = $1',
-    [id],
-  );
-  return rows[0];
-}
-
-export async function findTenant(tx: Queryable, ctx: RequestContext): Promise<{ currency: string; timezone: string }> {
-  const { rows } = await tx.query<{ currency: string; timezone: string }>(
-    'SELECT currency, timezone FROM tenants WHERE id = $1',
-    [requireTenant(ctx)],
-  );
-  const row = rows[0];
-  if (row === undefined) throw new Error('the tenant of this context does not exist');
-  return row;
 }
 
 export interface DayBounds {

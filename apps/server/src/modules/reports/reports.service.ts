@@ -2,6 +2,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Database, Queryable } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import { findLocation, findTenant } from '../tenancy/index.ts';
 import * as repo from './reports.repo.ts';
 import type { HourlyQueryInput, HourlySalesDto, ReportQueryInput, TodaySalesDto } from './reports.schemas.ts';
 
@@ -20,16 +21,17 @@ async function resolveScope(
   ctx: RequestContext,
   locationId: string | undefined,
 ): Promise<ResolvedScope> {
-  const tenant = await repo.findTenant(tx, ctx);
+  const tenant = await findTenant(tx, ctx);
+  if (tenant === undefined) throw new Error('the tenant of this context does not exist');
   const scoped = ctx.locationIds.length > 0;
   if (locationId !== undefined) {
-    const location = await repo.findLocation(tx, locationId);
+    const location = await findLocation(tx, locationId);
     if (location === undefined || (scoped && !ctx.locationIds.includes(location.id))) {
       throw new AppError('location_not_found', 'No location with this id');
     }
     return { tz: location.timezone, locations: [location.id], locationId: location.id, currency: tenant.currency };
   }
-  const only = ctx.locationIds.length === 1 ? await repo.findLocation(tx, ctx.locationIds[0] as string) : undefined;
+  const only = ctx.locationIds.length === 1 ? await findLocation(tx, ctx.locationIds[0] as string) : undefined;
   return {
     tz: only?.timezone ?? tenant.timezone,
     locations: scoped ? ctx.locationIds : null,

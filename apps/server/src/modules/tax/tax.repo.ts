@@ -1,3 +1,5 @@
+// The SQL of tax_rate_overrides, the one table tax owns. Places (locations, registers) are tenancy's: read
+// through tenancy's index, except the one declared read in findOverrideRates (the sale path).
 import type { RequestContext } from '../../platform/context.ts';
 import { requireTenant } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/database.ts';
@@ -19,10 +21,16 @@ export interface OverrideScopeKey {
   readonly registerId: string | null;
 }
 
-/** Filters of a list: `scope` null means every location; `after` is the last id of the previous page. */
+/**
+ * Filters of a list: `scope` null means every location, else those locations and `scopeRegisterIds`, the
+ * registers at them; `locationId` null means any, else that location and `locationRegisterIds`, its registers.
+ * `after` is the last id of the previous page.
+ */
 export interface OverrideListWindow {
   readonly scope: readonly string[] | null;
+  readonly scopeRegisterIds: readonly string[];
   readonly locationId: string | null;
+  readonly locationRegisterIds: readonly string[];
   readonly registerId: string | null;
   readonly after: string | null;
   readonly limit: number;
@@ -31,20 +39,19 @@ export interface OverrideListWindow {
 /**
  * Overrides in id order, `limit + 1` rows. A register override belongs to its register's location, both for the
  * actor's location scope (the tenant-wide override is visible to everyone: it applies to their locations too) and
- * for the `locationId` filter.
+ * for the `locationId` filter; the caller names the registers of those locations (tenancy knows them).
  */
 export async function listOverrides(tx: Queryable, w: OverrideListWindow): Promise<TaxRateOverrideRow[]> {
   const { rows } = await tx.query<TaxRateOverrideRow>(
     `SELECT o.* FROM tax_rate_overrides o
-       LEFT JOIN registers r ON r.id = o.register_id
       WHERE ($1::uuid[] IS NULL
              OR (o.location_id IS NULL AND o.register_id IS NULL)
-             OR o.location_id = ANY($1::uuid[]) OR r.location_id = ANY($1::uuid[]))
-        AND ($2::uuid IS NULL OR o.location_id = $2::uuid OR r.location_id = $2::uuid)
-        AND ($3::uuid IS NULL OR o.register_id = $3::uuid)
-        AND ($4::uuid IS NULL OR o.id > $4::uuid)
-      ORDER BY o.id LIMIT $5`,
-    [w.scope, w.locationId, w.registerId, w.after, w.limit + 1],
+             OR o.location_id = ANY($1::uuid[]) OR o.register_id = ANY($2::uuid[]))
+        AND ($3::uuid IS NULL OR o.location_id = $3::uuid OR o.register_id = ANY($4::uuid[]))
+        AND ($5::uuid IS NULL OR o.register_id = $5::uuid)
+        AND ($6::uuid IS NULL OR o.id > $6::uuid)
+      ORDER BY o.id LIMIT $7`,
+    [w.scope, w.scopeRegisterIds, w.locationId, w.locationRegisterIds, w.registerId, w.after, w.limit + 1],
   );
   return rows;
 }
@@ -94,48 +101,16 @@ export async function updateOverrideRate(
   return rows[0] as TaxRateOverrideRow;
 }
 
-/** One override with the location it applies at (a register override's is its register's location). */
-export async function findOverride(
-  tx: Queryable,
-  id: string,
-): Promise<(TaxRateOverrideRow & { effective_location_id: string | null }) | undefined> {
-  const { rows } = await tx.query<TaxRateOverrideRow & { effective_location_id: string | null }>(
-    `SELECT o.*, COALESCE(o.location_id, r.location_id) AS effective_location_id
-       FROM tax_rate_overrides o LEFT JOIN registers r ON r.id = o.register_id
-      WHERE o.id = $1 FOR UPDATE OF o`,
-    [id],
-  );
+/** One override, locked for update (the caller is about to delete it). */
+export async function findOverride(tx: Queryable, id: string): Promise<TaxRateOverrideRow | undefined> {
+  const { rows } = await tx.query<TaxRateOverrideRow>('SELECT * FROM tax_rate_overrides WHERE id = $1 FOR UPDATE', [
+    id,
+  ]);
   return rows[0];
 }
 
 export async function deleteOverride(tx: Queryable, id: string): Promise<void> {
   await tx.query('DELETE FROM tax_rate_overrides WHERE id = $1', [id]);
-}
-
-// ---- the places an override can name (rows of the tenancy module, read here for their existence only) -------
-
-/** A location of the current tenant, share-locked so that archiving it waits for the override being set. */
-export async function findLocationForOverride(
-  tx: Queryable,
-  id: string,
-): Promise<{ id: string; archived: boolean } | undefined> {
-  const { rows } = await tx.query<{ id: string; archived: boolean }>(
-    'SELECT id, archived_at IS NOT NULL AS archived FROM locations WHERE id = $1 FOR SHARE',
-    [id],
-  );
-  return rows[0];
-}
-
-/** A register of the current tenant with its location, share-locked like a location. */
-export async function findRegisterForOverride(
-  tx: Queryable,
-  id: string,
-): Promise<{ id: string; location_id: string; archived: boolean } | undefined> {
-  const { rows } = await tx.query<{ id: string; location_id: string; archived: boolean }>(
-    'SELECT id, location_id, archived_at IS NOT NULL AS archived FROM registers WHERE id = $1 FOR SHARE',
-    [id],
-  );
-  return rows[0];
 }
 
 // ---- resolution for a sale ---------------------------------------------------------------------------------
@@ -151,6 +126,9 @@ export interface OverrideRates {
  * The register's, the location's and the tenant's override in one round trip. The location is `locationId` when
  * given, else the register's own location, so a till that sends only its register id still gets its store's rate.
  * The tenant id is repeated in each lookup (row-level security filters too) so each uses the scope index.
+ *
+ * Declared cross-owner read: the subquery reads `registers.location_id` (tenancy's table) so that the sale path
+ * stays one round trip; asking tenancy first would add one to every uncached price (docs/architecture.md).
  */
 export async function findOverrideRates(
   tx: Queryable,

@@ -2,7 +2,6 @@ import { rolesAtLeast, type Role } from '@novapos/domain';
 import { Type } from 'typebox';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { Page, problems } from '../../platform/http/schemas.ts';
-import { settingsRoutes } from './settings.routes.ts';
 import * as tax from './tax.service.ts';
 import {
   OverrideIdParams,
@@ -17,7 +16,7 @@ const SECURITY = [{ bearer: [] }];
 const KEEPERS: readonly Role[] = rolesAtLeast('manager');
 const REMOVERS: readonly Role[] = rolesAtLeast('admin');
 
-/** /v1/admin/tax_rate_overrides and /v1/settings/tenant. */
+/** /v1/admin/tax_rate_overrides. */
 export function taxRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/v1/admin/tax_rate_overrides',
@@ -76,6 +75,4 @@ export function taxRoutes(app: App, deps: AppDeps): void {
       return reply.code(204).send(null);
     },
   );
-
-  settingsRoutes(app, deps);
 }

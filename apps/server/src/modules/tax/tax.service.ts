@@ -5,6 +5,7 @@ import { AppError, invalidField } from '../../platform/errors.ts';
 import { afterIdCursor, toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
+import { findLocation, findRegister, findRegisterIdsAt } from '../tenancy/index.ts';
 import * as repo from './tax.repo.ts';
 import type {
   SetTaxRateOverrideInput,
@@ -53,15 +54,16 @@ function outOfScope(): AppError {
 async function checkPlace(tx: Tx, ctx: RequestContext, key: repo.OverrideScopeKey): Promise<void> {
   let locationId: string | null = null;
   if (key.registerId !== null) {
-    const register = await repo.findRegisterForOverride(tx, key.registerId);
-    if (register === undefined || register.archived) {
+    const register = await findRegister(tx, key.registerId, 'share');
+    if (register === undefined || register.archived_at !== null) {
       throw new AppError('register_not_found', 'No active register of this tenant has this id');
     }
     locationId = register.location_id;
   } else if (key.locationId !== null) {
-    const location = await repo.findLocationForOverride(tx, key.locationId);
+    const location = await findLocation(tx, key.locationId, 'share');
     if (location === undefined) throw new AppError('location_not_found', 'No location of this tenant has this id');
-    if (location.archived) throw new AppError('location_archived', 'This location is archived; it takes no tax rate');
+    if (location.archived_at !== null)
+      throw new AppError('location_archived', 'This location is archived; it takes no tax rate');
     locationId = location.id;
   }
   if (!mayChange(ctx, locationId)) throw outOfScope();
@@ -75,10 +77,14 @@ export function listOverrides(
 ): Promise<{ data: TaxRateOverrideDto[]; next_cursor: string | null }> {
   const limit = q.limit ?? DEFAULT_LIMIT;
   const after = afterIdCursor(q.cursor);
+  const scope = ctx.locationIds.length === 0 ? null : ctx.locationIds;
+  const locationId = q.location_id ?? null;
   return tenantTx(db, ctx, async (tx) => {
     const rows = await repo.listOverrides(tx, {
-      scope: ctx.locationIds.length === 0 ? null : ctx.locationIds,
-      locationId: q.location_id ?? null,
+      scope,
+      scopeRegisterIds: scope === null ? [] : await findRegisterIdsAt(tx, scope),
+      locationId,
+      locationRegisterIds: locationId === null ? [] : await findRegisterIdsAt(tx, [locationId]),
       registerId: q.register_id ?? null,
       after,
       limit,
@@ -144,7 +150,9 @@ export function deleteOverride(db: Database, ctx: RequestContext, id: string): P
   return tenantTx(db, ctx, async (tx) => {
     const row = await repo.findOverride(tx, id);
     if (row === undefined) throw new AppError('tax_rate_override_not_found', 'No tax rate override has this id');
-    if (!mayChange(ctx, row.effective_location_id)) throw outOfScope();
+    // A register override applies at its register's location.
+    const register = row.register_id === null ? undefined : await findRegister(tx, row.register_id);
+    if (!mayChange(ctx, row.location_id ?? register?.location_id ?? null)) throw outOfScope();
     await repo.deleteOverride(tx, id);
     await recordAudit(tx, ctx, {
       action: 'tax_rate_override.deleted',

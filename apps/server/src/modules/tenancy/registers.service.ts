@@ -27,7 +27,7 @@ function conflictOf(err: unknown): unknown {
 
 /** A register at a location the actor may see; any other id does not exist for them. */
 async function visibleRegister(tx: Tx, ctx: RequestContext, id: string, lock = false): Promise<repo.RegisterRow> {
-  const row = await repo.findRegister(tx, id, lock);
+  const row = await repo.findRegister(tx, id, lock ? 'update' : 'none');
   if (row === undefined || !inScope(ctx, row.location_id)) throw notFound();
   return row;
 }

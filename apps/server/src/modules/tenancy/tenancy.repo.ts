@@ -175,11 +175,27 @@ export async function listRegisters(
   return rows;
 }
 
-export async function findRegister(tx: Queryable, id: string, lock = false): Promise<RegisterRow | undefined> {
-  const { rows } = await tx.query<RegisterRow>(`SELECT * FROM registers WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
-    id,
-  ]);
+/**
+ * A register of the current tenant (archived ones too). `lock`: `update` for edits and archiving; `share` for a
+ * row that refers to it (an override), so that archiving it waits for that transaction.
+ */
+export async function findRegister(
+  tx: Queryable,
+  id: string,
+  lock: 'none' | 'share' | 'update' = 'none',
+): Promise<RegisterRow | undefined> {
+  const suffix = lock === 'update' ? ' FOR UPDATE' : lock === 'share' ? ' FOR SHARE' : '';
+  const { rows } = await tx.query<RegisterRow>(`SELECT * FROM registers WHERE id = $1${suffix}`, [id]);
   return rows[0];
+}
+
+/** The ids of the registers (archived ones too) at any of these locations of the current tenant. */
+export async function findRegisterIdsAt(tx: Queryable, locationIds: readonly string[]): Promise<string[]> {
+  if (locationIds.length === 0) return [];
+  const { rows } = await tx.query<{ id: string }>('SELECT id FROM registers WHERE location_id = ANY($1::uuid[])', [
+    locationIds,
+  ]);
+  return rows.map((r) => r.id);
 }
 
 export async function updateRegister(tx: Queryable, id: string, patch: { name?: string }): Promise<RegisterRow> {

@@ -1,2 +1,2 @@
 // What other modules may use of users. Routes are registered by app.ts from users.routes.ts.
-export { insertUser, userLocationIds, type NewUser, type UserRow } from './users.repo.ts';
+export { emailSignsInAsOperator, insertUser, userLocationIds, type NewUser, type UserRow } from './users.repo.ts';

@@ -2,7 +2,6 @@ import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
-import { revokeSubjectSessions } from '../auth/index.ts';
 import * as repo from './users.repo.ts';
 import { assertMayManage, assertOwnerRemains } from './users.rules.ts';
 import type { UserDto } from './users.schemas.ts';
@@ -28,7 +27,7 @@ export function deactivateUser(deps: UsersDeps, ctx: RequestContext, id: string)
     if (!user.active) return viewOf(tx, id);
     if (user.roles.includes('owner')) assertOwnerRemains(owners, id);
     await repo.updateUser(tx, id, { active: false });
-    const revoked = await revokeSubjectSessions(tx, id, 'user_deactivated');
+    const revoked = await deps.endSessions(tx, id, 'user_deactivated');
     await recordAudit(tx, ctx, {
       action: 'user.deactivated',
       entityType: 'user',

@@ -165,3 +165,13 @@ export async function updateUser(tx: Queryable, id: string, patch: UserPatch): P
     ...entries.map(([, v]) => v),
   ]);
 }
+
+/**
+ * Whether a platform operator signs in with this e-mail. Sign-in without a tenant id could not tell the two
+ * accounts apart, so a tenant user may not take an operator's e-mail (platform.repo's `emailSignsInToATenant` is
+ * the other direction). Operators are invisible to a tenant, so this asks sign-in's SECURITY DEFINER lookup.
+ */
+export async function emailSignsInAsOperator(tx: Queryable, email: string): Promise<boolean> {
+  const { rowCount } = await tx.query(`SELECT 1 FROM auth_login_candidates($1) WHERE kind = 'platform_user'`, [email]);
+  return (rowCount ?? 0) > 0;
+}

@@ -13,7 +13,7 @@ const MANAGERS_OF_USERS: readonly Role[] = ['owner', 'admin'];
 
 /** /v1/users: the staff of a tenant, their roles, location scope, password and PIN. */
 export function usersRoutes(app: App, deps: AppDeps): void {
-  const service: UsersDeps = { db: deps.db, pinPepper: deps.secrets.pinPepper };
+  const service: UsersDeps = { db: deps.db, pinPepper: deps.secrets.pinPepper, endSessions: deps.endSessions };
 
   app.get(
     '/v1/users',

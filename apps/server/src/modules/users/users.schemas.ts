@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Email, Name, PageQuery, TenantRoleSchema, Timestamp, Uuid } from '../../platform/http/schemas.ts';
-import { PIN_PATTERN } from '../auth/index.ts';
+import { PIN_PATTERN } from '../../platform/pins.ts';
 
 const Password = Type.String({ minLength: 10, maxLength: 1024, description: 'At least 10 characters' });
 const Pin = Type.String({ pattern: PIN_PATTERN, description: '4 to 8 digits, unique in the tenant' });

@@ -1,3 +1,4 @@
+import type { EndSessions } from '../../platform/app-deps.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/pg-errors.ts';
@@ -5,8 +6,9 @@ import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { afterIdCursor, toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
+import { hashPassword } from '../../platform/passwords.ts';
+import { pinLookup } from '../../platform/pins.ts';
 import { recordAudit } from '../audit/index.ts';
-import { hashPassword, isOperatorEmail, pinLookup } from '../auth/index.ts';
 import { findActiveLocationIds } from '../tenancy/index.ts';
 import * as repo from './users.repo.ts';
 import { assertMayGrant, sortRoles } from './users.rules.ts';
@@ -15,8 +17,10 @@ import type { CreateUserInput, UserDto, UserListInput } from './users.schemas.ts
 /** What the users service needs from the app. */
 export interface UsersDeps {
   readonly db: Database;
-  /** Keys PIN lookups (see auth/pins.ts). */
+  /** Keys PIN lookups (see platform/pins.ts). */
   readonly pinPepper: string;
+  /** Ends a user's sessions in the caller's transaction (auth's, passed in: users may not import auth). */
+  readonly endSessions: EndSessions;
 }
 
 const DEFAULT_LIMIT = 50;
@@ -120,7 +124,7 @@ export async function createUser(deps: UsersDeps, ctx: RequestContext, input: Cr
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   const pin = input.pin === undefined ? null : pinLookup(deps.pinPepper, tenantId, input.pin);
   return tenantTx(deps.db, ctx, async (tx) => {
-    if (await isOperatorEmail(tx, email)) throw emailTaken();
+    if (await repo.emailSignsInAsOperator(tx, email)) throw emailTaken();
     const locationIds = await checkLocationScope(tx, input.location_ids ?? []);
     const id = newId();
     await repo

@@ -1,8 +1,9 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import { hashPassword } from '../../platform/passwords.ts';
+import { pinLookup } from '../../platform/pins.ts';
 import { recordAudit } from '../audit/index.ts';
-import { hashPassword, pinLookup, revokeSubjectSessions } from '../auth/index.ts';
 import * as repo from './users.repo.ts';
 import { assertMayGrant, assertMayManage, assertOwnerRemains, changedRoles, sortRoles } from './users.rules.ts';
 import type { UpdateUserInput, UserDto } from './users.schemas.ts';
@@ -80,7 +81,7 @@ export async function updateUser(
     // Never the PIN or its lookup: only whether one is set.
     if (pinChanged) await audit('user.pin_changed', { had_pin: before.pin_lookup !== null, has_pin: pin !== null });
     if (passwordHash !== undefined) {
-      const revoked = await revokeSubjectSessions(tx, id, 'password_changed');
+      const revoked = await deps.endSessions(tx, id, 'password_changed');
       await audit('user.password_changed', { revoked_sessions: revoked });
     }
     return viewOf(tx, id);

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { BaseLogger } from 'pino';
 import { EventEmitter } from 'node:events';
 import { Counter, type Registry } from 'prom-client';
 import type { Database } from '../../platform/db/database.ts';
@@ -27,7 +27,8 @@ export interface WebhookHandlerContext {
   readonly tx: Tx;
   /** For handlers that prefer their own `tenantTx(db, systemContext(tenantId), …)`. */
   readonly db: Database;
-  readonly logger: FastifyBaseLogger;
+  /** The processor's logger, as plain pino log methods (no Fastify type). */
+  readonly logger: Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   WebhookEventQuery,
   WebhookEventSchema,
 } from './webhooks.schemas.ts';
-import { listEvents, receiveWebhook, replayEvent } from './webhooks.service.ts';
+import { listEvents, receiveWebhook, replayEvent, type WebhookDeps } from './webhooks.service.ts';
 import { Page } from '../../platform/http/schemas.ts';
 
 const TAGS = ['webhooks'];
@@ -21,6 +21,7 @@ function header(value: string | string[] | undefined): string | undefined {
 
 /** Incoming webhooks (seed 000): the signed receiver, and the operators' list and replay. */
 export function webhooksRoutes(app: App, deps: AppDeps): void {
+  const webhooks: WebhookDeps = { db: deps.db, metrics: deps.metrics, config: deps.config };
   // Its own plugin scope: the signature covers the exact bytes, so only this route keeps the raw body and
   // parses the JSON itself (a malformed body must still be verified, stored as failed and answered 400).
   void app.register(async (scope: App) => {
@@ -51,7 +52,7 @@ export function webhooksRoutes(app: App, deps: AppDeps): void {
       },
       async (request, reply) => {
         const body = request.body;
-        const accepted = await receiveWebhook(deps, {
+        const accepted = await receiveWebhook(webhooks, {
           provider: request.params.provider,
           providerHeader: header(request.headers['x-provider']),
           headers: {

@@ -4,10 +4,11 @@ import type { Database } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { hashPassword } from '../../platform/passwords.ts';
+import { pinLookup } from '../../platform/pins.ts';
 import { recordAudit } from '../audit/index.ts';
-import { hashPassword, isOperatorEmail, pinLookup } from '../auth/index.ts';
-import { insertUser } from '../users/index.ts';
-import { insertLocation, insertRegister, insertTenant } from './tenancy.repo.ts';
+import { insertLocation, insertRegister, insertTenant } from '../tenancy/index.ts';
+import { emailSignsInAsOperator, insertUser } from '../users/index.ts';
 
 export interface CreateTenantInput {
   readonly name: string;
@@ -37,8 +38,10 @@ export interface CreatedTenant {
 }
 
 /**
- * Creates a tenant with its first location, register and owner, in one transaction that runs under the new
- * tenant's row-level security like any other tenant work.
+ * Creates a tenant with its first location, register and owner (`novapos tenant create`, the demo store, tests),
+ * in one transaction that runs under the new tenant's row-level security like any other tenant work. A platform
+ * use case: it spans tenancy (tenant, location, register) and users (owner, staff), both below the platform
+ * module; kept in tenancy it made the cycle tenancy → users → tenancy.
  */
 export async function createTenant(
   db: Database,
@@ -60,7 +63,7 @@ export async function createTenant(
   );
   return tenantTx(db, ctx, async (tx) => {
     for (const email of [input.ownerEmail, ...staff.map((s) => s.email)]) {
-      if (await isOperatorEmail(tx, email)) {
+      if (await emailSignsInAsOperator(tx, email)) {
         throw new AppError('email_taken', `${email} already signs in as a platform operator; use another e-mail`);
       }
     }

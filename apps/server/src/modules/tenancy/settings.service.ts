@@ -4,7 +4,7 @@ import type { Database, Queryable } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
-import { canonicalTimeZone, cleanName, cleanReceiptLines, sameLines } from '../tenancy/index.ts';
+import { canonicalTimeZone, cleanName, cleanReceiptLines, sameLines } from './tenancy.shared.ts';
 import * as repo from './settings.repo.ts';
 import type { TenantSettingsDto, UpdateTenantSettingsInput } from './settings.schemas.ts';
 
@@ -78,6 +78,11 @@ export async function getTenantMoneySettings(
     cash_rounding_cents: row.cash_rounding_cents,
     stock_policy: row.stock_policy,
   };
+}
+
+/** The tenant's stock policy (`tenants.stock_policy`), for use cases that move stock outside a sale (adjustments). */
+export function getStockPolicy(tx: Queryable, ctx: RequestContext): Promise<'block' | 'allow_negative'> {
+  return repo.findStockPolicy(tx, ctx);
 }
 
 /** The tenant's settings as the back office shows them (the stored rounding mode and the effective one). */

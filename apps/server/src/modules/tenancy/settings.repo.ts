@@ -45,6 +45,15 @@ export async function findTenantSettings(
   return rows[0];
 }
 
+/** Only the stock policy: one column, for stock adjustments. */
+export async function findStockPolicy(tx: Queryable, ctx: RequestContext): Promise<'block' | 'allow_negative'> {
+  const { rows } = await tx.query<{ stock_policy: 'block' | 'allow_negative' }>(
+    'SELECT stock_policy FROM tenants WHERE id = $1',
+    [requireTenant(ctx)],
+  );
+  return rows[0]?.stock_policy ?? 'block';
+}
+
 export async function updateTenantSettings(
   tx: Queryable,
   ctx: RequestContext,

@@ -1,0 +1,13 @@
+import type { ErrorStatusMap } from '../../platform/errors.ts';
+
+/** The error codes of pos: the till: discounts above the cashier's limit need a manager's approval. Composed with every other owner's in apps/server/src/errors.ts. */
+export const POS_ERRORS = {
+  discount_approval_required: 403,
+  invalid_approval: 403,
+} as const satisfies ErrorStatusMap;
+
+declare module '../../platform/errors.ts' {
+  interface ErrorMaps {
+    pos: typeof POS_ERRORS;
+  }
+}
