@@ -3,7 +3,8 @@ import type { RequestContext } from '../platform/context.ts';
 import { tenantTx } from '../platform/db/tx.ts';
 import { AppError } from '../platform/errors.ts';
 import { computeOrder, createOrder, voidOrder, type OrdersDeps } from '../modules/orders/index.ts';
-import { getTenantMoneySettings, resolveTaxRate, type TenantMoneySettings } from '../modules/tax/index.ts';
+import { resolveTaxRate } from '../modules/tax/index.ts';
+import { getTenantMoneySettings, type TenantMoneySettings } from '../modules/tenancy/index.ts';
 import { createRng, type DemoProduct, type Rng } from './demo-catalog.ts';
 import { cashHandedOver, type Payment, type PlannedOrder } from './demo-plan.ts';
 

@@ -14,7 +14,7 @@ import {
 import { recordAudit } from '../audit/index.ts';
 import { orderContext } from './orders.complete.ts';
 import type { TenderRowInput } from './orders.repo.ts';
-import type { OrdersDeps } from './orders.service.ts';
+import type { OrdersDeps } from './orders.deps.ts';
 
 /** A tender as the order endpoints take it: cash, a terminal card, or a card charged here through an intent. */
 export interface TenderRequest {

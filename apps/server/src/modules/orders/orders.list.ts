@@ -6,7 +6,7 @@ import { isUuid } from '../../platform/ids.ts';
 import { orderDto } from './orders.dto.ts';
 import * as repo from './orders.repo.ts';
 import type { OrderDto, OrderListInput } from './orders.schemas.ts';
-import type { OrdersDeps } from './orders.service.ts';
+import type { OrdersDeps } from './orders.deps.ts';
 
 function afterOf(cursor: string | undefined): { createdAt: string; id: string } | null {
   if (cursor === undefined) return null;

@@ -2,7 +2,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { linkIntentsToOrder } from '../payments/index.ts';
-import { getTenantMoneySettings } from '../tax/index.ts';
+import { getTenantMoneySettings } from '../tenancy/index.ts';
 import {
   authorizeCards,
   captureCards,
@@ -22,7 +22,8 @@ import { toOrderDto } from './orders.dto.ts';
 import * as repo from './orders.repo.ts';
 import { transition } from './orders.state.ts';
 import type { OrderDto } from './orders.schemas.ts';
-import { orderNotFound, settle, settleAny, type OrdersDeps } from './orders.service.ts';
+import { orderNotFound, settle, settleAny } from './orders.service.ts';
+import type { OrdersDeps } from './orders.deps.ts';
 
 /** An open order, or 404 / 409 `invalid_state_transition`. */
 async function openOrder(tx: Tx, orderId: string, lock: boolean): Promise<repo.OrderRow> {

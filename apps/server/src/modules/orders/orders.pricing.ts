@@ -3,14 +3,8 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { resolveSaleItems, type SaleItem, type SaleItemRef } from '../catalog/index.ts';
-import {
-  findOverrideRates,
-  getTenantMoneySettings,
-  pickSaleTaxRate,
-  type OverrideRates,
-  type ResolvedTaxRate,
-  type TenantMoneySettings,
-} from '../tax/index.ts';
+import { findOverrideRates, pickSaleTaxRate, type OverrideRates, type ResolvedTaxRate } from '../tax/index.ts';
+import { getTenantMoneySettings, type TenantMoneySettings } from '../tenancy/index.ts';
 import { ratesKey, type PricingCache } from './pricing-cache.ts';
 
 export interface PricingInput {

@@ -225,17 +225,3 @@ export async function listOrders(tx: Queryable, f: OrderListFilter): Promise<Ord
   );
   return rows;
 }
-
-/** A register's location, if the register is active. */
-export async function findActiveRegister(
-  tx: Queryable,
-  id: string,
-): Promise<{ id: string; location_id: string; location_archived: boolean } | undefined> {
-  const { rows } = await tx.query<{ id: string; location_id: string; location_archived: boolean }>(
-    `SELECT r.id, r.location_id, (l.archived_at IS NOT NULL) AS location_archived
-       FROM registers r JOIN locations l ON l.id = r.location_id
-      WHERE r.id = $1 AND r.archived_at IS NULL`,
-    [id],
-  );
-  return rows[0];
-}

@@ -1,14 +1,13 @@
 import { settleTenders, TenderError, type Settlement, type TenderInput } from '@novapos/domain';
-import type { AppDeps } from '../../platform/app-deps.ts';
-import type { Config } from '../../platform/config.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/pg-errors.ts';
 import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { linkIntentsToOrder, type PaymentsDeps } from '../payments/index.ts';
+import { linkIntentsToOrder } from '../payments/index.ts';
 import { requireDiscountAllowed } from '../pos/index.ts';
+import { findActiveRegister } from '../tenancy/index.ts';
 import { auditExplicitTaxRate, explicitTaxRateFrom, type ExplicitTaxRateSource } from '../tax/index.ts';
 import {
   authorizeCards,
@@ -24,6 +23,7 @@ import {
   type CardAuthorizations,
 } from './orders.cards.ts';
 import { recordCompletion } from './orders.complete.ts';
+import type { OrdersDeps, PlaceOrderDeps } from './orders.deps.ts';
 import { orderDto, toOrderDto } from './orders.dto.ts';
 import { insertNewOrder } from './orders.insert.repo.ts';
 import { priceCart, priceCartFromCache, pricedLines, type PricingInput } from './orders.pricing.ts';
@@ -32,15 +32,7 @@ import { pricingCacheFor, type ActiveRegister } from './pricing-cache.ts';
 import * as repo from './orders.repo.ts';
 import type { ComputeInput, ComputeResult, CreateOrderInput, OrderDto } from './orders.schemas.ts';
 
-export interface OrdersDeps {
-  readonly db: Database;
-  readonly config: Config;
-  /** Card tenders (`method: card`) go through these; without them (or without a gateway) they are 503. */
-  readonly payments?: PaymentsDeps | undefined;
-}
-
-/** What `placeOrder` needs besides: the key that verifies a manager's discount approval. */
-export type PlaceOrderDeps = OrdersDeps & Pick<AppDeps, 'secrets'>;
+export type { OrdersDeps, PlaceOrderDeps } from './orders.deps.ts';
 
 /** A request's headers as plain values (names in any case); an explicit tax rate may come in one. */
 export type RequestHeaders = ExplicitTaxRateSource['headers'];
@@ -135,7 +127,7 @@ async function activeRegister(tx: Tx, deps: OrdersDeps, ctx: RequestContext, id:
   const cached = cache.register(tenantId, id);
   if (cached !== undefined) return cached;
   const stamp = cache.stamp(tenantId);
-  const found: ActiveRegister | undefined = await repo.findActiveRegister(tx, id);
+  const found: ActiveRegister | undefined = await findActiveRegister(tx, id);
   if (found !== undefined) cache.storeRegister(tenantId, stamp, found);
   return found;
 }

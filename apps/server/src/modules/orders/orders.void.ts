@@ -8,7 +8,8 @@ import { transition } from './orders.state.ts';
 import { toOrderDto } from './orders.dto.ts';
 import * as repo from './orders.repo.ts';
 import type { OrderDto } from './orders.schemas.ts';
-import { orderNotFound, type OrdersDeps } from './orders.service.ts';
+import { orderNotFound } from './orders.service.ts';
+import type { OrdersDeps } from './orders.deps.ts';
 
 /**
  * Voids an order (manager or above, checked by the route): a completed order's stock goes back to the shelf,

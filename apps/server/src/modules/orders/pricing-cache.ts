@@ -1,7 +1,8 @@
 import type { ChangeFeed } from '../../platform/db/change-feed.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { SaleItem, SaleItemRef } from '../catalog/index.ts';
-import type { OverrideRates, TenantMoneySettings } from '../tax/index.ts';
+import type { OverrideRates } from '../tax/index.ts';
+import type { TenantMoneySettings } from '../tenancy/index.ts';
 
 /** An active register and its location, as an order needs it. */
 export interface ActiveRegister {

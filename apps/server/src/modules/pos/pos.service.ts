@@ -1,17 +1,26 @@
 import { DISCOUNT_APPROVER_ROLES, discountNeedsApproval, hasAnyRole, receiptFooter } from '@novapos/domain';
-import type { AppDeps } from '../../platform/app-deps.ts';
+import type { Config } from '../../platform/config.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { RateLimiter } from '../../platform/rate-limit.ts';
+import type { Secrets } from '../../platform/secrets.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findUserByPin, pinLookup } from '../auth/index.ts';
-import { getTenantMoneySettings, resolveTaxRate } from '../tax/index.ts';
+import { resolveTaxRate } from '../tax/index.ts';
+import { findTillRegister, getTenantMoneySettings } from '../tenancy/index.ts';
 import { APPROVAL_TTL_SECONDS, signApproval, verifyApproval } from './pos.approvals.ts';
-import * as repo from './pos.repo.ts';
 import type { DiscountApprovalInput, TillContext } from './pos.schemas.ts';
 
-export type PosDeps = Pick<AppDeps, 'db' | 'config' | 'secrets' | 'pinLimiter'>;
+/** What the till's server side needs: its database, settings, signing key and the PIN attempt limiter. */
+export interface PosDeps {
+  readonly db: Database;
+  readonly config: Config;
+  readonly secrets: Secrets;
+  readonly pinLimiter: RateLimiter;
+}
 
 /**
  * The till's pricing context for a register: exactly the inputs the server's `priceCart` uses (tax rate by
@@ -19,7 +28,7 @@ export type PosDeps = Pick<AppDeps, 'db' | 'config' | 'secrets' | 'pinLimiter'>;
  */
 export async function tillContext(deps: PosDeps, ctx: RequestContext, registerId: string): Promise<TillContext> {
   return tenantTx(deps.db, ctx, async (tx) => {
-    const register = await repo.findTillRegister(tx, registerId);
+    const register = await findTillRegister(tx, registerId);
     if (register === undefined || register.archived) {
       throw new AppError('register_not_found', 'No active register has this id');
     }
@@ -65,7 +74,7 @@ export async function approveDiscount(deps: PosDeps, ctx: RequestContext, input:
   if (tenantId === undefined) throw new AppError('forbidden', 'Sign in to a shop first');
   const at: RequestContext = { ...ctx, registerId: input.register_id };
   const outcome = await tenantTx(deps.db, at, async (tx) => {
-    const register = await repo.findTillRegister(tx, input.register_id);
+    const register = await findTillRegister(tx, input.register_id);
     if (register === undefined || register.archived) {
       return { error: new AppError('register_not_found', 'No active register has this id') };
     }

@@ -12,7 +12,7 @@ import { AppError } from '../../platform/errors.ts';
 import { getOrder } from '../orders/index.ts';
 import { encodeReceiptEscPos } from './receipts.escpos.ts';
 import { renderReceiptHtml } from './receipts.html.ts';
-import * as repo from './receipts.repo.ts';
+import { findReceiptNames } from '../tenancy/index.ts';
 
 export type ReceiptFormat = 'text' | 'escpos' | 'html';
 
@@ -29,7 +29,7 @@ export interface RenderedReceipt {
  */
 export async function loadReceiptData(db: Database, ctx: RequestContext, orderId: string): Promise<ReceiptData> {
   const order = await getOrder(db, ctx, orderId);
-  const row = await tenantTx(db, ctx, (tx) => repo.findReceiptNames(tx, ctx, order.location_id, order.register_id));
+  const row = await tenantTx(db, ctx, (tx) => findReceiptNames(tx, ctx, order.location_id, order.register_id));
   if (row === undefined) throw new AppError('tenant_not_found', 'The tenant of this session no longer exists');
   const { tenant_footer_lines, ...names } = row;
   return receiptDataFromOrder(order, { ...names, footer_lines: receiptFooter(tenant_footer_lines) });

@@ -9,8 +9,5 @@ export {
   type TaxRateQuery,
   type ExplicitTaxRateSource,
 } from './tax.resolve.ts';
-// Tenant settings moved to tenancy (the owner of `tenants`); re-exported here until every caller imports them from
-// tenancy's index.
-export { getTenantMoneySettings, type TenantMoneySettings } from '../tenancy/index.ts';
 export { setOverride } from './tax.service.ts';
 export { findOverrideRates, type OverrideRates } from './tax.repo.ts';
