@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   // HTTP and validation (platform)
   validation_failed: 400,
   malformed_json: 400,
+  // The request itself could not be read: a URL that is not valid percent-encoding, a broken HTTP message.
+  malformed_request: 400,
   invalid_cursor: 400,
   invalid_header: 400,
   unauthorized: 401,
@@ -17,11 +19,14 @@ export const ERROR_STATUS = {
   route_not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  request_timeout: 408,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   idempotency_key_in_use: 409,
   idempotency_key_reused: 422,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
   maintenance: 503,
   service_unavailable: 503,
@@ -58,6 +63,10 @@ export const ERROR_STATUS = {
   insufficient_stock: 409,
   // orders and tenders
   order_not_found: 404,
+  // A client-supplied id that is already taken (by whom is not said: ids are global, tenants are not).
+  id_taken: 409,
+  // A total past what is computed exactly (2^53 − 1 minor units), though each input is inside its limits.
+  amount_too_large: 422,
   invalid_state_transition: 409,
   insufficient_tender: 422,
   invalid_tender: 422,
@@ -146,12 +155,15 @@ const STATUS_TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   423: 'Locked',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
