@@ -184,10 +184,14 @@ export function onClientError(this: { log: FastifyBaseLogger }, err: ConnectionE
     code: 'malformed_request' as const,
     detail: 'The request is not a valid HTTP/1.1 message',
   };
-  // The whole request line did not fit: it is the URL that is too long, not the headers.
-  // (Node hands the bytes read as a Buffer, whatever Fastify's type says.)
+  // The parser stopped before the end of the request line: it is the URL that is too long, not the headers. (Node
+  // hands the bytes of the chunk being parsed as a Buffer, whatever Fastify's type says.)
   const raw: unknown = err.rawPacket;
-  if (err.code === 'HPE_HEADER_OVERFLOW' && Buffer.isBuffer(raw) && !raw.includes('\r\n')) {
+  if (
+    err.code === 'HPE_HEADER_OVERFLOW' &&
+    Buffer.isBuffer(raw) &&
+    !raw.subarray(0, err.bytesParsed).includes('\r\n')
+  ) {
     known = { status: 414, code: 'uri_too_long', detail: 'The URL exceeds the 16 KiB the server reads' };
   }
   const requestId = newId();
