@@ -7,8 +7,8 @@ import { registerAccess } from './platform/http/access.ts';
 import { registerIdempotency } from './platform/http/idempotency.ts';
 import { registerMaintenanceGuard } from './platform/http/maintenance-guard.ts';
 import { registerObservability, requestIdOf } from './platform/http/observability.ts';
-import { registerProblemHandlers } from './platform/http/problem.ts';
-import { registerValidation } from './platform/http/validation.ts';
+import { onClientError, onFrameworkError, registerProblemHandlers } from './platform/http/problem.ts';
+import { parseQueryString, registerValidation } from './platform/http/validation.ts';
 import { defaultWebApps, registerWebApps } from './platform/http/web-apps.ts';
 import { Problem } from './platform/http/schemas.ts';
 import { loggerOptions } from './platform/logger.ts';
@@ -46,7 +46,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     bodyLimit: deps.config.limits.bodyBytes,
     trustProxy: deps.config.trustProxy,
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: 200, querystringParser: parseQueryString },
+    // What the router and Node's HTTP parser refuse is a problem like any other error (docs/api.md).
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // A JSON API: a body in any other type is 415 unsupported_media_type, not a string that fails validation later.

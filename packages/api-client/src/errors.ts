@@ -6,6 +6,12 @@
 export const ERROR_SENTENCES = {
   validation_failed: 'Some of the information is not valid. Check the highlighted fields.',
   malformed_json: 'The request could not be read. Try again.',
+  malformed_request: 'The request could not be read. Reload the page and try again.',
+  request_timeout: 'The request took too long to arrive. Check the network and try again.',
+  uri_too_long: 'That address is too long. Shorten the search and try again.',
+  headers_too_large: 'The request was too large. Sign out and in again, then retry.',
+  id_taken: 'This sale could not be saved under its number. Start it again.',
+  amount_too_large: 'The amount is too large. Lower the quantity or split the sale.',
   invalid_cursor: 'The list position is no longer valid. Reload the list.',
   invalid_header: 'The request was malformed. Reload the page and try again.',
   unauthorized: 'Please sign in.',

@@ -1,5 +1,6 @@
 /** The HTTP statuses NovaPOS answers errors with (each has a title below). */
-export type HttpStatus = 400 | 401 | 402 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 423 | 429 | 500 | 503;
+export type HttpStatus =
+  400 | 401 | 402 | 403 | 404 | 405 | 408 | 409 | 413 | 414 | 415 | 422 | 423 | 429 | 431 | 500 | 503;
 
 /** One module's error codes and their statuses. Clients rely on codes never changing meaning. */
 export type ErrorStatusMap = Readonly<Record<string, HttpStatus>>;
@@ -12,6 +13,8 @@ export type ErrorStatusMap = Readonly<Record<string, HttpStatus>>;
 export const PLATFORM_ERRORS = {
   validation_failed: 400,
   malformed_json: 400,
+  // The request itself could not be read: a URL that is not valid percent-encoding, a broken HTTP message.
+  malformed_request: 400,
   invalid_cursor: 400,
   invalid_header: 400,
   unauthorized: 401,
@@ -23,11 +26,14 @@ export const PLATFORM_ERRORS = {
   route_not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  request_timeout: 408,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   idempotency_key_in_use: 409,
   idempotency_key_reused: 422,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
   maintenance: 503,
   service_unavailable: 503,
@@ -123,12 +129,15 @@ const STATUS_TITLES: Record<HttpStatus, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   423: 'Locked',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

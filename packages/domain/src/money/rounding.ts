@@ -28,15 +28,37 @@ export function divRound(numerator: bigint, denominator: bigint, mode: RoundingM
   return quotient % 2n === 0n ? quotient : awayFromZero;
 }
 
-/** Checks that a value is a safe integer, the only kind of number money may be. */
+/**
+ * An amount past what a JavaScript number holds exactly (±(2^53 − 1) minor units): every input may be inside its
+ * own limits while their product or sum is not (a price of 10^11 × a quantity of 10^5). It is the caller's input
+ * that is too large, not a bug: the server answers it 422 `amount_too_large`. A `RangeError`, as every other
+ * refusal of the money functions, so code that catches those catches this too.
+ */
+export class AmountTooLargeError extends RangeError {
+  /** What was too large: `subtotal`, `total`, `lines[2] subtotal`… */
+  readonly what: string;
+
+  constructor(what: string) {
+    super(`${what} is too large to handle exactly`);
+    this.name = 'AmountTooLargeError';
+    this.what = what;
+  }
+}
+
+/**
+ * Checks that a value is a safe integer, the only kind of number money may be: an integer past 2^53 is an
+ * `AmountTooLargeError`, anything else that is not a whole number a `RangeError`.
+ */
 export function assertSafeInteger(value: number, what: string): void {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a safe integer, got ${value}`);
+  if (Number.isSafeInteger(value)) return;
+  if (Number.isInteger(value)) throw new AmountTooLargeError(what);
+  throw new RangeError(`${what} must be a safe integer, got ${value}`);
 }
 
 /** A bigint result back to a number, refusing values past what a JavaScript number holds exactly. */
 export function toSafeNumber(value: bigint, what: string): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new RangeError(`${what} is too large to handle exactly`);
+    throw new AmountTooLargeError(what);
   }
   return Number(value);
 }

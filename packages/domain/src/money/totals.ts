@@ -1,5 +1,5 @@
 import { allocate } from './allocate.ts';
-import { assertSafeInteger, divRound, toSafeNumber, type RoundingMode } from './rounding.ts';
+import { AmountTooLargeError, assertSafeInteger, divRound, toSafeNumber, type RoundingMode } from './rounding.ts';
 
 /** One tax that applies to a line: e.g. `{code: 'sales', rate_bps: 800}` is 8 %. */
 export interface LineTax {
@@ -163,7 +163,7 @@ export function computeTotals(cart: Cart, options: { trace?: boolean } = {}): To
   // A product of two safe integers is exact whenever it is itself a safe integer; anything larger is refused.
   const subtotals = cart.lines.map((l, i) => {
     const value = l.quantity * l.unit_price_cents;
-    if (!Number.isSafeInteger(value)) throw new RangeError(`lines[${i}] subtotal is too large to handle exactly`);
+    if (!Number.isSafeInteger(value)) throw new AmountTooLargeError(`lines[${i}] subtotal`);
     return value;
   });
   const subtotal = subtotals.reduce((a, b) => a + b, 0);
@@ -284,6 +284,10 @@ export function computeTotals(cart: Cart, options: { trace?: boolean } = {}): To
   const tax = lines.reduce((sum, l) => sum + l.tax_cents, 0);
   const discount = itemDiscount + orderDiscount;
   const total = subtotal - discount + (inclusive ? 0 : tax);
+  // Each part is exact; tax added on top may still take the total past 2^53 (all terms are ≥ 0, so a sum that
+  // lost precision is itself past the limit and is caught here).
+  assertSafeInteger(tax, 'tax');
+  assertSafeInteger(total, 'total');
   trace?.push({
     step: 'total',
     detail: inclusive ? 'subtotal − discount (tax included)' : 'subtotal − discount + tax',

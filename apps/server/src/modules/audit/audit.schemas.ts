@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { PageQuery, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { PageQuery, Text, Timestamp, Uuid } from '../../platform/http/schemas.ts';
 
 /** An action (`user.roles_changed`), or a prefix of actions ending in `.*` (`auth.*`). */
 const ACTION_FILTER_PATTERN = '^[a-z0-9_]+(\\.[a-z0-9_]+)*(\\.\\*)?$';
@@ -16,8 +16,8 @@ export const AuditEventsQuery = Type.Object(
         description: 'An exact action, or a prefix ending in `.*` (e.g. `auth.*`)',
       }),
     ),
-    entity_type: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    entity_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    entity_type: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
+    entity_id: Type.Optional(Text({ minLength: 1, maxLength: 200 })),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Events at or after this instant' })),
     to: Type.Optional(
       Type.String({ format: 'date-time', description: 'Events before this instant (half-open range)' }),

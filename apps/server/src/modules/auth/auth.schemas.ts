@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
-import { Email, RoleSchema, Uuid } from '../../platform/http/schemas.ts';
+import { Email, RoleSchema, Text, Uuid } from '../../platform/http/schemas.ts';
 import { PIN_PATTERN } from '../../platform/pins.ts';
 
 export const LoginBody = Type.Object(
   {
     email: Email,
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    password: Text({ minLength: 1, maxLength: 1024 }),
     tenant_id: Type.Optional(Uuid),
   },
   { additionalProperties: false },
@@ -20,7 +20,7 @@ export const PinLoginBody = Type.Object(
 );
 
 export const RefreshBody = Type.Object(
-  { refresh_token: Type.String({ minLength: 1, maxLength: 512 }) },
+  { refresh_token: Text({ minLength: 1, maxLength: 512 }) },
   { additionalProperties: false },
 );
 

@@ -1,5 +1,6 @@
 import { TAX_CODES, type TaxCode } from '@novapos/domain';
 import { AppError } from '../../platform/errors.ts';
+import { textProblem } from '../../platform/http/schemas.ts';
 import { BARCODE_PATTERN, MAX_BARCODES_PER_VARIANT, MAX_PRICE_CENTS, SKU_PATTERN } from './catalog.schemas.ts';
 
 // The CSV format of the catalog, one row per variant (docs/catalog.md). Pure: no I/O, no database.
@@ -76,12 +77,18 @@ const bad = (message: string): Checked<never> => ({ ok: false, message });
 /** Optional text: undefined without the column, null when empty, else the trimmed text (at most `max`). */
 function optionalText(v: string | undefined, max: number): Checked<string | null | undefined> {
   if (v === undefined || v === '') return good(v === undefined ? undefined : null);
-  return v.length > max ? bad(`is longer than ${max} characters`) : good(v);
+  return v.length > max ? bad(`is longer than ${max} characters`) : text(v);
 }
 
 function requiredText(v: string | undefined, max: number): Checked<string> {
   if (v === undefined || v === '') return bad('is required');
-  return v.length > max ? bad(`is longer than ${max} characters`) : good(v);
+  return v.length > max ? bad(`is longer than ${max} characters`) : text(v);
+}
+
+/** A cell is text like any JSON field: no control characters (a NUL would fail the database write). */
+function text(v: string): Checked<string> {
+  const problem = textProblem(v);
+  return problem === undefined ? good(v) : bad(problem);
 }
 
 function checkSku(v: string | undefined): Checked<string> {

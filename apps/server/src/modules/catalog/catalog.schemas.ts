@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Name, PageQuery, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { MultilineText, Name, PageQuery, SearchQuery, Timestamp, Uuid } from '../../platform/http/schemas.ts';
 
 /** The largest price a variant may carry: 10^11 minor units (a billion in a two-decimal currency). */
 export const MAX_PRICE_CENTS = 100_000_000_000;
@@ -26,7 +26,7 @@ export const PriceCents = Type.Integer({
   maximum: MAX_PRICE_CENTS,
   description: 'Price in minor units of the tenant currency',
 });
-const Description = Type.String({ maxLength: 2000 });
+const Description = MultilineText({ maxLength: 2000 });
 const Barcodes = Type.Array(Barcode, { maxItems: MAX_BARCODES_PER_VARIANT, uniqueItems: true });
 const NullableUuid = Type.Union([Uuid, Type.Null()]);
 
@@ -112,13 +112,7 @@ export type UpdateVariantInput = Static<typeof UpdateVariantBody>;
 export const ProductListQuery = Type.Object(
   {
     ...PageQuery.properties,
-    q: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 100,
-        description: 'Part of the product name (similar spellings match too), or the start of a SKU',
-      }),
-    ),
+    q: Type.Optional(SearchQuery('Part of the product name (similar spellings match too), or the start of a SKU')),
     category_id: Type.Optional(Uuid),
     include_archived: Type.Optional(Type.Boolean({ default: false, description: 'Also list archived products' })),
   },

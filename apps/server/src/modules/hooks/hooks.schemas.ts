@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { PageQuery, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { MultilineText, PageQuery, Text, Timestamp, Uuid } from '../../platform/http/schemas.ts';
 
 /** A `domain.past_tense` topic (`order.completed`) or `*` for every event of the tenant. */
 export const EventTypeSchema = Type.String({
@@ -9,8 +9,8 @@ export const EventTypeSchema = Type.String({
 });
 
 const EventTypes = Type.Array(EventTypeSchema, { minItems: 1, maxItems: 50, uniqueItems: true });
-const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'https URL that receives the POSTs' });
-const Description = Type.String({ maxLength: 500 });
+const Url = Text({ minLength: 1, maxLength: 2048, description: 'https URL that receives the POSTs' });
+const Description = MultilineText({ maxLength: 500 });
 
 export const WebhookEndpointSchema = Type.Object({
   id: Uuid,

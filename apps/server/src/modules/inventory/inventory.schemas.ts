@@ -1,11 +1,11 @@
 import { Type, type Static } from 'typebox';
-import { PageQuery, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { MultilineText, PageQuery, SearchQuery, Text, Timestamp, Uuid } from '../../platform/http/schemas.ts';
 
 /** The largest change one adjustment line may make; keeps on_hand far from the int4 limit. */
 export const MAX_ADJUSTMENT_DELTA = 1_000_000;
 export const MAX_ADJUSTMENT_LINES = 500;
 
-const Sku = Type.String({ minLength: 1, maxLength: 64, description: 'The SKU of a variant of this tenant' });
+const Sku = Text({ minLength: 1, maxLength: 64, description: 'The SKU of a variant of this tenant' });
 const Threshold = Type.Integer({ minimum: 0, maximum: MAX_ADJUSTMENT_DELTA });
 
 /** Why stock changed by hand. Sales, voids, returns and transfers are written by their own use cases. */
@@ -27,7 +27,7 @@ const AdjustmentLine = Type.Object(
       description: 'Units added (positive) or taken (negative); never 0',
     }),
     reason: AdjustmentReasonSchema,
-    note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    note: Type.Optional(MultilineText({ minLength: 1, maxLength: 500 })),
   },
   { additionalProperties: false, description: 'Names its variant by exactly one of `sku` or `variant_id`' },
 );
@@ -74,7 +74,7 @@ export const InventoryListQuery = Type.Object(
   {
     ...PageQuery.properties,
     location_id: Type.Optional(Uuid),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of a SKU or product name' })),
+    q: Type.Optional(SearchQuery('Part of a SKU or product name')),
     below_threshold: Type.Optional(Type.Boolean({ description: 'Only levels at or below their threshold' })),
   },
   { additionalProperties: false },

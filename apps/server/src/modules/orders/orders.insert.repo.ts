@@ -1,5 +1,7 @@
 import { requireTenant, type RequestContext } from '../../platform/context.ts';
 import { prepared, type Queryable } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/pg-errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { NewOrder, OrderLineRow, OrderRow, OrderTenderRow, PricedLineRow, TenderRowInput } from './orders.repo.ts';
 
@@ -61,6 +63,15 @@ const INSERT_SQL = prepared(
 );
 
 /**
+ * The order's id is taken. Ids are unique across tenants and row-level security hides other tenants' orders, so
+ * the caller (`createOrder`) first looks for the order in its own tenant (a replay answers it); otherwise the id
+ * belongs to another tenant, and the answer must not say so: it is the same 409 as for any id that cannot be used.
+ */
+function idTaken(cause: unknown): AppError {
+  return new AppError('id_taken', 'This order id is already taken: send the sale with a new id', { cause });
+}
+
+/**
  * Saves a new order with its lines and tenders in one round trip and returns it as it now reads, so the caller
  * answers without reading it back.
  */
@@ -76,9 +87,8 @@ export async function insertNewOrder(
   const tenderIds = tenders.map(() => newId());
   const col = <K extends keyof PricedLineRow>(k: K) => lines.map((l) => l[k]);
   const tcol = <K extends keyof TenderRowInput>(k: K) => tenders.map((t) => t[k]);
-  const { rows } = await tx.query<{ number: number | null; created_at: Date; completed_at: Date | null; now: Date }>(
-    INSERT_SQL,
-    [
+  const { rows } = await tx
+    .query<{ number: number | null; created_at: Date; completed_at: Date | null; now: Date }>(INSERT_SQL, [
       o.id,
       tenantId,
       o.location_id,
@@ -124,8 +134,10 @@ export async function insertNewOrder(
       tcol('card_last4'),
       col('discount_percent_bp'),
       col('item_discount_cents'),
-    ],
-  );
+    ])
+    .catch((err: unknown) => {
+      throw isUniqueViolation(err, 'orders_pkey') ? idTaken(err) : err;
+    });
   const saved = rows[0];
   if (saved === undefined) throw new Error('the order insert returned no row');
   return savedOrderOf(

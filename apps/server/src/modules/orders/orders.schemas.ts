@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { PageQuery, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { MultilineText, PageQuery, Text, Timestamp, Uuid } from '../../platform/http/schemas.ts';
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 100_000, description: 'A positive whole number' });
 const DiscountBp = Type.Integer({
@@ -17,8 +17,8 @@ const TaxRateBps = Type.Integer({
   maximum: 10_000,
   description: 'Explicit tax rate (manager or above); beats every override',
 });
-const Sku = Type.String({ minLength: 1, maxLength: 64 });
-const Note = Type.String({ maxLength: 500 });
+const Sku = Text({ minLength: 1, maxLength: 64 });
+const Note = MultilineText({ maxLength: 500 });
 const TaxCode = Type.Union([Type.Literal('STD'), Type.Literal('EXEMPT'), Type.Literal('ZERO'), Type.Literal('NONE')]);
 
 /** A line of /v1/orders/compute: one of sku, product_id or variant_id. */
@@ -58,9 +58,7 @@ export const TenderBody = Type.Union([
     {
       method: Type.Union([Type.Literal('cash'), Type.Literal('external_card')]),
       amount_cents: TenderCents,
-      reference: Type.Optional(
-        Type.String({ minLength: 1, maxLength: 100, description: 'Terminal reference of a card' }),
-      ),
+      reference: Type.Optional(Text({ minLength: 1, maxLength: 100, description: 'Terminal reference of a card' })),
     },
     { additionalProperties: false },
   ),
@@ -97,7 +95,7 @@ const orderFields = {
   register_id: Uuid,
   discount_percent_bp: Type.Optional(DiscountBp),
   discount_approval: Type.Optional(
-    Type.String({
+    Text({
       maxLength: 4000,
       description: "A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit",
     }),
@@ -120,7 +118,7 @@ export const AddTendersBody = Type.Object(
 );
 
 export const VoidBody = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { reason: Text({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
 );
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { Text, Timestamp, Uuid } from '../../platform/http/schemas.ts';
 
 const Cents = Type.Integer({ minimum: 1, maximum: 100_000_000_000 });
 const IntentState = Type.Union([
@@ -31,19 +31,19 @@ export type CreateIntentInput = Static<typeof CreateIntentBody>;
  * with `invalid_card_token` and must never be echoed in a validation message.
  */
 export const ConfirmBody = Type.Object(
-  { card_token: Type.String({ minLength: 1, maxLength: 100, description: 'A processor token: tok_…' }) },
+  { card_token: Text({ minLength: 1, maxLength: 100, description: 'A processor token: tok_…' }) },
   { additionalProperties: false },
 );
 
 export const CaptureBody = Type.Object({ amount_cents: Type.Optional(Cents) }, { additionalProperties: false });
 
 export const VoidBody = Type.Object(
-  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  { reason: Type.Optional(Text({ minLength: 1, maxLength: 500 })) },
   { additionalProperties: false },
 );
 
 export const RefundBody = Type.Object(
-  { amount_cents: Type.Optional(Cents), reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { amount_cents: Type.Optional(Cents), reason: Text({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
 );
 

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import { Timestamp } from '../../platform/http/schemas.ts';
+import { Text, Timestamp } from '../../platform/http/schemas.ts';
 
-const Message = Type.String({
+const Message = Text({
   minLength: 1,
   maxLength: 500,
   description: 'Shown to users while maintenance is on (tills show it as a banner; refused writes carry it)',

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Name, ReceiptLines, Timestamp } from '../../platform/http/schemas.ts';
+import { Name, ReceiptLines, Text, Timestamp } from '../../platform/http/schemas.ts';
 
 const RoundingModeSchema = Type.Union([Type.Literal('half_up'), Type.Literal('truncate'), Type.Literal('bankers')]);
 const StockPolicySchema = Type.Union([Type.Literal('block'), Type.Literal('allow_negative')]);
@@ -9,7 +9,7 @@ const CashRoundingCents = Type.Integer({
   description: 'The smallest coin, in minor units (5 rounds cash totals to 5 cents); null: no cash rounding',
 });
 
-const TimeZone = Type.String({
+const TimeZone = Text({
   minLength: 1,
   maxLength: 64,
   description: 'An IANA time zone, e.g. Europe/Paris; stored in its canonical spelling',

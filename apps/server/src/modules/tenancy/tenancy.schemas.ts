@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Name, PageQuery, ReceiptLines, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { Name, PageQuery, ReceiptLines, Text, Timestamp, Uuid } from '../../platform/http/schemas.ts';
 
 /** A store's short code (e.g. `NYC-01`), unique in the tenant. */
 const LocationCode = Type.String({
@@ -8,7 +8,7 @@ const LocationCode = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
   description: 'Letters, digits, `_`, `.` and `-`; unique in the tenant',
 });
-const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'An IANA time zone, e.g. Europe/Paris' });
+const TimeZone = Text({ minLength: 1, maxLength: 64, description: 'An IANA time zone, e.g. Europe/Paris' });
 const AddressLines = ReceiptLines("The store's address, printed under its name on receipts; [] removes it");
 const IncludeArchived = Type.Optional(
   Type.Boolean({ default: false, description: 'Also list archived rows (default false)' }),

@@ -1,8 +1,17 @@
 import { Type, type Static } from 'typebox';
-import { Email, Name, PageQuery, TenantRoleSchema, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import {
+  Email,
+  Name,
+  PageQuery,
+  SearchQuery,
+  TenantRoleSchema,
+  Text,
+  Timestamp,
+  Uuid,
+} from '../../platform/http/schemas.ts';
 import { PIN_PATTERN } from '../../platform/pins.ts';
 
-const Password = Type.String({ minLength: 10, maxLength: 1024, description: 'At least 10 characters' });
+const Password = Text({ minLength: 10, maxLength: 1024, description: 'At least 10 characters' });
 const Pin = Type.String({ pattern: PIN_PATTERN, description: '4 to 8 digits, unique in the tenant' });
 const Roles = Type.Array(TenantRoleSchema, {
   minItems: 1,
@@ -63,7 +72,7 @@ export const UserListQuery = Type.Object(
     ...PageQuery.properties,
     role: Type.Optional(TenantRoleSchema),
     active: Type.Optional(Type.Boolean()),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the e-mail or name' })),
+    q: Type.Optional(SearchQuery('Part of the e-mail or name')),
   },
   { additionalProperties: false },
 );

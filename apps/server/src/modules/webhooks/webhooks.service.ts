@@ -45,6 +45,14 @@ interface ParsedBody {
   readonly problem: string | null;
 }
 
+/** True when every string of a parsed JSON value, keys included, is well-formed Unicode. */
+function wellFormed(value: unknown): boolean {
+  if (typeof value === 'string') return value.isWellFormed();
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every(wellFormed);
+  return Object.entries(value).every(([k, v]) => k.isWellFormed() && wellFormed(v));
+}
+
 /**
  * A well-formed event is a JSON object with a string `type` (1–200 characters) and optionally a string `id` (the
  * processor's id of the event, up to 200 characters).
@@ -70,6 +78,8 @@ export function parseWebhookBody(rawBody: Buffer): ParsedBody {
   }
   // PostgreSQL's jsonb cannot hold U+0000; storing it would fail, so the event is malformed for us.
   if (JSON.stringify(record).includes('\\u0000')) return bad('The body holds a NUL character (\\u0000)');
+  // Nor an unpaired surrogate (`"\\ud800"` is valid JSON, not valid Unicode): the insert would fail.
+  if (!wellFormed(record)) return bad('The body holds an unpaired surrogate (\\ud800–\\udfff)');
   return { payload: record, eventType: type, externalId: id ?? null, problem: null };
 }
 

@@ -1,5 +1,16 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import { AmountTooLargeError } from '@novapos/domain';
+import type {
+  ConnectionError,
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import { AppError, statusTitle, type ErrorCode, type FieldError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { TEXT_MESSAGES } from './schemas.ts';
 
 /** Sends an RFC 9457 problem with the code in the body and in X-Error-Code. */
 export function sendProblem(
@@ -46,6 +57,9 @@ function fieldOf(e: AjvError, context: string | undefined): string {
 
 function messageOf(e: AjvError): string {
   if (typeof e.params?.additionalProperty === 'string') return 'is not a known field';
+  // The text rule says what it refuses in words, not as its pattern.
+  const pattern = e.params?.pattern;
+  if (typeof pattern === 'string' && TEXT_MESSAGES[pattern] !== undefined) return TEXT_MESSAGES[pattern];
   return e.message ?? 'is invalid';
 }
 
@@ -73,6 +87,18 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         errors: error.errors,
         extra: error.extra,
       });
+    }
+    // Every input inside its limits, their total past what is computed exactly: the client's to fix, not a bug.
+    if (error instanceof AmountTooLargeError) {
+      request.log.info({ what: error.what }, 'amount too large');
+      return sendProblem(
+        request,
+        reply,
+        422,
+        'amount_too_large',
+        `The ${error.what} is too large: NovaPOS computes amounts up to ${Number.MAX_SAFE_INTEGER} minor units. ` +
+          'Lower the quantities or split the sale.',
+      );
     }
     const validation = error.validation as AjvError[] | undefined;
     if (validation !== undefined) {
@@ -102,5 +128,93 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request, reply) =>
     sendProblem(request, reply, 404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`),
+  );
+}
+
+/**
+ * Errors the router meets before any route runs (Fastify's `frameworkErrors` option), as problems like any other:
+ * a path that is not valid percent-encoding (400), a path parameter longer than `maxParamLength` (414). No hook
+ * has run, so the request id header is set here.
+ */
+export function onFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void reply.header('X-Request-Id', request.id);
+  request.log.info({ err: error }, 'request refused by the router');
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void sendProblem(request, reply, 414, 'uri_too_long', 'A path parameter is too long');
+  } else if (error.code === 'FST_ERR_BAD_URL') {
+    void sendProblem(request, reply, 400, 'malformed_request', 'The URL is not valid percent-encoded UTF-8');
+  } else {
+    request.log.error({ err: error }, 'unhandled framework error');
+    void sendProblem(
+      request,
+      reply,
+      500,
+      'internal_error',
+      'Something went wrong on our side; the request id helps us find it',
+    );
+  }
+}
+
+/** What Node's HTTP parser refuses, by its error code; anything else it cannot parse is 400 `malformed_request`. */
+const CLIENT_ERRORS: Record<string, { status: number; code: ErrorCode; detail: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'headers_too_large',
+    detail: 'The request line and headers exceed the 16 KiB the server reads',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', detail: 'The request did not arrive in time' },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: {
+    status: 413,
+    code: 'payload_too_large',
+    detail: 'The chunk extensions of the body are too large',
+  },
+};
+
+/**
+ * What Node's HTTP parser cannot read (Fastify's `clientErrorHandler` option): too large headers (431), a request
+ * line too long to fit them (414), a timeout (408), a malformed message (400). No request exists yet, so the
+ * problem is written on the socket by hand, with a new request id that the log line carries too; then the
+ * connection is closed, as Node does.
+ */
+export function onClientError(this: { log: FastifyBaseLogger }, err: ConnectionError, socket: Socket): void {
+  // A reset connection has nobody to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  let known = CLIENT_ERRORS[err.code] ?? {
+    status: 400,
+    code: 'malformed_request' as const,
+    detail: 'The request is not a valid HTTP/1.1 message',
+  };
+  // The parser stopped before the end of the request line: it is the URL that is too long, not the headers. (Node
+  // hands the bytes of the chunk being parsed as a Buffer, whatever Fastify's type says.)
+  const raw: unknown = err.rawPacket;
+  if (
+    err.code === 'HPE_HEADER_OVERFLOW' &&
+    Buffer.isBuffer(raw) &&
+    !raw.subarray(0, err.bytesParsed).includes('\r\n')
+  ) {
+    known = { status: 414, code: 'uri_too_long', detail: 'The URL exceeds the 16 KiB the server reads' };
+  }
+  const requestId = newId();
+  this.log.info({ err, request_id: requestId, status: known.status }, 'request refused by the HTTP parser');
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({
+    type: `urn:novapos:problem:${known.code}`,
+    title: statusTitle(known.status),
+    status: known.status,
+    code: known.code,
+    detail: known.detail,
+    request_id: requestId,
+  });
+  socket.end(
+    `HTTP/1.1 ${known.status} ${statusTitle(known.status)}\r\n` +
+      'Content-Type: application/problem+json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Error-Code: ${known.code}\r\n` +
+      `X-Request-Id: ${requestId}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
   );
 }
