@@ -15,8 +15,18 @@ export function authRoutes(app: App, deps: AppDeps): void {
     pinPepper: deps.secrets.pinPepper,
   };
 
-  app.get('/.well-known/jwks.json', { schema: { hide: false, tags: TAGS, response: { 200: JwksSchema } } }, () =>
-    deps.tokens.jwks(),
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        hide: false,
+        operationId: 'getSigningKeys',
+        summary: 'The public keys that verify our access tokens (JWKS)',
+        tags: TAGS,
+        response: { 200: JwksSchema },
+      },
+    },
+    () => deps.tokens.jwks(),
   );
 
   app.post(
@@ -25,6 +35,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
       config: { access: 'public', maintenanceExempt: true },
       schema: {
         tags: TAGS,
+        operationId: 'login',
         summary: 'Sign in with e-mail and password',
         body: LoginBody,
         response: { 200: TokenPairSchema, ...problems(400, 401, 403, 423, 429) },
@@ -42,6 +53,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
       config: { access: 'public', maintenanceExempt: true },
       schema: {
         tags: TAGS,
+        operationId: 'pinLogin',
         summary: 'Sign a cashier in at a register with a PIN',
         body: PinLoginBody,
         response: { 200: TokenPairSchema, ...problems(400, 401, 403, 404, 423, 429) },
@@ -60,6 +72,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
       config: { access: 'public', maintenanceExempt: true },
       schema: {
         tags: TAGS,
+        operationId: 'refreshTokens',
         summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
         body: RefreshBody,
         response: { 200: TokenPairSchema, ...problems(400, 401) },
@@ -74,6 +87,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
       config: { access: 'public', maintenanceExempt: true },
       schema: {
         tags: TAGS,
+        operationId: 'logout',
         summary: 'End the session of a refresh token',
         body: RefreshBody,
         response: { 204: { type: 'null' }, ...problems(400) },
@@ -91,8 +105,8 @@ export function authRoutes(app: App, deps: AppDeps): void {
       config: { access: ALL_ROLES },
       schema: {
         tags: TAGS,
+        operationId: 'getMe',
         summary: 'Who the bearer of the token is',
-        security: [{ bearer: [] }],
         response: { 200: MeSchema, ...problems(401, 403) },
       },
     },
