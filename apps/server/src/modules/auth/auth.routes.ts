@@ -1,10 +1,16 @@
 import { ALL_ROLES } from '@novapos/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems } from '../../platform/http/schemas.ts';
 import { JwksSchema, LoginBody, MeSchema, PinLoginBody, RefreshBody, TokenPairSchema } from './auth.schemas.ts';
 import * as auth from './auth.service.ts';
 
 const TAGS = ['auth'];
+
+/** A token response must not be kept by a browser, a proxy or a CDN (RFC 6749 §5.1); its errors neither. */
+async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  void reply.header('Cache-Control', 'no-store');
+}
 
 export function authRoutes(app: App, deps: AppDeps): void {
   const service: auth.AuthDeps = {
@@ -33,6 +39,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
     '/v1/auth/login',
     {
       config: { access: 'public', maintenanceExempt: true },
+      onRequest: noStore,
       schema: {
         tags: TAGS,
         operationId: 'login',
@@ -51,6 +58,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
     '/v1/auth/pin-login',
     {
       config: { access: 'public', maintenanceExempt: true },
+      onRequest: noStore,
       schema: {
         tags: TAGS,
         operationId: 'pinLogin',
@@ -70,6 +78,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
     '/v1/auth/refresh',
     {
       config: { access: 'public', maintenanceExempt: true },
+      onRequest: noStore,
       schema: {
         tags: TAGS,
         operationId: 'refreshTokens',
