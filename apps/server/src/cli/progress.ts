@@ -56,7 +56,7 @@ export function startProgress(options: ProgressOptions): Progress {
       barIncompleteChar: '-',
       clearOnComplete: false,
     });
-    bar.start(total ?? 0, 0, { amount: formatValue(0, unit), step: '' });
+    bar.start(total ?? 0, 0, { amount: total === undefined ? formatValue(0, unit) : `0/${total}`, step: '' });
     return {
       update(value, step) {
         bar.update(value, {
