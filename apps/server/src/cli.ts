@@ -13,25 +13,20 @@ import { EmbeddedPostgresError } from './platform/db/embedded-postgres.ts';
 import { migrate, pendingMigrations } from './platform/db/migrate.ts';
 import { AppError } from './platform/errors.ts';
 import { isUuid } from './platform/ids.ts';
-import { exportCatalogTo, importCatalogFile, type ImportReport } from './modules/catalog/index.ts';
+import type { ImportReport } from './modules/catalog/index.ts';
 import { loadSecrets } from './platform/secrets.ts';
-import { createSuperadmin } from './modules/platform/index.ts';
-import { createTenant } from './modules/tenancy/index.ts';
-import { startServer, stopOnSignals } from './server.ts';
-import { startWorker } from './worker.ts';
-import { seedDemoShop } from './demo/demo-seed.ts';
-import { startSimulator } from './gateway-sim/simulator.ts';
 import { backupCommand } from './cli/backup.ts';
 import { readPassword } from './cli/password.ts';
 import { startProgress } from './cli/progress.ts';
 import { EXIT_USAGE, UsageError } from './cli/usage.ts';
-import { RestoreRefused } from './modules/backups/index.ts';
 import { demoStoreAllowed } from './demo-store.ts';
 import path from 'node:path';
 
 /**
  * `novapos`: the server's command line. Every command reads the same environment as the server; a command that
  * needs the database uses DATABASE_URL's server, or the embedded one (the running server's, when there is one).
+ * The server, the modules and the demo are imported by the commands that use them: `--version`, `--help` and a
+ * usage error answer at once.
  */
 
 /** The server's version, from its package.json (`novapos --version`). */
@@ -86,6 +81,8 @@ program
     let cfg = config();
     // Demo mode (embedded database, no GATEWAY_URL): card tenders go to a simulator of our own, so the till's card
     // button works out of the box with the test tokens (docs/payments.md). DEMO_GATEWAY=off leaves cards off.
+    const { startServer, stopOnSignals } = await import('./server.ts');
+    const { startSimulator } = await import('./gateway-sim/simulator.ts');
     let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
     if (demoStoreAllowed(cfg) && cfg.payments.gatewayUrl === undefined && process.env.DEMO_GATEWAY !== 'off') {
       simulator = await startSimulator({ port: 0, stateFile: path.join(cfg.dataDir, 'gateway-sim.json') });
@@ -115,6 +112,8 @@ program
   .command('worker')
   .description('run background work without HTTP: scheduled jobs, outbox relay, webhook deliveries and processing')
   .action(async () => {
+    const { startWorker } = await import('./worker.ts');
+    const { stopOnSignals } = await import('./server.ts');
     const worker = await startWorker(config());
     stopOnSignals(worker, (text) => console.error(text));
   });
@@ -165,6 +164,7 @@ tenant
       json?: boolean;
     }) => {
       const cfg = config();
+      const { createTenant } = await import('./modules/tenancy/index.ts');
       const ownerPassword = await readPassword({
         flag: opts.ownerPassword,
         flagName: '--owner-password',
@@ -212,6 +212,7 @@ program
   .option('--json', 'print the summary as JSON')
   .action(async (opts: { tenantId: string; days?: number; taxRateBps?: number; json?: boolean }) => {
     const cfg = config();
+    const { seedDemoShop } = await import('./demo/demo-seed.ts');
     let progress: ReturnType<typeof startProgress> | undefined;
     const shop = await withDatabase(cfg, (db) =>
       seedDemoShop({ db, config: cfg }, opts.tenantId, {
@@ -253,6 +254,7 @@ superadmin
   )
   .action(
     async (opts: { email: string; password?: string; passwordStdin?: boolean; name?: string; json?: boolean }) => {
+      const { createSuperadmin } = await import('./modules/platform/index.ts');
       const password = await readPassword({
         flag: opts.password,
         flagName: '--password',
@@ -286,6 +288,7 @@ catalog
   .option('--json', 'print the report as JSON')
   .action(
     async (file: string, opts: { tenantId: string; dryRun?: boolean; allowPartial?: boolean; json?: boolean }) => {
+      const { importCatalogFile } = await import('./modules/catalog/index.ts');
       const size = (await stat(file)).size;
       // On stderr, and only on a terminal (cli-progress stays silent otherwise), so --json output stays clean.
       const bar = new SingleBar({
@@ -329,6 +332,7 @@ catalog
   .argument('[file]', 'where to write it (default: standard output)')
   .requiredOption('--tenant-id <id>', 'the tenant to export', uuid)
   .action(async (file: string | undefined, opts: { tenantId: string }) => {
+    const { exportCatalogTo } = await import('./modules/catalog/index.ts');
     const out = file === undefined ? process.stdout : createWriteStream(file);
     // Rows as they stream by (the header line excluded); the total is not known in advance.
     const progress = startProgress({ label: 'export', unit: 'rows' });
@@ -360,6 +364,7 @@ program
   .option('--state <file>', 'JSON file that keeps authorizations across restarts')
   .option('--slow-ms <n>', "how late tok_timeout's first answer is", port, 30_000)
   .action(async (opts: { port: number; host: string; state?: string; slowMs: number }) => {
+    const { startSimulator } = await import('./gateway-sim/simulator.ts');
     const { url } = await startSimulator({
       port: opts.port,
       host: opts.host,
@@ -400,8 +405,13 @@ function explain(err: unknown): number {
     console.error(`Configuration error — ${err.message}\nSee docs/configuration.md.`);
     return 2;
   }
-  if (err instanceof DataDirInUseError || err instanceof EmbeddedPostgresError || err instanceof RestoreRefused) {
-    console.error(err.message);
+  // RestoreRefused (modules/backups) by name: the CLI imports the module only when a backup command runs.
+  if (
+    err instanceof DataDirInUseError ||
+    err instanceof EmbeddedPostgresError ||
+    (err as Error).name === 'RestoreRefused'
+  ) {
+    console.error((err as Error).message);
     return 1;
   }
   if (err instanceof AppError) {

@@ -8,7 +8,7 @@ import { openDatabaseTarget, type DatabaseTarget } from '../platform/db/connect.
 import { createDatabase, type Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { loggerOptions } from '../platform/logger.ts';
-import { createBackup, listBackups, restoreBackup, type BackupDto } from '../modules/backups/index.ts';
+import type { BackupDto } from '../modules/backups/index.ts';
 import { startProgress } from './progress.ts';
 import { wholeNumber } from './usage.ts';
 
@@ -79,6 +79,7 @@ export function backupCommand(program: Command): void {
     .description('write a backup to BACKUP_DIR now (checksummed; encrypted when BACKUP_ENCRYPTION_KEY is set)')
     .option('--json', 'print the backup as JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { createBackup } = await import('../modules/backups/index.ts');
       const result = await withTarget(async (db, cfg) => {
         await migrate(db.system);
         const logger = pino({ ...loggerOptions(cfg), level: 'warn' });
@@ -103,6 +104,7 @@ export function backupCommand(program: Command): void {
     .option('--limit <n>', 'how many, 1 to 200 (default 20)', wholeNumber(1, 200))
     .option('--json', 'print JSON')
     .action(async (opts: { limit?: number; json?: boolean }) => {
+      const { listBackups } = await import('../modules/backups/index.ts');
       const rows = await withTarget(async (db) => {
         await migrate(db.system);
         return listBackups(db, opts.limit ?? 20);
@@ -118,6 +120,7 @@ export function backupCommand(program: Command): void {
     .argument('<file>', 'the backup file (a path, or a file name in BACKUP_DIR)')
     .option('--force', 'restore even though a NovaPOS server or worker is connected')
     .action(async (file: string, opts: { force?: boolean }) => {
+      const { restoreBackup } = await import('../modules/backups/index.ts');
       const bar = new SingleBar({
         format: 'Restoring [{bar}] {percentage}% | {value}/{total} steps',
         hideCursor: true,
