@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.ts';
 import { createTestApp, type TestApp } from '../../../test/harness.ts';
 import { OPENAPI_TAGS } from './openapi.ts';
 
@@ -97,6 +98,14 @@ describe('the OpenAPI document', () => {
       expect(op.security, op.operationId).toEqual(expected);
     }
     for (const id of PUBLIC_OPERATIONS) expect(byId.has(id), id).toBe(true);
+  });
+
+  it('refuses a route that writes its security by hand instead of declaring its access', async () => {
+    const app = await buildApp(t.deps);
+    expect(() =>
+      app.get('/v1/hand-written', { config: { access: 'public' }, schema: { security: [] } }, async () => ({})),
+    ).toThrow(/declare config.access, not schema.security/);
+    await app.close();
   });
 
   it('answers every bearer operation without a token with 401, as its security says', async () => {
