@@ -73,7 +73,7 @@ export async function startServerProcess(): Promise<{ server: E2eServer; stop():
   const child = spawn(process.execPath, [path.join(ROOT, 'apps/server/src/cli.ts'), 'serve'], {
     cwd: ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -86,13 +86,19 @@ export async function startServerProcess(): Promise<{ server: E2eServer; stop():
       clearTimeout(timer);
       reject(new Error(`the server exited with ${String(code)} before it was ready:\n${out}`));
     });
-    child.stdout.on('data', (chunk: Buffer) => {
+    // The banner is on stderr (stdout carries the JSON logs); stderr is passed through as before.
+    const onOutput = (chunk: Buffer): void => {
       out += chunk.toString();
       const match = /NovaPOS is running at (http:\/\/\S+)/.exec(out);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
         resolve(match[1]);
       }
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      onOutput(chunk);
     });
   });
   const logins = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo-logins.json'), 'utf8')) as DemoLogins;

@@ -38,7 +38,7 @@ export function spawnServer(
   pattern: RegExp,
   timeoutMs = 120_000,
 ): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {
@@ -50,7 +50,8 @@ export function spawnServer(
       clearTimeout(timer);
       reject(new Error(`server exited with ${String(code)} before it was ready:\n${out}`));
     });
-    child.stdout?.on('data', (chunk: Buffer) => {
+    // The banner is on stderr (stdout carries the JSON logs); stderr is passed through as before.
+    const onOutput = (chunk: Buffer): void => {
       out += chunk.toString();
       const match = pattern.exec(out);
       if (match?.[1] !== undefined && child.pid !== undefined) {
@@ -67,6 +68,11 @@ export function spawnServer(
           },
         });
       }
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      onOutput(chunk);
     });
   });
 }

@@ -1,5 +1,3 @@
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import type { App, AppDeps } from './platform/app-deps.ts';
@@ -7,6 +5,7 @@ import { registerAccess } from './platform/http/access.ts';
 import { registerIdempotency } from './platform/http/idempotency.ts';
 import { registerMaintenanceGuard } from './platform/http/maintenance-guard.ts';
 import { registerObservability, requestIdOf } from './platform/http/observability.ts';
+import { registerOpenApi } from './platform/http/openapi.ts';
 import { onClientError, onFrameworkError, registerProblemHandlers } from './platform/http/problem.ts';
 import { parseQueryString, registerValidation } from './platform/http/validation.ts';
 import { defaultWebApps, registerWebApps } from './platform/http/web-apps.ts';
@@ -56,34 +55,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.removeContentTypeParser('text/plain');
   registerValidation(app);
   app.addSchema(Problem);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'NovaPOS API',
-        version: '1.0.0',
-        description:
-          'Multi-tenant point of sale. Money is integer minor units in *_cents fields; errors are RFC 9457 problems ' +
-          'with a stable `code` (also in X-Error-Code); lists are cursor-paginated; POSTs that move money or stock ' +
-          'accept Idempotency-Key.',
-      },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      },
-    },
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerOpenApi(app, deps.config);
 
   registerProblemHandlers(app);
   registerObservability(app, deps.metrics);
   registerAccess(app, deps.tokens);
   registerMaintenanceGuard(app, deps.maintenance);
   registerIdempotency(app, deps);
-
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   healthRoutes(app, deps);
   authRoutes(app, deps);

@@ -1,6 +1,8 @@
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
-import { createWriteStream } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { stat } from 'node:fs/promises';
 import { ConfigError, loadConfig, type Config } from './platform/config.ts';
 import { systemContext } from './platform/context.ts';
@@ -8,25 +10,28 @@ import { openDatabaseTarget } from './platform/db/connect.ts';
 import { DataDirInUseError } from './platform/db/data-dir-lock.ts';
 import { createDatabase, type Database } from './platform/db/database.ts';
 import { EmbeddedPostgresError } from './platform/db/embedded-postgres.ts';
-import { migrate } from './platform/db/migrate.ts';
+import { migrate, pendingMigrations } from './platform/db/migrate.ts';
 import { AppError } from './platform/errors.ts';
 import { isUuid } from './platform/ids.ts';
-import { exportCatalogTo, importCatalogFile, type ImportReport } from './modules/catalog/index.ts';
+import type { ImportReport } from './modules/catalog/index.ts';
 import { loadSecrets } from './platform/secrets.ts';
-import { createSuperadmin, createTenant } from './modules/platform/index.ts';
-import { startServer, stopOnSignals } from './server.ts';
-import { startWorker } from './worker.ts';
-import { seedDemoShop } from './demo/demo-seed.ts';
-import { startSimulator } from './gateway-sim/simulator.ts';
 import { backupCommand } from './cli/backup.ts';
-import { RestoreRefused } from './modules/backups/index.ts';
+import { readPassword } from './cli/password.ts';
+import { startProgress } from './cli/progress.ts';
+import { EXIT_USAGE, UsageError } from './cli/usage.ts';
 import { demoStoreAllowed } from './demo-store.ts';
 import path from 'node:path';
 
 /**
  * `novapos`: the server's command line. Every command reads the same environment as the server; a command that
  * needs the database uses DATABASE_URL's server, or the embedded one (the running server's, when there is one).
+ * The server, the modules and the demo are imported by the commands that use them: `--version`, `--help` and a
+ * usage error answer at once.
  */
+
+/** The server's version, from its package.json (`novapos --version`). */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 function config(): Config {
   return loadConfig();
@@ -63,7 +68,10 @@ function port(value: string): number {
 
 const program = new Command('novapos')
   .description('NovaPOS server: point of sale for a chain of shops')
+  .version(VERSION, '-V, --version', 'print the version')
   .showHelpAfterError()
+  // Usage errors (an unknown option, a bad value) exit 2, not commander's 1; subcommands inherit this.
+  .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
 program
@@ -73,6 +81,8 @@ program
     let cfg = config();
     // Demo mode (embedded database, no GATEWAY_URL): card tenders go to a simulator of our own, so the till's card
     // button works out of the box with the test tokens (docs/payments.md). DEMO_GATEWAY=off leaves cards off.
+    const { startServer, stopOnSignals } = await import('./server.ts');
+    const { startSimulator } = await import('./gateway-sim/simulator.ts');
     let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
     if (demoStoreAllowed(cfg) && cfg.payments.gatewayUrl === undefined && process.env.DEMO_GATEWAY !== 'off') {
       simulator = await startSimulator({ port: 0, stateFile: path.join(cfg.dataDir, 'gateway-sim.json') });
@@ -102,6 +112,8 @@ program
   .command('worker')
   .description('run background work without HTTP: scheduled jobs, outbox relay, webhook deliveries and processing')
   .action(async () => {
+    const { startWorker } = await import('./worker.ts');
+    const { stopOnSignals } = await import('./server.ts');
     const worker = await startWorker(config());
     stopOnSignals(worker, (text) => console.error(text));
   });
@@ -114,7 +126,12 @@ program
     const target = await openDatabaseTarget(cfg, { shareRunning: true });
     const db = createDatabase({ ownerUrl: target.ownerUrl, poolMax: 1 });
     try {
-      const applied = await migrate(db.system);
+      const pending = (await pendingMigrations(db.system)).length;
+      const progress = pending === 0 ? undefined : startProgress({ label: 'migrate', total: pending });
+      let done = 0;
+      const applied = await migrate(db.system, undefined, (m) => {
+        progress?.update(++done, `${m.version}_${m.name}`);
+      }).finally(() => progress?.stop());
       console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
     } finally {
       await db.close();
@@ -128,18 +145,39 @@ tenant
   .description('create a tenant with its first location, register and owner')
   .requiredOption('--name <name>', 'the business name')
   .requiredOption('--owner-email <email>', "the owner's e-mail")
-  .requiredOption('--owner-password <password>', "the owner's password (at least 10 characters)")
+  .option('--password-stdin', "read the owner's password from standard input")
+  .option('--owner-password <password>', 'the password on the command line (visible in ps: avoid)')
   .option('--currency <code>', 'ISO 4217 currency', currency)
   .option('--json', 'print the ids as JSON')
+  .addHelpText(
+    'after',
+    "\nThe owner's password (at least 10 characters) comes from --password-stdin, else NOVAPOS_OWNER_PASSWORD, " +
+      'else a prompt when run in a terminal.',
+  )
   .action(
-    async (opts: { name: string; ownerEmail: string; ownerPassword: string; currency?: string; json?: boolean }) => {
+    async (opts: {
+      name: string;
+      ownerEmail: string;
+      ownerPassword?: string;
+      passwordStdin?: boolean;
+      currency?: string;
+      json?: boolean;
+    }) => {
       const cfg = config();
+      const { createTenant } = await import('./modules/platform/index.ts');
+      const ownerPassword = await readPassword({
+        flag: opts.ownerPassword,
+        flagName: '--owner-password',
+        fromStdin: opts.passwordStdin === true,
+        envName: 'NOVAPOS_OWNER_PASSWORD',
+        prompt: `Password for ${opts.ownerEmail}`,
+      });
       const created = await withDatabase(cfg, (db) =>
         createTenant(db, loadSecrets(cfg).pinPepper, {
           name: opts.name,
           currency: opts.currency ?? cfg.defaultCurrency,
           ownerEmail: opts.ownerEmail,
-          ownerPassword: opts.ownerPassword,
+          ownerPassword,
         }),
       );
       const { tenant_id, owner_user_id, location_id, register_id } = created;
@@ -174,12 +212,18 @@ program
   .option('--json', 'print the summary as JSON')
   .action(async (opts: { tenantId: string; days?: number; taxRateBps?: number; json?: boolean }) => {
     const cfg = config();
+    const { seedDemoShop } = await import('./demo/demo-seed.ts');
+    let progress: ReturnType<typeof startProgress> | undefined;
     const shop = await withDatabase(cfg, (db) =>
       seedDemoShop({ db, config: cfg }, opts.tenantId, {
         ...(opts.days === undefined ? {} : { days: opts.days }),
         ...(opts.taxRateBps === undefined ? {} : { taxRateBps: opts.taxRateBps }),
+        onProgress: (done, total, step) => {
+          progress ??= startProgress({ label: 'seed', total });
+          progress.update(done, step);
+        },
       }),
-    );
+    ).finally(() => progress?.stop());
     if (opts.json === true) {
       console.log(JSON.stringify(shop));
       return;
@@ -199,23 +243,39 @@ superadmin
   .command('create')
   .description('create a platform operator (role superadmin, no tenant)')
   .requiredOption('--email <email>', "the operator's e-mail")
-  .requiredOption('--password <password>', 'at least 12 characters')
+  .option('--password-stdin', 'read the password from standard input')
+  .option('--password <password>', 'the password on the command line (visible in ps: avoid)')
   .option('--name <name>', 'display name')
   .option('--json', 'print the id as JSON')
-  .action(async (opts: { email: string; password: string; name?: string; json?: boolean }) => {
-    const created = await withDatabase(config(), (db) =>
-      createSuperadmin(db, {
-        email: opts.email,
-        password: opts.password,
-        ...(opts.name === undefined ? {} : { displayName: opts.name }),
-      }),
-    );
-    console.log(
-      opts.json === true
-        ? JSON.stringify({ superadmin_id: created.id })
-        : `Superadmin ${opts.email} created (${created.id}).`,
-    );
-  });
+  .addHelpText(
+    'after',
+    '\nThe password (at least 12 characters) comes from --password-stdin, else NOVAPOS_PASSWORD, else a prompt ' +
+      'when run in a terminal.',
+  )
+  .action(
+    async (opts: { email: string; password?: string; passwordStdin?: boolean; name?: string; json?: boolean }) => {
+      const { createSuperadmin } = await import('./modules/platform/index.ts');
+      const password = await readPassword({
+        flag: opts.password,
+        flagName: '--password',
+        fromStdin: opts.passwordStdin === true,
+        envName: 'NOVAPOS_PASSWORD',
+        prompt: `Password for ${opts.email}`,
+      });
+      const created = await withDatabase(config(), (db) =>
+        createSuperadmin(db, {
+          email: opts.email,
+          password,
+          ...(opts.name === undefined ? {} : { displayName: opts.name }),
+        }),
+      );
+      console.log(
+        opts.json === true
+          ? JSON.stringify({ superadmin_id: created.id })
+          : `Superadmin ${opts.email} created (${created.id}).`,
+      );
+    },
+  );
 
 const catalog = program.command('catalog').description("import and export a tenant's catalog as CSV");
 catalog
@@ -228,6 +288,7 @@ catalog
   .option('--json', 'print the report as JSON')
   .action(
     async (file: string, opts: { tenantId: string; dryRun?: boolean; allowPartial?: boolean; json?: boolean }) => {
+      const { importCatalogFile } = await import('./modules/catalog/index.ts');
       const size = (await stat(file)).size;
       // On stderr, and only on a terminal (cli-progress stays silent otherwise), so --json output stays clean.
       const bar = new SingleBar({
@@ -271,9 +332,27 @@ catalog
   .argument('[file]', 'where to write it (default: standard output)')
   .requiredOption('--tenant-id <id>', 'the tenant to export', uuid)
   .action(async (file: string | undefined, opts: { tenantId: string }) => {
-    await withDatabase(config(), (db) =>
-      exportCatalogTo(db, systemContext(opts.tenantId), file === undefined ? process.stdout : createWriteStream(file)),
-    );
+    const { exportCatalogTo } = await import('./modules/catalog/index.ts');
+    const out = file === undefined ? process.stdout : createWriteStream(file);
+    // Rows as they stream by (the header line excluded); the total is not known in advance.
+    const progress = startProgress({ label: 'export', unit: 'rows' });
+    let lines = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        for (const byte of chunk) if (byte === 10) lines++;
+        progress.update(Math.max(lines - 1, 0));
+        done(null, chunk);
+      },
+    });
+    await Promise.all([
+      withDatabase(config(), (db) => exportCatalogTo(db, systemContext(opts.tenantId), counted)).catch(
+        (err: unknown) => {
+          counted.destroy();
+          throw err;
+        },
+      ),
+      pipeline(counted, out),
+    ]).finally(() => progress.stop());
     if (file !== undefined) console.error(`Catalog written to ${file}.`);
   });
 
@@ -285,6 +364,7 @@ program
   .option('--state <file>', 'JSON file that keeps authorizations across restarts')
   .option('--slow-ms <n>', "how late tok_timeout's first answer is", port, 30_000)
   .action(async (opts: { port: number; host: string; state?: string; slowMs: number }) => {
+    const { startSimulator } = await import('./gateway-sim/simulator.ts');
     const { url } = await startSimulator({
       port: opts.port,
       host: opts.host,
@@ -313,12 +393,25 @@ function printImportReport(report: ImportReport): void {
 
 /** Turns an error a person can act on into a message and an exit code; anything else is a bug with a stack. */
 function explain(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander has printed its message (and the help); --help and --version end with 0.
+    return err.exitCode === 0 ? 0 : EXIT_USAGE;
+  }
+  if (err instanceof UsageError) {
+    console.error(`novapos: ${err.message}`);
+    return EXIT_USAGE;
+  }
   if (err instanceof ConfigError) {
     console.error(`Configuration error — ${err.message}\nSee docs/configuration.md.`);
     return 2;
   }
-  if (err instanceof DataDirInUseError || err instanceof EmbeddedPostgresError || err instanceof RestoreRefused) {
-    console.error(err.message);
+  // RestoreRefused (modules/backups) by name: the CLI imports the module only when a backup command runs.
+  if (
+    err instanceof DataDirInUseError ||
+    err instanceof EmbeddedPostgresError ||
+    (err as Error).name === 'RestoreRefused'
+  ) {
+    console.error((err as Error).message);
     return 1;
   }
   if (err instanceof AppError) {

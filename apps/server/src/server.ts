@@ -114,7 +114,8 @@ export async function startServer(
     scheduler?.start();
     ready = true;
     logger.info({ url, database: target.mode }, 'NovaPOS started');
-    (options.print ?? ((text: string) => process.stdout.write(`${text}\n`)))(banner(url, target, logins));
+    // The banner is for the person at the terminal: stderr, never stdout, where the JSON log lines go.
+    (options.print ?? ((text: string) => process.stderr.write(`${text}\n`)))(banner(url, target, logins));
 
     const started = { db, runtime, events: bus };
     let stopping: Promise<void> | undefined;

@@ -19,7 +19,10 @@ let app: App;
 let shop: TestTenant;
 let tokens: { access_token: string; refresh_token: string };
 let pinTokens: { access_token: string; refresh_token: string };
+let refreshedTokens: { access_token: string; refresh_token: string };
 let explodedBody: string;
+/** Cache-Control of each token response (and of a refused sign-in), by request id. */
+const cacheControl: Record<string, unknown> = {};
 
 /** Every string in a logged value, with the key it sits under. */
 function strings(value: unknown, key = ''): [string, string][] {
@@ -57,15 +60,23 @@ beforeAll(async () => {
     app.inject({ method: 'POST', url, payload, headers: { 'x-request-id': requestId } });
   const ok = await signIn({ email: shop.emails.owner, password: PASSWORD }, 'log-login-ok');
   expect(ok.statusCode).toBe(200);
+  cacheControl.login = ok.headers['cache-control'];
   tokens = ok.json();
-  expect((await signIn({ email: shop.emails.owner, password: WRONG_PASSWORD }, 'log-login-bad')).statusCode).toBe(401);
+  const bad = await signIn({ email: shop.emails.owner, password: WRONG_PASSWORD }, 'log-login-bad');
+  expect(bad.statusCode).toBe(401);
+  cacheControl.refused = bad.headers['cache-control'];
   const pin = await signIn(
     { register_id: shop.registerId, pin: shop.pins.cashier },
     'log-pin-ok',
     '/v1/auth/pin-login',
   );
   expect(pin.statusCode).toBe(200);
+  cacheControl.pinLogin = pin.headers['cache-control'];
   pinTokens = pin.json();
+  const refreshed = await signIn({ refresh_token: pinTokens.refresh_token }, 'log-refresh', '/v1/auth/refresh');
+  expect(refreshed.statusCode).toBe(200);
+  cacheControl.refresh = refreshed.headers['cache-control'];
+  refreshedTokens = refreshed.json();
   const badPin = await signIn({ register_id: shop.registerId, pin: WRONG_PIN }, 'log-pin-bad', '/v1/auth/pin-login');
   expect(badPin.statusCode).toBe(401);
   const me = await app.inject({
@@ -74,6 +85,13 @@ beforeAll(async () => {
     headers: { ...bearer(tokens.access_token), 'x-request-id': 'log-me' },
   });
   expect(me.statusCode).toBe(200);
+  // A token in the query string (as some clients send it for a download link) must not reach the log.
+  const queried = await app.inject({
+    method: 'GET',
+    url: `/v1/me?access_token=${tokens.access_token}&note=${BODY_SECRET}`,
+    headers: { 'x-request-id': 'log-query' },
+  });
+  expect(queried.statusCode).toBe(401);
   const boom = await app.inject({
     method: 'POST',
     url: '/v1/test-only/explode',
@@ -88,14 +106,35 @@ afterAll(async () => {
   await t.close();
 });
 
+describe('token responses', () => {
+  it('are never stored by a browser or a proxy: Cache-Control no-store, refusals included', () => {
+    expect(cacheControl).toEqual({ login: 'no-store', refused: 'no-store', pinLogin: 'no-store', refresh: 'no-store' });
+  });
+});
+
 describe('request logs', () => {
   it('are JSON lines that carry the request id on every request line', () => {
     const requestLines = lines().filter((l) => 'req' in l || 'res' in l);
     expect(requestLines.length).toBeGreaterThanOrEqual(12);
     for (const line of requestLines) expect(line.request_id, JSON.stringify(line)).toEqual(expect.any(String));
-    for (const id of ['log-login-ok', 'log-login-bad', 'log-pin-ok', 'log-pin-bad', 'log-me', 'log-explode']) {
+    for (const id of [
+      'log-login-ok',
+      'log-login-bad',
+      'log-pin-ok',
+      'log-pin-bad',
+      'log-me',
+      'log-query',
+      'log-explode',
+    ]) {
       expect(linesOf(id).map((l) => l.msg)).toEqual(expect.arrayContaining(['incoming request', 'request completed']));
     }
+  });
+
+  it('log the path of a request without its query string', () => {
+    const incoming = linesOf('log-query').find((l) => l.msg === 'incoming request');
+    expect(incoming?.req).toMatchObject({ method: 'GET', url: '/v1/me' });
+    expect(JSON.stringify(linesOf('log-query'))).not.toContain('access_token');
+    expect(JSON.stringify(linesOf('log-query'))).not.toContain(BODY_SECRET);
   });
 
   it('log an unexpected error with the request id, tenant and user, and hide it from the client', () => {
@@ -122,6 +161,8 @@ describe('request logs', () => {
       tokens.refresh_token,
       pinTokens.access_token,
       pinTokens.refresh_token,
+      refreshedTokens.access_token,
+      refreshedTokens.refresh_token,
     ]) {
       expect(text).not.toContain(secret);
     }

@@ -1,6 +1,6 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, expectTypeOf, test } from 'vitest';
 import { ERROR_STATUS } from '../../../apps/server/src/errors.ts';
-import { ApiError, createApiClient, ERROR_SENTENCES, errorSentence, ok } from './index.ts';
+import { ApiError, createApiClient, ERROR_SENTENCES, errorSentence, ok, type Schema } from './index.ts';
 
 function problem(status: number, code: string): Response {
   return new Response(JSON.stringify({ status, code, detail: 'server detail', request_id: 'req-1' }), {
@@ -68,6 +68,21 @@ describe('createApiClient and ok()', () => {
     expect(err.code).toBe('network_error');
     expect(err.isNetwork).toBe(true);
     expect(err.message).toBe(ERROR_SENTENCES.network_error);
+  });
+
+  test('a failed call is typed as a problem: errors are declared as application/problem+json', async () => {
+    const api = createApiClient({
+      baseUrl: 'http://till.test',
+      fetch: async () => problem(404, 'order_not_found'),
+    });
+    const { error } = await api.GET('/v1/orders/{id}', {
+      params: { path: { id: '01900000-0000-7000-8000-000000000000' } },
+    });
+    // Typed, not unknown: the error is exactly the Problem schema (each type extends the other).
+    expectTypeOf(error).not.toBeUnknown();
+    expectTypeOf(error).toExtend<Schema<'Problem'> | undefined>();
+    expectTypeOf<Schema<'Problem'> | undefined>().toExtend<typeof error>();
+    expect(error?.code).toBe('order_not_found');
   });
 
   test('success returns the typed data', async () => {

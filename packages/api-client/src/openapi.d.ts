@@ -9,30 +9,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              keys: {
-                [key: string]: unknown;
-              }[];
-            };
-          };
-        };
-      };
-    };
+    /** The public keys that verify our access tokens (JWKS) */
+    get: operations['getSigningKeys'];
     put?: never;
     post?: never;
     delete?: never;
@@ -49,87 +27,7 @@ export interface paths {
       cookie?: never;
     };
     /** Health of every dependency (database, and redis / event bus when configured) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              details: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              error: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              info: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              status: 'ok' | 'error';
-            };
-          };
-        };
-        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              details: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              error: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              info: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              status: 'ok' | 'error';
-            };
-          };
-        };
-      };
-    };
+    get: operations['getHealth'];
     put?: never;
     post?: never;
     delete?: never;
@@ -146,87 +44,7 @@ export interface paths {
       cookie?: never;
     };
     /** Age of the last good backup; 503 past BACKUP_MAX_AGE_HOURS (25) or when there is none */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              details: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              error: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              info: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              status: 'ok' | 'error';
-            };
-          };
-        };
-        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              details: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              error: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              info: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              status: 'ok' | 'error';
-            };
-          };
-        };
-      };
-    };
+    get: operations['getBackupHealth'];
     put?: never;
     post?: never;
     delete?: never;
@@ -243,87 +61,7 @@ export interface paths {
       cookie?: never;
     };
     /** Database health */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              details: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              error: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              info: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              status: 'ok' | 'error';
-            };
-          };
-        };
-        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              details: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              error: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              info: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              status: 'ok' | 'error';
-            };
-          };
-        };
-      };
-    };
+    get: operations['getDatabaseHealth'];
     put?: never;
     post?: never;
     delete?: never;
@@ -340,29 +78,7 @@ export interface paths {
       cookie?: never;
     };
     /** Liveness probe (no dependency is checked) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {string} */
-              status: 'ok';
-            };
-          };
-        };
-      };
-    };
+    get: operations['checkLiveness'];
     put?: never;
     post?: never;
     delete?: never;
@@ -379,87 +95,7 @@ export interface paths {
       cookie?: never;
     };
     /** Readiness probe: started and not draining, database up, no migration pending */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              details: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              error: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              info: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              status: 'ok' | 'error';
-            };
-          };
-        };
-        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              details: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              error: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              info: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              status: 'ok' | 'error';
-            };
-          };
-        };
-      };
-    };
+    get: operations['checkReadiness'];
     put?: never;
     post?: never;
     delete?: never;
@@ -479,87 +115,7 @@ export interface paths {
      * Redis health
      * @description With REDIS_URL set: the Redis check, `mode: "redis"`, 503 when it is down (sign-in still works: rate limits fall back to memory). Without REDIS_URL: 200 with `mode: "memory"`, the designed single-server mode.
      */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              details: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              error: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              info: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              status: 'ok' | 'error';
-            };
-          };
-        };
-        /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              details: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              error: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              info: {
-                [key: string]: {
-                  message?: string;
-                  status: 'up' | 'down';
-                } & {
-                  [key: string]: unknown;
-                };
-              };
-              status: 'ok' | 'error';
-            };
-          };
-        };
-      };
-    };
+    get: operations['getRedisHealth'];
     put?: never;
     post?: never;
     delete?: never;
@@ -576,29 +132,7 @@ export interface paths {
       cookie?: never;
     };
     /** Liveness: the process serves requests */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @enum {string} */
-              status: 'ok';
-            };
-          };
-        };
-      };
-    };
+    get: operations['checkAlive'];
     put?: never;
     post?: never;
     delete?: never;
@@ -618,35 +152,7 @@ export interface paths {
      * Prometheus metrics (text exposition format)
      * @description With METRICS_TOKEN set on the server, send `Authorization: Bearer <METRICS_TOKEN>`.
      */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Prometheus text format */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/plain': string;
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getMetrics'];
     put?: never;
     post?: never;
     delete?: never;
@@ -663,211 +169,13 @@ export interface paths {
       cookie?: never;
     };
     /** List tax rate overrides (tenant, location and register scope) */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-          /** @description The location's override and the overrides of its registers */
-          location_id?: string;
-          /** @description The register's override */
-          register_id?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                location_id: string | null;
-                /** @description Basis points: 800 = 8 % */
-                rate_bps: number;
-                register_id: string | null;
-                scope: 'tenant' | 'location' | 'register';
-                /** Format: date-time */
-                updated_at: string;
-                updated_by: string | null;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listTaxRateOverrides'];
     put?: never;
     /**
      * Set the tax rate override of a scope (201 when created, 200 when replaced)
      * @description No ids: the tenant-wide override. `location_id`: that location. `register_id`: that register. A sale takes the most specific: explicit > register > location > tenant > DEFAULT_TAX_RATE_BPS.
      */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      /** @description Neither id: the tenant-wide override. At most one of location_id and register_id. */
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description Set for a location override */
-            location_id?: string | null;
-            /** @description Basis points: 800 = 8 % */
-            rate_bps: number;
-            /** @description Set for a register override */
-            register_id?: string | null;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              location_id: string | null;
-              /** @description Basis points: 800 = 8 % */
-              rate_bps: number;
-              register_id: string | null;
-              scope: 'tenant' | 'location' | 'register';
-              /** Format: date-time */
-              updated_at: string;
-              updated_by: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              location_id: string | null;
-              /** @description Basis points: 800 = 8 % */
-              rate_bps: number;
-              register_id: string | null;
-              scope: 'tenant' | 'location' | 'register';
-              /** Format: date-time */
-              updated_at: string;
-              updated_by: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['setTaxRateOverride'];
     delete?: never;
     options?: never;
     head?: never;
@@ -885,62 +193,7 @@ export interface paths {
     put?: never;
     post?: never;
     /** Remove a tax rate override (sales fall back to the next scope) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Removed */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    delete: operations['deleteTaxRateOverride'];
     options?: never;
     head?: never;
     patch?: never;
@@ -954,91 +207,7 @@ export interface paths {
       cookie?: never;
     };
     /** Audit events of your tenant (or the platform), newest first */
-    get: {
-      parameters: {
-        query?: {
-          /** @description An exact action, or a prefix ending in `.*` (e.g. `auth.*`) */
-          action?: string;
-          actor_id?: string;
-          cursor?: string;
-          entity_id?: string;
-          entity_type?: string;
-          /** @description Events at or after this instant */
-          from?: string;
-          limit?: number;
-          /** @description Events before this instant (half-open range) */
-          to?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                action: string;
-                actor_id: string | null;
-                actor_type: 'user' | 'platform_user' | 'system' | 'anonymous';
-                /** @description `register:<id>`, `tenant:<id>` or `platform` */
-                chain_key: string;
-                /** @description Facts of the event, e.g. before/after */
-                data: {
-                  [key: string]: unknown;
-                };
-                entity_id: string | null;
-                entity_type: string;
-                /** @description sha256(prev_hash + "\n" + canonical JSON of the row), hex */
-                hash: string;
-                /** Format: uuid */
-                id: string;
-                /** Format: date-time */
-                occurred_at: string;
-                /** @description The hash of the previous row of the chain; empty for seq 1 */
-                prev_hash: string;
-                request_id: string | null;
-                /** @description Position in its chain, from 1 */
-                seq: number;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listAuditEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1055,54 +224,7 @@ export interface paths {
       cookie?: never;
     };
     /** Recompute every audit chain of your tenant (or the platform) and report the first break */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description Chains of the tenant (or the platform) at the start of the check */
-              chains: number;
-              /** @description Rows whose links and hashes were recomputed */
-              checked: number;
-              first_bad_chain?: string;
-              /** Format: uuid */
-              first_bad_id?: string;
-              ok: boolean;
-              reason?: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['verifyAuditLog'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1121,88 +243,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Sign in with e-mail and password */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** Format: email */
-            email: string;
-            password: string;
-            /** Format: uuid */
-            tenant_id?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              access_token: string;
-              /** @description Seconds until the access token expires */
-              expires_in: number;
-              refresh_token: string;
-              /** @enum {string} */
-              token_type: 'Bearer';
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        423: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['login'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1219,39 +260,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** End the session of a refresh token */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            refresh_token: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['logout'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1268,96 +277,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Sign a cashier in at a register with a PIN */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description 4 to 8 digits */
-            pin: string;
-            /** Format: uuid */
-            register_id: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              access_token: string;
-              /** @description Seconds until the access token expires */
-              expires_in: number;
-              refresh_token: string;
-              /** @enum {string} */
-              token_type: 'Bearer';
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        423: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['pinLogin'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1374,57 +294,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Exchange a refresh token for a new token pair (the old refresh token stops working) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            refresh_token: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              access_token: string;
-              /** @description Seconds until the access token expires */
-              expires_in: number;
-              refresh_token: string;
-              /** @enum {string} */
-              token_type: 'Bearer';
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['refreshTokens'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1439,146 +309,13 @@ export interface paths {
       cookie?: never;
     };
     /** Backups, newest first (superadmin) */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                encrypted: boolean;
-                error: string | null;
-                file_name: string;
-                finished_at: string | null;
-                /** Format: uuid */
-                id: string;
-                server_version: string | null;
-                sha256: string | null;
-                size_bytes: number | null;
-                /** Format: date-time */
-                started_at: string;
-                status: 'running' | 'succeeded' | 'failed';
-                trigger: 'api' | 'cli' | 'schedule';
-              }[];
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listBackups'];
     put?: never;
     /**
      * Start a backup of the whole database (superadmin)
      * @description Answers 202 with the backup `running`; GET /v1/backups shows it `succeeded` (or `failed`, with the error) when pg_dump is done. 409 `backup_in_progress` while another backup runs; 503 `backups_unavailable` when pg_dump is missing.
      */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              encrypted: boolean;
-              error: string | null;
-              file_name: string;
-              finished_at: string | null;
-              /** Format: uuid */
-              id: string;
-              server_version: string | null;
-              sha256: string | null;
-              size_bytes: number | null;
-              /** Format: date-time */
-              started_at: string;
-              status: 'running' | 'succeeded' | 'failed';
-              trigger: 'api' | 'cli' | 'schedule';
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['createBackup'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1593,82 +330,7 @@ export interface paths {
       cookie?: never;
     };
     /** Sellable variants and categories changed since a cursor (archived ones included), for the till */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              categories: {
-                archived: boolean;
-                /** Format: uuid */
-                id: string;
-                name: string;
-                position: number;
-              }[];
-              has_more: boolean;
-              items: {
-                /** @description No longer sold: the till removes it */
-                archived: boolean;
-                barcodes: string[];
-                category_id: string | null;
-                /** @description Product name, plus " – " and the variant name */
-                name: string;
-                /** Format: uuid */
-                product_id: string;
-                sku: string;
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                unit_price_cents: number;
-                /** Format: uuid */
-                variant_id: string;
-              }[];
-              /** @description Send it next time; pages until has_more is false */
-              next_cursor: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listCatalogChanges'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1685,174 +347,10 @@ export interface paths {
       cookie?: never;
     };
     /** List categories in display order (position, then creation) */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          /** @description Also list archived categories */
-          include_archived?: boolean;
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                archived_at: string | null;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                name: string;
-                position: number;
-                /** Format: date-time */
-                updated_at: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listCategories'];
     put?: never;
     /** Create a category (names are unique in the tenant, case-insensitively) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            name: string;
-            /** @description Sort order on the till and in the back office (lower first) */
-            position?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              position: number;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['createCategory'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1873,109 +371,7 @@ export interface paths {
     options?: never;
     head?: never;
     /** Rename a category or change its position */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            name?: string;
-            /** @description Sort order on the till and in the back office (lower first) */
-            position?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              position: number;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    patch: operations['updateCategory'];
     trace?: never;
   };
   '/v1/categories/{id}/archive': {
@@ -1988,74 +384,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Archive a category (its products keep it; no new product can join it) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              position: number;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['archiveCategory'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2074,109 +403,7 @@ export interface paths {
      * Set the order of all active categories at once (positions 10, 20, 30…; all or nothing)
      * @description `ids` names every active category of the tenant exactly once. A repeated id is 400 `validation_failed`; an id that is not a category of this tenant is 404 `category_not_found`; an archived category, or an active one left out (the list changed since it was read), is 409 `category_order_mismatch` with `missing`. Nothing is written on any refusal.
      */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description Every active category of the tenant, each once, in the wanted order; they get positions 10, 20, 30… */
-            ids: string[];
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The active categories in their new order */
-              data: {
-                archived_at: string | null;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                name: string;
-                position: number;
-                /** Format: date-time */
-                updated_at: string;
-              }[];
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    put: operations['reorderCategories'];
     post?: never;
     delete?: never;
     options?: never;
@@ -2192,89 +419,7 @@ export interface paths {
       cookie?: never;
     };
     /** List stock levels (of the locations the caller works at), by location and SKU */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Only levels at or below their threshold */
-          below_threshold?: boolean;
-          cursor?: string;
-          limit?: number;
-          location_id?: string;
-          /** @description Part of a SKU or product name */
-          q?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                /** @description on_hand is at or below the low-stock threshold */
-                below_threshold: boolean;
-                /** Format: uuid */
-                location_id: string;
-                low_stock_threshold: number | null;
-                on_hand: number;
-                /** Format: uuid */
-                product_id: string;
-                product_name: string;
-                sku: string;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: uuid */
-                variant_id: string;
-                variant_name: string | null;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listStockLevels'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2296,131 +441,7 @@ export interface paths {
      * Adjust stock at a location (receipts, counts, damage, opening stock)
      * @description Each line names its variant by `sku` or `variant_id`. Under the tenant policy `block`, a line that would take stock below zero fails the whole adjustment with 409 `insufficient_stock`.
      */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            lines: {
-              /** @description Units added (positive) or taken (negative); never 0 */
-              delta: number;
-              note?: string;
-              reason: 'adjustment' | 'receipt' | 'count' | 'damage' | 'initial';
-              /** @description The SKU of a variant of this tenant */
-              sku?: string;
-              /** Format: uuid */
-              variant_id?: string;
-            }[];
-            /** Format: uuid */
-            location_id: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: uuid */
-              id: string;
-              levels: {
-                /** @description on_hand is at or below the low-stock threshold */
-                below_threshold: boolean;
-                /** Format: uuid */
-                location_id: string;
-                low_stock_threshold: number | null;
-                on_hand: number;
-                sku: string;
-                /** Format: uuid */
-                variant_id: string;
-              }[];
-              /** Format: uuid */
-              location_id: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['adjustStock'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2435,86 +456,7 @@ export interface paths {
       cookie?: never;
     };
     /** The stock ledger, newest first */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-          location_id?: string;
-          variant_id?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                actor_id: string | null;
-                /** Format: date-time */
-                created_at: string;
-                delta: number;
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                location_id: string;
-                note: string | null;
-                reason: string;
-                reference_id: string | null;
-                reference_type: string | null;
-                sku: string;
-                /** Format: uuid */
-                variant_id: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listStockMovements'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2532,122 +474,7 @@ export interface paths {
     };
     get?: never;
     /** Set or remove the low-stock threshold of a variant at a location */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      /** @description Names its variant by exactly one of `sku` or `variant_id` */
-      requestBody: {
-        content: {
-          'application/json': {
-            /** Format: uuid */
-            location_id: string;
-            /** @description null removes the threshold */
-            low_stock_threshold: number | null;
-            /** @description The SKU of a variant of this tenant */
-            sku?: string;
-            /** Format: uuid */
-            variant_id?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description on_hand is at or below the low-stock threshold */
-              below_threshold: boolean;
-              /** Format: uuid */
-              location_id: string;
-              low_stock_threshold: number | null;
-              on_hand: number;
-              sku: string;
-              /** Format: uuid */
-              variant_id: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    put: operations['setStockThreshold'];
     post?: never;
     delete?: never;
     options?: never;
@@ -2663,183 +490,10 @@ export interface paths {
       cookie?: never;
     };
     /** List locations (a user with a location scope sees only those) */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          /** @description Also list archived rows (default false) */
-          include_archived?: boolean;
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                /** @description The store's address, printed under its name on receipts */
-                address_lines: string[];
-                archived_at: string | null;
-                code: string | null;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                name: string;
-                timezone: string;
-                /** Format: date-time */
-                updated_at: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listLocations'];
     put?: never;
     /** Create a location */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description The store's address, printed under its name on receipts; [] removes it. Up to 4 lines of up to 42 characters; each line is trimmed and blank lines are dropped */
-            address_lines?: string[];
-            code?: string | null;
-            name: string;
-            /** @description An IANA time zone, e.g. Europe/Paris */
-            timezone?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The store's address, printed under its name on receipts */
-              address_lines: string[];
-              archived_at: string | null;
-              code: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              timezone: string;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['createLocation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2854,193 +508,14 @@ export interface paths {
       cookie?: never;
     };
     /** Get a location */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The store's address, printed under its name on receipts */
-              address_lines: string[];
-              archived_at: string | null;
-              code: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              timezone: string;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getLocation'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
     /** Change the name, code, time zone or address of a location */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description The store's address, printed under its name on receipts; [] removes it. Up to 4 lines of up to 42 characters; each line is trimmed and blank lines are dropped */
-            address_lines?: string[];
-            /** @description null removes the code */
-            code?: string | null;
-            name?: string;
-            /** @description An IANA time zone, e.g. Europe/Paris */
-            timezone?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The store's address, printed under its name on receipts */
-              address_lines: string[];
-              archived_at: string | null;
-              code: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              timezone: string;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    patch: operations['updateLocation'];
     trace?: never;
   };
   '/v1/locations/{id}/archive': {
@@ -3053,90 +528,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Archive a location and its active registers */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The store's address, printed under its name on receipts */
-              address_lines: string[];
-              archived_at: string | null;
-              /** @description Registers archived together with the location */
-              archived_registers: {
-                archived_at: string | null;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                location_id: string;
-                name: string;
-                /** Format: date-time */
-                updated_at: string;
-              }[];
-              code: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              timezone: string;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['archiveLocation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3151,54 +543,7 @@ export interface paths {
       cookie?: never;
     };
     /** Who the bearer of the token is */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              display_name: string;
-              email: string;
-              /** Format: uuid */
-              id: string;
-              kind: 'user' | 'platform_user';
-              location_ids: string[];
-              register_id: string | null;
-              roles: (('owner' | 'admin' | 'manager' | 'cashier') | 'superadmin')[];
-              tenant_id: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getMe'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3215,86 +560,7 @@ export interface paths {
       cookie?: never;
     };
     /** Orders and revenue per hour, average order value, voids, card failure rate (owner: the tenant; superadmin: every tenant) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Window, in hours */
-          hours?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              by_currency: {
-                /** @description Revenue ÷ orders, rounded half up to the cent */
-                average_order_value_cents: number;
-                currency: string;
-                orders: number;
-                revenue_cents: number;
-              }[];
-              /** Format: date-time */
-              from: string;
-              orders_completed: number;
-              orders_voided: number;
-              payments: {
-                attempts: number;
-                /** @description failures ÷ attempts (0 when there were none) */
-                failure_rate: number;
-                failures: number;
-              };
-              /** @description Every UTC hour of the window that had orders, per currency */
-              per_hour: {
-                currency: string;
-                /** Format: date-time */
-                hour: string;
-                orders: number;
-                revenue_cents: number;
-              }[];
-              scope: 'tenant' | 'platform';
-              /** Format: date-time */
-              to: string;
-              window_hours: number;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getBusinessMonitoring'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3314,82 +580,7 @@ export interface paths {
      * This server's slowest routes, error rate and slow queries (owner and superadmin)
      * @description Route figures are this server process since it started (no tenant data: route templates and timings). Slow queries: pg_stat_statements when the extension is installed and preloaded, else the server's own timing of its queries at or above SLOW_QUERY_MS (1000 ms here); SQL text only, never parameters.
      */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description Share answered 4xx */
-              client_error_rate: number;
-              /** @description Share of requests answered 5xx since this server started */
-              error_rate: number;
-              requests: number;
-              /** Format: date-time */
-              since: string;
-              slow_queries: {
-                queries: {
-                  calls: number;
-                  max_ms: number;
-                  mean_ms: number;
-                  query: string;
-                }[];
-                source: 'pg_stat_statements' | 'app';
-                threshold_ms: number;
-              };
-              slowest_routes: {
-                errors: number;
-                mean_ms: number;
-                method: string;
-                /** @description Upper bound of the histogram bucket holding the 95th percentile (null: above 10 s) */
-                p95_ms_at_most: number | null;
-                requests: number;
-                route: string;
-              }[];
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getPerformanceMonitoring'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3406,435 +597,10 @@ export interface paths {
       cookie?: never;
     };
     /** Orders, newest first (filters: status, register, location, time range) */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          from?: string;
-          limit?: number;
-          location_id?: string;
-          register_id?: string;
-          status?: 'open' | 'completed' | 'voided';
-          to?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                cash_rounding_cents: number;
-                change_cents: number;
-                completed_at: string | null;
-                /** Format: date-time */
-                created_at: string;
-                currency: string;
-                /** @description Every discount: item_discount_cents + order_discount_cents */
-                discount_cents: number;
-                discount_percent_bp: number;
-                /** Format: uuid */
-                id: string;
-                /** @description Σ the lines' own discounts */
-                item_discount_cents: number;
-                items: {
-                  /** @description The line's own discount in basis points (0 for none) */
-                  discount_percent_bp: number;
-                  /** @description The line's own discount (line subtotal × discount_percent_bp) */
-                  item_discount_cents: number;
-                  /** @description All the line's discount: its own plus its share of the order's */
-                  line_discount_cents: number;
-                  line_subtotal_cents: number;
-                  line_tax_cents: number;
-                  line_total_cents: number;
-                  name: string;
-                  position: number;
-                  /** Format: uuid */
-                  product_id: string;
-                  quantity: number;
-                  sku: string;
-                  tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                  tax_rate_bps: number;
-                  unit_price_cents: number;
-                  /** Format: uuid */
-                  variant_id: string;
-                }[];
-                /** Format: uuid */
-                location_id: string;
-                note: string | null;
-                number: number | null;
-                /** @description The order discount, on what the lines cost after their own */
-                order_discount_cents: number;
-                paid_cents: number;
-                prices_include_tax: boolean;
-                /** Format: uuid */
-                register_id: string;
-                status: 'open' | 'completed' | 'voided';
-                subtotal_cents: number;
-                tax_cents: number;
-                tax_rate_bps: number;
-                tax_rate_source: string;
-                tenders: {
-                  applied_cents: number;
-                  card_brand: string | null;
-                  card_last4: string | null;
-                  change_cents: number;
-                  /** Format: date-time */
-                  created_at: string;
-                  /** Format: uuid */
-                  id: string;
-                  method: 'cash' | 'external_card' | 'card';
-                  payment_intent_id: string | null;
-                  reference: string | null;
-                  tendered_cents: number;
-                }[];
-                total_cents: number;
-                void_reason: string | null;
-                voided_at: string | null;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listOrders'];
     put?: never;
     /** Create an order from product or variant ids */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit */
-            discount_approval?: string;
-            /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
-            discount_percent_bp?: number;
-            /**
-             * Format: uuid
-             * @description Client-generated id: a replay returns the first order
-             */
-            id?: string;
-            items: {
-              /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
-              discount_percent_bp?: number;
-              /** Format: uuid */
-              product_id?: string;
-              /** @description A positive whole number */
-              quantity: number;
-              /** Format: uuid */
-              variant_id?: string;
-            }[];
-            /** Format: uuid */
-            location_id?: string;
-            note?: string;
-            /** Format: uuid */
-            register_id: string;
-            /** @description Explicit tax rate (manager or above); beats every override */
-            tax_rate_bps?: number;
-            tenders?: (
-              | {
-                  amount_cents: number;
-                  method: 'cash' | 'external_card';
-                  /** @description Terminal reference of a card */
-                  reference?: string;
-                }
-              | {
-                  amount_cents: number;
-                  /** @description A processor token: tok_… */
-                  card_token: string;
-                  /** @enum {string} */
-                  method: 'card';
-                }
-            )[];
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              cash_rounding_cents: number;
-              change_cents: number;
-              completed_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** @description Every discount: item_discount_cents + order_discount_cents */
-              discount_cents: number;
-              discount_percent_bp: number;
-              /** Format: uuid */
-              id: string;
-              /** @description Σ the lines' own discounts */
-              item_discount_cents: number;
-              items: {
-                /** @description The line's own discount in basis points (0 for none) */
-                discount_percent_bp: number;
-                /** @description The line's own discount (line subtotal × discount_percent_bp) */
-                item_discount_cents: number;
-                /** @description All the line's discount: its own plus its share of the order's */
-                line_discount_cents: number;
-                line_subtotal_cents: number;
-                line_tax_cents: number;
-                line_total_cents: number;
-                name: string;
-                position: number;
-                /** Format: uuid */
-                product_id: string;
-                quantity: number;
-                sku: string;
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                tax_rate_bps: number;
-                unit_price_cents: number;
-                /** Format: uuid */
-                variant_id: string;
-              }[];
-              /** Format: uuid */
-              location_id: string;
-              note: string | null;
-              number: number | null;
-              /** @description The order discount, on what the lines cost after their own */
-              order_discount_cents: number;
-              paid_cents: number;
-              prices_include_tax: boolean;
-              /** Format: uuid */
-              register_id: string;
-              status: 'open' | 'completed' | 'voided';
-              subtotal_cents: number;
-              tax_cents: number;
-              tax_rate_bps: number;
-              tax_rate_source: string;
-              tenders: {
-                applied_cents: number;
-                card_brand: string | null;
-                card_last4: string | null;
-                change_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                method: 'cash' | 'external_card' | 'card';
-                payment_intent_id: string | null;
-                reference: string | null;
-                tendered_cents: number;
-              }[];
-              total_cents: number;
-              void_reason: string | null;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              cash_rounding_cents: number;
-              change_cents: number;
-              completed_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** @description Every discount: item_discount_cents + order_discount_cents */
-              discount_cents: number;
-              discount_percent_bp: number;
-              /** Format: uuid */
-              id: string;
-              /** @description Σ the lines' own discounts */
-              item_discount_cents: number;
-              items: {
-                /** @description The line's own discount in basis points (0 for none) */
-                discount_percent_bp: number;
-                /** @description The line's own discount (line subtotal × discount_percent_bp) */
-                item_discount_cents: number;
-                /** @description All the line's discount: its own plus its share of the order's */
-                line_discount_cents: number;
-                line_subtotal_cents: number;
-                line_tax_cents: number;
-                line_total_cents: number;
-                name: string;
-                position: number;
-                /** Format: uuid */
-                product_id: string;
-                quantity: number;
-                sku: string;
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                tax_rate_bps: number;
-                unit_price_cents: number;
-                /** Format: uuid */
-                variant_id: string;
-              }[];
-              /** Format: uuid */
-              location_id: string;
-              note: string | null;
-              number: number | null;
-              /** @description The order discount, on what the lines cost after their own */
-              order_discount_cents: number;
-              paid_cents: number;
-              prices_include_tax: boolean;
-              /** Format: uuid */
-              register_id: string;
-              status: 'open' | 'completed' | 'voided';
-              subtotal_cents: number;
-              tax_cents: number;
-              tax_rate_bps: number;
-              tax_rate_source: string;
-              tenders: {
-                applied_cents: number;
-                card_brand: string | null;
-                card_last4: string | null;
-                change_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                method: 'cash' | 'external_card' | 'card';
-                payment_intent_id: string | null;
-                reference: string | null;
-                tendered_cents: number;
-              }[];
-              total_cents: number;
-              void_reason: string | null;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        402: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['createOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3849,132 +615,7 @@ export interface paths {
       cookie?: never;
     };
     /** An order with its lines and tenders */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              cash_rounding_cents: number;
-              change_cents: number;
-              completed_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** @description Every discount: item_discount_cents + order_discount_cents */
-              discount_cents: number;
-              discount_percent_bp: number;
-              /** Format: uuid */
-              id: string;
-              /** @description Σ the lines' own discounts */
-              item_discount_cents: number;
-              items: {
-                /** @description The line's own discount in basis points (0 for none) */
-                discount_percent_bp: number;
-                /** @description The line's own discount (line subtotal × discount_percent_bp) */
-                item_discount_cents: number;
-                /** @description All the line's discount: its own plus its share of the order's */
-                line_discount_cents: number;
-                line_subtotal_cents: number;
-                line_tax_cents: number;
-                line_total_cents: number;
-                name: string;
-                position: number;
-                /** Format: uuid */
-                product_id: string;
-                quantity: number;
-                sku: string;
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                tax_rate_bps: number;
-                unit_price_cents: number;
-                /** Format: uuid */
-                variant_id: string;
-              }[];
-              /** Format: uuid */
-              location_id: string;
-              note: string | null;
-              number: number | null;
-              /** @description The order discount, on what the lines cost after their own */
-              order_discount_cents: number;
-              paid_cents: number;
-              prices_include_tax: boolean;
-              /** Format: uuid */
-              register_id: string;
-              status: 'open' | 'completed' | 'voided';
-              subtotal_cents: number;
-              tax_cents: number;
-              tax_rate_bps: number;
-              tax_rate_source: string;
-              tenders: {
-                applied_cents: number;
-                card_brand: string | null;
-                card_last4: string | null;
-                change_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                method: 'cash' | 'external_card' | 'card';
-                payment_intent_id: string | null;
-                reference: string | null;
-                tendered_cents: number;
-              }[];
-              total_cents: number;
-              void_reason: string | null;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getOrder'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3991,68 +632,7 @@ export interface paths {
       cookie?: never;
     };
     /** The receipt of an order: plain text, ESC/POS bytes (?format=escpos) or HTML (?format=html) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description text (default), escpos (bytes for 80 mm ESC/POS printers) or html (for e-mail) */
-          format?: 'text' | 'escpos' | 'html';
-          /** @description Columns of the text and ESC/POS receipt: 42 (default) or 48 */
-          width?: 42 | 48;
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/octet-stream': components['schemas']['Problem'];
-            'text/html': components['schemas']['Problem'];
-            'text/plain': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/octet-stream': components['schemas']['Problem'];
-            'text/html': components['schemas']['Problem'];
-            'text/plain': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/octet-stream': components['schemas']['Problem'];
-            'text/html': components['schemas']['Problem'];
-            'text/plain': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/octet-stream': components['schemas']['Problem'];
-            'text/html': components['schemas']['Problem'];
-            'text/plain': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getReceipt'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4071,206 +651,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Pay an open (parked) order; tenders must cover what is left */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            tenders: (
-              | {
-                  amount_cents: number;
-                  method: 'cash' | 'external_card';
-                  /** @description Terminal reference of a card */
-                  reference?: string;
-                }
-              | {
-                  amount_cents: number;
-                  /** @description A processor token: tok_… */
-                  card_token: string;
-                  /** @enum {string} */
-                  method: 'card';
-                }
-            )[];
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              cash_rounding_cents: number;
-              change_cents: number;
-              completed_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** @description Every discount: item_discount_cents + order_discount_cents */
-              discount_cents: number;
-              discount_percent_bp: number;
-              /** Format: uuid */
-              id: string;
-              /** @description Σ the lines' own discounts */
-              item_discount_cents: number;
-              items: {
-                /** @description The line's own discount in basis points (0 for none) */
-                discount_percent_bp: number;
-                /** @description The line's own discount (line subtotal × discount_percent_bp) */
-                item_discount_cents: number;
-                /** @description All the line's discount: its own plus its share of the order's */
-                line_discount_cents: number;
-                line_subtotal_cents: number;
-                line_tax_cents: number;
-                line_total_cents: number;
-                name: string;
-                position: number;
-                /** Format: uuid */
-                product_id: string;
-                quantity: number;
-                sku: string;
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                tax_rate_bps: number;
-                unit_price_cents: number;
-                /** Format: uuid */
-                variant_id: string;
-              }[];
-              /** Format: uuid */
-              location_id: string;
-              note: string | null;
-              number: number | null;
-              /** @description The order discount, on what the lines cost after their own */
-              order_discount_cents: number;
-              paid_cents: number;
-              prices_include_tax: boolean;
-              /** Format: uuid */
-              register_id: string;
-              status: 'open' | 'completed' | 'voided';
-              subtotal_cents: number;
-              tax_cents: number;
-              tax_rate_bps: number;
-              tax_rate_source: string;
-              tenders: {
-                applied_cents: number;
-                card_brand: string | null;
-                card_last4: string | null;
-                change_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                method: 'cash' | 'external_card' | 'card';
-                payment_intent_id: string | null;
-                reference: string | null;
-                tendered_cents: number;
-              }[];
-              total_cents: number;
-              void_reason: string | null;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        402: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['payOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4287,147 +668,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Void an order: stock goes back, the void is audited (manager or above) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            reason: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              cash_rounding_cents: number;
-              change_cents: number;
-              completed_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** @description Every discount: item_discount_cents + order_discount_cents */
-              discount_cents: number;
-              discount_percent_bp: number;
-              /** Format: uuid */
-              id: string;
-              /** @description Σ the lines' own discounts */
-              item_discount_cents: number;
-              items: {
-                /** @description The line's own discount in basis points (0 for none) */
-                discount_percent_bp: number;
-                /** @description The line's own discount (line subtotal × discount_percent_bp) */
-                item_discount_cents: number;
-                /** @description All the line's discount: its own plus its share of the order's */
-                line_discount_cents: number;
-                line_subtotal_cents: number;
-                line_tax_cents: number;
-                line_total_cents: number;
-                name: string;
-                position: number;
-                /** Format: uuid */
-                product_id: string;
-                quantity: number;
-                sku: string;
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                tax_rate_bps: number;
-                unit_price_cents: number;
-                /** Format: uuid */
-                variant_id: string;
-              }[];
-              /** Format: uuid */
-              location_id: string;
-              note: string | null;
-              number: number | null;
-              /** @description The order discount, on what the lines cost after their own */
-              order_discount_cents: number;
-              paid_cents: number;
-              prices_include_tax: boolean;
-              /** Format: uuid */
-              register_id: string;
-              status: 'open' | 'completed' | 'voided';
-              subtotal_cents: number;
-              tax_cents: number;
-              tax_rate_bps: number;
-              tax_rate_source: string;
-              tenders: {
-                applied_cents: number;
-                card_brand: string | null;
-                card_last4: string | null;
-                change_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                method: 'cash' | 'external_card' | 'card';
-                payment_intent_id: string | null;
-                reference: string | null;
-                tendered_cents: number;
-              }[];
-              total_cents: number;
-              void_reason: string | null;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['voidOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4444,147 +685,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Price a cart without saving it (?explain=true adds how each amount was rounded) */
-    post: {
-      parameters: {
-        query?: {
-          explain?: boolean;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
-            discount_percent_bp?: number;
-            items: {
-              /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
-              discount_percent_bp?: number;
-              /** Format: uuid */
-              product_id?: string;
-              /** @description A positive whole number */
-              quantity: number;
-              sku?: string;
-              /** Format: uuid */
-              variant_id?: string;
-            }[];
-            /** Format: uuid */
-            location_id?: string;
-            /** Format: uuid */
-            register_id?: string;
-            /** @description Explicit tax rate (manager or above); beats every override */
-            tax_rate_bps?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              cash_due_cents?: number;
-              currency: string;
-              /** @description Every discount: item_discount_cents + order_discount_cents */
-              discount_cents: number;
-              /** @description Σ the lines' own discounts */
-              item_discount_cents: number;
-              items: {
-                /** @description The line's own discount in basis points (0 for none) */
-                discount_percent_bp: number;
-                /** @description The line's own discount (line subtotal × discount_percent_bp) */
-                item_discount_cents: number;
-                /** @description All the line's discount: its own plus its share of the order's */
-                line_discount_cents: number;
-                line_subtotal_cents: number;
-                line_tax_cents: number;
-                line_total_cents: number;
-                name: string;
-                quantity: number;
-                sku: string;
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                tax_rate_bps: number;
-                unit_price_cents: number;
-              }[];
-              /** @description The order discount, on what the lines cost after their own */
-              order_discount_cents: number;
-              prices_include_tax: boolean;
-              subtotal_cents: number;
-              tax_cents: number;
-              tax_rate_bps: number;
-              tax_rate_source: string;
-              taxes: {
-                code: string;
-                rate_bps: number;
-                tax_cents: number;
-                taxable_cents: number;
-              }[];
-              total_cents: number;
-              trace?: {
-                [key: string]: unknown;
-              }[];
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['computeOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4601,304 +702,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Create an order from SKUs, with tenders in the same call or later */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit */
-            discount_approval?: string;
-            /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
-            discount_percent_bp?: number;
-            /**
-             * Format: uuid
-             * @description Client-generated id: a replay returns the first order
-             */
-            id?: string;
-            items: {
-              /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
-              discount_percent_bp?: number;
-              /** @description A positive whole number */
-              quantity: number;
-              sku: string;
-            }[];
-            /** Format: uuid */
-            location_id?: string;
-            note?: string;
-            /** Format: uuid */
-            register_id: string;
-            /** @description Explicit tax rate (manager or above); beats every override */
-            tax_rate_bps?: number;
-            tenders?: (
-              | {
-                  amount_cents: number;
-                  method: 'cash' | 'external_card';
-                  /** @description Terminal reference of a card */
-                  reference?: string;
-                }
-              | {
-                  amount_cents: number;
-                  /** @description A processor token: tok_… */
-                  card_token: string;
-                  /** @enum {string} */
-                  method: 'card';
-                }
-            )[];
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              cash_rounding_cents: number;
-              change_cents: number;
-              completed_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** @description Every discount: item_discount_cents + order_discount_cents */
-              discount_cents: number;
-              discount_percent_bp: number;
-              /** Format: uuid */
-              id: string;
-              /** @description Σ the lines' own discounts */
-              item_discount_cents: number;
-              items: {
-                /** @description The line's own discount in basis points (0 for none) */
-                discount_percent_bp: number;
-                /** @description The line's own discount (line subtotal × discount_percent_bp) */
-                item_discount_cents: number;
-                /** @description All the line's discount: its own plus its share of the order's */
-                line_discount_cents: number;
-                line_subtotal_cents: number;
-                line_tax_cents: number;
-                line_total_cents: number;
-                name: string;
-                position: number;
-                /** Format: uuid */
-                product_id: string;
-                quantity: number;
-                sku: string;
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                tax_rate_bps: number;
-                unit_price_cents: number;
-                /** Format: uuid */
-                variant_id: string;
-              }[];
-              /** Format: uuid */
-              location_id: string;
-              note: string | null;
-              number: number | null;
-              /** @description The order discount, on what the lines cost after their own */
-              order_discount_cents: number;
-              paid_cents: number;
-              prices_include_tax: boolean;
-              /** Format: uuid */
-              register_id: string;
-              status: 'open' | 'completed' | 'voided';
-              subtotal_cents: number;
-              tax_cents: number;
-              tax_rate_bps: number;
-              tax_rate_source: string;
-              tenders: {
-                applied_cents: number;
-                card_brand: string | null;
-                card_last4: string | null;
-                change_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                method: 'cash' | 'external_card' | 'card';
-                payment_intent_id: string | null;
-                reference: string | null;
-                tendered_cents: number;
-              }[];
-              total_cents: number;
-              void_reason: string | null;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              cash_rounding_cents: number;
-              change_cents: number;
-              completed_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** @description Every discount: item_discount_cents + order_discount_cents */
-              discount_cents: number;
-              discount_percent_bp: number;
-              /** Format: uuid */
-              id: string;
-              /** @description Σ the lines' own discounts */
-              item_discount_cents: number;
-              items: {
-                /** @description The line's own discount in basis points (0 for none) */
-                discount_percent_bp: number;
-                /** @description The line's own discount (line subtotal × discount_percent_bp) */
-                item_discount_cents: number;
-                /** @description All the line's discount: its own plus its share of the order's */
-                line_discount_cents: number;
-                line_subtotal_cents: number;
-                line_tax_cents: number;
-                line_total_cents: number;
-                name: string;
-                position: number;
-                /** Format: uuid */
-                product_id: string;
-                quantity: number;
-                sku: string;
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                tax_rate_bps: number;
-                unit_price_cents: number;
-                /** Format: uuid */
-                variant_id: string;
-              }[];
-              /** Format: uuid */
-              location_id: string;
-              note: string | null;
-              number: number | null;
-              /** @description The order discount, on what the lines cost after their own */
-              order_discount_cents: number;
-              paid_cents: number;
-              prices_include_tax: boolean;
-              /** Format: uuid */
-              register_id: string;
-              status: 'open' | 'completed' | 'voided';
-              subtotal_cents: number;
-              tax_cents: number;
-              tax_rate_bps: number;
-              tax_rate_source: string;
-              tenders: {
-                applied_cents: number;
-                card_brand: string | null;
-                card_last4: string | null;
-                change_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                method: 'cash' | 'external_card' | 'card';
-                payment_intent_id: string | null;
-                reference: string | null;
-                tendered_cents: number;
-              }[];
-              total_cents: number;
-              void_reason: string | null;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        402: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['createOrderBySku'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4915,174 +719,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Create a payment intent (Idempotency-Key is stored on it: unique per tenant) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            amount_cents: number;
-            /** @description automatic (default): confirming captures too; manual: capture later */
-            capture_method?: 'automatic' | 'manual';
-            /** @description ISO 4217, e.g. USD */
-            currency: string;
-            /** Format: uuid */
-            order_id?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              amount_cents: number;
-              authorized_at: string | null;
-              authorized_cents: number;
-              capture_method: 'automatic' | 'manual';
-              captured_at: string | null;
-              captured_cents: number;
-              card_brand: string | null;
-              card_last4: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** Format: uuid */
-              id: string;
-              last_error: string | null;
-              order_id: string | null;
-              provider: string | null;
-              provider_ref: string | null;
-              refunded_cents: number;
-              refunds: {
-                amount_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                provider_ref: string | null;
-                reason: string;
-              }[];
-              state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
-              /** Format: date-time */
-              updated_at: string;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              amount_cents: number;
-              authorized_at: string | null;
-              authorized_cents: number;
-              capture_method: 'automatic' | 'manual';
-              captured_at: string | null;
-              captured_cents: number;
-              card_brand: string | null;
-              card_last4: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** Format: uuid */
-              id: string;
-              last_error: string | null;
-              order_id: string | null;
-              provider: string | null;
-              provider_ref: string | null;
-              refunded_cents: number;
-              refunds: {
-                amount_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                provider_ref: string | null;
-                reason: string;
-              }[];
-              state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
-              /** Format: date-time */
-              updated_at: string;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['createPaymentIntent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5097,96 +734,7 @@ export interface paths {
       cookie?: never;
     };
     /** A payment intent with its refunds */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              amount_cents: number;
-              authorized_at: string | null;
-              authorized_cents: number;
-              capture_method: 'automatic' | 'manual';
-              captured_at: string | null;
-              captured_cents: number;
-              card_brand: string | null;
-              card_last4: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** Format: uuid */
-              id: string;
-              last_error: string | null;
-              order_id: string | null;
-              provider: string | null;
-              provider_ref: string | null;
-              refunded_cents: number;
-              refunds: {
-                amount_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                provider_ref: string | null;
-                reason: string;
-              }[];
-              state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
-              /** Format: date-time */
-              updated_at: string;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getPaymentIntent'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5205,147 +753,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Capture an authorized intent: all of it, or amount_cents (at most what was authorized) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            amount_cents?: number;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              amount_cents: number;
-              authorized_at: string | null;
-              authorized_cents: number;
-              capture_method: 'automatic' | 'manual';
-              captured_at: string | null;
-              captured_cents: number;
-              card_brand: string | null;
-              card_last4: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** Format: uuid */
-              id: string;
-              last_error: string | null;
-              order_id: string | null;
-              provider: string | null;
-              provider_ref: string | null;
-              refunded_cents: number;
-              refunds: {
-                amount_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                provider_ref: string | null;
-                reason: string;
-              }[];
-              state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
-              /** Format: date-time */
-              updated_at: string;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        402: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['capturePaymentIntent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5362,148 +770,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Authorize the card token (and capture, with capture_method automatic) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description A processor token: tok_… */
-            card_token: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              amount_cents: number;
-              authorized_at: string | null;
-              authorized_cents: number;
-              capture_method: 'automatic' | 'manual';
-              captured_at: string | null;
-              captured_cents: number;
-              card_brand: string | null;
-              card_last4: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** Format: uuid */
-              id: string;
-              last_error: string | null;
-              order_id: string | null;
-              provider: string | null;
-              provider_ref: string | null;
-              refunded_cents: number;
-              refunds: {
-                amount_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                provider_ref: string | null;
-                reason: string;
-              }[];
-              state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
-              /** Format: date-time */
-              updated_at: string;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        402: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['confirmPaymentIntent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5520,148 +787,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Refund a captured intent, in part or in full (manager or above) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            amount_cents?: number;
-            reason: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              amount_cents: number;
-              authorized_at: string | null;
-              authorized_cents: number;
-              capture_method: 'automatic' | 'manual';
-              captured_at: string | null;
-              captured_cents: number;
-              card_brand: string | null;
-              card_last4: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** Format: uuid */
-              id: string;
-              last_error: string | null;
-              order_id: string | null;
-              provider: string | null;
-              provider_ref: string | null;
-              refunded_cents: number;
-              refunds: {
-                amount_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                provider_ref: string | null;
-                reason: string;
-              }[];
-              state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
-              /** Format: date-time */
-              updated_at: string;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        402: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['refundPaymentIntent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5678,147 +804,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Void an authorization that was not captured (manager or above) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            reason?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              amount_cents: number;
-              authorized_at: string | null;
-              authorized_cents: number;
-              capture_method: 'automatic' | 'manual';
-              captured_at: string | null;
-              captured_cents: number;
-              card_brand: string | null;
-              card_last4: string | null;
-              /** Format: date-time */
-              created_at: string;
-              currency: string;
-              /** Format: uuid */
-              id: string;
-              last_error: string | null;
-              order_id: string | null;
-              provider: string | null;
-              provider_ref: string | null;
-              refunded_cents: number;
-              refunds: {
-                amount_cents: number;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                provider_ref: string | null;
-                reason: string;
-              }[];
-              state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
-              /** Format: date-time */
-              updated_at: string;
-              voided_at: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        402: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['voidPaymentIntent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -5833,79 +819,7 @@ export interface paths {
       cookie?: never;
     };
     /** Settlement reconciliation of a day: the stored run, or one made now (owner, admin: own tenant's lines) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description YYYY-MM-DD (UTC); default: yesterday */
-          date?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              date: string;
-              drift: number;
-              lines: {
-                ours_cents: number | null;
-                processor_cents: number | null;
-                provider_ref: string;
-                status: 'matched' | 'missing_at_processor' | 'missing_here' | 'amount_mismatch';
-                tenant_id: string | null;
-                type: 'capture' | 'refund';
-              }[];
-              matched: number;
-              /** Format: date-time */
-              run_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getReconciliation'];
     put?: never;
     post?: never;
     delete?: never;
@@ -5924,92 +838,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Reconcile a day now, replacing its stored run (superadmin) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description YYYY-MM-DD (UTC); default: yesterday */
-            date?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              date: string;
-              drift: number;
-              lines: {
-                ours_cents: number | null;
-                processor_cents: number | null;
-                provider_ref: string;
-                status: 'matched' | 'missing_at_processor' | 'missing_here' | 'amount_mismatch';
-                tenant_id: string | null;
-                type: 'capture' | 'refund';
-              }[];
-              matched: number;
-              /** Format: date-time */
-              run_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['runReconciliation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -6024,114 +853,12 @@ export interface paths {
       cookie?: never;
     };
     /** Maintenance mode as stored (superadmin) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              enabled: boolean;
-              message: string | null;
-              /** @description When maintenance mode was switched on */
-              since: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getMaintenance'];
     /**
      * Switch maintenance mode on or off (superadmin)
      * @description While on, every server refuses writes with 503 `maintenance` (Retry-After) and lets reads, sign-in and this switch through. This server applies the change at once, the others within 2 seconds. Audited.
      */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description true: writes are refused with 503 `maintenance`; false: back to normal */
-            enabled: boolean;
-            /** @description Shown to users while maintenance is on (tills show it as a banner; refused writes carry it) */
-            message?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              enabled: boolean;
-              message: string | null;
-              /** @description When maintenance mode was switched on */
-              since: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    put: operations['setMaintenance'];
     post?: never;
     delete?: never;
     options?: never;
@@ -6147,89 +874,7 @@ export interface paths {
       cookie?: never;
     };
     /** A register's pricing context (tax rate, money settings) and the till's limits */
-    get: {
-      parameters: {
-        query: {
-          register_id: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The location's address, printed under its name */
-              address_lines: string[];
-              /** @description The shop name printed on receipts */
-              business_name: string;
-              /** @description Whether card tenders go to a processor */
-              card_payments: boolean;
-              cash_rounding_cents: number | null;
-              /** @description Largest discount on any line (its own and the order's, stacked) a cashier gives alone */
-              cashier_discount_limit_bp: number;
-              currency: string;
-              /** Format: uuid */
-              location_id: string;
-              location_name: string;
-              money_rounding: 'half_up' | 'truncate' | 'bankers';
-              prices_include_tax: boolean;
-              /** @description The receipt's footer: the tenant's lines, or the default footer when it has none */
-              receipt_footer_lines: string[];
-              /** Format: uuid */
-              register_id: string;
-              register_name: string;
-              tax_rate_bps: number;
-              tax_rate_source: string;
-              /** @description The location's IANA time zone (receipt dates) */
-              time_zone: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getPosContext'];
     put?: never;
     post?: never;
     delete?: never;
@@ -6248,98 +893,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** A manager's PIN approves a discount above the cashier's limit for one sale (audited) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description The largest discount on any line of the sale (its own and the order's, stacked) to approve */
-            discount_bp: number;
-            /**
-             * Format: uuid
-             * @description The sale's client id: the approval is for it only
-             */
-            order_id: string;
-            /** @description The approving manager's PIN */
-            pin: string;
-            /** Format: uuid */
-            register_id: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description Send as discount_approval with the order */
-              approval: string;
-              /** Format: uuid */
-              approval_id: string;
-              /** Format: date-time */
-              expires_at: string;
-              /** Format: uuid */
-              manager_id: string;
-              manager_name: string;
-              max_discount_bp: number;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['approveDiscount'];
     delete?: never;
     options?: never;
     head?: never;
@@ -6359,101 +913,7 @@ export interface paths {
      * A till's print-retry telemetry snapshot (seed 000)
      * @description Counters are increments since the previous accepted snapshot; gauges are current values. Names are whitelisted; `labels.tenant_id` must be the caller's tenant. Exposed on /metrics as `pos_print_retry_total{tenant_id,store_id,kind}` and `pos_print_gauge{tenant_id,store_id,name}`.
      */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            counters: {
-              name: 'pos.print.retry.queued' | 'pos.print.retry.failed' | 'pos.print.retry.success';
-              value: number;
-            }[];
-            gauges: {
-              name: 'pos.print.queue_depth' | 'pos.print.retry.last_attempt';
-              value: number;
-            }[];
-            labels: {
-              store_id: string;
-              /**
-               * Format: uuid
-               * @description Must be the caller's tenant
-               */
-              tenant_id: string;
-            };
-            /** @description When the till took the snapshot, Unix milliseconds */
-            ts: number;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              counters: number;
-              gauges: number;
-              /** @enum {string} */
-              status: 'accepted';
-              /** @description The store label used: the one sent, or `other` past the series limit */
-              store_id: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['recordTillTelemetry'];
     delete?: never;
     options?: never;
     head?: never;
@@ -6468,232 +928,10 @@ export interface paths {
       cookie?: never;
     };
     /** List or search products (q: name similarity or fragment, or SKU prefix), in pages */
-    get: {
-      parameters: {
-        query?: {
-          category_id?: string;
-          cursor?: string;
-          /** @description Also list archived products */
-          include_archived?: boolean;
-          limit?: number;
-          /** @description Part of the product name (similar spellings match too), or the start of a SKU */
-          q?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                archived_at: string | null;
-                category_id: string | null;
-                /** Format: date-time */
-                created_at: string;
-                description: string | null;
-                /** Format: uuid */
-                id: string;
-                name: string;
-                /** Format: date-time */
-                updated_at: string;
-                variants: {
-                  archived_at: string | null;
-                  barcodes: string[];
-                  /** Format: date-time */
-                  created_at: string;
-                  /** Format: uuid */
-                  id: string;
-                  name: string | null;
-                  price_cents: number;
-                  /** Format: uuid */
-                  product_id: string;
-                  sku: string;
-                  /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-                  tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                  /** Format: date-time */
-                  updated_at: string;
-                }[];
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listProducts'];
     put?: never;
     /** Create a product with its variants (SKUs and barcodes unique in the tenant) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            category_id?: string | null;
-            description?: string;
-            name: string;
-            variants: {
-              barcodes?: string[];
-              name?: string;
-              /** @description Price in minor units of the tenant currency */
-              price_cents: number;
-              /** @description 1 to 64 printable ASCII characters, no spaces; unique in the tenant (archived variants count) */
-              sku: string;
-              /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-              tax_code?: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-            }[];
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              category_id: string | null;
-              /** Format: date-time */
-              created_at: string;
-              description: string | null;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              /** Format: date-time */
-              updated_at: string;
-              variants: {
-                archived_at: string | null;
-                barcodes: string[];
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                name: string | null;
-                price_cents: number;
-                /** Format: uuid */
-                product_id: string;
-                sku: string;
-                /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                /** Format: date-time */
-                updated_at: string;
-              }[];
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['createProduct'];
     delete?: never;
     options?: never;
     head?: never;
@@ -6708,212 +946,14 @@ export interface paths {
       cookie?: never;
     };
     /** Get a product with all its variants */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              category_id: string | null;
-              /** Format: date-time */
-              created_at: string;
-              description: string | null;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              /** Format: date-time */
-              updated_at: string;
-              variants: {
-                archived_at: string | null;
-                barcodes: string[];
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                name: string | null;
-                price_cents: number;
-                /** Format: uuid */
-                product_id: string;
-                sku: string;
-                /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                /** Format: date-time */
-                updated_at: string;
-              }[];
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getProduct'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
     /** Change a product's name, description or category */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description null removes the category */
-            category_id?: string | null;
-            /** @description null removes it */
-            description?: string | null;
-            name?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              category_id: string | null;
-              /** Format: date-time */
-              created_at: string;
-              description: string | null;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              /** Format: date-time */
-              updated_at: string;
-              variants: {
-                archived_at: string | null;
-                barcodes: string[];
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                name: string | null;
-                price_cents: number;
-                /** Format: uuid */
-                product_id: string;
-                sku: string;
-                /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                /** Format: date-time */
-                updated_at: string;
-              }[];
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    patch: operations['updateProduct'];
     trace?: never;
   };
   '/v1/products/{id}/archive': {
@@ -6926,92 +966,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Archive a product and its variants (nothing is deleted) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              category_id: string | null;
-              /** Format: date-time */
-              created_at: string;
-              description: string | null;
-              /** Format: uuid */
-              id: string;
-              name: string;
-              /** Format: date-time */
-              updated_at: string;
-              variants: {
-                archived_at: string | null;
-                barcodes: string[];
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                name: string | null;
-                price_cents: number;
-                /** Format: uuid */
-                product_id: string;
-                sku: string;
-                /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-                /** Format: date-time */
-                updated_at: string;
-              }[];
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['archiveProduct'];
     delete?: never;
     options?: never;
     head?: never;
@@ -7028,129 +983,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Add a variant to a product */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            barcodes?: string[];
-            name?: string;
-            /** @description Price in minor units of the tenant currency */
-            price_cents: number;
-            /** @description 1 to 64 printable ASCII characters, no spaces; unique in the tenant (archived variants count) */
-            sku: string;
-            /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-            tax_code?: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              barcodes: string[];
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string | null;
-              price_cents: number;
-              /** Format: uuid */
-              product_id: string;
-              sku: string;
-              /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['addVariant'];
     delete?: never;
     options?: never;
     head?: never;
@@ -7165,44 +998,7 @@ export interface paths {
       cookie?: never;
     };
     /** The active catalog as CSV, in the import format */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The catalog as CSV (columns as for the import) */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/csv': string;
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['exportCatalog'];
     put?: never;
     post?: never;
     delete?: never;
@@ -7224,106 +1020,7 @@ export interface paths {
      * Import products and variants from CSV (one row per variant); dry_run reports without writing
      * @description Body: text/csv, at most 20 MiB, columns product_name, category, sku, variant_name, price_cents, tax_code, barcodes (see docs/catalog.md). With any row error nothing is written unless allow_partial.
      */
-    post: {
-      parameters: {
-        query?: {
-          /** @description Write the good rows even when some rows have errors */
-          allow_partial?: boolean;
-          /** @description Validate and count; write nothing */
-          dry_run?: boolean;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              counts: {
-                categories_created: number;
-                created: number;
-                /** @description Rows with at least one error */
-                errors: number;
-                products_created: number;
-                rows: number;
-                unchanged: number;
-                updated: number;
-              };
-              dry_run: boolean;
-              errors: {
-                field: string;
-                message: string;
-                /** @description Row of the file; the header is row 1 */
-                row: number;
-              }[];
-              errors_truncated: boolean;
-              /** @description Whether anything was written */
-              written: boolean;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['importCatalog'];
     delete?: never;
     options?: never;
     head?: never;
@@ -7338,84 +1035,7 @@ export interface paths {
       cookie?: never;
     };
     /** The variant an exact barcode names (archived ones flagged); 422 unknown_barcode when none */
-    get: {
-      parameters: {
-        query: {
-          /** @description 1 to 64 of 0-9, A-Z, a-z and -; unique in the tenant */
-          barcode: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The variant or its product is archived: the till must not sell it */
-              archived: boolean;
-              archived_at: string | null;
-              barcodes: string[];
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string | null;
-              price_cents: number;
-              /** Format: uuid */
-              product_id: string;
-              product_name: string;
-              sku: string;
-              /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['lookupBarcode'];
     put?: never;
     post?: never;
     delete?: never;
@@ -7432,177 +1052,10 @@ export interface paths {
       cookie?: never;
     };
     /** List registers, optionally of one location (a user with a location scope sees only theirs) */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          /** @description Also list archived rows (default false) */
-          include_archived?: boolean;
-          limit?: number;
-          location_id?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                archived_at: string | null;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                location_id: string;
-                name: string;
-                /** Format: date-time */
-                updated_at: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listRegisters'];
     put?: never;
     /** Add a register to a location */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** Format: uuid */
-            location_id: string;
-            name: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              /** Format: uuid */
-              location_id: string;
-              name: string;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['createRegister'];
     delete?: never;
     options?: never;
     head?: never;
@@ -7617,183 +1070,14 @@ export interface paths {
       cookie?: never;
     };
     /** Get a register */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              /** Format: uuid */
-              location_id: string;
-              name: string;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getRegister'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
     /** Rename a register */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            name?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              /** Format: uuid */
-              location_id: string;
-              name: string;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    patch: operations['updateRegister'];
     trace?: never;
   };
   '/v1/registers/{id}/archive': {
@@ -7806,75 +1090,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Archive a register (it can no longer be signed in at) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              /** Format: uuid */
-              location_id: string;
-              name: string;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['archiveRegister'];
     delete?: never;
     options?: never;
     head?: never;
@@ -7889,85 +1105,7 @@ export interface paths {
       cookie?: never;
     };
     /** Sales per local hour for the last days (7 by default, today included), every hour present */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Today and the days before it */
-          days?: number;
-          location_id?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description ISO 4217 code of the tenant */
-              currency: string;
-              /** @description A calendar day in `timezone` */
-              from: string;
-              hours: {
-                /** @description A calendar day in `timezone` */
-                date: string;
-                hour: number;
-                orders: number;
-                /** @description Minor units of the currency */
-                sales_cents: number;
-              }[];
-              /** @description The location reported on; null: every location */
-              location_id: string | null;
-              /** @description IANA zone the days and hours are counted in */
-              timezone: string;
-              /** @description A calendar day in `timezone` */
-              to: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getHourlySales'];
     put?: never;
     post?: never;
     delete?: never;
@@ -7984,96 +1122,7 @@ export interface paths {
       cookie?: never;
     };
     /** Today's sales (local day of the location, or of the tenant), voids and tender totals */
-    get: {
-      parameters: {
-        query?: {
-          location_id?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description sales_cents / orders, rounded half up; 0 without orders */
-              average_ticket_cents: number;
-              /** @description ISO 4217 code of the tenant */
-              currency: string;
-              /** @description A calendar day in `timezone` */
-              date: string;
-              /** @description Minor units of the currency */
-              discount_cents: number;
-              /** @description Units on the lines of those orders */
-              items_sold: number;
-              /** @description The location reported on; null: every location */
-              location_id: string | null;
-              /** @description Orders completed today and not voided */
-              orders: number;
-              /** @description Minor units of the currency */
-              sales_cents: number;
-              /** @description Minor units of the currency */
-              tax_cents: number;
-              tenders: {
-                /** @description What this method paid (change already given back) */
-                amount_cents: number;
-                count: number;
-                /** @description `cash`, `card` or `external_card` */
-                method: string;
-              }[];
-              /** @description IANA zone the days and hours are counted in */
-              timezone: string;
-              /** @description Minor units of the currency */
-              voided_cents: number;
-              /** @description Orders voided today */
-              voided_orders: number;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getTodaySales'];
     put?: never;
     post?: never;
     delete?: never;
@@ -8090,183 +1139,14 @@ export interface paths {
       cookie?: never;
     };
     /** The tenant's money and stock settings */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              cash_rounding_cents: number | null;
-              /** @description ISO 4217 code of the tenant */
-              currency: string;
-              effective_money_rounding: 'half_up' | 'truncate' | 'bankers';
-              /** @description The tenant's rounding mode; null uses the server's MONEY_ROUNDING */
-              money_rounding: ('half_up' | 'truncate' | 'bankers') | null;
-              /** @description The business name, printed on receipts */
-              name: string;
-              /** @description Prices are gross (VAT countries): tax is inside the price */
-              prices_include_tax: boolean;
-              /** @description Printed at the bottom of every receipt; empty prints "Thank you for your purchase!" */
-              receipt_footer_lines: string[];
-              stock_policy: 'block' | 'allow_negative';
-              /** @description IANA time zone: reports of the whole shop count days in it; new locations start with it */
-              timezone: string;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getTenantSettings'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
     /** Change the tenant's money and stock settings (audited) */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            cash_rounding_cents?: number | null;
-            money_rounding?: ('half_up' | 'truncate' | 'bankers') | null;
-            name?: string;
-            prices_include_tax?: boolean;
-            /** @description The receipt footer; [] goes back to the default footer. Up to 4 lines of up to 42 characters; each line is trimmed and blank lines are dropped */
-            receipt_footer_lines?: string[];
-            stock_policy?: 'block' | 'allow_negative';
-            /** @description An IANA time zone, e.g. Europe/Paris; stored in its canonical spelling */
-            timezone?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              cash_rounding_cents: number | null;
-              /** @description ISO 4217 code of the tenant */
-              currency: string;
-              effective_money_rounding: 'half_up' | 'truncate' | 'bankers';
-              /** @description The tenant's rounding mode; null uses the server's MONEY_ROUNDING */
-              money_rounding: ('half_up' | 'truncate' | 'bankers') | null;
-              /** @description The business name, printed on receipts */
-              name: string;
-              /** @description Prices are gross (VAT countries): tax is inside the price */
-              prices_include_tax: boolean;
-              /** @description Printed at the bottom of every receipt; empty prints "Thank you for your purchase!" */
-              receipt_footer_lines: string[];
-              stock_policy: 'block' | 'allow_negative';
-              /** @description IANA time zone: reports of the whole shop count days in it; new locations start with it */
-              timezone: string;
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    patch: operations['updateTenantSettings'];
     trace?: never;
   };
   '/v1/status': {
@@ -8280,31 +1160,7 @@ export interface paths {
      * Platform status for clients, e.g. a maintenance banner at the till
      * @description What this server enforces now (its cached copy, refreshed every 2 seconds); no sign-in.
      */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              maintenance: {
-                enabled: boolean;
-                message: string | null;
-              };
-            };
-          };
-        };
-      };
-    };
+    get: operations['getPlatformStatus'];
     put?: never;
     post?: never;
     delete?: never;
@@ -8321,194 +1177,10 @@ export interface paths {
       cookie?: never;
     };
     /** List users (filter by role, active, or a search in e-mail and name) */
-    get: {
-      parameters: {
-        query?: {
-          active?: boolean;
-          cursor?: string;
-          limit?: number;
-          /** @description Part of the e-mail or name */
-          q?: string;
-          role?: 'owner' | 'admin' | 'manager' | 'cashier';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                active: boolean;
-                /** Format: date-time */
-                created_at: string;
-                display_name: string;
-                email: string;
-                has_password: boolean;
-                has_pin: boolean;
-                /** Format: uuid */
-                id: string;
-                last_login_at: string | null;
-                location_ids: string[];
-                roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
-                /** Format: date-time */
-                updated_at: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listUsers'];
     put?: never;
     /** Create a user */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            display_name: string;
-            /** Format: email */
-            email: string;
-            /** @description Active locations the user may work at; empty means every location */
-            location_ids?: string[];
-            /** @description At least 10 characters */
-            password?: string;
-            /** @description 4 to 8 digits, unique in the tenant */
-            pin?: string;
-            /** @description One or more tenant roles; only an owner grants owner, and nobody grants a role above their own */
-            roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              active: boolean;
-              /** Format: date-time */
-              created_at: string;
-              display_name: string;
-              email: string;
-              has_password: boolean;
-              has_pin: boolean;
-              /** Format: uuid */
-              id: string;
-              last_login_at: string | null;
-              location_ids: string[];
-              roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['createUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -8523,199 +1195,14 @@ export interface paths {
       cookie?: never;
     };
     /** Get a user */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              active: boolean;
-              /** Format: date-time */
-              created_at: string;
-              display_name: string;
-              email: string;
-              has_password: boolean;
-              has_pin: boolean;
-              /** Format: uuid */
-              id: string;
-              last_login_at: string | null;
-              location_ids: string[];
-              roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getUser'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
     /** Change a user's name, roles, location scope, PIN or password */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            display_name?: string;
-            /** @description Active locations the user may work at; empty means every location */
-            location_ids?: string[];
-            /** @description At least 10 characters */
-            password?: string;
-            /** @description A new PIN, or null to remove it */
-            pin?: string | null;
-            /** @description One or more tenant roles; only an owner grants owner, and nobody grants a role above their own */
-            roles?: ('owner' | 'admin' | 'manager' | 'cashier')[];
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              active: boolean;
-              /** Format: date-time */
-              created_at: string;
-              display_name: string;
-              email: string;
-              has_password: boolean;
-              has_pin: boolean;
-              /** Format: uuid */
-              id: string;
-              last_login_at: string | null;
-              location_ids: string[];
-              roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    patch: operations['updateUser'];
     trace?: never;
   };
   '/v1/users/{id}/deactivate': {
@@ -8728,88 +1215,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Deactivate a user and end their sessions */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              active: boolean;
-              /** Format: date-time */
-              created_at: string;
-              display_name: string;
-              email: string;
-              has_password: boolean;
-              has_pin: boolean;
-              /** Format: uuid */
-              id: string;
-              last_login_at: string | null;
-              location_ids: string[];
-              roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['deactivateUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -8826,79 +1232,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Let a deactivated user sign in again */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              active: boolean;
-              /** Format: date-time */
-              created_at: string;
-              display_name: string;
-              email: string;
-              has_password: boolean;
-              has_pin: boolean;
-              /** Format: uuid */
-              id: string;
-              last_login_at: string | null;
-              location_ids: string[];
-              roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['reactivateUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -8913,202 +1247,14 @@ export interface paths {
       cookie?: never;
     };
     /** Get a variant */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              barcodes: string[];
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string | null;
-              price_cents: number;
-              /** Format: uuid */
-              product_id: string;
-              sku: string;
-              /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getVariant'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
     /** Change SKU, name, price, tax code or barcodes (the set is replaced); price changes are audited */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** @description Replaces the set of barcodes */
-            barcodes?: string[];
-            /** @description null removes the variant name */
-            name?: string | null;
-            /** @description Price in minor units of the tenant currency */
-            price_cents?: number;
-            /** @description 1 to 64 printable ASCII characters, no spaces; unique in the tenant (archived variants count) */
-            sku?: string;
-            /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-            tax_code?: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              barcodes: string[];
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string | null;
-              price_cents: number;
-              /** Format: uuid */
-              product_id: string;
-              sku: string;
-              /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    patch: operations['updateVariant'];
     trace?: never;
   };
   '/v1/variants/{id}/archive': {
@@ -9121,80 +1267,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Archive a variant (the till refuses it; its SKU and barcodes stay reserved) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              archived_at: string | null;
-              barcodes: string[];
-              /** Format: date-time */
-              created_at: string;
-              /** Format: uuid */
-              id: string;
-              name: string | null;
-              price_cents: number;
-              /** Format: uuid */
-              product_id: string;
-              sku: string;
-              /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
-              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
-              /** Format: date-time */
-              updated_at: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['archiveVariant'];
     delete?: never;
     options?: never;
     head?: never;
@@ -9209,165 +1282,10 @@ export interface paths {
       cookie?: never;
     };
     /** List webhook endpoints (secrets masked) */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                /** Format: date-time */
-                created_at: string;
-                description: string | null;
-                disabled_reason: string | null;
-                event_types: string[];
-                failure_count: number;
-                /** Format: uuid */
-                id: string;
-                /** @description The whole secret only in the answer to the creation; masked afterwards */
-                secret: string;
-                status: 'enabled' | 'disabled';
-                /** Format: date-time */
-                updated_at: string;
-                url: string;
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listWebhookEndpoints'];
     put?: never;
     /** Register an endpoint for event types; the answer holds its signing secret, shown only this once */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            description?: string;
-            event_types: string[];
-            /** @description https URL that receives the POSTs */
-            url: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              created_at: string;
-              description: string | null;
-              disabled_reason: string | null;
-              event_types: string[];
-              failure_count: number;
-              /** Format: uuid */
-              id: string;
-              /** @description The whole secret only in the answer to the creation; masked afterwards */
-              secret: string;
-              status: 'enabled' | 'disabled';
-              /** Format: date-time */
-              updated_at: string;
-              url: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['createWebhookEndpoint'];
     delete?: never;
     options?: never;
     head?: never;
@@ -9382,246 +1300,15 @@ export interface paths {
       cookie?: never;
     };
     /** One webhook endpoint (secret masked) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              created_at: string;
-              description: string | null;
-              disabled_reason: string | null;
-              event_types: string[];
-              failure_count: number;
-              /** Format: uuid */
-              id: string;
-              /** @description The whole secret only in the answer to the creation; masked afterwards */
-              secret: string;
-              status: 'enabled' | 'disabled';
-              /** Format: date-time */
-              updated_at: string;
-              url: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getWebhookEndpoint'];
     put?: never;
     post?: never;
     /** Remove an endpoint with its deliveries */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Removed */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    delete: operations['deleteWebhookEndpoint'];
     options?: never;
     head?: never;
     /** Change an endpoint's URL, event types or description, or re-enable it */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            description?: string | null;
-            event_types?: string[];
-            /**
-             * @description Re-enables a disabled endpoint and resets its failure count
-             * @enum {string}
-             */
-            status?: 'enabled';
-            /** @description https URL that receives the POSTs */
-            url?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: date-time */
-              created_at: string;
-              description: string | null;
-              disabled_reason: string | null;
-              event_types: string[];
-              failure_count: number;
-              /** Format: uuid */
-              id: string;
-              /** @description The whole secret only in the answer to the creation; masked afterwards */
-              secret: string;
-              status: 'enabled' | 'disabled';
-              /** Format: date-time */
-              updated_at: string;
-              url: string;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    patch: operations['updateWebhookEndpoint'];
     trace?: never;
   };
   '/v1/webhook_endpoints/{id}/deliveries': {
@@ -9632,92 +1319,7 @@ export interface paths {
       cookie?: never;
     };
     /** Deliveries to an endpoint, newest first, with every attempt */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                attempt_log: {
-                  /** Format: date-time */
-                  at: string;
-                  attempt: number;
-                  duration_ms: number;
-                  error: string | null;
-                  status_code: number | null;
-                }[];
-                attempts: number;
-                /** Format: date-time */
-                created_at: string;
-                delivered_at: string | null;
-                /** Format: uuid */
-                event_id: string;
-                event_type: string;
-                /** Format: uuid */
-                id: string;
-                last_error: string | null;
-                last_status_code: number | null;
-                next_attempt_at: string | null;
-                status: 'pending' | 'delivered' | 'failed';
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listWebhookDeliveries'];
     put?: never;
     post?: never;
     delete?: never;
@@ -9739,78 +1341,7 @@ export interface paths {
      * Receive a signed event from a processor
      * @description Signed per seed 000: `X-Signature: sha256=<hex>` = HMAC-SHA256 over `ts:<X-Timestamp>\nnonce:<X-Nonce>\nbody_sha256:<hex sha256 of the raw body>`, with X-Timestamp in epoch seconds (at most WEBHOOK_MAX_SKEW_SECS away) and a single-use X-Nonce. The body is a JSON object with a string `type` and optionally `id`. Stored first, answered 202, processed afterwards with retries. Failures: 401 sig_missing | sig_ts_invalid | sig_skew | sig_mismatch | sig_replay; 400 malformed_webhook (stored as failed); 503 webhooks_disabled.
      */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          provider: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: uuid */
-              id: string;
-              /** @enum {string} */
-              status: 'received';
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['receiveProcessorWebhook'];
     delete?: never;
     options?: never;
     head?: never;
@@ -9828,79 +1359,7 @@ export interface paths {
      * Incoming webhook events, newest first (superadmin)
      * @description Filter by `status` (e.g. `failed`) and `provider`.
      */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-          provider?: string;
-          status?: 'received' | 'processed' | 'ignored' | 'failed';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              data: {
-                attempts: number;
-                event_type: string | null;
-                external_id: string | null;
-                /** Format: uuid */
-                id: string;
-                last_error: string | null;
-                next_attempt_at: string | null;
-                payload: {
-                  [key: string]: unknown;
-                } | null;
-                processed_at: string | null;
-                provider: string;
-                provider_header: string | null;
-                /** Format: date-time */
-                received_at: string;
-                signed_with: 'active' | 'previous';
-                status: 'received' | 'processed' | 'ignored' | 'failed';
-              }[];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['listWebhookEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -9922,91 +1381,7 @@ export interface paths {
      * Process a failed or ignored event again (superadmin)
      * @description Puts the event back in the queue (status received, attempts 0, due now). Audited as `webhook.replayed`.
      */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              attempts: number;
-              event_type: string | null;
-              external_id: string | null;
-              /** Format: uuid */
-              id: string;
-              last_error: string | null;
-              next_attempt_at: string | null;
-              payload: {
-                [key: string]: unknown;
-              } | null;
-              processed_at: string | null;
-              provider: string;
-              provider_header: string | null;
-              /** Format: date-time */
-              received_at: string;
-              signed_with: 'active' | 'previous';
-              status: 'received' | 'processed' | 'ignored' | 'failed';
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['replayWebhookEvent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -10107,4 +1482,10444 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  getSigningKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            keys: {
+              [key: string]: unknown;
+            }[];
+          };
+        };
+      };
+    };
+  };
+  getHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            details: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            error: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            info: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            status: 'ok' | 'error';
+          };
+        };
+      };
+      /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            details: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            error: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            info: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            status: 'ok' | 'error';
+          };
+        };
+      };
+    };
+  };
+  getBackupHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            details: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            error: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            info: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            status: 'ok' | 'error';
+          };
+        };
+      };
+      /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            details: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            error: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            info: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            status: 'ok' | 'error';
+          };
+        };
+      };
+    };
+  };
+  getDatabaseHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            details: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            error: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            info: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            status: 'ok' | 'error';
+          };
+        };
+      };
+      /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            details: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            error: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            info: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            status: 'ok' | 'error';
+          };
+        };
+      };
+    };
+  };
+  checkLiveness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            status: 'ok';
+          };
+        };
+      };
+    };
+  };
+  checkReadiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            details: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            error: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            info: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            status: 'ok' | 'error';
+          };
+        };
+      };
+      /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            details: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            error: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            info: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            status: 'ok' | 'error';
+          };
+        };
+      };
+    };
+  };
+  getRedisHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            details: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            error: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            info: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            status: 'ok' | 'error';
+          };
+        };
+      };
+      /** @description `info`: dependencies that are up; `error`: those that are down (with a message); `details`: all */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            details: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            error: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            info: {
+              [key: string]: {
+                message?: string;
+                status: 'up' | 'down';
+              } & {
+                [key: string]: unknown;
+              };
+            };
+            status: 'ok' | 'error';
+          };
+        };
+      };
+    };
+  };
+  checkAlive: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            status: 'ok';
+          };
+        };
+      };
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Prometheus text format */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listTaxRateOverrides: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+        /** @description The location's override and the overrides of its registers */
+        location_id?: string;
+        /** @description The register's override */
+        register_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              location_id: string | null;
+              /** @description Basis points: 800 = 8 % */
+              rate_bps: number;
+              register_id: string | null;
+              scope: 'tenant' | 'location' | 'register';
+              /** Format: date-time */
+              updated_at: string;
+              updated_by: string | null;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  setTaxRateOverride: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Neither id: the tenant-wide override. At most one of location_id and register_id. */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Set for a location override */
+          location_id?: string | null;
+          /** @description Basis points: 800 = 8 % */
+          rate_bps: number;
+          /** @description Set for a register override */
+          register_id?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            location_id: string | null;
+            /** @description Basis points: 800 = 8 % */
+            rate_bps: number;
+            register_id: string | null;
+            scope: 'tenant' | 'location' | 'register';
+            /** Format: date-time */
+            updated_at: string;
+            updated_by: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            location_id: string | null;
+            /** @description Basis points: 800 = 8 % */
+            rate_bps: number;
+            register_id: string | null;
+            scope: 'tenant' | 'location' | 'register';
+            /** Format: date-time */
+            updated_at: string;
+            updated_by: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteTaxRateOverride: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listAuditEvents: {
+    parameters: {
+      query?: {
+        /** @description An exact action, or a prefix ending in `.*` (e.g. `auth.*`) */
+        action?: string;
+        actor_id?: string;
+        cursor?: string;
+        entity_id?: string;
+        entity_type?: string;
+        /** @description Events at or after this instant */
+        from?: string;
+        limit?: number;
+        /** @description Events before this instant (half-open range) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              action: string;
+              actor_id: string | null;
+              actor_type: 'user' | 'platform_user' | 'system' | 'anonymous';
+              /** @description `register:<id>`, `tenant:<id>` or `platform` */
+              chain_key: string;
+              /** @description Facts of the event, e.g. before/after */
+              data: {
+                [key: string]: unknown;
+              };
+              entity_id: string | null;
+              entity_type: string;
+              /** @description sha256(prev_hash + "\n" + canonical JSON of the row), hex */
+              hash: string;
+              /** Format: uuid */
+              id: string;
+              /** Format: date-time */
+              occurred_at: string;
+              /** @description The hash of the previous row of the chain; empty for seq 1 */
+              prev_hash: string;
+              request_id: string | null;
+              /** @description Position in its chain, from 1 */
+              seq: number;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  verifyAuditLog: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Chains of the tenant (or the platform) at the start of the check */
+            chains: number;
+            /** @description Rows whose links and hashes were recomputed */
+            checked: number;
+            first_bad_chain?: string;
+            /** Format: uuid */
+            first_bad_id?: string;
+            ok: boolean;
+            reason?: string;
+          };
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: email */
+          email: string;
+          password: string;
+          /** Format: uuid */
+          tenant_id?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            access_token: string;
+            /** @description Seconds until the access token expires */
+            expires_in: number;
+            refresh_token: string;
+            /** @enum {string} */
+            token_type: 'Bearer';
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The account is locked after too many attempts */
+      423: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many attempts: wait for Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          refresh_token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  pinLogin: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description 4 to 8 digits */
+          pin: string;
+          /** Format: uuid */
+          register_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            access_token: string;
+            /** @description Seconds until the access token expires */
+            expires_in: number;
+            refresh_token: string;
+            /** @enum {string} */
+            token_type: 'Bearer';
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The account is locked after too many attempts */
+      423: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many attempts: wait for Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  refreshTokens: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          refresh_token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            access_token: string;
+            /** @description Seconds until the access token expires */
+            expires_in: number;
+            refresh_token: string;
+            /** @enum {string} */
+            token_type: 'Bearer';
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listBackups: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              encrypted: boolean;
+              error: string | null;
+              file_name: string;
+              finished_at: string | null;
+              /** Format: uuid */
+              id: string;
+              server_version: string | null;
+              sha256: string | null;
+              size_bytes: number | null;
+              /** Format: date-time */
+              started_at: string;
+              status: 'running' | 'succeeded' | 'failed';
+              trigger: 'api' | 'cli' | 'schedule';
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createBackup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            encrypted: boolean;
+            error: string | null;
+            file_name: string;
+            finished_at: string | null;
+            /** Format: uuid */
+            id: string;
+            server_version: string | null;
+            sha256: string | null;
+            size_bytes: number | null;
+            /** Format: date-time */
+            started_at: string;
+            status: 'running' | 'succeeded' | 'failed';
+            trigger: 'api' | 'cli' | 'schedule';
+          };
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listCatalogChanges: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CatalogChanges'];
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listCategories: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        /** @description Also list archived categories */
+        include_archived?: boolean;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              archived_at: string | null;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              name: string;
+              position: number;
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createCategory: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          /** @description Sort order on the till and in the back office (lower first) */
+          position?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            position: number;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateCategory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name?: string;
+          /** @description Sort order on the till and in the back office (lower first) */
+          position?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            position: number;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  archiveCategory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            position: number;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  reorderCategories: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Every active category of the tenant, each once, in the wanted order; they get positions 10, 20, 30… */
+          ids: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The active categories in their new order */
+            data: {
+              archived_at: string | null;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              name: string;
+              position: number;
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listStockLevels: {
+    parameters: {
+      query?: {
+        /** @description Only levels at or below their threshold */
+        below_threshold?: boolean;
+        cursor?: string;
+        limit?: number;
+        location_id?: string;
+        /** @description Part of a SKU or product name */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description on_hand is at or below the low-stock threshold */
+              below_threshold: boolean;
+              /** Format: uuid */
+              location_id: string;
+              low_stock_threshold: number | null;
+              on_hand: number;
+              /** Format: uuid */
+              product_id: string;
+              product_name: string;
+              sku: string;
+              /** Format: date-time */
+              updated_at: string;
+              /** Format: uuid */
+              variant_id: string;
+              variant_name: string | null;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  adjustStock: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          lines: {
+            /** @description Units added (positive) or taken (negative); never 0 */
+            delta: number;
+            note?: string;
+            reason: 'adjustment' | 'receipt' | 'count' | 'damage' | 'initial';
+            /** @description The SKU of a variant of this tenant */
+            sku?: string;
+            /** Format: uuid */
+            variant_id?: string;
+          }[];
+          /** Format: uuid */
+          location_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            levels: {
+              /** @description on_hand is at or below the low-stock threshold */
+              below_threshold: boolean;
+              /** Format: uuid */
+              location_id: string;
+              low_stock_threshold: number | null;
+              on_hand: number;
+              sku: string;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            /** Format: uuid */
+            location_id: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listStockMovements: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+        location_id?: string;
+        variant_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              actor_id: string | null;
+              /** Format: date-time */
+              created_at: string;
+              delta: number;
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              location_id: string;
+              note: string | null;
+              reason: string;
+              reference_id: string | null;
+              reference_type: string | null;
+              sku: string;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  setStockThreshold: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Names its variant by exactly one of `sku` or `variant_id` */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: uuid */
+          location_id: string;
+          /** @description null removes the threshold */
+          low_stock_threshold: number | null;
+          /** @description The SKU of a variant of this tenant */
+          sku?: string;
+          /** Format: uuid */
+          variant_id?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description on_hand is at or below the low-stock threshold */
+            below_threshold: boolean;
+            /** Format: uuid */
+            location_id: string;
+            low_stock_threshold: number | null;
+            on_hand: number;
+            sku: string;
+            /** Format: uuid */
+            variant_id: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listLocations: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        /** @description Also list archived rows (default false) */
+        include_archived?: boolean;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** @description The store's address, printed under its name on receipts */
+              address_lines: string[];
+              archived_at: string | null;
+              code: string | null;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              name: string;
+              timezone: string;
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createLocation: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The store's address, printed under its name on receipts; [] removes it. Up to 4 lines of up to 42 characters; each line is trimmed and blank lines are dropped */
+          address_lines?: string[];
+          code?: string | null;
+          name: string;
+          /** @description An IANA time zone, e.g. Europe/Paris */
+          timezone?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The store's address, printed under its name on receipts */
+            address_lines: string[];
+            archived_at: string | null;
+            code: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            timezone: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getLocation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The store's address, printed under its name on receipts */
+            address_lines: string[];
+            archived_at: string | null;
+            code: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            timezone: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateLocation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The store's address, printed under its name on receipts; [] removes it. Up to 4 lines of up to 42 characters; each line is trimmed and blank lines are dropped */
+          address_lines?: string[];
+          /** @description null removes the code */
+          code?: string | null;
+          name?: string;
+          /** @description An IANA time zone, e.g. Europe/Paris */
+          timezone?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The store's address, printed under its name on receipts */
+            address_lines: string[];
+            archived_at: string | null;
+            code: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            timezone: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  archiveLocation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The store's address, printed under its name on receipts */
+            address_lines: string[];
+            archived_at: string | null;
+            /** @description Registers archived together with the location */
+            archived_registers: {
+              archived_at: string | null;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              location_id: string;
+              name: string;
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+            code: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            timezone: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            display_name: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            kind: 'user' | 'platform_user';
+            location_ids: string[];
+            register_id: string | null;
+            roles: (('owner' | 'admin' | 'manager' | 'cashier') | 'superadmin')[];
+            tenant_id: string | null;
+          };
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getBusinessMonitoring: {
+    parameters: {
+      query?: {
+        /** @description Window, in hours */
+        hours?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            by_currency: {
+              /** @description Revenue ÷ orders, rounded half up to the cent */
+              average_order_value_cents: number;
+              currency: string;
+              orders: number;
+              revenue_cents: number;
+            }[];
+            /** Format: date-time */
+            from: string;
+            orders_completed: number;
+            orders_voided: number;
+            payments: {
+              attempts: number;
+              /** @description failures ÷ attempts (0 when there were none) */
+              failure_rate: number;
+              failures: number;
+            };
+            /** @description Every UTC hour of the window that had orders, per currency */
+            per_hour: {
+              currency: string;
+              /** Format: date-time */
+              hour: string;
+              orders: number;
+              revenue_cents: number;
+            }[];
+            scope: 'tenant' | 'platform';
+            /** Format: date-time */
+            to: string;
+            window_hours: number;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPerformanceMonitoring: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Share answered 4xx */
+            client_error_rate: number;
+            /** @description Share of requests answered 5xx since this server started */
+            error_rate: number;
+            requests: number;
+            /** Format: date-time */
+            since: string;
+            slow_queries: {
+              queries: {
+                calls: number;
+                max_ms: number;
+                mean_ms: number;
+                query: string;
+              }[];
+              source: 'pg_stat_statements' | 'app';
+              threshold_ms: number;
+            };
+            slowest_routes: {
+              errors: number;
+              mean_ms: number;
+              method: string;
+              /** @description Upper bound of the histogram bucket holding the 95th percentile (null: above 10 s) */
+              p95_ms_at_most: number | null;
+              requests: number;
+              route: string;
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listOrders: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        from?: string;
+        limit?: number;
+        location_id?: string;
+        register_id?: string;
+        status?: 'open' | 'completed' | 'voided';
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              cash_rounding_cents: number;
+              change_cents: number;
+              completed_at: string | null;
+              /** Format: date-time */
+              created_at: string;
+              currency: string;
+              /** @description Every discount: item_discount_cents + order_discount_cents */
+              discount_cents: number;
+              discount_percent_bp: number;
+              /** Format: uuid */
+              id: string;
+              /** @description Σ the lines' own discounts */
+              item_discount_cents: number;
+              items: {
+                /** @description The line's own discount in basis points (0 for none) */
+                discount_percent_bp: number;
+                /** @description The line's own discount (line subtotal × discount_percent_bp) */
+                item_discount_cents: number;
+                /** @description All the line's discount: its own plus its share of the order's */
+                line_discount_cents: number;
+                line_subtotal_cents: number;
+                line_tax_cents: number;
+                line_total_cents: number;
+                name: string;
+                position: number;
+                /** Format: uuid */
+                product_id: string;
+                quantity: number;
+                sku: string;
+                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+                tax_rate_bps: number;
+                unit_price_cents: number;
+                /** Format: uuid */
+                variant_id: string;
+              }[];
+              /** Format: uuid */
+              location_id: string;
+              note: string | null;
+              number: number | null;
+              /** @description The order discount, on what the lines cost after their own */
+              order_discount_cents: number;
+              paid_cents: number;
+              prices_include_tax: boolean;
+              /** Format: uuid */
+              register_id: string;
+              status: 'open' | 'completed' | 'voided';
+              subtotal_cents: number;
+              tax_cents: number;
+              tax_rate_bps: number;
+              tax_rate_source: string;
+              tenders: {
+                applied_cents: number;
+                card_brand: string | null;
+                card_last4: string | null;
+                change_cents: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                method: 'cash' | 'external_card' | 'card';
+                payment_intent_id: string | null;
+                reference: string | null;
+                tendered_cents: number;
+              }[];
+              total_cents: number;
+              void_reason: string | null;
+              voided_at: string | null;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createOrder: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit */
+          discount_approval?: string;
+          /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
+          discount_percent_bp?: number;
+          /**
+           * Format: uuid
+           * @description Client-generated id: a replay returns the first order
+           */
+          id?: string;
+          items: {
+            /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
+            discount_percent_bp?: number;
+            /** Format: uuid */
+            product_id?: string;
+            /** @description A positive whole number */
+            quantity: number;
+            /** Format: uuid */
+            variant_id?: string;
+          }[];
+          /** Format: uuid */
+          location_id?: string;
+          note?: string;
+          /** Format: uuid */
+          register_id: string;
+          /** @description Explicit tax rate (manager or above); beats every override */
+          tax_rate_bps?: number;
+          tenders?: (
+            | {
+                amount_cents: number;
+                method: 'cash' | 'external_card';
+                /** @description Terminal reference of a card */
+                reference?: string;
+              }
+            | {
+                amount_cents: number;
+                /** @description A processor token: tok_… */
+                card_token: string;
+                /** @enum {string} */
+                method: 'card';
+              }
+          )[];
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cash_rounding_cents: number;
+            change_cents: number;
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** @description Every discount: item_discount_cents + order_discount_cents */
+            discount_cents: number;
+            discount_percent_bp: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Σ the lines' own discounts */
+            item_discount_cents: number;
+            items: {
+              /** @description The line's own discount in basis points (0 for none) */
+              discount_percent_bp: number;
+              /** @description The line's own discount (line subtotal × discount_percent_bp) */
+              item_discount_cents: number;
+              /** @description All the line's discount: its own plus its share of the order's */
+              line_discount_cents: number;
+              line_subtotal_cents: number;
+              line_tax_cents: number;
+              line_total_cents: number;
+              name: string;
+              position: number;
+              /** Format: uuid */
+              product_id: string;
+              quantity: number;
+              sku: string;
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              tax_rate_bps: number;
+              unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            /** Format: uuid */
+            location_id: string;
+            note: string | null;
+            number: number | null;
+            /** @description The order discount, on what the lines cost after their own */
+            order_discount_cents: number;
+            paid_cents: number;
+            prices_include_tax: boolean;
+            /** Format: uuid */
+            register_id: string;
+            status: 'open' | 'completed' | 'voided';
+            subtotal_cents: number;
+            tax_cents: number;
+            tax_rate_bps: number;
+            tax_rate_source: string;
+            tenders: {
+              applied_cents: number;
+              card_brand: string | null;
+              card_last4: string | null;
+              change_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              method: 'cash' | 'external_card' | 'card';
+              payment_intent_id: string | null;
+              reference: string | null;
+              tendered_cents: number;
+            }[];
+            total_cents: number;
+            void_reason: string | null;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cash_rounding_cents: number;
+            change_cents: number;
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** @description Every discount: item_discount_cents + order_discount_cents */
+            discount_cents: number;
+            discount_percent_bp: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Σ the lines' own discounts */
+            item_discount_cents: number;
+            items: {
+              /** @description The line's own discount in basis points (0 for none) */
+              discount_percent_bp: number;
+              /** @description The line's own discount (line subtotal × discount_percent_bp) */
+              item_discount_cents: number;
+              /** @description All the line's discount: its own plus its share of the order's */
+              line_discount_cents: number;
+              line_subtotal_cents: number;
+              line_tax_cents: number;
+              line_total_cents: number;
+              name: string;
+              position: number;
+              /** Format: uuid */
+              product_id: string;
+              quantity: number;
+              sku: string;
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              tax_rate_bps: number;
+              unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            /** Format: uuid */
+            location_id: string;
+            note: string | null;
+            number: number | null;
+            /** @description The order discount, on what the lines cost after their own */
+            order_discount_cents: number;
+            paid_cents: number;
+            prices_include_tax: boolean;
+            /** Format: uuid */
+            register_id: string;
+            status: 'open' | 'completed' | 'voided';
+            subtotal_cents: number;
+            tax_cents: number;
+            tax_rate_bps: number;
+            tax_rate_source: string;
+            tenders: {
+              applied_cents: number;
+              card_brand: string | null;
+              card_last4: string | null;
+              change_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              method: 'cash' | 'external_card' | 'card';
+              payment_intent_id: string | null;
+              reference: string | null;
+              tendered_cents: number;
+            }[];
+            total_cents: number;
+            void_reason: string | null;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The payment failed (e.g. a declined card) */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cash_rounding_cents: number;
+            change_cents: number;
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** @description Every discount: item_discount_cents + order_discount_cents */
+            discount_cents: number;
+            discount_percent_bp: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Σ the lines' own discounts */
+            item_discount_cents: number;
+            items: {
+              /** @description The line's own discount in basis points (0 for none) */
+              discount_percent_bp: number;
+              /** @description The line's own discount (line subtotal × discount_percent_bp) */
+              item_discount_cents: number;
+              /** @description All the line's discount: its own plus its share of the order's */
+              line_discount_cents: number;
+              line_subtotal_cents: number;
+              line_tax_cents: number;
+              line_total_cents: number;
+              name: string;
+              position: number;
+              /** Format: uuid */
+              product_id: string;
+              quantity: number;
+              sku: string;
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              tax_rate_bps: number;
+              unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            /** Format: uuid */
+            location_id: string;
+            note: string | null;
+            number: number | null;
+            /** @description The order discount, on what the lines cost after their own */
+            order_discount_cents: number;
+            paid_cents: number;
+            prices_include_tax: boolean;
+            /** Format: uuid */
+            register_id: string;
+            status: 'open' | 'completed' | 'voided';
+            subtotal_cents: number;
+            tax_cents: number;
+            tax_rate_bps: number;
+            tax_rate_source: string;
+            tenders: {
+              applied_cents: number;
+              card_brand: string | null;
+              card_last4: string | null;
+              change_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              method: 'cash' | 'external_card' | 'card';
+              payment_intent_id: string | null;
+              reference: string | null;
+              tendered_cents: number;
+            }[];
+            total_cents: number;
+            void_reason: string | null;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getReceipt: {
+    parameters: {
+      query?: {
+        /** @description text (default), escpos (bytes for 80 mm ESC/POS printers) or html (for e-mail) */
+        format?: 'text' | 'escpos' | 'html';
+        /** @description Columns of the text and ESC/POS receipt: 42 (default) or 48 */
+        width?: 42 | 48;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The receipt, in the format asked for */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': string;
+          'text/html': string;
+          'text/plain': string;
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  payOrder: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          tenders: (
+            | {
+                amount_cents: number;
+                method: 'cash' | 'external_card';
+                /** @description Terminal reference of a card */
+                reference?: string;
+              }
+            | {
+                amount_cents: number;
+                /** @description A processor token: tok_… */
+                card_token: string;
+                /** @enum {string} */
+                method: 'card';
+              }
+          )[];
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cash_rounding_cents: number;
+            change_cents: number;
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** @description Every discount: item_discount_cents + order_discount_cents */
+            discount_cents: number;
+            discount_percent_bp: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Σ the lines' own discounts */
+            item_discount_cents: number;
+            items: {
+              /** @description The line's own discount in basis points (0 for none) */
+              discount_percent_bp: number;
+              /** @description The line's own discount (line subtotal × discount_percent_bp) */
+              item_discount_cents: number;
+              /** @description All the line's discount: its own plus its share of the order's */
+              line_discount_cents: number;
+              line_subtotal_cents: number;
+              line_tax_cents: number;
+              line_total_cents: number;
+              name: string;
+              position: number;
+              /** Format: uuid */
+              product_id: string;
+              quantity: number;
+              sku: string;
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              tax_rate_bps: number;
+              unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            /** Format: uuid */
+            location_id: string;
+            note: string | null;
+            number: number | null;
+            /** @description The order discount, on what the lines cost after their own */
+            order_discount_cents: number;
+            paid_cents: number;
+            prices_include_tax: boolean;
+            /** Format: uuid */
+            register_id: string;
+            status: 'open' | 'completed' | 'voided';
+            subtotal_cents: number;
+            tax_cents: number;
+            tax_rate_bps: number;
+            tax_rate_source: string;
+            tenders: {
+              applied_cents: number;
+              card_brand: string | null;
+              card_last4: string | null;
+              change_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              method: 'cash' | 'external_card' | 'card';
+              payment_intent_id: string | null;
+              reference: string | null;
+              tendered_cents: number;
+            }[];
+            total_cents: number;
+            void_reason: string | null;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The payment failed (e.g. a declined card) */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  voidOrder: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cash_rounding_cents: number;
+            change_cents: number;
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** @description Every discount: item_discount_cents + order_discount_cents */
+            discount_cents: number;
+            discount_percent_bp: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Σ the lines' own discounts */
+            item_discount_cents: number;
+            items: {
+              /** @description The line's own discount in basis points (0 for none) */
+              discount_percent_bp: number;
+              /** @description The line's own discount (line subtotal × discount_percent_bp) */
+              item_discount_cents: number;
+              /** @description All the line's discount: its own plus its share of the order's */
+              line_discount_cents: number;
+              line_subtotal_cents: number;
+              line_tax_cents: number;
+              line_total_cents: number;
+              name: string;
+              position: number;
+              /** Format: uuid */
+              product_id: string;
+              quantity: number;
+              sku: string;
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              tax_rate_bps: number;
+              unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            /** Format: uuid */
+            location_id: string;
+            note: string | null;
+            number: number | null;
+            /** @description The order discount, on what the lines cost after their own */
+            order_discount_cents: number;
+            paid_cents: number;
+            prices_include_tax: boolean;
+            /** Format: uuid */
+            register_id: string;
+            status: 'open' | 'completed' | 'voided';
+            subtotal_cents: number;
+            tax_cents: number;
+            tax_rate_bps: number;
+            tax_rate_source: string;
+            tenders: {
+              applied_cents: number;
+              card_brand: string | null;
+              card_last4: string | null;
+              change_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              method: 'cash' | 'external_card' | 'card';
+              payment_intent_id: string | null;
+              reference: string | null;
+              tendered_cents: number;
+            }[];
+            total_cents: number;
+            void_reason: string | null;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  computeOrder: {
+    parameters: {
+      query?: {
+        explain?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
+          discount_percent_bp?: number;
+          items: {
+            /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
+            discount_percent_bp?: number;
+            /** Format: uuid */
+            product_id?: string;
+            /** @description A positive whole number */
+            quantity: number;
+            sku?: string;
+            /** Format: uuid */
+            variant_id?: string;
+          }[];
+          /** Format: uuid */
+          location_id?: string;
+          /** Format: uuid */
+          register_id?: string;
+          /** @description Explicit tax rate (manager or above); beats every override */
+          tax_rate_bps?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cash_due_cents?: number;
+            currency: string;
+            /** @description Every discount: item_discount_cents + order_discount_cents */
+            discount_cents: number;
+            /** @description Σ the lines' own discounts */
+            item_discount_cents: number;
+            items: {
+              /** @description The line's own discount in basis points (0 for none) */
+              discount_percent_bp: number;
+              /** @description The line's own discount (line subtotal × discount_percent_bp) */
+              item_discount_cents: number;
+              /** @description All the line's discount: its own plus its share of the order's */
+              line_discount_cents: number;
+              line_subtotal_cents: number;
+              line_tax_cents: number;
+              line_total_cents: number;
+              name: string;
+              quantity: number;
+              sku: string;
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              tax_rate_bps: number;
+              unit_price_cents: number;
+            }[];
+            /** @description The order discount, on what the lines cost after their own */
+            order_discount_cents: number;
+            prices_include_tax: boolean;
+            subtotal_cents: number;
+            tax_cents: number;
+            tax_rate_bps: number;
+            tax_rate_source: string;
+            taxes: {
+              code: string;
+              rate_bps: number;
+              tax_cents: number;
+              taxable_cents: number;
+            }[];
+            total_cents: number;
+            trace?: {
+              [key: string]: unknown;
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createOrderBySku: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit */
+          discount_approval?: string;
+          /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
+          discount_percent_bp?: number;
+          /**
+           * Format: uuid
+           * @description Client-generated id: a replay returns the first order
+           */
+          id?: string;
+          items: {
+            /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
+            discount_percent_bp?: number;
+            /** @description A positive whole number */
+            quantity: number;
+            sku: string;
+          }[];
+          /** Format: uuid */
+          location_id?: string;
+          note?: string;
+          /** Format: uuid */
+          register_id: string;
+          /** @description Explicit tax rate (manager or above); beats every override */
+          tax_rate_bps?: number;
+          tenders?: (
+            | {
+                amount_cents: number;
+                method: 'cash' | 'external_card';
+                /** @description Terminal reference of a card */
+                reference?: string;
+              }
+            | {
+                amount_cents: number;
+                /** @description A processor token: tok_… */
+                card_token: string;
+                /** @enum {string} */
+                method: 'card';
+              }
+          )[];
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cash_rounding_cents: number;
+            change_cents: number;
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** @description Every discount: item_discount_cents + order_discount_cents */
+            discount_cents: number;
+            discount_percent_bp: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Σ the lines' own discounts */
+            item_discount_cents: number;
+            items: {
+              /** @description The line's own discount in basis points (0 for none) */
+              discount_percent_bp: number;
+              /** @description The line's own discount (line subtotal × discount_percent_bp) */
+              item_discount_cents: number;
+              /** @description All the line's discount: its own plus its share of the order's */
+              line_discount_cents: number;
+              line_subtotal_cents: number;
+              line_tax_cents: number;
+              line_total_cents: number;
+              name: string;
+              position: number;
+              /** Format: uuid */
+              product_id: string;
+              quantity: number;
+              sku: string;
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              tax_rate_bps: number;
+              unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            /** Format: uuid */
+            location_id: string;
+            note: string | null;
+            number: number | null;
+            /** @description The order discount, on what the lines cost after their own */
+            order_discount_cents: number;
+            paid_cents: number;
+            prices_include_tax: boolean;
+            /** Format: uuid */
+            register_id: string;
+            status: 'open' | 'completed' | 'voided';
+            subtotal_cents: number;
+            tax_cents: number;
+            tax_rate_bps: number;
+            tax_rate_source: string;
+            tenders: {
+              applied_cents: number;
+              card_brand: string | null;
+              card_last4: string | null;
+              change_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              method: 'cash' | 'external_card' | 'card';
+              payment_intent_id: string | null;
+              reference: string | null;
+              tendered_cents: number;
+            }[];
+            total_cents: number;
+            void_reason: string | null;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cash_rounding_cents: number;
+            change_cents: number;
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** @description Every discount: item_discount_cents + order_discount_cents */
+            discount_cents: number;
+            discount_percent_bp: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Σ the lines' own discounts */
+            item_discount_cents: number;
+            items: {
+              /** @description The line's own discount in basis points (0 for none) */
+              discount_percent_bp: number;
+              /** @description The line's own discount (line subtotal × discount_percent_bp) */
+              item_discount_cents: number;
+              /** @description All the line's discount: its own plus its share of the order's */
+              line_discount_cents: number;
+              line_subtotal_cents: number;
+              line_tax_cents: number;
+              line_total_cents: number;
+              name: string;
+              position: number;
+              /** Format: uuid */
+              product_id: string;
+              quantity: number;
+              sku: string;
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              tax_rate_bps: number;
+              unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            /** Format: uuid */
+            location_id: string;
+            note: string | null;
+            number: number | null;
+            /** @description The order discount, on what the lines cost after their own */
+            order_discount_cents: number;
+            paid_cents: number;
+            prices_include_tax: boolean;
+            /** Format: uuid */
+            register_id: string;
+            status: 'open' | 'completed' | 'voided';
+            subtotal_cents: number;
+            tax_cents: number;
+            tax_rate_bps: number;
+            tax_rate_source: string;
+            tenders: {
+              applied_cents: number;
+              card_brand: string | null;
+              card_last4: string | null;
+              change_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              method: 'cash' | 'external_card' | 'card';
+              payment_intent_id: string | null;
+              reference: string | null;
+              tendered_cents: number;
+            }[];
+            total_cents: number;
+            void_reason: string | null;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The payment failed (e.g. a declined card) */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createPaymentIntent: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          amount_cents: number;
+          /** @description automatic (default): confirming captures too; manual: capture later */
+          capture_method?: 'automatic' | 'manual';
+          /** @description ISO 4217, e.g. USD */
+          currency: string;
+          /** Format: uuid */
+          order_id?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount_cents: number;
+            authorized_at: string | null;
+            authorized_cents: number;
+            capture_method: 'automatic' | 'manual';
+            captured_at: string | null;
+            captured_cents: number;
+            card_brand: string | null;
+            card_last4: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            order_id: string | null;
+            provider: string | null;
+            provider_ref: string | null;
+            refunded_cents: number;
+            refunds: {
+              amount_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              provider_ref: string | null;
+              reason: string;
+            }[];
+            state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
+            /** Format: date-time */
+            updated_at: string;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount_cents: number;
+            authorized_at: string | null;
+            authorized_cents: number;
+            capture_method: 'automatic' | 'manual';
+            captured_at: string | null;
+            captured_cents: number;
+            card_brand: string | null;
+            card_last4: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            order_id: string | null;
+            provider: string | null;
+            provider_ref: string | null;
+            refunded_cents: number;
+            refunds: {
+              amount_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              provider_ref: string | null;
+              reason: string;
+            }[];
+            state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
+            /** Format: date-time */
+            updated_at: string;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPaymentIntent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount_cents: number;
+            authorized_at: string | null;
+            authorized_cents: number;
+            capture_method: 'automatic' | 'manual';
+            captured_at: string | null;
+            captured_cents: number;
+            card_brand: string | null;
+            card_last4: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            order_id: string | null;
+            provider: string | null;
+            provider_ref: string | null;
+            refunded_cents: number;
+            refunds: {
+              amount_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              provider_ref: string | null;
+              reason: string;
+            }[];
+            state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
+            /** Format: date-time */
+            updated_at: string;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  capturePaymentIntent: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          amount_cents?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount_cents: number;
+            authorized_at: string | null;
+            authorized_cents: number;
+            capture_method: 'automatic' | 'manual';
+            captured_at: string | null;
+            captured_cents: number;
+            card_brand: string | null;
+            card_last4: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            order_id: string | null;
+            provider: string | null;
+            provider_ref: string | null;
+            refunded_cents: number;
+            refunds: {
+              amount_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              provider_ref: string | null;
+              reason: string;
+            }[];
+            state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
+            /** Format: date-time */
+            updated_at: string;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The payment failed (e.g. a declined card) */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  confirmPaymentIntent: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description A processor token: tok_… */
+          card_token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount_cents: number;
+            authorized_at: string | null;
+            authorized_cents: number;
+            capture_method: 'automatic' | 'manual';
+            captured_at: string | null;
+            captured_cents: number;
+            card_brand: string | null;
+            card_last4: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            order_id: string | null;
+            provider: string | null;
+            provider_ref: string | null;
+            refunded_cents: number;
+            refunds: {
+              amount_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              provider_ref: string | null;
+              reason: string;
+            }[];
+            state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
+            /** Format: date-time */
+            updated_at: string;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The payment failed (e.g. a declined card) */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  refundPaymentIntent: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          amount_cents?: number;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount_cents: number;
+            authorized_at: string | null;
+            authorized_cents: number;
+            capture_method: 'automatic' | 'manual';
+            captured_at: string | null;
+            captured_cents: number;
+            card_brand: string | null;
+            card_last4: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            order_id: string | null;
+            provider: string | null;
+            provider_ref: string | null;
+            refunded_cents: number;
+            refunds: {
+              amount_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              provider_ref: string | null;
+              reason: string;
+            }[];
+            state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
+            /** Format: date-time */
+            updated_at: string;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The payment failed (e.g. a declined card) */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  voidPaymentIntent: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            amount_cents: number;
+            authorized_at: string | null;
+            authorized_cents: number;
+            capture_method: 'automatic' | 'manual';
+            captured_at: string | null;
+            captured_cents: number;
+            card_brand: string | null;
+            card_last4: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            order_id: string | null;
+            provider: string | null;
+            provider_ref: string | null;
+            refunded_cents: number;
+            refunds: {
+              amount_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              provider_ref: string | null;
+              reason: string;
+            }[];
+            state: 'created' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided';
+            /** Format: date-time */
+            updated_at: string;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The payment failed (e.g. a declined card) */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getReconciliation: {
+    parameters: {
+      query?: {
+        /** @description YYYY-MM-DD (UTC); default: yesterday */
+        date?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            date: string;
+            drift: number;
+            lines: {
+              ours_cents: number | null;
+              processor_cents: number | null;
+              provider_ref: string;
+              status: 'matched' | 'missing_at_processor' | 'missing_here' | 'amount_mismatch';
+              tenant_id: string | null;
+              type: 'capture' | 'refund';
+            }[];
+            matched: number;
+            /** Format: date-time */
+            run_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  runReconciliation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description YYYY-MM-DD (UTC); default: yesterday */
+          date?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            date: string;
+            drift: number;
+            lines: {
+              ours_cents: number | null;
+              processor_cents: number | null;
+              provider_ref: string;
+              status: 'matched' | 'missing_at_processor' | 'missing_here' | 'amount_mismatch';
+              tenant_id: string | null;
+              type: 'capture' | 'refund';
+            }[];
+            matched: number;
+            /** Format: date-time */
+            run_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMaintenance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            enabled: boolean;
+            message: string | null;
+            /** @description When maintenance mode was switched on */
+            since: string | null;
+          };
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  setMaintenance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description true: writes are refused with 503 `maintenance`; false: back to normal */
+          enabled: boolean;
+          /** @description Shown to users while maintenance is on (tills show it as a banner; refused writes carry it) */
+          message?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            enabled: boolean;
+            message: string | null;
+            /** @description When maintenance mode was switched on */
+            since: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPosContext: {
+    parameters: {
+      query: {
+        register_id: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TillContext'];
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  approveDiscount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The largest discount on any line of the sale (its own and the order's, stacked) to approve */
+          discount_bp: number;
+          /**
+           * Format: uuid
+           * @description The sale's client id: the approval is for it only
+           */
+          order_id: string;
+          /** @description The approving manager's PIN */
+          pin: string;
+          /** Format: uuid */
+          register_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DiscountApprovalResult'];
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many attempts: wait for Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  recordTillTelemetry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          counters: {
+            name: 'pos.print.retry.queued' | 'pos.print.retry.failed' | 'pos.print.retry.success';
+            value: number;
+          }[];
+          gauges: {
+            name: 'pos.print.queue_depth' | 'pos.print.retry.last_attempt';
+            value: number;
+          }[];
+          labels: {
+            store_id: string;
+            /**
+             * Format: uuid
+             * @description Must be the caller's tenant
+             */
+            tenant_id: string;
+          };
+          /** @description When the till took the snapshot, Unix milliseconds */
+          ts: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            counters: number;
+            gauges: number;
+            /** @enum {string} */
+            status: 'accepted';
+            /** @description The store label used: the one sent, or `other` past the series limit */
+            store_id: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listProducts: {
+    parameters: {
+      query?: {
+        category_id?: string;
+        cursor?: string;
+        /** @description Also list archived products */
+        include_archived?: boolean;
+        limit?: number;
+        /** @description Part of the product name (similar spellings match too), or the start of a SKU */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              archived_at: string | null;
+              category_id: string | null;
+              /** Format: date-time */
+              created_at: string;
+              description: string | null;
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** Format: date-time */
+              updated_at: string;
+              variants: {
+                archived_at: string | null;
+                barcodes: string[];
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                price_cents: number;
+                /** Format: uuid */
+                product_id: string;
+                sku: string;
+                /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+                tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+                /** Format: date-time */
+                updated_at: string;
+              }[];
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createProduct: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          category_id?: string | null;
+          description?: string;
+          name: string;
+          variants: {
+            barcodes?: string[];
+            name?: string;
+            /** @description Price in minor units of the tenant currency */
+            price_cents: number;
+            /** @description 1 to 64 printable ASCII characters, no spaces; unique in the tenant (archived variants count) */
+            sku: string;
+            /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+            tax_code?: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            category_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+            variants: {
+              archived_at: string | null;
+              barcodes: string[];
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              name: string | null;
+              price_cents: number;
+              /** Format: uuid */
+              product_id: string;
+              sku: string;
+              /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            category_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+            variants: {
+              archived_at: string | null;
+              barcodes: string[];
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              name: string | null;
+              price_cents: number;
+              /** Format: uuid */
+              product_id: string;
+              sku: string;
+              /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description null removes the category */
+          category_id?: string | null;
+          /** @description null removes it */
+          description?: string | null;
+          name?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            category_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+            variants: {
+              archived_at: string | null;
+              barcodes: string[];
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              name: string | null;
+              price_cents: number;
+              /** Format: uuid */
+              product_id: string;
+              sku: string;
+              /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  archiveProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            category_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+            variants: {
+              archived_at: string | null;
+              barcodes: string[];
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              name: string | null;
+              price_cents: number;
+              /** Format: uuid */
+              product_id: string;
+              sku: string;
+              /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  addVariant: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          barcodes?: string[];
+          name?: string;
+          /** @description Price in minor units of the tenant currency */
+          price_cents: number;
+          /** @description 1 to 64 printable ASCII characters, no spaces; unique in the tenant (archived variants count) */
+          sku: string;
+          /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+          tax_code?: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            barcodes: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            price_cents: number;
+            /** Format: uuid */
+            product_id: string;
+            sku: string;
+            /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+            tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportCatalog: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The catalog as CSV (columns as for the import) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  importCatalog: {
+    parameters: {
+      query?: {
+        /** @description Write the good rows even when some rows have errors */
+        allow_partial?: boolean;
+        /** @description Validate and count; write nothing */
+        dry_run?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            counts: {
+              categories_created: number;
+              created: number;
+              /** @description Rows with at least one error */
+              errors: number;
+              products_created: number;
+              rows: number;
+              unchanged: number;
+              updated: number;
+            };
+            dry_run: boolean;
+            errors: {
+              field: string;
+              message: string;
+              /** @description Row of the file; the header is row 1 */
+              row: number;
+            }[];
+            errors_truncated: boolean;
+            /** @description Whether anything was written */
+            written: boolean;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  lookupBarcode: {
+    parameters: {
+      query: {
+        /** @description 1 to 64 of 0-9, A-Z, a-z and -; unique in the tenant */
+        barcode: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description The variant or its product is archived: the till must not sell it */
+            archived: boolean;
+            archived_at: string | null;
+            barcodes: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            price_cents: number;
+            /** Format: uuid */
+            product_id: string;
+            product_name: string;
+            sku: string;
+            /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+            tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listRegisters: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        /** @description Also list archived rows (default false) */
+        include_archived?: boolean;
+        limit?: number;
+        location_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              archived_at: string | null;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              location_id: string;
+              name: string;
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createRegister: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: uuid */
+          location_id: string;
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            location_id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getRegister: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            location_id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateRegister: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            location_id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  archiveRegister: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            location_id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getHourlySales: {
+    parameters: {
+      query?: {
+        /** @description Today and the days before it */
+        days?: number;
+        location_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description ISO 4217 code of the tenant */
+            currency: string;
+            /** @description A calendar day in `timezone` */
+            from: string;
+            hours: {
+              /** @description A calendar day in `timezone` */
+              date: string;
+              hour: number;
+              orders: number;
+              /** @description Minor units of the currency */
+              sales_cents: number;
+            }[];
+            /** @description The location reported on; null: every location */
+            location_id: string | null;
+            /** @description IANA zone the days and hours are counted in */
+            timezone: string;
+            /** @description A calendar day in `timezone` */
+            to: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getTodaySales: {
+    parameters: {
+      query?: {
+        location_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description sales_cents / orders, rounded half up; 0 without orders */
+            average_ticket_cents: number;
+            /** @description ISO 4217 code of the tenant */
+            currency: string;
+            /** @description A calendar day in `timezone` */
+            date: string;
+            /** @description Minor units of the currency */
+            discount_cents: number;
+            /** @description Units on the lines of those orders */
+            items_sold: number;
+            /** @description The location reported on; null: every location */
+            location_id: string | null;
+            /** @description Orders completed today and not voided */
+            orders: number;
+            /** @description Minor units of the currency */
+            sales_cents: number;
+            /** @description Minor units of the currency */
+            tax_cents: number;
+            tenders: {
+              /** @description What this method paid (change already given back) */
+              amount_cents: number;
+              count: number;
+              /** @description `cash`, `card` or `external_card` */
+              method: string;
+            }[];
+            /** @description IANA zone the days and hours are counted in */
+            timezone: string;
+            /** @description Minor units of the currency */
+            voided_cents: number;
+            /** @description Orders voided today */
+            voided_orders: number;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getTenantSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cash_rounding_cents: number | null;
+            /** @description ISO 4217 code of the tenant */
+            currency: string;
+            effective_money_rounding: 'half_up' | 'truncate' | 'bankers';
+            /** @description The tenant's rounding mode; null uses the server's MONEY_ROUNDING */
+            money_rounding: ('half_up' | 'truncate' | 'bankers') | null;
+            /** @description The business name, printed on receipts */
+            name: string;
+            /** @description Prices are gross (VAT countries): tax is inside the price */
+            prices_include_tax: boolean;
+            /** @description Printed at the bottom of every receipt; empty prints "Thank you for your purchase!" */
+            receipt_footer_lines: string[];
+            stock_policy: 'block' | 'allow_negative';
+            /** @description IANA time zone: reports of the whole shop count days in it; new locations start with it */
+            timezone: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateTenantSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          cash_rounding_cents?: number | null;
+          money_rounding?: ('half_up' | 'truncate' | 'bankers') | null;
+          name?: string;
+          prices_include_tax?: boolean;
+          /** @description The receipt footer; [] goes back to the default footer. Up to 4 lines of up to 42 characters; each line is trimmed and blank lines are dropped */
+          receipt_footer_lines?: string[];
+          stock_policy?: 'block' | 'allow_negative';
+          /** @description An IANA time zone, e.g. Europe/Paris; stored in its canonical spelling */
+          timezone?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cash_rounding_cents: number | null;
+            /** @description ISO 4217 code of the tenant */
+            currency: string;
+            effective_money_rounding: 'half_up' | 'truncate' | 'bankers';
+            /** @description The tenant's rounding mode; null uses the server's MONEY_ROUNDING */
+            money_rounding: ('half_up' | 'truncate' | 'bankers') | null;
+            /** @description The business name, printed on receipts */
+            name: string;
+            /** @description Prices are gross (VAT countries): tax is inside the price */
+            prices_include_tax: boolean;
+            /** @description Printed at the bottom of every receipt; empty prints "Thank you for your purchase!" */
+            receipt_footer_lines: string[];
+            stock_policy: 'block' | 'allow_negative';
+            /** @description IANA time zone: reports of the whole shop count days in it; new locations start with it */
+            timezone: string;
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPlatformStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            maintenance: {
+              enabled: boolean;
+              message: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  listUsers: {
+    parameters: {
+      query?: {
+        active?: boolean;
+        cursor?: string;
+        limit?: number;
+        /** @description Part of the e-mail or name */
+        q?: string;
+        role?: 'owner' | 'admin' | 'manager' | 'cashier';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              active: boolean;
+              /** Format: date-time */
+              created_at: string;
+              display_name: string;
+              email: string;
+              has_password: boolean;
+              has_pin: boolean;
+              /** Format: uuid */
+              id: string;
+              last_login_at: string | null;
+              location_ids: string[];
+              roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createUser: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          display_name: string;
+          /** Format: email */
+          email: string;
+          /** @description Active locations the user may work at; empty means every location */
+          location_ids?: string[];
+          /** @description At least 10 characters */
+          password?: string;
+          /** @description 4 to 8 digits, unique in the tenant */
+          pin?: string;
+          /** @description One or more tenant roles; only an owner grants owner, and nobody grants a role above their own */
+          roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            display_name: string;
+            email: string;
+            has_password: boolean;
+            has_pin: boolean;
+            /** Format: uuid */
+            id: string;
+            last_login_at: string | null;
+            location_ids: string[];
+            roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            display_name: string;
+            email: string;
+            has_password: boolean;
+            has_pin: boolean;
+            /** Format: uuid */
+            id: string;
+            last_login_at: string | null;
+            location_ids: string[];
+            roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          display_name?: string;
+          /** @description Active locations the user may work at; empty means every location */
+          location_ids?: string[];
+          /** @description At least 10 characters */
+          password?: string;
+          /** @description A new PIN, or null to remove it */
+          pin?: string | null;
+          /** @description One or more tenant roles; only an owner grants owner, and nobody grants a role above their own */
+          roles?: ('owner' | 'admin' | 'manager' | 'cashier')[];
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            display_name: string;
+            email: string;
+            has_password: boolean;
+            has_pin: boolean;
+            /** Format: uuid */
+            id: string;
+            last_login_at: string | null;
+            location_ids: string[];
+            roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deactivateUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            display_name: string;
+            email: string;
+            has_password: boolean;
+            has_pin: boolean;
+            /** Format: uuid */
+            id: string;
+            last_login_at: string | null;
+            location_ids: string[];
+            roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  reactivateUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            display_name: string;
+            email: string;
+            has_password: boolean;
+            has_pin: boolean;
+            /** Format: uuid */
+            id: string;
+            last_login_at: string | null;
+            location_ids: string[];
+            roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVariant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            barcodes: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            price_cents: number;
+            /** Format: uuid */
+            product_id: string;
+            sku: string;
+            /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+            tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateVariant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Replaces the set of barcodes */
+          barcodes?: string[];
+          /** @description null removes the variant name */
+          name?: string | null;
+          /** @description Price in minor units of the tenant currency */
+          price_cents?: number;
+          /** @description 1 to 64 printable ASCII characters, no spaces; unique in the tenant (archived variants count) */
+          sku?: string;
+          /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+          tax_code?: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            barcodes: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            price_cents: number;
+            /** Format: uuid */
+            product_id: string;
+            sku: string;
+            /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+            tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  archiveVariant: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            archived_at: string | null;
+            barcodes: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            price_cents: number;
+            /** Format: uuid */
+            product_id: string;
+            sku: string;
+            /** @description STD is taxed at the applicable rate; EXEMPT, ZERO and NONE are not */
+            tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listWebhookEndpoints: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              /** Format: date-time */
+              created_at: string;
+              description: string | null;
+              disabled_reason: string | null;
+              event_types: string[];
+              failure_count: number;
+              /** Format: uuid */
+              id: string;
+              /** @description The whole secret only in the answer to the creation; masked afterwards */
+              secret: string;
+              status: 'enabled' | 'disabled';
+              /** Format: date-time */
+              updated_at: string;
+              url: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string;
+          event_types: string[];
+          /** @description https URL that receives the POSTs */
+          url: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            disabled_reason: string | null;
+            event_types: string[];
+            failure_count: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The whole secret only in the answer to the creation; masked afterwards */
+            secret: string;
+            status: 'enabled' | 'disabled';
+            /** Format: date-time */
+            updated_at: string;
+            url: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            disabled_reason: string | null;
+            event_types: string[];
+            failure_count: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The whole secret only in the answer to the creation; masked afterwards */
+            secret: string;
+            status: 'enabled' | 'disabled';
+            /** Format: date-time */
+            updated_at: string;
+            url: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          event_types?: string[];
+          /**
+           * @description Re-enables a disabled endpoint and resets its failure count
+           * @enum {string}
+           */
+          status?: 'enabled';
+          /** @description https URL that receives the POSTs */
+          url?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            disabled_reason: string | null;
+            event_types: string[];
+            failure_count: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The whole secret only in the answer to the creation; masked afterwards */
+            secret: string;
+            status: 'enabled' | 'disabled';
+            /** Format: date-time */
+            updated_at: string;
+            url: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              attempt_log: {
+                /** Format: date-time */
+                at: string;
+                attempt: number;
+                duration_ms: number;
+                error: string | null;
+                status_code: number | null;
+              }[];
+              attempts: number;
+              /** Format: date-time */
+              created_at: string;
+              delivered_at: string | null;
+              /** Format: uuid */
+              event_id: string;
+              event_type: string;
+              /** Format: uuid */
+              id: string;
+              last_error: string | null;
+              last_status_code: number | null;
+              next_attempt_at: string | null;
+              status: 'pending' | 'delivered' | 'failed';
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  receiveProcessorWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        provider: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: 'received';
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listWebhookEvents: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+        provider?: string;
+        status?: 'received' | 'processed' | 'ignored' | 'failed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              attempts: number;
+              event_type: string | null;
+              external_id: string | null;
+              /** Format: uuid */
+              id: string;
+              last_error: string | null;
+              next_attempt_at: string | null;
+              payload: {
+                [key: string]: unknown;
+              } | null;
+              processed_at: string | null;
+              provider: string;
+              provider_header: string | null;
+              /** Format: date-time */
+              received_at: string;
+              signed_with: 'active' | 'previous';
+              status: 'received' | 'processed' | 'ignored' | 'failed';
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  replayWebhookEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            attempts: number;
+            event_type: string | null;
+            external_id: string | null;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            next_attempt_at: string | null;
+            payload: {
+              [key: string]: unknown;
+            } | null;
+            processed_at: string | null;
+            provider: string;
+            provider_header: string | null;
+            /** Format: date-time */
+            received_at: string;
+            signed_with: 'active' | 'previous';
+            status: 'received' | 'processed' | 'ignored' | 'failed';
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+}

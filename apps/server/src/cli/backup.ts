@@ -1,12 +1,16 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { openDatabaseTarget, type DatabaseTarget } from '../platform/db/connect.ts';
 import { createDatabase, type Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { loggerOptions } from '../platform/logger.ts';
-import { createBackup, listBackups, restoreBackup, type BackupDto } from '../modules/backups/index.ts';
+import type { BackupDto } from '../modules/backups/index.ts';
+import { startProgress } from './progress.ts';
+import { wholeNumber } from './usage.ts';
 
 /**
  * `novapos backup create | list | restore FILE`. They work with the server running (embedded mode shares its
@@ -35,6 +39,38 @@ function line(b: BackupDto): string {
   return `${b.started_at}  ${b.status.padEnd(9)} ${b.trigger.padEnd(8)} ${sizeOf(b.size_bytes).padStart(10)}  ${b.file_name}`;
 }
 
+/** The size of the archive being written: pg_dump's output goes to `<file>.partial` in BACKUP_DIR until done. */
+async function partialBytes(dir: string): Promise<number | undefined> {
+  const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.partial'));
+  const sizes = await Promise.all(
+    names.map((n) =>
+      stat(path.join(dir, n)).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
+  return sizes.length === 0 ? undefined : Math.max(...sizes);
+}
+
+/** Runs `work`, showing the bytes written so far as progress (pg_dump cannot say how much is left). */
+async function withBackupProgress<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const progress = startProgress({ label: 'backup', unit: 'bytes' });
+  let written = 0;
+  const poll = setInterval(() => {
+    void partialBytes(dir).then((bytes) => {
+      if (bytes !== undefined) written = Math.max(written, bytes);
+      progress.update(written, 'written');
+    });
+  }, 250);
+  try {
+    return await work();
+  } finally {
+    clearInterval(poll);
+    progress.stop();
+  }
+}
+
 export function backupCommand(program: Command): void {
   const backup = program.command('backup').description('back up and restore the whole database (pg_dump)');
 
@@ -43,10 +79,11 @@ export function backupCommand(program: Command): void {
     .description('write a backup to BACKUP_DIR now (checksummed; encrypted when BACKUP_ENCRYPTION_KEY is set)')
     .option('--json', 'print the backup as JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { createBackup } = await import('../modules/backups/index.ts');
       const result = await withTarget(async (db, cfg) => {
         await migrate(db.system);
         const logger = pino({ ...loggerOptions(cfg), level: 'warn' });
-        return createBackup({ db, config: cfg, logger }, 'cli');
+        return withBackupProgress(cfg.backups.dir, () => createBackup({ db, config: cfg, logger }, 'cli'));
       });
       if (opts.json === true) console.log(JSON.stringify(result));
       else if (result.status === 'succeeded') {
@@ -64,12 +101,13 @@ export function backupCommand(program: Command): void {
   backup
     .command('list')
     .description('the backups recorded in the database, newest first')
-    .option('--limit <n>', 'how many (default 20)', (v) => Number(v))
+    .option('--limit <n>', 'how many, 1 to 200 (default 20)', wholeNumber(1, 200))
     .option('--json', 'print JSON')
     .action(async (opts: { limit?: number; json?: boolean }) => {
+      const { listBackups } = await import('../modules/backups/index.ts');
       const rows = await withTarget(async (db) => {
         await migrate(db.system);
-        return listBackups(db, Math.min(Math.max(opts.limit ?? 20, 1), 200));
+        return listBackups(db, opts.limit ?? 20);
       });
       if (opts.json === true) console.log(JSON.stringify(rows));
       else if (rows.length === 0) console.log('No backups yet: novapos backup create');
@@ -82,6 +120,7 @@ export function backupCommand(program: Command): void {
     .argument('<file>', 'the backup file (a path, or a file name in BACKUP_DIR)')
     .option('--force', 'restore even though a NovaPOS server or worker is connected')
     .action(async (file: string, opts: { force?: boolean }) => {
+      const { restoreBackup } = await import('../modules/backups/index.ts');
       const bar = new SingleBar({
         format: 'Restoring [{bar}] {percentage}% | {value}/{total} steps',
         hideCursor: true,

@@ -31,6 +31,8 @@ export interface SeedOptions {
    * own settings apply (with `DEFAULT_TAX_RATE_BPS` unset: no tax at all, which makes a poor demo).
    */
   readonly taxRateBps?: number;
+  /** Hears of each finished step (the CLI's progress): `done` of `total` steps, the last one named. */
+  readonly onProgress?: (done: number, total: number, step: string) => void;
 }
 
 export interface SeededShop {
@@ -114,6 +116,11 @@ export async function seedDemoShop(deps: SeedDeps, tenantId: string, options: Se
   }
 
   const places = await ensurePlaces(db, ctx, tenant.name, LOCATIONS, TILLS);
+  // Steps: places, catalog, stock, one per register's sales, backdating.
+  const steps = 4 + places.reduce((n, p) => n + p.registers.length, 0);
+  let stepsDone = 0;
+  const stepDone = (step: string): void => options.onProgress?.(++stepsDone, steps, step);
+  stepDone('locations and registers');
   if (taxRateBps !== undefined) await setOverride(db, ctx, { rate_bps: taxRateBps });
   const catalog = demoCatalog(seed);
   const csv = demoCatalogCsv(catalog);
@@ -125,6 +132,7 @@ export async function seedDemoShop(deps: SeedDeps, tenantId: string, options: Se
       `The demo catalog did not import: row ${firstError.row}, ${firstError.field}: ${firstError.message}`,
     );
   }
+  stepDone('catalog');
 
   const stock = places.map((_, l) => planStock(catalog, l, seed));
   const adjustmentIds: string[] = [];
@@ -140,6 +148,8 @@ export async function seedDemoShop(deps: SeedDeps, tenantId: string, options: Se
       await setThreshold(db, ctx, { location_id: place.id, sku: s.sku, low_stock_threshold: s.threshold });
     }
   }
+
+  stepDone('opening stock');
 
   const registers = places.flatMap((place, l) =>
     place.registers.map((r) => ({ id: r.id, locationId: place.id, location: l })),
@@ -158,7 +168,9 @@ export async function seedDemoShop(deps: SeedDeps, tenantId: string, options: Se
       const seller = staff.seller(r.id);
       const book = await priceBookOf(deps, seller, catalog, r);
       const mine = planned.filter((p) => p.register === i);
-      return ringUp(deps, { seller, voider: staff.voider }, book, r.id, mine, seed + 100 + i);
+      const sold = await ringUp(deps, { seller, voider: staff.voider }, book, r.id, mine, seed + 100 + i);
+      stepDone('sales');
+      return sold;
     }),
   );
   const failed = streams.find((s) => s.status === 'rejected');
@@ -174,6 +186,7 @@ export async function seedDemoShop(deps: SeedDeps, tenantId: string, options: Se
       firstDay: days,
     }),
   );
+  stepDone('dated into the past');
   return {
     locations: places,
     products: catalog.length,

@@ -18,8 +18,8 @@ export function auditRoutes(app: App, deps: AppDeps): void {
       config: { access: READERS },
       schema: {
         tags: TAGS,
+        operationId: 'listAuditEvents',
         summary: 'Audit events of your tenant (or the platform), newest first',
-        security: [{ bearer: [] }],
         querystring: AuditEventsQuery,
         response: { 200: Page(AuditEventSchema), ...problems(400, 401, 403) },
       },
@@ -33,8 +33,8 @@ export function auditRoutes(app: App, deps: AppDeps): void {
       config: { access: VERIFIERS },
       schema: {
         tags: TAGS,
+        operationId: 'verifyAuditLog',
         summary: 'Recompute every audit chain of your tenant (or the platform) and report the first break',
-        security: [{ bearer: [] }],
         response: { 200: AuditVerifySchema, ...problems(401, 403) },
       },
     },

@@ -1,10 +1,16 @@
 import { ALL_ROLES } from '@novapos/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems } from '../../platform/http/schemas.ts';
 import { JwksSchema, LoginBody, MeSchema, PinLoginBody, RefreshBody, TokenPairSchema } from './auth.schemas.ts';
 import * as auth from './auth.service.ts';
 
 const TAGS = ['auth'];
+
+/** A token response must not be kept by a browser, a proxy or a CDN (RFC 6749 §5.1); its errors neither. */
+async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  void reply.header('Cache-Control', 'no-store');
+}
 
 export function authRoutes(app: App, deps: AppDeps): void {
   const service: auth.AuthDeps = {
@@ -15,16 +21,28 @@ export function authRoutes(app: App, deps: AppDeps): void {
     pinPepper: deps.secrets.pinPepper,
   };
 
-  app.get('/.well-known/jwks.json', { schema: { hide: false, tags: TAGS, response: { 200: JwksSchema } } }, () =>
-    deps.tokens.jwks(),
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        hide: false,
+        operationId: 'getSigningKeys',
+        summary: 'The public keys that verify our access tokens (JWKS)',
+        tags: TAGS,
+        response: { 200: JwksSchema },
+      },
+    },
+    () => deps.tokens.jwks(),
   );
 
   app.post(
     '/v1/auth/login',
     {
       config: { access: 'public', maintenanceExempt: true },
+      onRequest: noStore,
       schema: {
         tags: TAGS,
+        operationId: 'login',
         summary: 'Sign in with e-mail and password',
         body: LoginBody,
         response: { 200: TokenPairSchema, ...problems(400, 401, 403, 423, 429) },
@@ -40,8 +58,10 @@ export function authRoutes(app: App, deps: AppDeps): void {
     '/v1/auth/pin-login',
     {
       config: { access: 'public', maintenanceExempt: true },
+      onRequest: noStore,
       schema: {
         tags: TAGS,
+        operationId: 'pinLogin',
         summary: 'Sign a cashier in at a register with a PIN',
         body: PinLoginBody,
         response: { 200: TokenPairSchema, ...problems(400, 401, 403, 404, 423, 429) },
@@ -58,8 +78,10 @@ export function authRoutes(app: App, deps: AppDeps): void {
     '/v1/auth/refresh',
     {
       config: { access: 'public', maintenanceExempt: true },
+      onRequest: noStore,
       schema: {
         tags: TAGS,
+        operationId: 'refreshTokens',
         summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
         body: RefreshBody,
         response: { 200: TokenPairSchema, ...problems(400, 401) },
@@ -74,6 +96,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
       config: { access: 'public', maintenanceExempt: true },
       schema: {
         tags: TAGS,
+        operationId: 'logout',
         summary: 'End the session of a refresh token',
         body: RefreshBody,
         response: { 204: { type: 'null' }, ...problems(400) },
@@ -91,8 +114,8 @@ export function authRoutes(app: App, deps: AppDeps): void {
       config: { access: ALL_ROLES },
       schema: {
         tags: TAGS,
+        operationId: 'getMe',
         summary: 'Who the bearer of the token is',
-        security: [{ bearer: [] }],
         response: { 200: MeSchema, ...problems(401, 403) },
       },
     },

@@ -19,12 +19,12 @@ export function backupsRoutes(app: App, deps: AppDeps): void {
       config: { access: SUPERADMIN },
       schema: {
         tags: TAGS,
+        operationId: 'createBackup',
         summary: 'Start a backup of the whole database (superadmin)',
         description:
           'Answers 202 with the backup `running`; GET /v1/backups shows it `succeeded` (or `failed`, with the ' +
           'error) when pg_dump is done. 409 `backup_in_progress` while another backup runs; 503 ' +
           '`backups_unavailable` when pg_dump is missing.',
-        security: [{ bearer: [] }],
         response: { 202: BackupSchema, ...problems(401, 403, 409, 503) },
       },
     },
@@ -40,8 +40,8 @@ export function backupsRoutes(app: App, deps: AppDeps): void {
       config: { access: SUPERADMIN },
       schema: {
         tags: TAGS,
+        operationId: 'listBackups',
         summary: 'Backups, newest first (superadmin)',
-        security: [{ bearer: [] }],
         querystring: BackupListQuery,
         response: { 200: BackupList, ...problems(400, 401, 403) },
       },
@@ -54,6 +54,7 @@ export function backupsRoutes(app: App, deps: AppDeps): void {
     {
       schema: {
         tags: TAGS,
+        operationId: 'getBackupHealth',
         summary: 'Age of the last good backup; 503 past BACKUP_MAX_AGE_HOURS (25) or when there is none',
         response: { 200: HealthReportSchema, 503: HealthReportSchema },
       },

@@ -196,8 +196,8 @@ export function catalogChangesRoutes(app: App, deps: AppDeps): void {
       config: { access: TENANT_ROLES },
       schema: {
         tags: ['catalog'],
+        operationId: 'listCatalogChanges',
         summary: 'Sellable variants and categories changed since a cursor (archived ones included), for the till',
-        security: [{ bearer: [] }],
         querystring: CatalogChangesQuery,
         response: { 200: CatalogChanges, ...problems(400, 401, 403) },
       },

@@ -9,7 +9,6 @@ import { importCatalogUpload } from './catalog-csv.upload.ts';
 import { CATALOG_READERS, CATALOG_WRITERS } from './categories.routes.ts';
 
 const TAGS = ['catalog'];
-const SECURITY = [{ bearer: [] }];
 
 const ImportQuery = Type.Object(
   {
@@ -81,11 +80,11 @@ export function catalogCsvRoutes(app: App, deps: AppDeps): void {
         config: { access: CATALOG_WRITERS },
         schema: {
           tags: TAGS,
+          operationId: 'importCatalog',
           summary: 'Import products and variants from CSV (one row per variant); dry_run reports without writing',
           description:
             'Body: text/csv, at most 20 MiB, columns product_name, category, sku, variant_name, price_cents, ' +
             'tax_code, barcodes (see docs/catalog.md). With any row error nothing is written unless allow_partial.',
-          security: SECURITY,
           consumes: ['text/csv'],
           querystring: ImportQuery,
           response: { 200: ImportReportSchema, ...problems(400, 401, 403, 409, 413, 415) },
@@ -108,8 +107,8 @@ export function catalogCsvRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_READERS },
       schema: {
         tags: TAGS,
+        operationId: 'exportCatalog',
         summary: 'The active catalog as CSV, in the import format',
-        security: SECURITY,
         response: EXPORT_RESPONSES,
       },
     },

@@ -276,7 +276,7 @@ describe('POST /v1/products/import', () => {
     expect(importOp.responses['200'].content['application/json'].schema.properties.counts).toBeDefined();
     const exportOp = doc.paths['/v1/products/export'].get;
     expect(Object.keys(exportOp.responses['200'].content)).toEqual(['text/csv']);
-    expect(Object.keys(exportOp.responses['401'].content)).toEqual(['application/json']);
+    expect(Object.keys(exportOp.responses['401'].content)).toEqual(['application/problem+json']);
   });
 
   it('refuses a body over the limit with 413, and a cashier with 403', async () => {

@@ -13,7 +13,6 @@ import {
 } from './categories.schemas.ts';
 
 const TAGS = ['catalog'];
-const SECURITY = [{ bearer: [] }];
 /** Every tenant role reads the catalog (the till shows it); managers and above change it. */
 export const CATALOG_READERS: readonly Role[] = TENANT_ROLES;
 export const CATALOG_WRITERS: readonly Role[] = rolesAtLeast('manager');
@@ -26,8 +25,8 @@ export function categoriesRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_READERS },
       schema: {
         tags: TAGS,
+        operationId: 'listCategories',
         summary: 'List categories in display order (position, then creation)',
-        security: SECURITY,
         querystring: CategoryListQuery,
         response: { 200: Page(CategorySchema), ...problems(400, 401, 403) },
       },
@@ -41,8 +40,8 @@ export function categoriesRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_WRITERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'createCategory',
         summary: 'Create a category (names are unique in the tenant, case-insensitively)',
-        security: SECURITY,
         body: CreateCategoryBody,
         response: { 201: CategorySchema, ...problems(400, 401, 403, 409, 413, 415, 422) },
       },
@@ -59,13 +58,13 @@ export function categoriesRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'reorderCategories',
         summary: 'Set the order of all active categories at once (positions 10, 20, 30…; all or nothing)',
         description:
           '`ids` names every active category of the tenant exactly once. A repeated id is 400 `validation_failed`; ' +
           'an id that is not a category of this tenant is 404 `category_not_found`; an archived category, or an ' +
           'active one left out (the list changed since it was read), is 409 `category_order_mismatch` with ' +
           '`missing`. Nothing is written on any refusal.',
-        security: SECURITY,
         body: CategoryOrderBody,
         response: { 200: CategoryOrderResult, ...problems(400, 401, 403, 404, 409, 413, 415) },
       },
@@ -79,8 +78,8 @@ export function categoriesRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'updateCategory',
         summary: 'Rename a category or change its position',
-        security: SECURITY,
         params: IdParams,
         body: UpdateCategoryBody,
         response: { 200: CategorySchema, ...problems(400, 401, 403, 404, 409, 413, 415) },
@@ -95,8 +94,8 @@ export function categoriesRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'archiveCategory',
         summary: 'Archive a category (its products keep it; no new product can join it)',
-        security: SECURITY,
         params: IdParams,
         response: { 200: CategorySchema, ...problems(400, 401, 403, 404) },
       },

@@ -16,7 +16,6 @@ import * as products from './products.service.ts';
 import { addVariant, lookupBarcode } from './variants.service.ts';
 
 const TAGS = ['catalog'];
-const SECURITY = [{ bearer: [] }];
 
 /** /v1/products: products with their variants, search, barcode lookup. */
 export function productsRoutes(app: App, deps: AppDeps): void {
@@ -26,8 +25,8 @@ export function productsRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_WRITERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'createProduct',
         summary: 'Create a product with its variants (SKUs and barcodes unique in the tenant)',
-        security: SECURITY,
         body: CreateProductBody,
         response: { 201: ProductSchema, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
       },
@@ -44,8 +43,8 @@ export function productsRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_READERS },
       schema: {
         tags: TAGS,
+        operationId: 'listProducts',
         summary: 'List or search products (q: name similarity or fragment, or SKU prefix), in pages',
-        security: SECURITY,
         querystring: ProductListQuery,
         response: { 200: Page(ProductSchema), ...problems(400, 401, 403) },
       },
@@ -59,8 +58,8 @@ export function productsRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_READERS },
       schema: {
         tags: TAGS,
+        operationId: 'lookupBarcode',
         summary: 'The variant an exact barcode names (archived ones flagged); 422 unknown_barcode when none',
-        security: SECURITY,
         querystring: LookupQuery,
         response: { 200: LookupSchema, ...problems(400, 401, 403, 422) },
       },
@@ -74,8 +73,8 @@ export function productsRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_READERS },
       schema: {
         tags: TAGS,
+        operationId: 'getProduct',
         summary: 'Get a product with all its variants',
-        security: SECURITY,
         params: IdParams,
         response: { 200: ProductSchema, ...problems(400, 401, 403, 404) },
       },
@@ -89,8 +88,8 @@ export function productsRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'updateProduct',
         summary: "Change a product's name, description or category",
-        security: SECURITY,
         params: IdParams,
         body: UpdateProductBody,
         response: { 200: ProductSchema, ...problems(400, 401, 403, 404, 413, 415) },
@@ -105,8 +104,8 @@ export function productsRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'archiveProduct',
         summary: 'Archive a product and its variants (nothing is deleted)',
-        security: SECURITY,
         params: IdParams,
         response: { 200: ProductSchema, ...problems(400, 401, 403, 404) },
       },
@@ -120,8 +119,8 @@ export function productsRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_WRITERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'addVariant',
         summary: 'Add a variant to a product',
-        security: SECURITY,
         params: IdParams,
         body: NewVariantBody,
         response: { 201: VariantSchema, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },

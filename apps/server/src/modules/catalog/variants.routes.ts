@@ -5,7 +5,6 @@ import { CATALOG_READERS, CATALOG_WRITERS } from './categories.routes.ts';
 import * as variants from './variants.service.ts';
 
 const TAGS = ['catalog'];
-const SECURITY = [{ bearer: [] }];
 
 /** /v1/variants/:id: what is sold, with its SKU, price, tax code and barcodes. */
 export function variantsRoutes(app: App, deps: AppDeps): void {
@@ -15,8 +14,8 @@ export function variantsRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_READERS },
       schema: {
         tags: TAGS,
+        operationId: 'getVariant',
         summary: 'Get a variant',
-        security: SECURITY,
         params: IdParams,
         response: { 200: VariantSchema, ...problems(400, 401, 403, 404) },
       },
@@ -30,8 +29,8 @@ export function variantsRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'updateVariant',
         summary: 'Change SKU, name, price, tax code or barcodes (the set is replaced); price changes are audited',
-        security: SECURITY,
         params: IdParams,
         body: UpdateVariantBody,
         response: { 200: VariantSchema, ...problems(400, 401, 403, 404, 409, 413, 415) },
@@ -46,8 +45,8 @@ export function variantsRoutes(app: App, deps: AppDeps): void {
       config: { access: CATALOG_WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'archiveVariant',
         summary: 'Archive a variant (the till refuses it; its SKU and barcodes stay reserved)',
-        security: SECURITY,
         params: IdParams,
         response: { 200: VariantSchema, ...problems(400, 401, 403, 404) },
       },

@@ -30,13 +30,27 @@ export function healthRoutes(app: App, deps: AppDeps): void {
 
   app.get(
     '/healthz',
-    { schema: { tags: TAGS, summary: 'Liveness: the process serves requests', response: { 200: AliveSchema } } },
+    {
+      schema: {
+        tags: TAGS,
+        operationId: 'checkAlive',
+        summary: 'Liveness: the process serves requests',
+        response: { 200: AliveSchema },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/health/live',
-    { schema: { tags: TAGS, summary: 'Liveness probe (no dependency is checked)', response: { 200: AliveSchema } } },
+    {
+      schema: {
+        tags: TAGS,
+        operationId: 'checkLiveness',
+        summary: 'Liveness probe (no dependency is checked)',
+        response: { 200: AliveSchema },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
@@ -45,6 +59,7 @@ export function healthRoutes(app: App, deps: AppDeps): void {
     {
       schema: {
         tags: TAGS,
+        operationId: 'getHealth',
         summary: 'Health of every dependency (database, and redis / event bus when configured)',
         response: REPORT_RESPONSES,
       },
@@ -60,6 +75,7 @@ export function healthRoutes(app: App, deps: AppDeps): void {
     {
       schema: {
         tags: TAGS,
+        operationId: 'checkReadiness',
         summary: 'Readiness probe: started and not draining, database up, no migration pending',
         response: REPORT_RESPONSES,
       },
@@ -72,7 +88,9 @@ export function healthRoutes(app: App, deps: AppDeps): void {
 
   app.get(
     '/health/db',
-    { schema: { tags: TAGS, summary: 'Database health', response: REPORT_RESPONSES } },
+    {
+      schema: { tags: TAGS, operationId: 'getDatabaseHealth', summary: 'Database health', response: REPORT_RESPONSES },
+    },
     async (_request, reply) => {
       const report = await runChecks({ database: deps.healthChecks.database ?? missingCheck('database') });
       return reply.code(statusOf(report)).send(report);
@@ -84,6 +102,7 @@ export function healthRoutes(app: App, deps: AppDeps): void {
     {
       schema: {
         tags: TAGS,
+        operationId: 'getRedisHealth',
         summary: 'Redis health',
         description:
           'With REDIS_URL set: the Redis check, `mode: "redis"`, 503 when it is down (sign-in still works: rate ' +
@@ -103,6 +122,7 @@ export function healthRoutes(app: App, deps: AppDeps): void {
     {
       schema: {
         tags: TAGS,
+        operationId: 'getMetrics',
         summary: 'Prometheus metrics (text exposition format)',
         description: 'With METRICS_TOKEN set on the server, send `Authorization: Bearer <METRICS_TOKEN>`.',
         response: {

@@ -14,7 +14,6 @@ import * as hooks from './hooks.service.ts';
 import type { UrlGuardOptions } from './url-guard.ts';
 
 const TAGS = ['webhooks'];
-const SECURITY = [{ bearer: [] }];
 /** Issue 4 §6: tenant admins (and owners) register outgoing webhook endpoints. */
 const ADMINS: readonly Role[] = rolesAtLeast('admin');
 
@@ -33,8 +32,8 @@ export function hooksRoutes(app: App, deps: AppDeps, options: { allowPrivateUrls
       config: { access: ADMINS },
       schema: {
         tags: TAGS,
+        operationId: 'createWebhookEndpoint',
         summary: 'Register an endpoint for event types; the answer holds its signing secret, shown only this once',
-        security: SECURITY,
         body: CreateWebhookEndpointBody,
         response: { 201: WebhookEndpointSchema, ...problems(400, 401, 403, 413, 415) },
       },
@@ -49,8 +48,8 @@ export function hooksRoutes(app: App, deps: AppDeps, options: { allowPrivateUrls
       config: { access: ADMINS },
       schema: {
         tags: TAGS,
+        operationId: 'listWebhookEndpoints',
         summary: 'List webhook endpoints (secrets masked)',
-        security: SECURITY,
         querystring: EndpointListQuery,
         response: { 200: Page(WebhookEndpointSchema), ...problems(400, 401, 403) },
       },
@@ -64,8 +63,8 @@ export function hooksRoutes(app: App, deps: AppDeps, options: { allowPrivateUrls
       config: { access: ADMINS },
       schema: {
         tags: TAGS,
+        operationId: 'getWebhookEndpoint',
         summary: 'One webhook endpoint (secret masked)',
-        security: SECURITY,
         params: EndpointIdParams,
         response: { 200: WebhookEndpointSchema, ...problems(400, 401, 403, 404) },
       },
@@ -79,8 +78,8 @@ export function hooksRoutes(app: App, deps: AppDeps, options: { allowPrivateUrls
       config: { access: ADMINS },
       schema: {
         tags: TAGS,
+        operationId: 'updateWebhookEndpoint',
         summary: "Change an endpoint's URL, event types or description, or re-enable it",
-        security: SECURITY,
         params: EndpointIdParams,
         body: UpdateWebhookEndpointBody,
         response: { 200: WebhookEndpointSchema, ...problems(400, 401, 403, 404, 413, 415) },
@@ -95,8 +94,8 @@ export function hooksRoutes(app: App, deps: AppDeps, options: { allowPrivateUrls
       config: { access: ADMINS },
       schema: {
         tags: TAGS,
+        operationId: 'deleteWebhookEndpoint',
         summary: 'Remove an endpoint with its deliveries',
-        security: SECURITY,
         params: EndpointIdParams,
         response: { 204: Type.Null({ description: 'Removed' }), ...problems(400, 401, 403, 404) },
       },
@@ -113,8 +112,8 @@ export function hooksRoutes(app: App, deps: AppDeps, options: { allowPrivateUrls
       config: { access: ADMINS },
       schema: {
         tags: TAGS,
+        operationId: 'listWebhookDeliveries',
         summary: 'Deliveries to an endpoint, newest first, with every attempt',
-        security: SECURITY,
         params: EndpointIdParams,
         querystring: EndpointListQuery,
         response: { 200: Page(WebhookDeliverySchema), ...problems(400, 401, 403, 404) },

@@ -14,7 +14,6 @@ import {
 import * as inventory from './inventory.service.ts';
 
 const TAGS = ['inventory'];
-const SECURITY = [{ bearer: [] }];
 /** Everyone at a till may look stock up; changing it or reading its history is a manager's job. */
 const READERS = rolesAtLeast('cashier');
 const MANAGERS = rolesAtLeast('manager');
@@ -27,11 +26,11 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'adjustStock',
         summary: 'Adjust stock at a location (receipts, counts, damage, opening stock)',
         description:
           'Each line names its variant by `sku` or `variant_id`. Under the tenant policy `block`, a line that ' +
           'would take stock below zero fails the whole adjustment with 409 `insufficient_stock`.',
-        security: SECURITY,
         body: AdjustmentBody,
         response: { 201: AdjustmentResultSchema, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
       },
@@ -45,8 +44,8 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
       config: { access: READERS },
       schema: {
         tags: TAGS,
+        operationId: 'listStockLevels',
         summary: 'List stock levels (of the locations the caller works at), by location and SKU',
-        security: SECURITY,
         querystring: InventoryListQuery,
         response: { 200: Page(InventoryItemSchema), ...problems(400, 401, 403, 404) },
       },
@@ -60,8 +59,8 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS },
       schema: {
         tags: TAGS,
+        operationId: 'listStockMovements',
         summary: 'The stock ledger, newest first',
-        security: SECURITY,
         querystring: MovementListQuery,
         response: { 200: Page(MovementSchema), ...problems(400, 401, 403, 404) },
       },
@@ -75,8 +74,8 @@ export function inventoryRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS },
       schema: {
         tags: TAGS,
+        operationId: 'setStockThreshold',
         summary: 'Set or remove the low-stock threshold of a variant at a location',
-        security: SECURITY,
         body: ThresholdBody,
         response: { 200: StockLevelSchema, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
       },

@@ -35,9 +35,9 @@ export function monitoringRoutes(app: App, deps: AppDeps): void {
       config: { access: OWNERS_AND_OPERATORS },
       schema: {
         tags: TAGS,
+        operationId: 'getBusinessMonitoring',
         summary:
           'Orders and revenue per hour, average order value, voids, card failure rate (owner: the tenant; superadmin: every tenant)',
-        security: [{ bearer: [] }],
         querystring: BusinessQuery,
         response: { 200: BusinessReport, ...problems(400, 401, 403) },
       },
@@ -51,12 +51,12 @@ export function monitoringRoutes(app: App, deps: AppDeps): void {
       config: { access: OWNERS_AND_OPERATORS },
       schema: {
         tags: TAGS,
+        operationId: 'getPerformanceMonitoring',
         summary: "This server's slowest routes, error rate and slow queries (owner and superadmin)",
         description:
           'Route figures are this server process since it started (no tenant data: route templates and timings). ' +
           "Slow queries: pg_stat_statements when the extension is installed and preloaded, else the server's own " +
           `timing of its queries at or above SLOW_QUERY_MS (${threshold} ms here); SQL text only, never parameters.`,
-        security: [{ bearer: [] }],
         querystring: PerformanceQuery,
         response: { 200: PerformanceReport, ...problems(400, 401, 403) },
       },

@@ -20,12 +20,12 @@ export function telemetryRoutes(app: App, deps: AppDeps): void {
       config: { access: TENANT_ROLES, maintenanceExempt: true },
       schema: {
         tags: ['ops'],
+        operationId: 'recordTillTelemetry',
         summary: "A till's print-retry telemetry snapshot (seed 000)",
         description:
           'Counters are increments since the previous accepted snapshot; gauges are current values. Names are ' +
           "whitelisted; `labels.tenant_id` must be the caller's tenant. Exposed on /metrics as " +
           '`pos_print_retry_total{tenant_id,store_id,kind}` and `pos_print_gauge{tenant_id,store_id,name}`.',
-        security: [{ bearer: [] }],
         body: TelemetryBody,
         response: { 202: TelemetryAccepted, ...problems(400, 401, 403, 413, 415) },
       },

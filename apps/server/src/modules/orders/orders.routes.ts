@@ -22,7 +22,6 @@ import { computeOrder, getOrder, placeOrder, type PlaceOrderDeps } from './order
 import { voidOrder } from './orders.void.ts';
 
 const TAGS = ['orders'];
-const SECURITY = [{ bearer: [] }];
 const SELLERS = TENANT_ROLES;
 const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 // 402: a card tender was declined; 503: the card processor is unreachable or card payments are off.
@@ -51,8 +50,8 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
       config: { access: SELLERS },
       schema: {
         tags: TAGS,
+        operationId: 'computeOrder',
         summary: 'Price a cart without saving it (?explain=true adds how each amount was rounded)',
-        security: SECURITY,
         querystring: ExplainQuery,
         body: ComputeBody,
         response: { 200: ComputeResult, ...problems(400, 401, 403, 413, 415, 422) },
@@ -65,9 +64,14 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
       }),
   );
 
-  for (const [url, body, summary] of [
-    ['/v1/orders/sku', CreateOrderBySkuBody, 'Create an order from SKUs, with tenders in the same call or later'],
-    ['/v1/orders', CreateOrderBody, 'Create an order from product or variant ids'],
+  for (const [url, body, operationId, summary] of [
+    [
+      '/v1/orders/sku',
+      CreateOrderBySkuBody,
+      'createOrderBySku',
+      'Create an order from SKUs, with tenders in the same call or later',
+    ],
+    ['/v1/orders', CreateOrderBody, 'createOrder', 'Create an order from product or variant ids'],
   ] as const) {
     app.post(
       url,
@@ -75,8 +79,8 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
         config: { access: SELLERS, idempotent: true },
         schema: {
           tags: TAGS,
+          operationId,
           summary,
-          security: SECURITY,
           body,
           response: { 200: OrderSchema, 201: OrderSchema, ...CREATE_PROBLEMS },
         },
@@ -98,8 +102,8 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
       config: { access: SELLERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'payOrder',
         summary: 'Pay an open (parked) order; tenders must cover what is left',
-        security: SECURITY,
         params: IdParams,
         body: AddTendersBody,
         response: { 200: OrderSchema, ...CREATE_PROBLEMS },
@@ -115,8 +119,8 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
       config: { access: rolesAtLeast('manager'), idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'voidOrder',
         summary: 'Void an order: stock goes back, the void is audited (manager or above)',
-        security: SECURITY,
         params: IdParams,
         body: VoidBody,
         response: { 200: OrderSchema, ...problems(400, 401, 403, 404, 409) },
@@ -135,8 +139,8 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
       config: { access: SELLERS },
       schema: {
         tags: TAGS,
+        operationId: 'getOrder',
         summary: 'An order with its lines and tenders',
-        security: SECURITY,
         params: IdParams,
         response: { 200: OrderSchema, ...problems(400, 401, 403, 404) },
       },
@@ -150,8 +154,8 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
       config: { access: SELLERS },
       schema: {
         tags: TAGS,
+        operationId: 'listOrders',
         summary: 'Orders, newest first (filters: status, register, location, time range)',
-        security: SECURITY,
         querystring: OrderListQuery,
         response: { 200: Page(OrderSchema), ...problems(400, 401, 403) },
       },

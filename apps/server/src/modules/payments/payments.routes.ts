@@ -9,7 +9,6 @@ import { CaptureBody, ConfirmBody, CreateIntentBody, IntentSchema, RefundBody, V
 import { createIntent, getIntent } from './payments.service.ts';
 
 const TAGS = ['payments'];
-const SECURITY = [{ bearer: [] }];
 const CASHIERS = TENANT_ROLES;
 const MANAGERS = rolesAtLeast('manager');
 const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
@@ -27,8 +26,8 @@ export function paymentsRoutes(app: App, deps: AppDeps): void {
       config: { access: CASHIERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'createPaymentIntent',
         summary: 'Create a payment intent (Idempotency-Key is stored on it: unique per tenant)',
-        security: SECURITY,
         body: CreateIntentBody,
         response: { 200: IntentSchema, 201: IntentSchema, ...problems(400, 401, 403, 404, 409, 415, 422) },
       },
@@ -50,8 +49,8 @@ export function paymentsRoutes(app: App, deps: AppDeps): void {
       config: { access: CASHIERS },
       schema: {
         tags: TAGS,
+        operationId: 'getPaymentIntent',
         summary: 'A payment intent with its refunds',
-        security: SECURITY,
         params: IdParams,
         response: { 200: IntentSchema, ...problems(400, 401, 403, 404) },
       },
@@ -65,8 +64,8 @@ export function paymentsRoutes(app: App, deps: AppDeps): void {
       config: { access: CASHIERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'confirmPaymentIntent',
         summary: 'Authorize the card token (and capture, with capture_method automatic)',
-        security: SECURITY,
         params: IdParams,
         body: ConfirmBody,
         response: { 200: IntentSchema, ...MOVE_PROBLEMS },
@@ -81,8 +80,8 @@ export function paymentsRoutes(app: App, deps: AppDeps): void {
       config: { access: CASHIERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'capturePaymentIntent',
         summary: 'Capture an authorized intent: all of it, or amount_cents (at most what was authorized)',
-        security: SECURITY,
         params: IdParams,
         body: CaptureBody,
         response: { 200: IntentSchema, ...MOVE_PROBLEMS },
@@ -97,8 +96,8 @@ export function paymentsRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'voidPaymentIntent',
         summary: 'Void an authorization that was not captured (manager or above)',
-        security: SECURITY,
         params: IdParams,
         body: VoidBody,
         response: { 200: IntentSchema, ...MOVE_PROBLEMS },
@@ -113,8 +112,8 @@ export function paymentsRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'refundPaymentIntent',
         summary: 'Refund a captured intent, in part or in full (manager or above)',
-        security: SECURITY,
         params: IdParams,
         body: RefundBody,
         response: { 200: IntentSchema, ...MOVE_PROBLEMS },

@@ -15,8 +15,8 @@ export function platformRoutes(app: App, deps: AppDeps): void {
       config: { access: SUPERADMIN },
       schema: {
         tags: TAGS,
+        operationId: 'getMaintenance',
         summary: 'Maintenance mode as stored (superadmin)',
-        security: [{ bearer: [] }],
         response: { 200: MaintenanceSchema, ...problems(401, 403) },
       },
     },
@@ -30,11 +30,11 @@ export function platformRoutes(app: App, deps: AppDeps): void {
       config: { access: SUPERADMIN, maintenanceExempt: true },
       schema: {
         tags: TAGS,
+        operationId: 'setMaintenance',
         summary: 'Switch maintenance mode on or off (superadmin)',
         description:
           'While on, every server refuses writes with 503 `maintenance` (Retry-After) and lets reads, sign-in and ' +
           'this switch through. This server applies the change at once, the others within 2 seconds. Audited.',
-        security: [{ bearer: [] }],
         body: MaintenanceBody,
         response: { 200: MaintenanceSchema, ...problems(400, 401, 403) },
       },
@@ -48,6 +48,7 @@ export function platformRoutes(app: App, deps: AppDeps): void {
       config: { access: 'public' },
       schema: {
         tags: TAGS,
+        operationId: 'getPlatformStatus',
         summary: 'Platform status for clients, e.g. a maintenance banner at the till',
         description: 'What this server enforces now (its cached copy, refreshed every 2 seconds); no sign-in.',
         response: { 200: PlatformStatusSchema },

@@ -5,7 +5,6 @@ import { DiscountApprovalBody, DiscountApprovalResult, TillContext, TillContextQ
 import { approveDiscount, tillContext } from './pos.service.ts';
 
 const TAGS = ['pos'];
-const SECURITY = [{ bearer: [] }];
 const SELLERS = rolesAtLeast('cashier');
 
 /** /v1/pos: what the till needs beyond the catalog and orders (docs/pos.md). */
@@ -19,8 +18,8 @@ export function posRoutes(app: App, deps: AppDeps): void {
       config: { access: SELLERS },
       schema: {
         tags: TAGS,
+        operationId: 'getPosContext',
         summary: "A register's pricing context (tax rate, money settings) and the till's limits",
-        security: SECURITY,
         querystring: TillContextQuery,
         response: { 200: TillContext, ...problems(400, 401, 403, 404) },
       },
@@ -34,8 +33,8 @@ export function posRoutes(app: App, deps: AppDeps): void {
       config: { access: SELLERS },
       schema: {
         tags: TAGS,
+        operationId: 'approveDiscount',
         summary: "A manager's PIN approves a discount above the cashier's limit for one sale (audited)",
-        security: SECURITY,
         body: DiscountApprovalBody,
         response: { 201: DiscountApprovalResult, ...problems(400, 401, 403, 404, 429) },
       },

@@ -25,6 +25,22 @@ export const ReceiptQuery = Type.Object(
 );
 export type ReceiptQueryInput = Static<typeof ReceiptQuery>;
 
+/** The receipt in the three formats; the handler sends the text or bytes itself (no JSON serialization). */
+const ReceiptResponse = {
+  description: 'The receipt, in the format asked for',
+  content: {
+    'text/plain': { schema: Type.String({ description: 'format=text: the receipt as the till prints it' }) },
+    'text/html': { schema: Type.String({ description: 'format=html: the receipt as e-mailed (no scripts)' }) },
+    'application/octet-stream': {
+      schema: Type.Unsafe<Buffer>({
+        type: 'string',
+        format: 'binary',
+        description: 'format=escpos: bytes for an 80 mm ESC/POS printer (sent as an attachment)',
+      }),
+    },
+  },
+};
+
 /** GET /v1/orders/:id/receipt: an order's receipt as plain text, ESC/POS bytes or HTML. */
 export function receiptsRoutes(app: App, deps: AppDeps): void {
   app.get(
@@ -33,12 +49,12 @@ export function receiptsRoutes(app: App, deps: AppDeps): void {
       config: { access: TENANT_ROLES },
       schema: {
         tags: ['orders'],
+        operationId: 'getReceipt',
         summary: 'The receipt of an order: plain text, ESC/POS bytes (?format=escpos) or HTML (?format=html)',
-        security: [{ bearer: [] }],
         params: IdParams,
         querystring: ReceiptQuery,
         produces: ['text/plain', 'application/octet-stream', 'text/html'],
-        response: { ...problems(400, 401, 403, 404) },
+        response: { 200: ReceiptResponse, ...problems(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {

@@ -5,7 +5,6 @@ import { HourlyQuery, HourlySalesSchema, ReportQuery, TodaySalesSchema } from '.
 import * as reports from './reports.service.ts';
 
 const TAGS = ['reports'];
-const SECURITY = [{ bearer: [] }];
 /** Sales figures are the back office's: managers and above (a manager bound to a store sees that store). */
 const READERS = rolesAtLeast('manager');
 
@@ -17,8 +16,8 @@ export function reportsRoutes(app: App, deps: AppDeps): void {
       config: { access: READERS },
       schema: {
         tags: TAGS,
+        operationId: 'getTodaySales',
         summary: "Today's sales (local day of the location, or of the tenant), voids and tender totals",
-        security: SECURITY,
         querystring: ReportQuery,
         response: { 200: TodaySalesSchema, ...problems(400, 401, 403, 404) },
       },
@@ -32,8 +31,8 @@ export function reportsRoutes(app: App, deps: AppDeps): void {
       config: { access: READERS },
       schema: {
         tags: TAGS,
+        operationId: 'getHourlySales',
         summary: 'Sales per local hour for the last days (7 by default, today included), every hour present',
-        security: SECURITY,
         querystring: HourlyQuery,
         response: { 200: HourlySalesSchema, ...problems(400, 401, 403, 404) },
       },

@@ -11,7 +11,6 @@ import {
 } from './tax.schemas.ts';
 
 const TAGS = ['tax'];
-const SECURITY = [{ bearer: [] }];
 /** Seed 000: admins and managers keep the tax rates (and owners, who may do what admins do). */
 const KEEPERS: readonly Role[] = rolesAtLeast('manager');
 const REMOVERS: readonly Role[] = rolesAtLeast('admin');
@@ -24,8 +23,8 @@ export function taxRoutes(app: App, deps: AppDeps): void {
       config: { access: KEEPERS },
       schema: {
         tags: TAGS,
+        operationId: 'listTaxRateOverrides',
         summary: 'List tax rate overrides (tenant, location and register scope)',
-        security: SECURITY,
         querystring: TaxRateOverrideListQuery,
         response: { 200: Page(TaxRateOverrideSchema), ...problems(400, 401, 403) },
       },
@@ -39,11 +38,11 @@ export function taxRoutes(app: App, deps: AppDeps): void {
       config: { access: KEEPERS },
       schema: {
         tags: TAGS,
+        operationId: 'setTaxRateOverride',
         summary: 'Set the tax rate override of a scope (201 when created, 200 when replaced)',
         description:
           'No ids: the tenant-wide override. `location_id`: that location. `register_id`: that register. ' +
           'A sale takes the most specific: explicit > register > location > tenant > DEFAULT_TAX_RATE_BPS.',
-        security: SECURITY,
         body: SetTaxRateOverrideBody,
         response: {
           200: TaxRateOverrideSchema,
@@ -64,8 +63,8 @@ export function taxRoutes(app: App, deps: AppDeps): void {
       config: { access: REMOVERS },
       schema: {
         tags: TAGS,
+        operationId: 'deleteTaxRateOverride',
         summary: 'Remove a tax rate override (sales fall back to the next scope)',
-        security: SECURITY,
         params: OverrideIdParams,
         response: { 204: Type.Null({ description: 'Removed' }), ...problems(400, 401, 403, 404) },
       },

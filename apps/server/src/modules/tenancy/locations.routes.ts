@@ -13,7 +13,6 @@ import {
 } from './tenancy.schemas.ts';
 
 const TAGS = ['locations'];
-const SECURITY = [{ bearer: [] }];
 /** Every tenant role reads; only owners and admins shape the store network. */
 const READERS: readonly Role[] = ALL_ROLES.filter((r) => r !== 'superadmin');
 const WRITERS: readonly Role[] = ['owner', 'admin'];
@@ -31,8 +30,8 @@ export function locationsRoutes(app: App, deps: AppDeps): void {
       config: { access: READERS },
       schema: {
         tags: TAGS,
+        operationId: 'listLocations',
         summary: 'List locations (a user with a location scope sees only those)',
-        security: SECURITY,
         querystring: LocationListQuery,
         response: { 200: Page(LocationSchema), ...problems(400, 401, 403) },
       },
@@ -46,8 +45,8 @@ export function locationsRoutes(app: App, deps: AppDeps): void {
       config: { access: WRITERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'createLocation',
         summary: 'Create a location',
-        security: SECURITY,
         body: CreateLocationBody,
         response: { 201: LocationSchema, ...problems(400, 401, 403, 409, 413, 415, 422) },
       },
@@ -64,8 +63,8 @@ export function locationsRoutes(app: App, deps: AppDeps): void {
       config: { access: READERS },
       schema: {
         tags: TAGS,
+        operationId: 'getLocation',
         summary: 'Get a location',
-        security: SECURITY,
         params: IdParams,
         response: { 200: LocationSchema, ...problems(400, 401, 403, 404) },
       },
@@ -79,8 +78,8 @@ export function locationsRoutes(app: App, deps: AppDeps): void {
       config: { access: WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'updateLocation',
         summary: 'Change the name, code, time zone or address of a location',
-        security: SECURITY,
         params: IdParams,
         body: UpdateLocationBody,
         response: { 200: LocationSchema, ...problems(400, 401, 403, 404, 409, 413, 415) },
@@ -95,8 +94,8 @@ export function locationsRoutes(app: App, deps: AppDeps): void {
       config: { access: WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'archiveLocation',
         summary: 'Archive a location and its active registers',
-        security: SECURITY,
         params: IdParams,
         response: { 200: ArchivedLocationSchema, ...problems(400, 401, 403, 404) },
       },

@@ -11,7 +11,6 @@ import {
 } from './tenancy.schemas.ts';
 
 const TAGS = ['registers'];
-const SECURITY = [{ bearer: [] }];
 const READERS: readonly Role[] = ALL_ROLES.filter((r) => r !== 'superadmin');
 /** Managers set up the tills of their own stores; owners and admins of any store. */
 const WRITERS: readonly Role[] = rolesAtLeast('manager');
@@ -24,8 +23,8 @@ export function registersRoutes(app: App, deps: AppDeps): void {
       config: { access: READERS },
       schema: {
         tags: TAGS,
+        operationId: 'listRegisters',
         summary: 'List registers, optionally of one location (a user with a location scope sees only theirs)',
-        security: SECURITY,
         querystring: RegisterListQuery,
         response: { 200: Page(RegisterSchema), ...problems(400, 401, 403) },
       },
@@ -39,8 +38,8 @@ export function registersRoutes(app: App, deps: AppDeps): void {
       config: { access: WRITERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'createRegister',
         summary: 'Add a register to a location',
-        security: SECURITY,
         body: CreateRegisterBody,
         response: { 201: RegisterSchema, ...problems(400, 401, 403, 409, 413, 415, 422) },
       },
@@ -57,8 +56,8 @@ export function registersRoutes(app: App, deps: AppDeps): void {
       config: { access: READERS },
       schema: {
         tags: TAGS,
+        operationId: 'getRegister',
         summary: 'Get a register',
-        security: SECURITY,
         params: IdParams,
         response: { 200: RegisterSchema, ...problems(400, 401, 403, 404) },
       },
@@ -72,8 +71,8 @@ export function registersRoutes(app: App, deps: AppDeps): void {
       config: { access: WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'updateRegister',
         summary: 'Rename a register',
-        security: SECURITY,
         params: IdParams,
         body: UpdateRegisterBody,
         response: { 200: RegisterSchema, ...problems(400, 401, 403, 404, 409, 413, 415) },
@@ -88,8 +87,8 @@ export function registersRoutes(app: App, deps: AppDeps): void {
       config: { access: WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'archiveRegister',
         summary: 'Archive a register (it can no longer be signed in at)',
-        security: SECURITY,
         params: IdParams,
         response: { 200: RegisterSchema, ...problems(400, 401, 403, 404) },
       },

@@ -5,7 +5,6 @@ import * as settings from './settings.service.ts';
 import { TenantSettingsSchema, UpdateTenantSettingsBody } from './settings.schemas.ts';
 
 const TAGS = ['settings'];
-const SECURITY = [{ bearer: [] }];
 /** Every tenant role reads (the till needs the rounding and tax mode); owners and admins change them. */
 const READERS: readonly Role[] = ALL_ROLES.filter((r) => r !== 'superadmin');
 const WRITERS: readonly Role[] = ['owner', 'admin'];
@@ -18,8 +17,8 @@ export function settingsRoutes(app: App, deps: AppDeps): void {
       config: { access: READERS },
       schema: {
         tags: TAGS,
+        operationId: 'getTenantSettings',
         summary: "The tenant's money and stock settings",
-        security: SECURITY,
         response: { 200: TenantSettingsSchema, ...problems(401, 403, 404) },
       },
     },
@@ -32,8 +31,8 @@ export function settingsRoutes(app: App, deps: AppDeps): void {
       config: { access: WRITERS },
       schema: {
         tags: TAGS,
+        operationId: 'updateTenantSettings',
         summary: "Change the tenant's money and stock settings (audited)",
-        security: SECURITY,
         body: UpdateTenantSettingsBody,
         response: { 200: TenantSettingsSchema, ...problems(400, 401, 403, 404, 413, 415) },
       },

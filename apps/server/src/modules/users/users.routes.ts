@@ -7,7 +7,6 @@ import { createUser, getUser, listUsers, type UsersDeps } from './users.service.
 import { updateUser } from './users.update.ts';
 
 const TAGS = ['users'];
-const SECURITY = [{ bearer: [] }];
 /** Staff management is for owners and admins; what an admin may do to whom is checked in users.rules.ts. */
 const MANAGERS_OF_USERS: readonly Role[] = ['owner', 'admin'];
 
@@ -21,8 +20,8 @@ export function usersRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS_OF_USERS },
       schema: {
         tags: TAGS,
+        operationId: 'listUsers',
         summary: 'List users (filter by role, active, or a search in e-mail and name)',
-        security: SECURITY,
         querystring: UserListQuery,
         response: { 200: Page(UserSchema), ...problems(400, 401, 403) },
       },
@@ -36,8 +35,8 @@ export function usersRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS_OF_USERS, idempotent: true },
       schema: {
         tags: TAGS,
+        operationId: 'createUser',
         summary: 'Create a user',
-        security: SECURITY,
         body: CreateUserBody,
         response: { 201: UserSchema, ...problems(400, 401, 403, 409, 413, 415, 422) },
       },
@@ -54,8 +53,8 @@ export function usersRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS_OF_USERS },
       schema: {
         tags: TAGS,
+        operationId: 'getUser',
         summary: 'Get a user',
-        security: SECURITY,
         params: UserIdParams,
         response: { 200: UserSchema, ...problems(400, 401, 403, 404) },
       },
@@ -69,8 +68,8 @@ export function usersRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS_OF_USERS },
       schema: {
         tags: TAGS,
+        operationId: 'updateUser',
         summary: "Change a user's name, roles, location scope, PIN or password",
-        security: SECURITY,
         params: UserIdParams,
         body: UpdateUserBody,
         response: { 200: UserSchema, ...problems(400, 401, 403, 404, 409, 413, 415) },
@@ -85,8 +84,8 @@ export function usersRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS_OF_USERS },
       schema: {
         tags: TAGS,
+        operationId: 'deactivateUser',
         summary: 'Deactivate a user and end their sessions',
-        security: SECURITY,
         params: UserIdParams,
         response: { 200: UserSchema, ...problems(400, 401, 403, 404, 409) },
       },
@@ -100,8 +99,8 @@ export function usersRoutes(app: App, deps: AppDeps): void {
       config: { access: MANAGERS_OF_USERS },
       schema: {
         tags: TAGS,
+        operationId: 'reactivateUser',
         summary: 'Let a deactivated user sign in again',
-        security: SECURITY,
         params: UserIdParams,
         response: { 200: UserSchema, ...problems(400, 401, 403, 404) },
       },

@@ -38,6 +38,7 @@ export function webhooksRoutes(app: App, deps: AppDeps): void {
         bodyLimit: WEBHOOK_BODY_LIMIT,
         schema: {
           tags: TAGS,
+          operationId: 'receiveProcessorWebhook',
           summary: 'Receive a signed event from a processor',
           description:
             'Signed per seed 000: `X-Signature: sha256=<hex>` = HMAC-SHA256 over ' +
@@ -73,9 +74,9 @@ export function webhooksRoutes(app: App, deps: AppDeps): void {
       config: { access: SUPERADMIN },
       schema: {
         tags: TAGS,
+        operationId: 'listWebhookEvents',
         summary: 'Incoming webhook events, newest first (superadmin)',
         description: 'Filter by `status` (e.g. `failed`) and `provider`.',
-        security: [{ bearer: [] }],
         querystring: WebhookEventQuery,
         response: { 200: Page(WebhookEventSchema), ...problems(400, 401, 403) },
       },
@@ -89,10 +90,10 @@ export function webhooksRoutes(app: App, deps: AppDeps): void {
       config: { access: SUPERADMIN },
       schema: {
         tags: TAGS,
+        operationId: 'replayWebhookEvent',
         summary: 'Process a failed or ignored event again (superadmin)',
         description:
           'Puts the event back in the queue (status received, attempts 0, due now). Audited as `webhook.replayed`.',
-        security: [{ bearer: [] }],
         params: EventIdParams,
         response: { 200: WebhookEventSchema, ...problems(400, 401, 403, 404, 409) },
       },

@@ -36,9 +36,14 @@ export class MigrationChangedError extends Error {
 
 /**
  * Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction, under an advisory
- * lock so that servers starting together never race. Returns the versions applied now.
+ * lock so that servers starting together never race. Returns the versions applied now; `onApplied` hears of each
+ * (the CLI's progress).
  */
-export async function migrate(pool: pg.Pool, dir: string = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrate(
+  pool: pg.Pool,
+  dir: string = MIGRATIONS_DIR,
+  onApplied?: (migration: Pick<Migration, 'version' | 'name'>) => void,
+): Promise<string[]> {
   const migrations = await loadMigrations(dir);
   const client = await pool.connect();
   try {
@@ -78,6 +83,7 @@ export async function migrate(pool: pg.Pool, dir: string = MIGRATIONS_DIR): Prom
         throw new Error(`Migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
       }
       done.push(m.version);
+      onApplied?.(m);
     }
     return done;
   } finally {

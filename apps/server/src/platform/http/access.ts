@@ -45,6 +45,15 @@ async function authenticate(tokens: TokenService, request: FastifyRequest): Prom
 }
 
 /**
+ * The OpenAPI security of a route with this access: none for a public route (and for the routes outside /v1, which
+ * declare no access: health probes, the signing keys, /metrics with its own optional METRICS_TOKEN), the bearer
+ * JWT otherwise. Which roles a route needs is in its summary or description, not in the security requirement.
+ */
+export function openApiSecurity(access: Access | undefined): Array<Record<string, string[]>> {
+  return access === undefined || access === 'public' ? [] : [{ bearer: [] }];
+}
+
+/**
  * Access control for every /v1 route: verifies the bearer token, checks `X-Tenant-ID` against it and the route's
  * roles against the token's. Roles come only from the signed token; a role header (the seeds' `X-Roles`) is
  * ignored. The request logger gains tenant_id and user_id.
@@ -53,11 +62,15 @@ export function registerAccess(app: FastifyInstance, tokens: TokenService): void
   app.decorateRequest('ctx', undefined as unknown as RequestContext);
 
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith(API_PREFIX)) return;
     const access = route.config?.access;
-    if (access === undefined) {
+    if (access === undefined && route.url.startsWith(API_PREFIX)) {
       throw new Error(`Route ${String(route.method)} ${route.url} must declare config.access (roles or 'public')`);
     }
+    // The document's security comes from the declared access, never written by hand on a route.
+    if (route.schema?.security !== undefined) {
+      throw new Error(`Route ${String(route.method)} ${route.url}: declare config.access, not schema.security`);
+    }
+    if (route.schema !== undefined) route.schema = { ...route.schema, security: openApiSecurity(access) };
   });
 
   app.addHook('onRequest', async (request) => {

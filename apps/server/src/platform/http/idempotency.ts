@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@novapos/domain';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
+import { Type } from 'typebox';
 import type { Config } from '../config.ts';
 import type { RequestContext } from '../context.ts';
 import type { Database } from '../db/database.ts';
@@ -11,6 +12,36 @@ import { claimKey, completeKey, releaseKey, type ClaimResult, type RunStatement 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Response headers replayed with the stored body. */
 const KEPT_HEADERS = ['content-type', 'location', 'x-error-code', 'retry-after'];
+
+/** The header as the OpenAPI document describes it; the preHandler below checks KEY_PATTERN itself. */
+const IdempotencyKeyHeader = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: KEY_PATTERN.source,
+  description:
+    'A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key ' +
+    'with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; ' +
+    'with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use',
+});
+
+/**
+ * The route's schema as the OpenAPI document shows it: with an optional `Idempotency-Key` header parameter when the
+ * route is `config.idempotent`. Only the document sees it (openapi.ts's transform): validation stays the
+ * preHandler's, so a malformed key is `invalid_header`, as before.
+ */
+export function documentIdempotencyKey(schema: FastifySchema, idempotent: boolean): FastifySchema {
+  if (!idempotent) return schema;
+  const headers = (schema.headers ?? { type: 'object', properties: {} }) as {
+    properties?: Record<string, unknown>;
+  };
+  return {
+    ...schema,
+    headers: {
+      ...headers,
+      properties: { ...headers.properties, 'Idempotency-Key': IdempotencyKeyHeader },
+    },
+  };
+}
 
 interface Claim {
   readonly tenantId: string;

@@ -102,9 +102,39 @@ export type Problem = Static<typeof Problem>;
 /** A reference to the shared Problem schema, for response maps. */
 export const ProblemRef = Type.Ref('Problem');
 
-/** Problem responses for the given statuses. */
-export function problems(...statuses: number[]): Record<number, typeof ProblemRef> {
-  return Object.fromEntries(statuses.map((s) => [s, ProblemRef]));
+/** A problem response as the server sends it: `application/problem+json` (problem.ts's sendProblem). */
+export interface ProblemResponse {
+  readonly description: string;
+  readonly content: { readonly 'application/problem+json': { readonly schema: typeof ProblemRef } };
+}
+
+/** What each status means for a client, in the document. */
+const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'The request is malformed or fails validation (`validation_failed` lists the fields in `errors`)',
+  401: 'Missing, invalid or expired credentials',
+  402: 'The payment failed (e.g. a declined card)',
+  403: 'The token does not allow this (role, tenant or location scope)',
+  404: 'Not found (or not visible to this tenant)',
+  409: 'A conflict with the current state (taken name or code, state transition, concurrent change)',
+  413: 'The request body is too large',
+  415: 'The body is not in a supported media type',
+  422: 'Understood but refused by a business rule (the code says which)',
+  423: 'The account is locked after too many attempts',
+  429: 'Too many attempts: wait for Retry-After',
+  503: 'Unavailable now (maintenance, a dependency down): retry later',
+};
+
+/** Problem responses for the given statuses, declared as `application/problem+json` (what the server sends). */
+export function problems(...statuses: number[]): Record<number, ProblemResponse> {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      {
+        description: PROBLEM_DESCRIPTIONS[s] ?? 'A problem',
+        content: { 'application/problem+json': { schema: ProblemRef } },
+      },
+    ]),
+  );
 }
 
 /** `?limit=&cursor=` of every list. */

@@ -15,7 +15,6 @@ import {
 } from './reconcile.ts';
 
 const TAGS = ['payments'];
-const SECURITY = [{ bearer: [] }];
 const READERS: Role[] = [...rolesAtLeast('admin'), 'superadmin'];
 const SUPERADMIN: Role[] = ['superadmin'];
 // Checked by checkDate (a calendar day, not in the future) so that every bad date gets the same problem.
@@ -64,9 +63,9 @@ export function reconciliationRoutes(
       config: { access: READERS },
       schema: {
         tags: TAGS,
+        operationId: 'getReconciliation',
         summary:
           "Settlement reconciliation of a day: the stored run, or one made now (owner, admin: own tenant's lines)",
-        security: SECURITY,
         querystring: Type.Object({ date: Type.Optional(DateField) }, { additionalProperties: false }),
         response: { 200: ReconciliationSchema, ...problems(400, 401, 403, 503) },
       },
@@ -84,8 +83,8 @@ export function reconciliationRoutes(
       config: { access: SUPERADMIN },
       schema: {
         tags: TAGS,
+        operationId: 'runReconciliation',
         summary: 'Reconcile a day now, replacing its stored run (superadmin)',
-        security: SECURITY,
         body: Type.Object({ date: Type.Optional(DateField) }, { additionalProperties: false }),
         response: { 200: ReconciliationSchema, ...problems(400, 401, 403, 415, 503) },
       },
