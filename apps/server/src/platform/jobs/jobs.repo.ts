@@ -50,6 +50,17 @@ export async function addKeyedJobs(
   return rowCount ?? 0;
 }
 
+/** Jobs of `tasks` that are due (or running) and not dead: what a drain waits for. */
+export async function busyJobs(db: Queryable, tasks: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM graphile_worker.jobs
+      WHERE task_identifier = ANY($1::text[]) AND attempts < max_attempts
+        AND (run_at <= now() OR locked_at IS NOT NULL)`,
+    [tasks],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** Jobs newest first, filtered by state and queue; fetches `limit + 1` rows for toPage. */
 export async function listJobs(
   db: Queryable,

@@ -3,7 +3,6 @@ import {
   parseCronItems,
   run,
   runMigrations,
-  runOnce,
   type Job,
   type ParsedCronItem,
   type Runner,
@@ -17,6 +16,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Database } from '../db/database.ts';
 import { jobMetrics, type JobMetrics } from './jobs.metrics.ts';
+import { busyJobs } from './jobs.repo.ts';
 
 /** What a running job knows about itself. */
 export interface JobContext {
@@ -208,12 +208,13 @@ export class JobQueue {
     return pool;
   }
 
-  private options(pool: pg.Pool): RunnerOptions {
+  private options(pool: pg.Pool, batched: boolean): RunnerOptions {
+    const concurrency = this.o.concurrency ?? DEFAULT_CONCURRENCY;
     return {
       pgPool: pool,
       logger: workerLogger(this.o.logger),
       taskList: this.tasks,
-      concurrency: this.o.concurrency ?? DEFAULT_CONCURRENCY,
+      concurrency,
       pollInterval: this.o.pollMs ?? 2000,
       noHandleSignals: true,
       events: this.events,
@@ -239,7 +240,7 @@ export class JobQueue {
     if (recovered > 0) this.o.logger.info({ component: 'jobs', recovered }, 'jobs enqueued for waiting work');
     const pool = this.createPool();
     try {
-      this.runner = { runner: await run({ ...this.options(pool), parsedCronItems: this.cron }), pool };
+      this.runner = { runner: await run({ ...this.options(pool, true), parsedCronItems: this.cron }), pool };
     } catch (err) {
       await pool.end();
       throw err;
@@ -255,13 +256,22 @@ export class JobQueue {
     await running.pool.end();
   }
 
-  /** Runs every job of this queue's tasks that is due now, then returns (tests and shutdown). */
+  /**
+   * Runs every job of this queue's tasks that is due now (and those that fall due meanwhile), then returns when
+   * none is due or running (tests and shutdown). A runner of its own, stopped gracefully, so every outcome is
+   * written when this returns.
+   */
   async drain(): Promise<void> {
     await installJobSchema(this.o.db, this.o.logger);
     await this.recover();
     const pool = this.createPool();
     try {
-      await runOnce(this.options(pool));
+      const runner = await run({ ...this.options(pool, false), parsedCronItems: [] });
+      try {
+        while ((await busyJobs(pool, this.taskNames)) > 0) await new Promise((r) => setTimeout(r, 10));
+      } finally {
+        await runner.stop();
+      }
     } finally {
       await pool.end();
     }
