@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import type * as GraphileWorker from 'graphile-worker';
 import pg from 'pg';
 
 type QueueName = 'graphile-worker' | 'graphile-worker (local queue)' | 'pg-boss';
@@ -71,7 +72,7 @@ function packageDir(name: string, base: string): string | undefined {
 }
 
 /** Imports a package from this repository, or else from --modules. */
-async function load<T>(name: string): Promise<{ mod: T; version: string }> {
+async function load(name: string): Promise<{ mod: unknown; version: string }> {
   const dir = packageDir(name, import.meta.dirname) ?? packageDir(name, values.modules);
   if (dir === undefined) throw new Error(`${name} is not installed here nor in ${values.modules}`);
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
@@ -80,7 +81,7 @@ async function load<T>(name: string): Promise<{ mod: T; version: string }> {
     exports?: unknown;
   };
   const entry = path.join(dir, typeof pkg.exports === 'string' ? pkg.exports : (pkg.main ?? 'index.js'));
-  return { mod: (await import(pathToFileURL(entry).href)) as T, version: pkg.version };
+  return { mod: (await import(pathToFileURL(entry).href)) as unknown, version: pkg.version };
 }
 
 /** Transactions the database has counted (statistics are flushed about once a second). */
@@ -180,8 +181,9 @@ function runGraphileLocalQueue(url: string): Promise<{ result: Result; stop: () 
 }
 
 async function runGraphile(url: string, localQueue = false): Promise<{ result: Result; stop: () => Promise<void> }> {
-  type GW = typeof import('graphile-worker');
-  const { mod, version } = await load<GW>('graphile-worker');
+  const loaded = await load('graphile-worker');
+  const mod = loaded.mod as typeof GraphileWorker;
+  const version = loaded.version;
   const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY + 2 });
   pool.on('error', () => undefined);
   const logger = new mod.Logger(() => () => undefined);
@@ -189,7 +191,7 @@ async function runGraphile(url: string, localQueue = false): Promise<{ result: R
   await mod.runMigrations({ pgPool: pool, logger });
   const installMs = performance.now() - i0;
   const utils = await mod.makeWorkerUtils({ pgPool: pool, logger });
-  let runner: Awaited<ReturnType<GW['run']>> | undefined;
+  let runner: GraphileWorker.Runner | undefined;
   const result = await measure(
     localQueue ? 'graphile-worker (local queue)' : 'graphile-worker',
     version,
@@ -228,8 +230,25 @@ async function runGraphile(url: string, localQueue = false): Promise<{ result: R
 }
 
 async function runPgBoss(url: string): Promise<{ result: Result; stop: () => Promise<void> }> {
-  type PB = typeof import('pg-boss');
-  const { mod, version } = await load<PB>('pg-boss');
+  // pg-boss is not a dependency of the repository: the little of its API used here, typed by hand.
+  interface PgBoss {
+    on(event: 'error', listener: (err: Error) => void): void;
+    start(): Promise<unknown>;
+    stop(options: { graceful: boolean }): Promise<void>;
+    createQueue(name: string, options: { notify: boolean }): Promise<void>;
+    send(name: string, data: object): Promise<string | null>;
+    work(
+      name: string,
+      options: { batchSize: number; burstWhenBatchFull: boolean },
+      handler: (jobs: { data: { sent: number } }[]) => Promise<void>,
+    ): Promise<string>;
+  }
+  type PB = {
+    PgBoss: new (options: { connectionString: string; max: number; useListenNotify: boolean }) => PgBoss;
+  };
+  const loaded = await load('pg-boss');
+  const mod = loaded.mod as PB;
+  const version = loaded.version;
   const boss = new mod.PgBoss({ connectionString: url, max: CONCURRENCY + 2, useListenNotify: true });
   boss.on('error', () => undefined);
   const i0 = performance.now();
@@ -243,7 +262,7 @@ async function runPgBoss(url: string): Promise<{ result: Result; stop: () => Pro
     startWorker: async (onJob) => {
       // Batches of CONCURRENCY, fetched back to back while full: with one job per fetch, pg-boss waits its
       // polling interval between fetches (about 5 jobs/s for 10 workers).
-      await boss.work<{ sent: number }>('noop', { batchSize: CONCURRENCY, burstWhenBatchFull: true }, async (jobs) => {
+      await boss.work('noop', { batchSize: CONCURRENCY, burstWhenBatchFull: true }, async (jobs) => {
         for (const job of jobs) onJob(job.data);
       });
     },

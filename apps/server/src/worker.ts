@@ -32,8 +32,14 @@ function startHealthServer(
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
     };
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { status: 'error' });
-    if (path === '/healthz') return send(200, { status: 'ok' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(405, { status: 'error' });
+      return;
+    }
+    if (path === '/healthz') {
+      send(200, { status: 'ok' });
+      return;
+    }
     if (path === '/readyz') {
       void (async () => {
         const worker: HealthStatus = deps.isReady()
@@ -88,9 +94,14 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   let health: http.Server | undefined;
   const closeHealth = () =>
     new Promise<void>((resolve) => {
-      if (health === undefined) return resolve();
+      if (health === undefined) {
+        resolve();
+        return;
+      }
       health.closeAllConnections();
-      health.close(() => resolve());
+      health.close(() => {
+        resolve();
+      });
     });
   try {
     const metrics = createMetrics();

@@ -6,9 +6,10 @@ const KEEP_EXPIRED_DAYS = 7;
 
 /** Deletes refresh tokens a week past their expiry, in every tenant (system pool); returns how many. */
 export async function purgeExpiredRefreshTokens(db: Queryable): Promise<number> {
-  const { rowCount } = await db.query(`DELETE FROM refresh_tokens WHERE expires_at < now() - make_interval(days => $1)`, [
-    KEEP_EXPIRED_DAYS,
-  ]);
+  const { rowCount } = await db.query(
+    `DELETE FROM refresh_tokens WHERE expires_at < now() - make_interval(days => $1)`,
+    [KEEP_EXPIRED_DAYS],
+  );
   return rowCount ?? 0;
 }
 

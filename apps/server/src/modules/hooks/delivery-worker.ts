@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { systemTx, tenantTx } from '../../platform/db/tx.ts';
+import { tenantTx } from '../../platform/db/tx.ts';
 import { addOutboxEvent } from '../../platform/events/index.ts';
 import { addKeyedJobs, JobQueue, type BackgroundWork, type TaskDefinition } from '../../platform/jobs/index.ts';
 import type { Metrics } from '../../platform/metrics.ts';

@@ -208,7 +208,7 @@ export class JobQueue {
     return pool;
   }
 
-  private options(pool: pg.Pool, batched: boolean): RunnerOptions {
+  private options(pool: pg.Pool): RunnerOptions {
     const concurrency = this.o.concurrency ?? DEFAULT_CONCURRENCY;
     return {
       pgPool: pool,
@@ -220,7 +220,7 @@ export class JobQueue {
       events: this.events,
       // One fetch per process for its workers, and batched completions: far fewer idle queries (docs/jobs.md).
       preset: {
-        worker: { localQueue: { size: (this.o.concurrency ?? DEFAULT_CONCURRENCY) + 1 }, completeJobBatchDelay: 0 },
+        worker: { localQueue: { size: concurrency + 1 }, completeJobBatchDelay: 0 },
       },
     };
   }
@@ -240,7 +240,7 @@ export class JobQueue {
     if (recovered > 0) this.o.logger.info({ component: 'jobs', recovered }, 'jobs enqueued for waiting work');
     const pool = this.createPool();
     try {
-      this.runner = { runner: await run({ ...this.options(pool, true), parsedCronItems: this.cron }), pool };
+      this.runner = { runner: await run({ ...this.options(pool), parsedCronItems: this.cron }), pool };
     } catch (err) {
       await pool.end();
       throw err;
@@ -266,7 +266,7 @@ export class JobQueue {
     await this.recover();
     const pool = this.createPool();
     try {
-      const runner = await run({ ...this.options(pool, false), parsedCronItems: [] });
+      const runner = await run({ ...this.options(pool), parsedCronItems: [] });
       try {
         while ((await busyJobs(pool, this.taskNames)) > 0) await new Promise((r) => setTimeout(r, 10));
       } finally {
