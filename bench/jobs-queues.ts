@@ -186,6 +186,7 @@ async function runGraphile(url: string, localQueue = false): Promise<{ result: R
   const version = loaded.version;
   const pool = new pg.Pool({ connectionString: url, max: CONCURRENCY + 2 });
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const logger = new mod.Logger(() => () => undefined);
   const i0 = performance.now();
   await mod.runMigrations({ pgPool: pool, logger });

@@ -145,6 +145,24 @@ describe('scheduled jobs on the queue', () => {
     expect(metric).toMatch(/^jobs_total\{queue="test.failing",outcome="failed"\} [1-9]/m);
   });
 
+  it('neither enqueues nor runs schedules where they are off (serve with JOBS_IN_SERVER=false)', async () => {
+    const off: ScheduleDefinition = { name: 'test.off', schedule: '* * * * *', run: async () => undefined };
+    const q = new JobQueue({
+      db: database.db,
+      logger: silent,
+      registry: new Registry(),
+      runSchedules: false,
+      work: [{ tasks: [{ name: 'test.task', run: async () => undefined }], schedules: [off] }],
+    });
+    expect(q.taskNames).toEqual(['test.task']);
+    await q.start();
+    await q.stop();
+    const { rows } = await owner.query(
+      `SELECT 1 FROM graphile_worker._private_known_crontabs WHERE identifier = 'test.off'`,
+    );
+    expect(rows).toEqual([]);
+  });
+
   it('refuses a schedule that is not a cron expression', () => {
     const job: ScheduleDefinition = { name: 'test.bad', schedule: 'every minute', run: async () => undefined };
     expect(() => parseSchedule(job.name, job.schedule)).toThrow();

@@ -106,7 +106,7 @@ export interface JobQueueOptions {
   readonly work: readonly BackgroundWork[];
   /** Run the schedules here too (false: `novapos serve` with JOBS_IN_SERVER=false). */
   readonly runSchedules?: boolean;
-  /** Jobs run at once by this process; default 5. */
+  /** Jobs run at once by this process; default 4. */
   readonly concurrency?: number;
   /** Polling for jobs that fall due (retries, run_at); new jobs arrive by LISTEN/NOTIFY. Default 2000 ms. */
   readonly pollMs?: number;
@@ -115,7 +115,8 @@ export interface JobQueueOptions {
 }
 
 /**
- * The one job queue of a process: graphile-worker on the system pool, with every module's tasks and schedules.
+ * The one job queue of a process: graphile-worker, as the database owner on a pool of its own, with every module's
+ * tasks and schedules.
  * `start()` installs the schema, recovers jobs the database holds, and runs until `stop()`; `drain()` runs what
  * is due now and returns (tests, shutdown).
  */
@@ -146,7 +147,8 @@ export class JobQueue {
         };
         if (task.recover !== undefined) this.recoverers.push(task.recover.bind(task));
       }
-      for (const s of work.schedules ?? []) {
+      // Without the schedules (serve with JOBS_IN_SERVER=false) this process neither enqueues nor runs their slots.
+      for (const s of options.runSchedules === false ? [] : (work.schedules ?? [])) {
         if (tasks[s.name] !== undefined) throw new Error(`two jobs are named ${s.name}`);
         tasks[s.name] = async (payload) => {
           const ts = (payload as { _cron?: { ts?: string } } | null)?._cron?.ts;
@@ -167,7 +169,7 @@ export class JobQueue {
       }
     }
     this.tasks = tasks;
-    this.cron = options.runSchedules === false ? [] : cron;
+    this.cron = cron;
     this.events.on('job:success', ({ job }: { job: Job }) => this.count(job, 'completed'));
     this.events.on('job:error', ({ job, error }: { job: Job; error: unknown }) => {
       const dead = job.attempts >= job.max_attempts;
