@@ -3398,6 +3398,205 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Jobs of the background queue, newest first (superadmin)
+     * @description Filter by `state` (`failed`: the dead letters, jobs whose attempts ran out) and `queue` (the job name, e.g. `hooks.deliver`, `backups.scheduled`). docs/jobs.md lists the jobs.
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          /** @description A job name, e.g. hooks.deliver */
+          queue?: string;
+          /** @description waiting: due, not yet taken; scheduled: due later (a retry or a future slot); running; failed: its attempts ran out (the dead letters, kept until an operator retries them) */
+          state?: 'waiting' | 'scheduled' | 'running' | 'failed';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                attempts: number;
+                /** Format: date-time */
+                created_at: string;
+                /** @description The queue's job id */
+                id: string;
+                /** @description e.g. hooks.deliver:<delivery id> */
+                key: string | null;
+                last_error: string | null;
+                max_attempts: number;
+                /** @description The job name (task), e.g. hooks.deliver, backups.scheduled */
+                queue: string;
+                /** Format: date-time */
+                run_at: string;
+                /** @description waiting: due, not yet taken; scheduled: due later (a retry or a future slot); running; failed: its attempts ran out (the dead letters, kept until an operator retries them) */
+                state: 'waiting' | 'scheduled' | 'running' | 'failed';
+                /** Format: date-time */
+                updated_at: string;
+              }[];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/jobs/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run a dead job again (superadmin)
+     * @description Makes a `failed` job due now with its attempts reset. Audited as `job.retried`. A job that is not failed is 409 `conflict`; an unknown one 404 `not_found`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The queue's job id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attempts: number;
+              /** Format: date-time */
+              created_at: string;
+              /** @description The queue's job id */
+              id: string;
+              /** @description e.g. hooks.deliver:<delivery id> */
+              key: string | null;
+              last_error: string | null;
+              max_attempts: number;
+              /** @description The job name (task), e.g. hooks.deliver, backups.scheduled */
+              queue: string;
+              /** Format: date-time */
+              run_at: string;
+              /** @description waiting: due, not yet taken; scheduled: due later (a retry or a future slot); running; failed: its attempts ran out (the dead letters, kept until an operator retries them) */
+              state: 'waiting' | 'scheduled' | 'running' | 'failed';
+              /** Format: date-time */
+              updated_at: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/orders': {
     parameters: {
       query?: never;
