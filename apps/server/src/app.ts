@@ -20,6 +20,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { hooksRoutes } from './modules/hooks/hooks.routes.ts';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.ts';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.ts';
+import { opsJobsRoutes } from './modules/ops/jobs.routes.ts';
 import { telemetryRoutes } from './modules/monitoring/telemetry.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { paymentsRoutes } from './modules/payments/payments.routes.ts';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   backupsRoutes(app, deps);
   monitoringRoutes(app, deps);
   telemetryRoutes(app, deps);
+  opsJobsRoutes(app, deps);
 
   // The till and the back office, built by `npm start` (docs/web-apps.md).
   await registerWebApps(app, deps.webApps ?? defaultWebApps());

@@ -5,15 +5,9 @@ import type { Config } from './platform/config.ts';
 import { openDatabaseTarget, type DatabaseTarget } from './platform/db/connect.ts';
 import { createDatabase, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
-import { createEvents, type Events } from './platform/events/index.ts';
-import { scheduleHousekeeping } from './platform/housekeeping.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { loadSecrets } from './platform/secrets.ts';
-import { createDeliveryWorker, subscribeOutgoingWebhooks } from './modules/hooks/index.ts';
-import { createWebhookProcessor } from './modules/webhooks/index.ts';
-import { paymentJobs, paymentsDepsFor, registerPaymentWebhookHandlers } from './modules/payments/index.ts';
-import { Scheduler } from './platform/jobs/scheduler.ts';
-import { backupJobs } from './modules/backups/index.ts';
+import { startBackground, type Background } from './background.ts';
 import { createRuntime, withTimeout, type Runtime } from './runtime.ts';
 
 /** A running server: its address and the one way to stop it. */
@@ -60,8 +54,7 @@ export async function startServer(
   });
   let db: Database | undefined;
   let runtime: Runtime | undefined;
-  let events: Events | undefined;
-  let stopWorkers: () => Promise<void> = async () => undefined;
+  let background: Background | undefined;
   try {
     db = createDatabase({
       ownerUrl: target.ownerUrl,
@@ -74,61 +67,40 @@ export async function startServer(
     const secrets = loadSecrets(config);
     const logins = await ensureDemoStore(config, db, secrets.pinPepper);
     runtime = createRuntime(config, db, secrets, { logger, isReady: () => ready });
-    const bus = await createEvents({ config, db, metrics: runtime.deps.metrics, logger });
-    events = bus;
+    // Scheduled jobs (docs/jobs.md) run here unless dedicated `novapos worker`s run them (JOBS_IN_SERVER=false).
+    const bg = await startBackground({
+      config,
+      db,
+      logger,
+      metrics: runtime.deps.metrics,
+      runSchedules: config.jobs.inServer,
+    });
+    background = bg;
     runtime.addHealthCheck('event_bus', () =>
-      withTimeout(bus.health(), 3000, 'the event bus').catch((err: unknown) => ({
+      withTimeout(bg.events.health(), 3000, 'the event bus').catch((err: unknown) => ({
         status: 'down' as const,
         message: (err as Error).message,
       })),
     );
-    // Consumers subscribe before the relay starts: the in-process bus hands an event only to current subscribers.
-    await subscribeOutgoingWebhooks(bus.bus, { db });
-    bus.start();
-    const webhookWorker = createDeliveryWorker({
-      db,
-      logger,
-      metrics: runtime.deps.metrics,
-      allowPrivateUrls: config.webhooks.allowPrivateUrls,
-    });
-    webhookWorker.start();
-    // Incoming processor events are stored by the route, then handled here with retries.
-    const payments = paymentsDepsFor({ db, config, registry: runtime.deps.metrics.registry, logger });
-    const offPaymentHandlers = registerPaymentWebhookHandlers(payments, logger);
-    const incomingWebhooks = createWebhookProcessor({ db, logger, metrics: runtime.deps.metrics });
-    incomingWebhooks.start();
-    // Scheduled jobs (docs/payments.md, "Jobs"): here unless dedicated `novapos worker`s run them.
-    const scheduler = config.jobs.inServer
-      ? new Scheduler({ db, logger, jobs: [...paymentJobs(payments, logger), ...backupJobs({ db, config, logger })] })
-      : undefined;
-    stopWorkers = async () => {
-      await Promise.all([webhookWorker.stop(), incomingWebhooks.stop(), scheduler?.stop()]);
-      offPaymentHandlers();
-    };
     await runtime.deps.maintenance.refresh();
     runtime.deps.maintenance.start();
-    const stopHousekeeping = scheduleHousekeeping(db, logger);
     const app = await buildApp(runtime.deps);
     const address = await app.listen({ host: config.host, port: config.port });
     const url = config.publicUrl ?? address;
-    scheduler?.start();
     ready = true;
     logger.info({ url, database: target.mode }, 'NovaPOS started');
     // The banner is for the person at the terminal: stderr, never stdout, where the JSON log lines go.
     (options.print ?? ((text: string) => process.stderr.write(`${text}\n`)))(banner(url, target, logins));
 
-    const started = { db, runtime, events: bus };
+    const started = { db, runtime, background: bg };
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         ready = false;
         logger.info('stopping: HTTP first, then background work, then the database');
         await app.close();
-        stopHousekeeping();
-        // Publish what the last requests wrote, then stop the relay and the bus; in-process consumers use the db.
-        await started.events.relay.drain(5000).catch(() => undefined);
-        await stopWorkers();
-        await started.events.close();
+        // Publish what the last requests wrote, then stop the jobs, the relay and the bus (they use the db).
+        await started.background.stop();
         await started.runtime.close();
         await started.db.close();
         await target.release();
@@ -139,8 +111,7 @@ export async function startServer(
     };
     return { url, app, stop };
   } catch (err) {
-    await stopWorkers();
-    await events?.close();
+    await background?.stop();
     await runtime?.close();
     await db?.close();
     await target.release();

@@ -1,27 +1,85 @@
-import { pino } from 'pino';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
 import type { Config } from './platform/config.ts';
 import { openDatabaseTarget } from './platform/db/connect.ts';
-import { createDatabase } from './platform/db/database.ts';
+import { createDatabase, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
-import { createEvents } from './platform/events/index.ts';
-import { Scheduler } from './platform/jobs/scheduler.ts';
 import { loggerOptions } from './platform/logger.ts';
-import { createMetrics } from './platform/metrics.ts';
-import { createDeliveryWorker, subscribeOutgoingWebhooks } from './modules/hooks/index.ts';
-import { paymentJobs, paymentsDepsFor, registerPaymentWebhookHandlers } from './modules/payments/index.ts';
-import { createWebhookProcessor } from './modules/webhooks/index.ts';
-import { backupJobs } from './modules/backups/index.ts';
+import { createMetrics, type Metrics } from './platform/metrics.ts';
+import { toReport, type HealthStatus } from './modules/health/index.ts';
+import { startBackground, type Background } from './background.ts';
+import { withTimeout } from './runtime.ts';
 
 /** A running `novapos worker`. */
 export interface RunningWorker {
+  /** Where /healthz, /readyz and /metrics answer (WORKER_HEALTH_PORT). */
+  readonly healthUrl: string;
   stop(): Promise<void>;
 }
 
 /**
- * `novapos worker`: the background work of a server without HTTP — the scheduled jobs, the outbox relay, outgoing
- * webhook deliveries and incoming processor events. Any number may run beside the servers: jobs are claimed per
- * slot in `job_runs`, the rest is claimed row by row with `FOR UPDATE SKIP LOCKED`. With the embedded database it
- * shares the running server's cluster. Servers keep running jobs unless started with JOBS_IN_SERVER=false.
+ * The worker's probes on their own port (seed 001: Kubernetes liveness and readiness of a process without the API):
+ * `/healthz` (the process answers), `/readyz` (started, not stopping, the database answers; 503 otherwise, in the
+ * /health report shape), and `/metrics` (the jobs it ran and the queue figures).
+ */
+function startHealthServer(
+  config: Config,
+  deps: { db: Database; metrics: Metrics; isReady: () => boolean; logger: Logger },
+): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(405, { status: 'error' });
+      return;
+    }
+    if (path === '/healthz') {
+      send(200, { status: 'ok' });
+      return;
+    }
+    if (path === '/readyz') {
+      void (async () => {
+        const worker: HealthStatus = deps.isReady()
+          ? { status: 'up' }
+          : { status: 'down', message: 'the worker is starting or shutting down' };
+        const database: HealthStatus = await withTimeout(deps.db.system.query('SELECT 1'), 3000, 'the database').then(
+          () => ({ status: 'up' as const }),
+          () => ({ status: 'down' as const, message: 'the database is unreachable' }),
+        );
+        const report = toReport([
+          ['worker', worker],
+          ['database', database],
+        ]);
+        send(report.status === 'ok' ? 200 : 503, report);
+      })();
+      return;
+    }
+    if (path === '/metrics') {
+      deps.metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(text),
+        (err: unknown) => {
+          deps.logger.warn({ err }, 'metrics scrape failed');
+          send(500, { status: 'error' });
+        },
+      );
+      return;
+    }
+    send(404, { status: 'error', message: 'not found' });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.worker.healthPort, config.host, () => resolve(server));
+  });
+}
+
+/**
+ * `novapos worker`: the background work of a server without the API — the same `startBackground()` as `serve`
+ * (outbox relay, the job queue with every module's jobs and every schedule), plus the probes on
+ * WORKER_HEALTH_PORT. Any number may run beside the servers. With the embedded database it shares the running
+ * server's cluster. Servers run the schedules too unless started with JOBS_IN_SERVER=false.
  */
 export async function startWorker(config: Config): Promise<RunningWorker> {
   const logger = pino(loggerOptions(config)).child({ component: 'worker' });
@@ -31,49 +89,46 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     appUrl: config.database.appUrl,
     poolMax: config.database.poolMax,
   });
-  const stops: (() => Promise<void>)[] = [];
+  let ready = false;
+  let background: Background | undefined;
+  let health: http.Server | undefined;
+  const closeHealth = () =>
+    new Promise<void>((resolve) => {
+      if (health === undefined) {
+        resolve();
+        return;
+      }
+      health.closeAllConnections();
+      health.close(() => {
+        resolve();
+      });
+    });
   try {
-    await migrate(db.system);
     const metrics = createMetrics();
-    const events = await createEvents({ config, db, metrics, logger });
-    stops.unshift(() => events.close());
-    await subscribeOutgoingWebhooks(events.bus, { db });
-    events.start();
-    const deliveries = createDeliveryWorker({
-      db,
-      logger,
-      metrics,
-      allowPrivateUrls: config.webhooks.allowPrivateUrls,
-    });
-    deliveries.start();
-    stops.unshift(() => deliveries.stop());
-    const payments = paymentsDepsFor({ db, config, registry: metrics.registry, logger });
-    const offHandlers = registerPaymentWebhookHandlers(payments, logger);
-    const incoming = createWebhookProcessor({ db, logger, metrics });
-    incoming.start();
-    stops.unshift(async () => {
-      await incoming.stop();
-      offHandlers();
-    });
-    const scheduler = new Scheduler({
-      db,
-      logger,
-      jobs: [...paymentJobs(payments, logger), ...backupJobs({ db, config, logger })],
-    });
-    scheduler.start();
-    stops.unshift(() => scheduler.stop());
-    logger.info('NovaPOS worker started');
+    // Probes first: liveness answers while the worker starts, readiness says it is not ready yet.
+    health = await startHealthServer(config, { db, metrics, isReady: () => ready, logger });
+    await migrate(db.system);
+    background = await startBackground({ config, db, logger, metrics, runSchedules: true });
+    ready = true;
+    logger.info({ health: config.worker.healthPort }, 'NovaPOS worker started');
   } catch (err) {
-    for (const stop of stops) await stop();
+    await background?.stop();
+    await closeHealth();
     await db.close();
     await target.release();
     throw err;
   }
+  const { port } = health.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const started = background;
   let stopping: Promise<void> | undefined;
   return {
+    healthUrl: `http://${host}:${port}`,
     stop: () =>
       (stopping ??= (async () => {
-        for (const stop of stops) await stop();
+        ready = false;
+        await started.stop();
+        await closeHealth();
         await db.close();
         await target.release();
         logger.info('worker stopped');

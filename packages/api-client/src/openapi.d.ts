@@ -589,6 +589,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/ops/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Jobs of the background queue, newest first (superadmin)
+     * @description Filter by `state` (`failed`: the dead letters, jobs whose attempts ran out) and `queue` (the job name, e.g. `hooks.deliver`, `backups.scheduled`). docs/jobs.md lists the jobs.
+     */
+    get: operations['listJobs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/ops/jobs/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run a dead job again (superadmin)
+     * @description Makes a `failed` job due now with its attempts reset. Audited as `job.retried`. A job that is not failed is 409 `conflict`; an unknown one 404 `not_found`.
+     */
+    post: operations['retryJob'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/orders': {
     parameters: {
       query?: never;
@@ -4989,6 +5029,203 @@ export interface operations {
       };
       /** @description The token does not allow this (role, tenant or location scope) */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listJobs: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+        /** @description A job name, e.g. hooks.deliver */
+        queue?: string;
+        /** @description waiting: due, not yet taken; scheduled: due later (a retry or a future slot); running; failed: its attempts ran out (the dead letters, kept until an operator retries them) */
+        state?: 'waiting' | 'scheduled' | 'running' | 'failed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: {
+              attempts: number;
+              /** Format: date-time */
+              created_at: string;
+              /** @description The queue's job id */
+              id: string;
+              /** @description e.g. hooks.deliver:<delivery id> */
+              key: string | null;
+              last_error: string | null;
+              max_attempts: number;
+              /** @description The job name (task), e.g. hooks.deliver, backups.scheduled */
+              queue: string;
+              /** Format: date-time */
+              run_at: string;
+              /** @description waiting: due, not yet taken; scheduled: due later (a retry or a future slot); running; failed: its attempts ran out (the dead letters, kept until an operator retries them) */
+              state: 'waiting' | 'scheduled' | 'running' | 'failed';
+              /** Format: date-time */
+              updated_at: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  retryJob: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The queue's job id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The queue's job id */
+            id: string;
+            /** @description e.g. hooks.deliver:<delivery id> */
+            key: string | null;
+            last_error: string | null;
+            max_attempts: number;
+            /** @description The job name (task), e.g. hooks.deliver, backups.scheduled */
+            queue: string;
+            /** Format: date-time */
+            run_at: string;
+            /** @description waiting: due, not yet taken; scheduled: due later (a retry or a future slot); running; failed: its attempts ran out (the dead letters, kept until an operator retries them) */
+            state: 'waiting' | 'scheduled' | 'running' | 'failed';
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -71,6 +71,10 @@ export interface Config {
     /** Cron (UTC) of the nightly settlement reconciliation (of the previous UTC day). */
     readonly reconcileSchedule: string;
   };
+  readonly worker: {
+    /** `novapos worker` answers /healthz, /readyz and /metrics on this port (0: any free port). */
+    readonly healthPort: number;
+  };
   readonly webhooks: {
     /** Secret that signs incoming webhooks (seed 000); unset: incoming webhooks are refused. */
     readonly activeSecret: string | undefined;
@@ -319,6 +323,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       inServer: bool(env, 'JOBS_IN_SERVER', true),
       autoVoidSchedule: cron(env, 'AUTO_VOID_SCHEDULE', '* * * * *'),
       reconcileSchedule: cron(env, 'RECONCILE_SCHEDULE', '30 2 * * *'),
+    },
+    worker: {
+      healthPort: int(env, 'WORKER_HEALTH_PORT', 3001, 0, 65535),
     },
     webhooks: {
       activeSecret: secret(env, 'WEBHOOK_ACTIVE_SECRET'),

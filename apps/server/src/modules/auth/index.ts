@@ -4,3 +4,4 @@ export { findUserByPin, revokeSubjectSessions } from './auth.repo.ts';
 // here for the callers that still import them from auth.
 export { hashPassword, verifyPassword } from '../../platform/passwords.ts';
 export { pinLookup, PIN_PATTERN } from '../../platform/pins.ts';
+export { authSchedules, purgeExpiredRefreshTokens } from './auth.jobs.ts';

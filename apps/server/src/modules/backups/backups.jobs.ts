@@ -1,12 +1,12 @@
-import type { JobDefinition } from '../../platform/jobs/scheduler.ts';
+import type { ScheduleDefinition } from '../../platform/jobs/index.ts';
 import { createBackup, pruneBackups, type BackupsDeps } from './backups.service.ts';
 
 /**
- * The scheduled backup (BACKUP_SCHEDULE, default 02:00 UTC daily), claimed per slot in job_runs so one process
- * runs it however many servers and workers tick. Retention runs after a good backup only: a failing backup never
- * deletes the old ones.
+ * The scheduled backup (BACKUP_SCHEDULE, default 02:00 UTC daily), a cron schedule of the one job queue: each slot
+ * runs once however many servers and workers run the queue. Retention runs after a good backup only: a failing
+ * backup never deletes the old ones, and is a dead letter an operator can retry (docs/jobs.md).
  */
-export function backupJobs(deps: BackupsDeps): JobDefinition[] {
+export function backupJobs(deps: BackupsDeps): ScheduleDefinition[] {
   return [
     {
       name: 'backups.scheduled',

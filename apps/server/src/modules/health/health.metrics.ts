@@ -1,6 +1,7 @@
 import type { BaseLogger } from 'pino';
 import type pg from 'pg';
 import type { Database } from '../../platform/db/database.ts';
+import { countOutboxBacklog } from '../../platform/events/index.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 
 /** A scrape must stay fast even when the database is slow: the backlog count gets this long, then keeps its value. */
@@ -13,6 +14,7 @@ function setPoolGauges(metrics: Metrics, name: 'app' | 'system', pool: pg.Pool):
   metrics.dbPool.set({ pool: name, state: 'max' }, pool.options.max);
 }
 
+/** The events module counts its backlog; a scrape gives it BACKLOG_QUERY_MS. */
 async function countBacklog(pool: pg.Pool): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -21,10 +23,7 @@ async function countBacklog(pool: pg.Pool): Promise<number> {
     }, BACKLOG_QUERY_MS);
   });
   try {
-    // The system pool (table owner) sees every tenant's rows; the partial index outbox_unpublished keeps it cheap.
-    const query = pool.query<{ n: string | number }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
-    const { rows } = await Promise.race([query, late]);
-    return Number(rows[0]?.n ?? 0);
+    return await Promise.race([countOutboxBacklog(pool), late]);
   } finally {
     clearTimeout(timer);
   }

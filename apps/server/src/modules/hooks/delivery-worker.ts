@@ -2,12 +2,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { systemTx, tenantTx } from '../../platform/db/tx.ts';
+import { tenantTx } from '../../platform/db/tx.ts';
 import { addOutboxEvent } from '../../platform/events/index.ts';
+import { addKeyedJobs, JobQueue, type BackgroundWork, type TaskDefinition } from '../../platform/jobs/index.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { recordAudit } from '../audit/index.ts';
 import * as repo from './delivery.repo.ts';
-import { deliverySignal } from './fanout.ts';
 import { postJson, type PostResult } from './http-post.ts';
 import { signDelivery } from './signing.ts';
 import { urlRefusal } from './url-guard.ts';
@@ -39,12 +39,13 @@ export interface DeliveryWorkerOptions {
   readonly disableAfterFailures?: number;
   /** …or when a failure comes this long after the first of its run of failures (default 3 days). */
   readonly disableAfterMs?: number;
-  readonly batchSize?: number;
+  /** How often a standalone worker (tests) looks for retries that fell due; the queue's poll interval. */
   readonly pollMs?: number;
   readonly timeoutMs?: number;
-  /** How long a claimed delivery is left to this worker before another may retry it. */
-  readonly leaseMs?: number;
 }
+
+/** The job that makes one attempt at one delivery; enqueued by the webhook_deliveries triggers (migration 0017). */
+export const DELIVER_TASK = 'hooks.deliver';
 
 type Outcome = 'delivered' | 'retrying' | 'failed';
 const counters = new WeakMap<Registry, Counter<'outcome'>>();
@@ -64,55 +65,61 @@ function deliveriesCounter(registry: Registry): Counter<'outcome'> {
 }
 
 /**
- * Sends pending outgoing webhooks (Standard Webhooks), on the system pool because it crosses tenants. Several
- * workers may run (one per server): claims use FOR UPDATE SKIP LOCKED and a lease, and each attempt is recorded in
- * the delivery's tenant transaction with the endpoint's failure count; an endpoint failing for too long is
- * disabled, audited and announced with the outbox event `webhook_endpoint.disabled`.
+ * Sends pending outgoing webhooks (Standard Webhooks), as jobs of the one queue (`hooks.deliver`, one per due
+ * attempt, on the system pool because it crosses tenants). Each attempt is recorded in the delivery's tenant
+ * transaction with the endpoint's failure count; a failed attempt moves the delivery's next_attempt_at by the
+ * schedule, which the trigger turns into the next job. An endpoint failing for too long is disabled, audited and
+ * announced with the outbox event `webhook_endpoint.disabled`.
  */
 export class WebhookDeliveryWorker {
-  private readonly o: Required<Omit<DeliveryWorkerOptions, 'schedule'>> & { schedule: readonly number[] };
+  private readonly o: Required<Omit<DeliveryWorkerOptions, 'schedule' | 'pollMs'>> & {
+    schedule: readonly number[];
+  };
   private readonly counter: Counter<'outcome'>;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private wakeRequested = false;
-  private interrupt: (() => void) | undefined;
-  private readonly inFlight = new Set<Promise<number>>();
-  private readonly onWake = (): void => this.wake();
+  private readonly queue: JobQueue;
+  /** What deliveries add to the process's job queue. */
+  readonly work: BackgroundWork;
 
   constructor(options: DeliveryWorkerOptions) {
+    const { pollMs, ...rest } = options;
     this.o = {
       schedule: DEFAULT_SCHEDULE_MS,
       disableAfterFailures: 50,
       disableAfterMs: 72 * HOUR,
-      batchSize: 10,
-      pollMs: 1000,
       timeoutMs: 10 * SECOND,
-      leaseMs: 60 * SECOND,
-      ...options,
+      ...rest,
     };
     this.counter = deliveriesCounter(options.metrics.registry);
+    const task: TaskDefinition = {
+      name: DELIVER_TASK,
+      run: async (payload) => {
+        await this.deliver(String(payload.id));
+      },
+      recover: async () =>
+        addKeyedJobs(
+          this.o.db.system,
+          DELIVER_TASK,
+          (await repo.pendingDeliveries(this.o.db.system)).map((d) => ({ id: d.id, runAt: d.next_attempt_at })),
+        ),
+    };
+    this.work = { tasks: [task] };
+    this.queue = new JobQueue({
+      db: options.db,
+      logger: options.logger,
+      registry: options.metrics.registry,
+      work: [this.work],
+      ...(pollMs === undefined ? {} : { pollMs }),
+    });
   }
 
-  start(): void {
-    if (this.running !== undefined) return;
-    this.stopped = false;
-    deliverySignal.on('wake', this.onWake);
-    this.running = this.loop();
+  /** Runs deliveries on a queue of its own (tests); servers and workers run `work` on theirs. */
+  start(): Promise<void> {
+    return this.queue.start();
   }
 
-  /** Stops the loop and waits for the attempts in flight. */
-  async stop(): Promise<void> {
-    if (this.running === undefined) return;
-    this.stopped = true;
-    deliverySignal.off('wake', this.onWake);
-    this.interrupt?.();
-    await this.running;
-    this.running = undefined;
-  }
-
-  wake(): void {
-    this.wakeRequested = true;
-    this.interrupt?.();
+  /** Stops that queue and waits for the attempts in flight. */
+  stop(): Promise<void> {
+    return this.queue.stop();
   }
 
   /**
@@ -122,8 +129,7 @@ export class WebhookDeliveryWorker {
   async drain(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      await Promise.all(this.inFlight);
-      if ((await this.runBatch()) > 0) continue;
+      await this.queue.drain();
       const next = await repo.nextDueAt(this.o.db.system);
       if (next === null || next.getTime() > deadline) return;
       if (Date.now() >= deadline) throw new Error(`webhook deliveries still due after ${timeoutMs} ms`);
@@ -131,46 +137,10 @@ export class WebhookDeliveryWorker {
     }
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      this.wakeRequested = false;
-      let claimed = 0;
-      try {
-        claimed = await this.runBatch();
-      } catch (err) {
-        this.o.logger.warn({ err: (err as Error).message }, 'webhook delivery batch failed; retrying after a pause');
-      }
-      if (this.isStopped()) break;
-      if (claimed < this.o.batchSize) await this.sleep(this.o.pollMs);
-    }
-  }
-
-  private isStopped(): boolean {
-    return this.stopped;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.wakeRequested) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.interrupt = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.interrupt = done;
-    });
-  }
-
-  /** Claims one batch and sends it; the number claimed. */
-  private runBatch(): Promise<number> {
-    const batch = (async () => {
-      const claimed = await systemTx(this.o.db, (tx) => repo.claimDueDeliveries(tx, this.o.batchSize, this.o.leaseMs));
-      await Promise.all(claimed.map((d) => this.attempt(d)));
-      return claimed.length;
-    })();
-    this.inFlight.add(batch);
-    return batch.finally(() => this.inFlight.delete(batch));
+  /** Makes the attempt delivery `id` is due for; nothing when it is not due (done, later, endpoint disabled). */
+  async deliver(id: string): Promise<void> {
+    const d = await repo.dueDelivery(this.o.db.system, id);
+    if (d !== undefined) await this.attempt(d);
   }
 
   private async attempt(d: repo.ClaimedDelivery): Promise<void> {
@@ -210,8 +180,10 @@ export class WebhookDeliveryWorker {
         outcome: Outcome;
       });
     } catch (err) {
-      // The lease runs out and the attempt is made again: at least once, as the receiver's de-duplication expects.
+      // The job fails and the queue runs it again: the attempt is made again (at least once, as the receiver's
+      // de-duplication expects).
       this.o.logger.warn({ err: (err as Error).message, deliveryId: d.id }, 'could not record a webhook attempt');
+      throw err;
     }
   }
 
@@ -251,7 +223,7 @@ export class WebhookDeliveryWorker {
   }
 }
 
-/** The delivery worker of one server (not started): `worker.start()` after the app is up, `stop()` on shutdown. */
+/** The delivery worker of one process: its `work` joins the process's job queue (background.ts). */
 export function createDeliveryWorker(options: DeliveryWorkerOptions): WebhookDeliveryWorker {
   return new WebhookDeliveryWorker(options);
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db/database.ts';
 
-/** A delivery the worker has claimed, with what it needs to send it. */
+/** A delivery due for an attempt, with what the job needs to send it. */
 export interface ClaimedDelivery {
   id: string;
   tenant_id: string;
@@ -13,21 +13,25 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Claims up to `limit` due deliveries of enabled endpoints across tenants (system pool) by pushing their
- * next_attempt_at `leaseMs` ahead: the lease. The transaction ends at once, so no lock is held during the HTTP
- * call; a worker that dies mid-call leaves the delivery to be retried when the lease runs out.
+ * Delivery `id` with what is needed to send it, when it is pending, due and its endpoint enabled; undefined
+ * otherwise (delivered, failed, deleted, not yet due, or its endpoint disabled). No lock is held during the HTTP
+ * call: the queue runs one job per delivery, and an attempt recorded twice adds nothing (insertAttempt).
  */
-export async function claimDueDeliveries(tx: Queryable, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const { rows } = await tx.query<ClaimedDelivery>(
-    `WITH due AS (
-       SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-        WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.status = 'enabled'
-        ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED)
-     UPDATE webhook_deliveries d SET next_attempt_at = now() + $2 * interval '1 millisecond'
-       FROM due, webhook_endpoints e
-      WHERE d.id = due.id AND e.id = d.endpoint_id
-     RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_type, d.payload, d.attempts, e.url, e.secret`,
-    [limit, leaseMs],
+export async function dueDelivery(db: Queryable, id: string): Promise<ClaimedDelivery | undefined> {
+  const { rows } = await db.query<ClaimedDelivery>(
+    `SELECT d.id, d.tenant_id, d.endpoint_id, d.event_type, d.payload, d.attempts, e.url, e.secret
+       FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+      WHERE d.id = $1 AND d.status = 'pending' AND d.next_attempt_at <= now() AND e.status = 'enabled'`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** Pending deliveries of enabled endpoints across tenants (due now or later), for the queue's recovery. */
+export async function pendingDeliveries(db: Queryable): Promise<{ id: string; next_attempt_at: Date }[]> {
+  const { rows } = await db.query<{ id: string; next_attempt_at: Date }>(
+    `SELECT d.id, d.next_attempt_at FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+      WHERE d.status = 'pending' AND e.status = 'enabled'`,
   );
   return rows;
 }

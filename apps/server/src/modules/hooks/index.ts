@@ -5,6 +5,7 @@ export {
   createDeliveryWorker,
   WebhookDeliveryWorker,
   DEFAULT_SCHEDULE_MS,
+  DELIVER_TASK,
   type DeliveryWorkerOptions,
 } from './delivery-worker.ts';
 export { isPrivateAddress, urlRefusal } from './url-guard.ts';

@@ -1,12 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../../platform/db/database.ts';
 import { systemTx } from '../../platform/db/tx.ts';
+import { addKeyedJobs, JobQueue, type BackgroundWork, type TaskDefinition } from '../../platform/jobs/index.ts';
 import type { Metrics } from '../../platform/metrics.ts';
-import { webhookEventsCounter, webhookHandlerFor, webhookSignal, type WebhookEvent } from './webhooks.handlers.ts';
-import { claimDueEvent, countWaiting, finishEvent, pruneNonces, scheduleRetry } from './webhooks.repo.ts';
+import { webhookEventsCounter, webhookHandlerFor, type WebhookEvent } from './webhooks.handlers.ts';
+import { claimEvent, countWaiting, finishEvent, pruneNonces, scheduleRetry, waitingEvents } from './webhooks.repo.ts';
 
 /** Waits after the 1st, 2nd, … failed attempt; the attempt after the last wait is the final one (8 in all). */
 export const DEFAULT_BACKOFF_MS: readonly number[] = [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
+
+/** The job that processes one stored event; enqueued by the webhook_events triggers (migration 0017). */
+export const PROCESS_TASK = 'webhooks.process';
 
 export interface WebhookProcessorOptions {
   readonly db: Database;
@@ -14,7 +18,7 @@ export interface WebhookProcessorOptions {
   readonly metrics: Pick<Metrics, 'registry'>;
   /** Back-off schedule; its length + 1 is the number of attempts before an event is `failed`. */
   readonly backoffMs?: readonly number[];
-  /** How often to look for events stored by other servers or whose retry came due. */
+  /** How often a standalone processor (tests) looks for jobs that fell due; the queue's poll interval. */
   readonly pollMs?: number;
   /** Nonces are kept this long after their signed timestamp (must exceed WEBHOOK_MAX_SKEW_SECS). */
   readonly nonceRetentionSeconds?: number;
@@ -23,59 +27,68 @@ export interface WebhookProcessorOptions {
 type Outcome = 'processed' | 'ignored' | 'retry' | 'failed';
 
 /**
- * Processes stored webhook events with the handlers of `registerWebhookHandler`, on the system pool. Each event
- * is claimed with `FOR UPDATE SKIP LOCKED` in its own transaction, so several servers can run processors at once
- * and no event is handled by two of them together. The handler runs in a savepoint of that transaction: success
- * commits its writes with `processed`; a throw rolls them back and schedules a retry with back-off, and after
- * the last attempt the event is `failed` (operators can replay it). No handler: `ignored`.
+ * Processes stored webhook events with the handlers of `registerWebhookHandler`, as jobs of the one queue
+ * (`webhooks.process`, one per event, on the system pool). Each job locks its event in its own transaction; the
+ * handler runs in a savepoint of that transaction: success commits its writes with `processed`; a throw rolls
+ * them back and moves the event's next_attempt_at by the back-off, which the trigger turns into the next job;
+ * after the last attempt the event is `failed` (operators can replay it). No handler: `ignored`.
  */
 export class WebhookProcessor {
   private readonly db: Database;
   private readonly logger: FastifyBaseLogger;
   private readonly counter: ReturnType<typeof webhookEventsCounter>;
   private readonly backoffMs: readonly number[];
-  private readonly pollMs: number;
   private readonly nonceRetentionSeconds: number;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private wakeRequested = false;
-  private interrupt: (() => void) | undefined;
-  private lastPrune = 0;
-  private readonly onWake = (): void => {
-    this.wake();
-  };
+  private readonly queue: JobQueue;
+  /** What this processor adds to the process's job queue. */
+  readonly work: BackgroundWork;
 
   constructor(options: WebhookProcessorOptions) {
     this.db = options.db;
     this.logger = options.logger;
     this.counter = webhookEventsCounter(options.metrics.registry);
     this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-    this.pollMs = options.pollMs ?? 1000;
     this.nonceRetentionSeconds = options.nonceRetentionSeconds ?? 2 * 86_400;
+    const task: TaskDefinition = {
+      name: PROCESS_TASK,
+      run: async (payload) => {
+        await this.process(String(payload.id));
+      },
+      recover: async () =>
+        addKeyedJobs(
+          this.db.system,
+          PROCESS_TASK,
+          (await waitingEvents(this.db.system)).map((e) => ({ id: e.id, runAt: e.next_attempt_at })),
+        ),
+    };
+    this.work = {
+      tasks: [task],
+      schedules: [
+        {
+          name: 'webhooks.prune_nonces',
+          schedule: '*/10 * * * *',
+          run: async () => {
+            await pruneNonces(this.db.system, this.nonceRetentionSeconds);
+          },
+        },
+      ],
+    };
+    this.queue = new JobQueue({
+      db: options.db,
+      logger: options.logger,
+      registry: options.metrics.registry,
+      work: [{ tasks: [task] }],
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    });
   }
 
-  /** Starts the loop: woken when this process stores or replays an event, polling for the rest. */
-  start(): void {
-    if (this.running !== undefined) return;
-    this.stopped = false;
-    webhookSignal.on('wake', this.onWake);
-    this.running = this.loop();
+  /** Runs this processor's jobs on a queue of its own (tests); servers and workers run `work` on theirs. */
+  start(): Promise<void> {
+    return this.queue.start();
   }
 
-  /** Stops the loop and waits for the event in hand. */
-  async stop(): Promise<void> {
-    if (this.running === undefined) return;
-    this.stopped = true;
-    webhookSignal.off('wake', this.onWake);
-    this.interrupt?.();
-    await this.running;
-    this.running = undefined;
-  }
-
-  /** Asks for a pass now. */
-  wake(): void {
-    this.wakeRequested = true;
-    this.interrupt?.();
+  stop(): Promise<void> {
+    return this.queue.stop();
   }
 
   /**
@@ -85,7 +98,7 @@ export class WebhookProcessor {
   async drain(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      while ((await this.processNext()) !== undefined);
+      await this.queue.drain();
       const left = await countWaiting(this.db.system);
       if (left === 0) return;
       if (Date.now() >= deadline) throw new Error(`${left} webhook events still wait after ${timeoutMs} ms`);
@@ -93,10 +106,10 @@ export class WebhookProcessor {
     }
   }
 
-  /** Processes the next due event; undefined when none is due. */
-  processNext(): Promise<Outcome | undefined> {
+  /** Processes event `id` if it is due; undefined when it is not (done, not yet due, or another has it). */
+  process(id: string): Promise<Outcome | undefined> {
     return systemTx(this.db, async (tx) => {
-      const row = await claimDueEvent(tx);
+      const row = await claimEvent(tx, id);
       if (row === undefined) return undefined;
       const attempts = row.attempts + 1;
       const handler = row.event_type === null ? undefined : webhookHandlerFor(row.provider, row.event_type);
@@ -136,41 +149,6 @@ export class WebhookProcessor {
       await finishEvent(tx, row.id, 'processed', attempts, null);
       tx.afterCommit(() => this.counter.inc({ provider: row.provider, status: 'processed' }));
       return 'processed';
-    });
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      this.wakeRequested = false;
-      try {
-        while (!this.isStopped() && (await this.processNext()) !== undefined);
-        if (Date.now() - this.lastPrune > 60_000) {
-          this.lastPrune = Date.now();
-          await pruneNonces(this.db.system, this.nonceRetentionSeconds);
-        }
-      } catch (err) {
-        this.logger.warn({ err: (err as Error).message }, 'webhook processor cannot reach the database; retrying');
-      }
-      if (this.isStopped()) break;
-      await this.sleep(this.pollMs);
-    }
-  }
-
-  // A method, not a field read: the compiler would otherwise assume it cannot change across an await.
-  private isStopped(): boolean {
-    return this.stopped;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.wakeRequested) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.interrupt = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.interrupt = done;
     });
   }
 }

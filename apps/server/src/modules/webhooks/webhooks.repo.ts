@@ -66,14 +66,22 @@ export async function insertWebhookEvent(tx: Tx, e: NewWebhookEvent): Promise<vo
   );
 }
 
-/** Locks the next event due for processing, skipping those another processor holds. */
-export async function claimDueEvent(tx: Tx): Promise<WebhookEventRow | undefined> {
+/** Locks event `id` when it is due for processing; undefined when it is not (done, not yet due, or held). */
+export async function claimEvent(tx: Tx, id: string): Promise<WebhookEventRow | undefined> {
   const { rows } = await tx.query<WebhookEventRow>(
     `SELECT ${COLUMNS} FROM webhook_events
-      WHERE status = 'received' AND next_attempt_at <= now()
-      ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      WHERE id = $1 AND status = 'received' AND next_attempt_at <= now() FOR UPDATE SKIP LOCKED`,
+    [id],
   );
   return rows[0];
+}
+
+/** Events waiting to be processed (due now or later), for the queue's recovery. */
+export async function waitingEvents(db: Queryable): Promise<{ id: string; next_attempt_at: Date }[]> {
+  const { rows } = await db.query<{ id: string; next_attempt_at: Date }>(
+    `SELECT id, next_attempt_at FROM webhook_events WHERE status = 'received'`,
+  );
+  return rows;
 }
 
 /** Ends processing of an event: processed, ignored or failed for good. */

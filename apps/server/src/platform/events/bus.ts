@@ -27,15 +27,8 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-// `domain.past_tense`: lower-case tokens joined by dots, at least two of them. They become NATS subject tokens.
-const TOPIC_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const PATTERN_RE = /^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+)$/;
 const CONSUMER_RE = /^[a-z][a-z0-9_-]{0,63}$/;
-
-/** True for a topic every bus can carry: `domain.past_tense`, lower case, e.g. `order.completed`. */
-export function isValidTopic(topic: string): boolean {
-  return TOPIC_RE.test(topic);
-}
 
 /** Checks a subscription's arguments; a mistake here is a programming error, so it throws. */
 export function checkSubscription(consumer: string, topics: readonly string[]): void {

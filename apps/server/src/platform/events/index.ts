@@ -7,8 +7,9 @@ import { InProcessBus } from './in-process-bus.ts';
 import { NatsBus } from './nats-bus.ts';
 import { OutboxRelay } from './relay.ts';
 
-export { addOutboxEvent, outboxSignal, type DomainEvent, type OutboxEvent } from './outbox.ts';
-export { isValidTopic, topicMatches, type BusHealth, type EventBus, type EventHandler } from './bus.ts';
+export { addOutboxEvent, countOutboxBacklog, outboxSignal, type DomainEvent, type OutboxEvent } from './outbox.ts';
+export { topicMatches, type BusHealth, type EventBus, type EventHandler } from './bus.ts';
+export { isValidTopic } from './topics.ts';
 export { consumeOnce } from './consume-once.ts';
 export { InProcessBus } from './in-process-bus.ts';
 export { NatsBus } from './nats-bus.ts';

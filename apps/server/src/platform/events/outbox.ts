@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { RequestContext } from '../context.ts';
-import { prepared } from '../db/database.ts';
+import { prepared, type Queryable } from '../db/database.ts';
 import type { Tx } from '../db/tx.ts';
 import { newId } from '../ids.ts';
-import { isValidTopic } from './bus.ts';
+import { isValidTopic } from './topics.ts';
 
 /** An event as services raise it: `topic` is `domain.past_tense` (e.g. `order.completed`). */
 export interface DomainEvent {
@@ -49,4 +49,13 @@ export async function addOutboxEvent(tx: Tx, ctx: RequestContext, event: DomainE
   ]);
   tx.afterCommit(() => outboxSignal.emit('wake'));
   return id;
+}
+
+/**
+ * Events written but not yet published, across every tenant: the backlog /health and `outbox_backlog` report. Pass
+ * the system pool (the table owner sees every tenant's rows); the partial index outbox_unpublished keeps it cheap.
+ */
+export async function countOutboxBacklog(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+  return rows[0]?.n ?? 0;
 }

@@ -2,8 +2,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { systemTx } from '../db/tx.ts';
 import type { Metrics } from '../metrics.ts';
-import { errorMessage, isValidTopic, type EventBus } from './bus.ts';
-import { outboxSignal, type OutboxEvent } from './outbox.ts';
+import { PollLoop } from '../jobs/poll-loop.ts';
+import { errorMessage, type EventBus } from './bus.ts';
+import { countOutboxBacklog, outboxSignal, type OutboxEvent } from './outbox.ts';
+import { isValidTopic } from './topics.ts';
 
 export interface OutboxRelayOptions {
   readonly db: Database;
@@ -62,18 +64,8 @@ export class OutboxRelay {
   private readonly metrics: Metrics;
   private readonly logger: FastifyBaseLogger;
   private readonly batchSize: number;
-  private readonly pollMs: number;
-  private readonly minBackoffMs: number;
-  private readonly maxBackoffMs: number;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private wakeRequested = false;
-  private interrupt: (() => void) | undefined;
-  private sleepingForWake = false;
+  private readonly loop: PollLoop;
   private failing: string | undefined;
-  private readonly onWake = (): void => {
-    this.wake();
-  };
 
   constructor(options: OutboxRelayOptions) {
     this.db = options.db;
@@ -81,33 +73,36 @@ export class OutboxRelay {
     this.metrics = options.metrics;
     this.logger = options.logger;
     this.batchSize = options.batchSize ?? 100;
-    this.pollMs = options.pollMs ?? 1000;
-    this.minBackoffMs = options.minBackoffMs ?? 200;
-    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+    this.loop = new PollLoop({
+      pollMs: options.pollMs ?? 1000,
+      minBackoffMs: options.minBackoffMs ?? 200,
+      maxBackoffMs: options.maxBackoffMs ?? 5000,
+      signal: outboxSignal,
+      pass: async () => {
+        const result = await this.runBatch();
+        await this.backlog().catch(() => undefined);
+        // A full batch that moved means more may be waiting; anything else waits for a wake-up or the next poll.
+        return {
+          failed: result.error !== undefined,
+          more: result.claimed === this.batchSize && result.published > 0,
+        };
+      },
+    });
   }
 
   /** Starts the publishing loop; it is woken by commits in this process and polls for the others. */
   start(): void {
-    if (this.running !== undefined) return;
-    this.stopped = false;
-    outboxSignal.on('wake', this.onWake);
-    this.running = this.loop();
+    this.loop.start();
   }
 
   /** Stops the loop and waits for the batch in flight to finish. */
-  async stop(): Promise<void> {
-    if (this.running === undefined) return;
-    this.stopped = true;
-    outboxSignal.off('wake', this.onWake);
-    this.interrupt?.();
-    await this.running;
-    this.running = undefined;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Asks for a batch now (new events were committed). */
   wake(): void {
-    this.wakeRequested = true;
-    if (this.sleepingForWake) this.interrupt?.();
+    this.loop.wake();
   }
 
   /** Why the last batch could not publish; undefined while publishing works. */
@@ -117,10 +112,7 @@ export class OutboxRelay {
 
   /** Events not yet published, across every tenant; also updates the `outbox_backlog` gauge. */
   async backlog(): Promise<number> {
-    const { rows } = await this.db.system.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
-    );
-    const n = rows[0]?.n ?? 0;
+    const n = await countOutboxBacklog(this.db.system);
     this.metrics.outboxBacklog.set(n);
     return n;
   }
@@ -129,53 +121,13 @@ export class OutboxRelay {
   async drain(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.running === undefined) await this.runBatch();
+      if (!this.loop.active) await this.runBatch();
       else this.wake();
       const left = await this.backlog();
       if (left === 0) return;
       if (Date.now() >= deadline) throw new Error(`the outbox still holds ${left} events after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  }
-
-  private async loop(): Promise<void> {
-    let backoff = this.minBackoffMs;
-    while (!this.stopped) {
-      this.wakeRequested = false;
-      const result = await this.runBatch();
-      await this.backlog().catch(() => undefined);
-      if (this.isStopped()) break;
-      if (result.error !== undefined) {
-        // The bus (or database) is down: new commits must not hammer it, so only stop() cuts this short.
-        await this.sleep(backoff, false);
-        backoff = Math.min(backoff * 2, this.maxBackoffMs);
-      } else {
-        backoff = this.minBackoffMs;
-        // A full batch that moved means more may be waiting; anything else waits for a wake-up or the next poll.
-        const more = result.claimed === this.batchSize && result.published > 0;
-        if (!more) await this.sleep(this.pollMs, true);
-      }
-    }
-  }
-
-  // A method, not a field read: the compiler would otherwise assume it cannot change across an await.
-  private isStopped(): boolean {
-    return this.stopped;
-  }
-
-  private sleep(ms: number, wakeable: boolean): Promise<void> {
-    if (wakeable && this.wakeRequested) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.interrupt = undefined;
-        this.sleepingForWake = false;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.interrupt = done;
-      this.sleepingForWake = wakeable;
-    });
   }
 
   /** One batch, with the outage logged once when it starts and once when it ends, not on every retry. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { PaymentsDeps } from '../payments.service.ts';
-import type { JobDefinition } from '../../../platform/jobs/scheduler.ts';
+import type { ScheduleDefinition } from '../../../platform/jobs/index.ts';
 import { runAutoVoid } from './auto-void.ts';
 import { reconcileDay, yesterdayUtc } from './reconcile.ts';
 
@@ -10,10 +10,12 @@ export { runAutoVoid } from './auto-void.ts';
 export { paymentsDepsFor } from '../payments.deps.ts';
 
 /**
- * The scheduled jobs of payments: `payments.auto_void` and `payments.reconcile`. Without GATEWAY_URL there is no
- * card payment to void or reconcile, so there are no jobs.
+ * The scheduled jobs of payments: `payments.auto_void` and `payments.reconcile`, cron schedules of the one job
+ * queue (each slot runs once across every server and worker). Without GATEWAY_URL there is no card payment to void
+ * or reconcile, so there are no jobs. A failed reconciliation is tried twice more (the processor may be briefly
+ * down), then is a dead letter; a failed auto-void is left to the next minute's run.
  */
-export function paymentJobs(deps: PaymentsDeps, logger: Pick<Logger, 'info' | 'warn'>): JobDefinition[] {
+export function paymentJobs(deps: PaymentsDeps, logger: Pick<Logger, 'info' | 'warn'>): ScheduleDefinition[] {
   if (deps.gateway === undefined) return [];
   return [
     {
@@ -28,6 +30,7 @@ export function paymentJobs(deps: PaymentsDeps, logger: Pick<Logger, 'info' | 'w
     {
       name: 'payments.reconcile',
       schedule: deps.config.jobs.reconcileSchedule,
+      maxAttempts: 3,
       run: async ({ scheduledFor }) => {
         const result = await reconcileDay(deps, yesterdayUtc(scheduledFor));
         const log = { job: 'payments.reconcile', date: result.date, matched: result.matched, drift: result.drift };

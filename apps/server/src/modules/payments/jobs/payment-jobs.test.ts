@@ -14,7 +14,8 @@ import {
   type TestTenant,
 } from '../../../../test/harness.ts';
 import { newId } from '../../../platform/ids.ts';
-import { Scheduler } from '../../../platform/jobs/scheduler.ts';
+import { Registry } from 'prom-client';
+import { installJobSchema, JobQueue } from '../../../platform/jobs/index.ts';
 import { createSuperadmin } from '../../platform/index.ts';
 import { freePort, simAuthorizations, startSimulatorProcess, type RunningSimulator } from '../payments.fixtures.ts';
 import type { PaymentsDeps } from '../payments.service.ts';
@@ -157,18 +158,45 @@ describe('payments.auto_void', () => {
     expect(await state(open.id)).toBe('voided');
   });
 
-  it('runs once when two schedulers tick the same minute at the same time', async () => {
+  it('runs once when two processes run the schedule in the same minute', async () => {
     const stale = await paidIntent(1700, 'manual');
     await ageAuthorization(stale.id, 45);
-    const jobs = paymentJobs(deps, logger).filter((j) => j.name === 'payments.auto_void');
-    const since = new Date(Date.now() - 90_000);
-    const a = new Scheduler({ db: t.deps.db, logger, jobs, since, worker: 'server-a' });
-    const b = new Scheduler({ db: t.deps.db, logger, jobs, since, worker: 'worker-b' });
-    const now = new Date();
-    const ran = await Promise.all([a.tick(now), b.tick(now)]);
-    expect(ran.flat()).toEqual(['payments.auto_void']);
-    const { rows } = await owner.query(`SELECT status FROM job_runs WHERE job = 'payments.auto_void'`);
-    expect(rows).toEqual([{ status: 'succeeded' }]);
+    const schedules = paymentJobs(deps, logger).filter((j) => j.name === 'payments.auto_void');
+    // The queue's cron last ran this schedule two minutes ago: one slot (this minute's, or the last one's) is due
+    // at once, and both processes see it.
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    await installJobSchema(t.deps.db, logger);
+    await owner.query(
+      `INSERT INTO graphile_worker._private_known_crontabs (identifier, known_since, last_execution)
+       VALUES ('payments.auto_void', now() - interval '1 hour', $1)`,
+      [new Date(minute - 60_000)],
+    );
+    const ran: string[] = [];
+    const once = schedules.map((s) => ({
+      ...s,
+      run: async (r: { scheduledFor: Date }) => {
+        ran.push(r.scheduledFor.toISOString());
+        await s.run(r);
+      },
+    }));
+    const queues = ['server-a', 'worker-b'].map(
+      () =>
+        new JobQueue({
+          db: t.deps.db,
+          logger,
+          registry: new Registry(),
+          work: [{ schedules: once }],
+          backfillMs: 60_000,
+        }),
+    );
+    await Promise.all(queues.map((q) => q.start()));
+    try {
+      await expect.poll(() => ran.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    } finally {
+      await Promise.all(queues.map((q) => q.stop()));
+    }
+    expect(new Set(ran).size).toBe(ran.length);
+    expect(ran[0]).toBe(new Date(minute).toISOString());
     expect(await state(stale.id)).toBe('voided');
     expect(await voidAudits(stale.id)).toHaveLength(1);
   });
