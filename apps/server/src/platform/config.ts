@@ -1,4 +1,4 @@
-import { Cron } from 'croner';
+import { parseCronItem } from 'graphile-worker';
 import { createPublicKey } from 'node:crypto';
 import path from 'node:path';
 
@@ -190,11 +190,14 @@ function secret(env: Env, name: string): string | undefined {
   return value;
 }
 
-/** A cron expression (read in UTC) croner accepts. */
+/**
+ * A cron expression (read in UTC) as the job queue runs it: five fields, minute precision. Checked by the queue's
+ * own parser, so a schedule that would fail when the queue starts stops the process here, naming the variable.
+ */
 function cron(env: Env, name: string, fallback: string): string {
   const value = str(env, name) ?? fallback;
   try {
-    new Cron(value, { timezone: 'UTC', paused: true }).stop();
+    parseCronItem({ task: name, match: value });
   } catch (err) {
     throw new ConfigError(name, `must be a cron expression like "${fallback}": ${(err as Error).message}`);
   }

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { Database } from '../../platform/db/database.ts';
 import { consumeOnce, type EventBus, type OutboxEvent } from '../../platform/events/index.ts';
 import { newId } from '../../platform/ids.ts';
@@ -6,10 +5,6 @@ import * as repo from './hooks.repo.ts';
 
 /** The consumer name in processed_events (and of the NATS durable consumer). */
 export const OUTGOING_WEBHOOKS_CONSUMER = 'outgoing-webhooks';
-
-/** Wakes this process's delivery workers after deliveries were committed; they also poll. */
-export const deliverySignal = new EventEmitter();
-deliverySignal.setMaxListeners(0);
 
 /**
  * Turns one outbox event into pending deliveries, one per enabled endpoint of its tenant subscribed to its type,
@@ -31,7 +26,6 @@ export async function fanOutEvent(db: Database, event: OutboxEvent): Promise<num
       });
       if (inserted) created++;
     }
-    if (created > 0) tx.afterCommit(() => deliverySignal.emit('wake'));
   });
   return created;
 }

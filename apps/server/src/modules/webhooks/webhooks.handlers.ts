@@ -1,5 +1,4 @@
 import type { BaseLogger } from 'pino';
-import { EventEmitter } from 'node:events';
 import { Counter, type Registry } from 'prom-client';
 import type { Database } from '../../platform/db/database.ts';
 import type { Tx } from '../../platform/db/tx.ts';
@@ -60,10 +59,6 @@ export function registerWebhookHandler(provider: string, eventType: string, hand
 export function webhookHandlerFor(provider: string, eventType: string): WebhookHandler | undefined {
   return handlers.get(keyOf(provider, eventType));
 }
-
-/** Emitted after an event is stored or replayed, so processors in this process start at once instead of polling. */
-export const webhookSignal = new EventEmitter();
-webhookSignal.setMaxListeners(0);
 
 const counters = new WeakMap<Registry, Counter<'provider' | 'status'>>();
 

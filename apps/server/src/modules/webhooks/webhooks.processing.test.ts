@@ -114,7 +114,7 @@ describe('WebhookProcessor', () => {
     const off = registerWebhookHandler('live', 'ping', async (_c, event) => {
       done.push(event.id);
     });
-    processor.start();
+    await processor.start();
     try {
       const id = await deliver('live', 'ping');
       await expect.poll(() => done, { timeout: 5000 }).toEqual([id]);

@@ -6,7 +6,7 @@ import { afterIdCursor, toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { recordAudit } from '../audit/index.ts';
-import { webhookEventsCounter, webhookSignal } from './webhooks.handlers.ts';
+import { webhookEventsCounter } from './webhooks.handlers.ts';
 import {
   claimNonce,
   insertWebhookEvent,
@@ -122,10 +122,7 @@ export async function receiveWebhook(
       status,
       lastError: parsed.problem,
     });
-    tx.afterCommit(() => {
-      webhookEventsCounter(deps.metrics.registry).inc({ provider: input.provider, status });
-      if (status === 'received') webhookSignal.emit('wake');
-    });
+    tx.afterCommit(() => webhookEventsCounter(deps.metrics.registry).inc({ provider: input.provider, status }));
   });
   if (parsed.problem !== null) {
     throw new AppError('malformed_webhook', `${parsed.problem}; the event was stored as failed`, {
@@ -199,7 +196,6 @@ export async function replayEvent(db: Database, ctx: RequestContext, id: string)
         last_error: current.last_error,
       },
     });
-    tx.afterCommit(() => webhookSignal.emit('wake'));
     return replayed;
   });
   return toWebhookEventView(row);
