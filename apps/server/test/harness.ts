@@ -100,10 +100,7 @@ export interface TestApp {
  * The real app on a real database of its own, for app.inject(). `env` overrides configuration variables; `routes`
  * may add test-only routes before the app is ready.
  */
-export async function createTestApp(
-  env: Record<string, string> = {},
-  routes?: (app: App) => void,
-): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, routes?: (app: App) => void): Promise<TestApp> {
   const database = await createTestDatabase(Number(env.DATABASE_POOL_MAX ?? 5));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -213,7 +210,7 @@ export type Reply = LightMyRequestResponse;
  * Asserts a response's status (any 2xx when `status` is omitted), showing the body when it differs, and returns
  * the JSON body: for set-up steps whose answer the test goes on with.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are `any` in tests, like res.json()
+// eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unnecessary-type-parameters -- like res.json<T>()
 export function bodyOf<T = any>(res: Reply, status?: number): T {
   if (status === undefined) expect(res.statusCode, res.body).toBeLessThan(300);
   else expect(res.statusCode, res.body).toBe(status);
@@ -548,7 +545,7 @@ export class Shop extends Tenant {
     if (filter.tenantId === null) where.push('tenant_id IS NULL');
     else if (filter.tenantId !== undefined) add('tenant_id = ?', filter.tenantId);
     if (filter.chainKey !== undefined) add('chain_key = ?', filter.chainKey);
-    if (filter.action?.endsWith('*') === true) add("starts_with(action, ?)", filter.action.slice(0, -1));
+    if (filter.action?.endsWith('*') === true) add('starts_with(action, ?)', filter.action.slice(0, -1));
     else if (filter.action !== undefined) add('action = ?', filter.action);
     if (where.length === 0) throw new Error('audit(): name at least one of entityId, tenantId, chainKey, action');
     const { rows } = await this.db.query<AuditEvent>(

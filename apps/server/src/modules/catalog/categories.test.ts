@@ -98,10 +98,9 @@ describe('PUT /v1/categories/order', () => {
       `SELECT id, position, updated_at, catalog_changed_at FROM categories WHERE tenant_id = $1 ORDER BY id`,
       [store.tenantId],
     );
-    const { rows: audit } = await shop.db.query(
-      'SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1',
-      [store.tenantId],
-    );
+    const { rows: audit } = await shop.db.query('SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1', [
+      store.tenantId,
+    ]);
     return { categories, audit };
   }
 
@@ -178,8 +177,7 @@ describe('PUT /v1/categories/order', () => {
   it('refuses a list that is not exactly the active categories, each once, and writes nothing', async () => {
     const before = await written();
     const unknownId = '01890000-0000-7000-8000-000000000000';
-    const stranger = (await owner.post('/v1/categories', { name: 'Not yours', position: 0 })).json()
-      .id as string;
+    const stranger = (await owner.post('/v1/categories', { name: 'Not yours', position: 0 })).json().id as string;
 
     const duplicated = await reorder('owner', {
       ids: [ids['Fruit'], ids['Bakery'], ids['Dairy'], ids['Drinks'], ids['Fruit']],
@@ -187,12 +185,16 @@ describe('PUT /v1/categories/order', () => {
     expectProblem(duplicated, 400, 'validation_failed');
     expect(duplicated.json().errors).toEqual([{ field: 'ids[4]', message: 'repeats ids[0]' }]);
 
-    const unknown = await reorder('owner', { ids: [ids['Fruit'], unknownId, ids['Bakery'], ids['Dairy'], ids['Drinks']] });
+    const unknown = await reorder('owner', {
+      ids: [ids['Fruit'], unknownId, ids['Bakery'], ids['Dairy'], ids['Drinks']],
+    });
     expectProblem(unknown, 404, 'category_not_found');
     expect(unknown.json().errors).toEqual([{ field: 'ids[1]', message: 'is not a category of this tenant' }]);
 
     // Another tenant's category is unknown here (row-level security): the same 404, nothing said about it.
-    const foreign = await reorder('owner', { ids: [stranger, ids['Fruit'], ids['Bakery'], ids['Dairy'], ids['Drinks']] });
+    const foreign = await reorder('owner', {
+      ids: [stranger, ids['Fruit'], ids['Bakery'], ids['Dairy'], ids['Drinks']],
+    });
     expectProblem(foreign, 404, 'category_not_found');
     expect(foreign.json().errors).toEqual([{ field: 'ids[0]', message: 'is not a category of this tenant' }]);
 
