@@ -28,10 +28,16 @@ const POLL_MS = 20;
 /**
  * Resolves with the first truthy value of `check`, looking again every few milliseconds; `what` names the awaited
  * thing in the error a stuck wait ends with (after SAFETY_NET_MS, which vitest's own timeout normally beats).
+ * `signal` stops a wait that lost a race (it then rejects with the signal's reason).
  */
-export async function until<T>(what: string, check: () => Promise<T | undefined | null | false>): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  signal?: AbortSignal,
+): Promise<T> {
   const deadline = Date.now() + SAFETY_NET_MS;
   for (;;) {
+    signal?.throwIfAborted();
     const value = await check();
     if (value !== undefined && value !== null && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${SAFETY_NET_MS} ms`);
@@ -40,13 +46,17 @@ export async function until<T>(what: string, check: () => Promise<T | undefined 
 }
 
 /** Resolves once some session of the database `db` is connected to waits for a lock (a request blocked on a row). */
-export async function waitForLockWait(db: pg.Pool | pg.Client): Promise<void> {
-  await until('a session to wait for a lock', async () => {
-    const { rows } = await db.query(
-      "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-    );
-    return rows.length > 0;
-  });
+export async function waitForLockWait(db: pg.Pool | pg.Client, signal?: AbortSignal): Promise<void> {
+  await until(
+    'a session to wait for a lock',
+    async () => {
+      const { rows } = await db.query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      return rows.length > 0;
+    },
+    signal,
+  );
 }
 
 /** Whether a promise has settled yet, without waiting for it. */
