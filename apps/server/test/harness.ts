@@ -391,8 +391,9 @@ export interface AuditEvent {
 }
 
 export interface ShopOptions {
-  /** Configuration variables on top of the test configuration. */
-  readonly env?: Record<string, string>;
+  /** Configuration variables on top of the test configuration; a function is called when the shop opens (after
+   * the beforeAll hooks registered before useShop(), e.g. one that starts a simulator whose URL goes in here). */
+  readonly env?: Record<string, string> | (() => Record<string, string>);
   /** The first tenant's name. */
   readonly name?: string;
   /** Actors of the first tenant who sign in during beforeAll (default ['owner']); others sign in on first use. */
@@ -441,7 +442,8 @@ export class Shop extends Tenant {
 
   /** Opens the shop (useShop's beforeAll). */
   async open(): Promise<void> {
-    const t = await createTestApp(this.#options.env, this.#options.routes);
+    const env = this.#options.env;
+    const t = await createTestApp(typeof env === 'function' ? env() : env, this.#options.routes);
     const db = new pg.Pool({ connectionString: t.database.ownerUrl, max: 3, application_name: 'novapos-test-owner' });
     // A restore or a restart may end idle connections; the pool replaces them.
     db.on('error', () => undefined);
