@@ -33,6 +33,11 @@ export interface TestProcess {
   output(): string;
   /** Resolves with the exit code (null after a signal) once the process has exited. */
   readonly exited: Promise<number | null>;
+  /**
+   * Resolves with the exit code once the process has exited and its output streams have ended (the output is then
+   * complete). Not for a process that leaves a child holding its output open (the server's orphaned database).
+   */
+  readonly finished: Promise<number | null>;
   /** Sends `signal` (default SIGTERM) unless the process has exited; resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -48,7 +53,11 @@ export function runCli(
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => {
-    // 'close' comes after the output streams ended: the output is complete when this resolves.
+    child.once('exit', (code) => {
+      resolve(code);
+    });
+  });
+  const finished = new Promise<number | null>((resolve) => {
     child.once('close', (code) => {
       resolve(code);
     });
@@ -57,6 +66,7 @@ export function runCli(
     child,
     output: () => output,
     exited,
+    finished,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
