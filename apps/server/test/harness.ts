@@ -20,11 +20,14 @@
  *   (password sign-in), 'till' (the cashier by PIN at the tenant's register, as the till signs in) and, on the shop,
  *   'superadmin' (a platform operator made on first use). Signing in is audited: the actors in `roles` (default
  *   ['owner']) sign in during beforeAll, so a test that snapshots the audit trail is not surprised by a sign-in.
- *   `shop.anon` sends no token; `shop.withToken(token)` sends any token.
+ *   `shop.anon` sends no token; `shop.withToken(token)` sends any token; `tenant.signIn(actor)` and
+ *   `shop.login(email, password)` make a new session and return its token pair.
  * - `shop` is also the tenant itself (`tenantId`, `locationId`, `registerId`, `ownerId`, `emails`, `userIds`,
  *   `pins`); `await shop.addTenant(name)` makes another one with the same `as(actor)`.
  * - `shop.db`: a pool of the database owner (no row-level security), for reading and tampering behind the app's back;
  *   `shop.app`, `shop.deps`, `shop.config`, `shop.t` (the whole TestApp) for tests that reach further.
+ * - Options: `env` (or a function giving it, read when the shop opens: after the beforeAll hooks registered before
+ *   useShop(), e.g. one starting a simulator), `name` of the first tenant, `roles`, and `routes` (test-only routes).
  * - Audit: `shop.audit(filter)` lists events oldest first; `shop.expectAudit(filter, expected)` asserts them
  *   (action names, or objects compared on the fields they name).
  * - `expectProblem(res, status, code)` asserts an RFC 9457 problem; `bodyOf(res, status)` asserts a status and
@@ -40,7 +43,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
-import { buildApp, type App, type AppDeps } from '../src/app.ts';
+import { buildApp } from '../src/app.ts';
+import type { App, AppDeps } from '../src/platform/app-deps.ts';
 import { loadConfig, type Config } from '../src/platform/config.ts';
 import { createDatabase, type Database } from '../src/platform/db/database.ts';
 import { ephemeralSecrets } from '../src/platform/secrets.ts';

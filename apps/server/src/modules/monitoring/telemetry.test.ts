@@ -5,6 +5,8 @@ import { dropStale, GAUGE_TTL_MS, telemetryMetrics } from './telemetry.metrics.t
 const shop = useShop({ name: 'Telemetry Shop', env: { TELEMETRY_SERIES_LIMIT: '3' }, roles: ['cashier'] });
 const cashier = shop.as('cashier');
 let other: Tenant;
+/** When the first snapshot was sent: every gauge of this file was set at or after it. */
+let firstSnapshotAt: number;
 
 /** Seed 000's sample snapshot. */
 function snapshot(tenantId: string, storeId = 'store-001') {
@@ -37,6 +39,7 @@ beforeAll(async () => {
 
 describe('POST /v1/pos/telemetry', () => {
   it("turns seed 000's snapshot into pos_print_retry_total and pos_print_gauge", async () => {
+    firstSnapshotAt = Date.now();
     const res = await post(snapshot(shop.tenantId));
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ status: 'accepted', counters: 3, gauges: 2, store_id: 'store-001' });
@@ -96,7 +99,7 @@ describe('POST /v1/pos/telemetry', () => {
 
   it('drops a gauge series no till has reported for 10 minutes (many servers: no stale value keeps an alert up)', async () => {
     const m = telemetryMetrics(shop.deps.metrics.registry, { pairs: 3, tenants: 100 });
-    dropStale(m, Date.now() + GAUGE_TTL_MS - 60_000); // every gauge here was set within the last minute
+    dropStale(m, firstSnapshotAt + GAUGE_TTL_MS); // every gauge here was set at or after firstSnapshotAt
     expect(await scrape()).toContain('pos_print_gauge{');
     dropStale(m, Date.now() + GAUGE_TTL_MS + 1000);
     const text = await scrape();
