@@ -7,7 +7,7 @@
  *   it('creates a category', async () => {
  *     const res = await shop.as('owner').post('/v1/categories', { name: 'Drinks' });
  *     expect(res.statusCode, res.body).toBe(201);
- *     await shop.expectAudit({ entityId: res.json().id }, ['category.created']);
+ *     expect(await shop.audit({ entityId: res.json().id })).toMatchAudit(['category.created']);
  *     expectProblem(await shop.as('cashier').post('/v1/categories', { name: 'X' }), 403, 'forbidden');
  *   });
  *
@@ -28,8 +28,8 @@
  *   `shop.app`, `shop.deps`, `shop.config`, `shop.t` (the whole TestApp) for tests that reach further.
  * - Options: `env` (or a function giving it, read when the shop opens: after the beforeAll hooks registered before
  *   useShop(), e.g. one starting a simulator), `name` of the first tenant, `roles`, and `routes` (test-only routes).
- * - Audit: `shop.audit(filter)` lists events oldest first; `shop.expectAudit(filter, expected)` asserts them
- *   (action names, or objects compared on the fields they name).
+ * - Audit: `shop.audit(filter)` lists events oldest first (read as the owner); the matcher
+ *   `expect(events).toMatchAudit(expected)` asserts them: their actions, or objects compared on the fields they name.
  * - `expectProblem(res, status, code)` asserts an RFC 9457 problem; `bodyOf(res, status)` asserts a status and
  *   returns the JSON body (for set-up steps). Waiting: test/timing.ts; child processes: test/processes.ts; the seed
  *   catalog (Soda and Water, stocked): test/fixtures.ts.
@@ -562,23 +562,37 @@ export class Shop extends Tenant {
     );
     return filter.last === undefined ? rows : rows.slice(-filter.last);
   }
+}
 
-  /**
-   * Asserts the audit events that match `filter`, oldest first: `expected` lists their actions, or objects each
-   * compared (exactly) on the fields it names. Returns the events for further checks.
-   */
-  async expectAudit(
-    filter: AuditFilter,
-    expected: readonly string[] | readonly Partial<AuditEvent>[],
-  ): Promise<AuditEvent[]> {
-    const events = await this.audit(filter);
-    const shown = events.map((event, i) => {
-      const want = expected[i];
-      if (typeof want === 'string' || want === undefined) return event.action;
-      return Object.fromEntries(Object.keys(want).map((key) => [key, event[key as keyof AuditEvent]]));
-    });
-    expect(shown, `audit events of ${JSON.stringify(filter)}`).toEqual(expected);
-    return events;
+/** What `toMatchAudit` compares: each event's action, or the fields the expected object at its place names. */
+function auditShape(events: readonly AuditEvent[], expected: readonly (string | Partial<AuditEvent>)[]): unknown[] {
+  return events.map((event, i) => {
+    const want = expected[i];
+    if (typeof want === 'string' || want === undefined) return event.action;
+    return Object.fromEntries(Object.keys(want).map((key) => [key, event[key as keyof AuditEvent]]));
+  });
+}
+
+/** The one way tests assert audit events: `expect(await shop.audit(filter)).toMatchAudit(expected)`. */
+expect.extend({
+  toMatchAudit(received: AuditEvent[], expected: readonly (string | Partial<AuditEvent>)[]) {
+    const actual = auditShape(received, expected);
+    const pass = this.equals(actual, expected);
+    return {
+      pass,
+      actual,
+      expected,
+      message: () =>
+        `expected the audit events${pass ? ' not' : ''} to be ${this.utils.printExpected(expected)}` +
+        `\n${this.utils.diff(expected, actual) ?? ''}`,
+    };
+  },
+});
+
+declare module 'vitest' {
+  interface Matchers<R extends void | Promise<void> = void | Promise<void>> {
+    /** Audit events (oldest first) are, one for one, these actions or objects compared on the fields they name. */
+    toMatchAudit(expected: readonly string[] | readonly Partial<AuditEvent>[]): R;
   }
 }
 

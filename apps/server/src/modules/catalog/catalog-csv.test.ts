@@ -117,7 +117,7 @@ describe('POST /v1/products/import', () => {
       ['Household', 65],
     ]);
     // The audit says where each landed.
-    await shop.expectAudit({ tenantId: store.tenantId, action: 'category.created', last: 3 }, [
+    expect(await shop.audit({ tenantId: store.tenantId, action: 'category.created', last: 3 })).toMatchAudit([
       { data: { name: 'Snacks', position: 45 } },
       { data: { name: 'Fruit', position: 55 } },
       { data: { name: 'Household', position: 65 } },
@@ -136,7 +136,7 @@ describe('POST /v1/products/import', () => {
     expect(res.json().counts).toMatchObject({ rows: 2, updated: 1, created: 1, products_created: 0 });
     const tea = await lookup('5000001');
     expect(tea).toMatchObject({ price_cents: 375, name: 'Small', tax_code: 'ZERO', barcodes: ['5000001', '5000002'] });
-    await shop.expectAudit({ entityId: tea.id, action: 'variant.price_changed' }, [
+    expect(await shop.audit({ entityId: tea.id, action: 'variant.price_changed' })).toMatchAudit([
       { data: { sku: 'TEA-S', before_cents: 350, after_cents: 375 } },
     ]);
   });

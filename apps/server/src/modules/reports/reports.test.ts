@@ -18,7 +18,8 @@ async function sell(registerId = shop.registerId, tenders = [{ method: 'cash', a
     discount_percent_bp: 1000,
     tenders,
   });
-  return bodyOf<{ id: string }>(res);
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  return res.json<{ id: string }>();
 }
 
 /** Moves an order's sale (and void) to another instant, as if it had happened then: `at` is SQL. */
