@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { EmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
+import { EmbeddedPostgres, isProcessAlive, readPostmasterPid } from '../src/platform/db/embedded-postgres.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
+import { until } from './timing.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -83,7 +84,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       }
     }
     await admin.end();
+    const pid = dir === undefined ? undefined : await readPostmasterPid(path.join(dir, 'pg'));
     await embedded?.stop();
+    // stop() stops waiting after a while; on a busy machine postgres may still be writing its shutdown checkpoint
+    // into the folder, which can go only once postgres has exited.
+    if (pid !== undefined) await until('the test PostgreSQL to exit', async () => !isProcessAlive(pid));
     if (dir !== undefined) await fs.rm(dir, { recursive: true, force: true });
   };
 }

@@ -1,43 +1,26 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@novapos/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/platform/ids.ts';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from './harness.ts';
+import { expectProblem, useShop, type Client, type Tenant } from './harness.ts';
 
-let t: TestApp;
-let a: TestTenant;
-let b: TestTenant;
-let ownerA: string;
-let ownerB: string;
+/** The shop: its app, and tenant A. */
+const a = useShop({ name: 'Shop A' });
+const ownerA = a.as('owner');
+let b: Tenant;
+let ownerB: Client;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  a = await createTestTenant(t, 'Shop A');
-  b = await createTestTenant(t, 'Shop B');
-  ownerA = (await login(t, a.emails.owner)).access_token;
-  ownerB = (await login(t, b.emails.owner)).access_token;
+  b = await a.addTenant('Shop B');
+  ownerB = b.as('owner');
 });
-afterAll(() => t.close());
 
-function createLocation(token: string, key: string, payload: unknown) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/v1/locations',
-    headers: { ...bearer(token), 'idempotency-key': key },
-    payload: payload as object,
-  });
+function createLocation(as: Client, key: string, payload: unknown) {
+  return as.post('/v1/locations', payload, { idempotencyKey: key });
 }
 
 async function locationsNamed(tenantId: string, name: string): Promise<number> {
-  const { rows } = await t.deps.db.system.query<{ n: number }>(
+  const { rows } = await a.db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM locations WHERE tenant_id = $1 AND name = $2',
     [tenantId, name],
   );
@@ -76,7 +59,7 @@ describe('Idempotency-Key on POST /v1/locations', () => {
   it('refuses a key whose first request is still running: 409 idempotency_key_in_use', async () => {
     const key = newId();
     const body = { name: 'Still Running' };
-    await t.deps.db.system.query(
+    await a.db.query(
       `INSERT INTO idempotency_keys (tenant_id, key, method, path, fingerprint, status, expires_at)
        VALUES ($1, $2, 'POST', '/v1/locations', $3, 'in_progress', now() + interval '1 hour')`,
       [a.tenantId, key, fingerprint('POST', '/v1/locations', body)],
@@ -104,7 +87,7 @@ describe('Idempotency-Key on POST /v1/locations', () => {
     const first = await createLocation(ownerA, key, { name: 'Main store' });
     expectProblem(first, 409, 'name_taken');
     // Free the name: a request that ran again would now succeed.
-    await t.deps.db.system.query(`UPDATE locations SET name = 'Renamed Main' WHERE id = $1`, [a.locationId]);
+    await a.db.query(`UPDATE locations SET name = 'Renamed Main' WHERE id = $1`, [a.locationId]);
     try {
       const again = await createLocation(ownerA, key, { name: 'Main store' });
       // The replay is the same problem: status, body, content type and X-Error-Code.
@@ -113,7 +96,7 @@ describe('Idempotency-Key on POST /v1/locations', () => {
       expect(again.body).toBe(first.body);
       expect(await locationsNamed(a.tenantId, 'Main store')).toBe(0);
     } finally {
-      await t.deps.db.system.query(`UPDATE locations SET name = 'Main store' WHERE id = $1`, [a.locationId]);
+      await a.db.query(`UPDATE locations SET name = 'Main store' WHERE id = $1`, [a.locationId]);
     }
   });
 
@@ -127,7 +110,7 @@ describe('Idempotency-Key on POST /v1/locations', () => {
   it('lets a new request take over an expired key', async () => {
     const key = newId();
     expect((await createLocation(ownerA, key, { name: 'Yesterday' })).statusCode).toBe(201);
-    await t.deps.db.system.query(
+    await a.db.query(
       `UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE tenant_id = $1 AND key = $2`,
       [a.tenantId, key],
     );
@@ -143,7 +126,7 @@ describe('Idempotency-Key on POST /v1/locations', () => {
       expectProblem(res, 400, 'invalid_header');
     }
     expect(await locationsNamed(a.tenantId, 'Bad Key Store')).toBe(0);
-    const { rows } = await t.deps.db.system.query('SELECT 1 FROM idempotency_keys WHERE key = $1', ['has space']);
+    const { rows } = await a.db.query('SELECT 1 FROM idempotency_keys WHERE key = $1', ['has space']);
     expect(rows).toHaveLength(0);
   });
 });
@@ -152,39 +135,19 @@ describe('Idempotency-Key on the other create routes', () => {
   it('POST /v1/users and POST /v1/registers replay instead of creating twice', async () => {
     const userKey = newId();
     const user = { email: `idem.${newId()}@example.com`, display_name: 'Once', roles: ['cashier'] };
-    const u1 = await t.app.inject({
-      method: 'POST',
-      url: '/v1/users',
-      headers: { ...bearer(ownerA), 'idempotency-key': userKey },
-      payload: user,
-    });
-    const u2 = await t.app.inject({
-      method: 'POST',
-      url: '/v1/users',
-      headers: { ...bearer(ownerA), 'idempotency-key': userKey },
-      payload: user,
-    });
+    const u1 = await ownerA.post('/v1/users', user, { idempotencyKey: userKey });
+    const u2 = await ownerA.post('/v1/users', user, { idempotencyKey: userKey });
     expect([u1.statusCode, u2.statusCode]).toEqual([201, 201]);
     expect(u2.headers['idempotent-replayed']).toBe('true');
     expect(u2.json().id).toBe(u1.json().id);
 
     const regKey = newId();
     const register = { location_id: a.locationId, name: 'Once Till' };
-    const r1 = await t.app.inject({
-      method: 'POST',
-      url: '/v1/registers',
-      headers: { ...bearer(ownerA), 'idempotency-key': regKey },
-      payload: register,
-    });
-    const r2 = await t.app.inject({
-      method: 'POST',
-      url: '/v1/registers',
-      headers: { ...bearer(ownerA), 'idempotency-key': regKey },
-      payload: register,
-    });
+    const r1 = await ownerA.post('/v1/registers', register, { idempotencyKey: regKey });
+    const r2 = await ownerA.post('/v1/registers', register, { idempotencyKey: regKey });
     expect([r1.statusCode, r2.statusCode]).toEqual([201, 201]);
     expect(r2.json().id).toBe(r1.json().id);
-    const { rows } = await t.deps.db.system.query('SELECT 1 FROM registers WHERE name = $1', ['Once Till']);
+    const { rows } = await a.db.query('SELECT 1 FROM registers WHERE name = $1', ['Once Till']);
     expect(rows).toHaveLength(1);
   });
 });

@@ -1,34 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, runCli, waitForOutput, type TestProcess } from './processes.ts';
 
 /**
  * `npm start` as a newcomer meets it, end to end: a real server process on an empty data folder, its embedded
  * PostgreSQL, the demo store, a second server refused, a clean SIGTERM, and a restart that keeps the data.
+ * Every wait is for an event (the banner, the exit): a busy machine makes the test slower, never red.
  */
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli.ts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Started {
-  readonly child: ChildProcess;
+interface Started extends TestProcess {
   readonly url: string;
-  readonly output: () => string;
 }
 
 /** The environment minus anything that would point the server elsewhere than its own embedded database. */
@@ -37,56 +21,36 @@ function hermeticEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !outside.has(name)));
 }
 
-function serve(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [CLI, 'serve'], {
+const children: TestProcess[] = [];
+
+function serve(env: Record<string, string>): TestProcess {
+  const proc = runCli(['serve'], {
     env: { ...hermeticEnv(), NODE_ENV: 'development', LOG_LEVEL: 'warn', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    replaceEnv: true,
   });
+  children.push(proc);
+  return proc;
 }
 
-/** Starts a server and waits for its banner. */
-function start(env: Record<string, string>): Promise<Started> {
-  const child = serve(env);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /NovaPOS is running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], output: () => output });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before it started:\n${output}`));
-    });
-  });
+/** Starts a server and waits for its banner (or fails with its output if it exits first). */
+async function start(env: Record<string, string>): Promise<Started> {
+  const proc = serve(env);
+  const banner = await waitForOutput(proc, /NovaPOS is running at (http:\/\/\S+)/, 'no banner');
+  return { ...proc, url: banner[1]! };
 }
 
-/** Runs a command to its end and returns its exit code and output. */
-function runToEnd(child: ChildProcess): Promise<{ code: number | null; output: string }> {
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
+/** Runs a command to its end and returns its exit code and its whole output. */
+async function runToEnd(proc: TestProcess): Promise<{ code: number | null; output: string }> {
+  const code = await proc.finished;
+  return { code, output: proc.output() };
 }
 
-function stop(started: Started): Promise<number | null> {
-  return new Promise((resolve) => {
-    started.child.on('exit', (code) => resolve(code));
-    started.child.kill('SIGTERM');
-  });
-}
+const stop = (started: Started): Promise<number | null> => started.stop('SIGTERM');
 
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(children.map((child) => child.stop('SIGKILL')));
   for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
 });
 
@@ -97,7 +61,6 @@ describe('the server process', () => {
     const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
 
     const first = await start(env);
-    children.push(first.child);
     expect(first.output()).toContain('Demo store');
     expect(first.output()).toMatch(/cashier\s+cashier@demo\.novapos\.test\s+password \S+\s+PIN \d{4}/);
     const health = await fetch(`${first.url}/health`);
@@ -112,7 +75,6 @@ describe('the server process', () => {
     expect(signIn.status).toBe(200);
 
     const second = serve({ ...env, PORT: '0' });
-    children.push(second);
     const refused = await runToEnd(second);
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('already using the data folder');
@@ -123,40 +85,33 @@ describe('the server process', () => {
     expect(existsSync(path.join(dataDir, 'server.pid'))).toBe(false);
 
     const again = await start(env);
-    children.push(again.child);
     // The demo store is made on the first run only; the same one is shown again.
     const loginsAfter = JSON.parse(readFileSync(path.join(dataDir, 'demo-logins.json'), 'utf8'));
     expect(loginsAfter.tenant_id).toBe(logins.tenant_id);
     expect(again.output()).toContain(logins.tenant_id);
     expect((await fetch(`${again.url}/health/ready`)).status).toBe(200);
     expect(await stop(again)).toBe(0);
-  }, 120_000);
+  });
 
   it('recovers after a crash: the next start stops the orphaned database and serves again', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'novapos-crash-'));
     dirs.push(dataDir);
     const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
     const first = await start(env);
-    children.push(first.child);
     const pgPid = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    await new Promise((resolve) => {
-      first.child.on('exit', resolve);
-      first.child.kill('SIGKILL');
-    });
+    await first.stop('SIGKILL');
     // The database outlives the crashed server (it runs in its own process group) …
     expect(() => process.kill(pgPid, 0)).not.toThrow();
     // … and the next server takes the folder over, stops the orphan and starts its own.
     const next = await start(env);
-    children.push(next.child);
     expect((await fetch(`${next.url}/health/db`)).status).toBe(200);
     const newPgPid = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(newPgPid).not.toBe(pgPid);
     expect(await stop(next)).toBe(0);
-  }, 120_000);
+  });
 
   it('stops at once with a message naming the variable when the configuration is wrong', async () => {
     const bad = serve({ EMBEDDED_PG_PORT: '5432' });
-    children.push(bad);
     const result = await runToEnd(bad);
     expect(result.code).toBe(2);
     expect(result.output).toContain('EMBEDDED_PG_PORT');

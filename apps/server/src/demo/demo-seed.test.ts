@@ -18,7 +18,7 @@ beforeAll(async () => {
   seeded = await seedDemoShop(t.deps, shop.tenantId, { days: 1, ordersPerDay: [4, 6], taxRateBps: 800 });
   owner = new pg.Client({ connectionString: t.database.ownerUrl });
   await owner.connect();
-}, 60_000);
+});
 afterAll(async () => {
   await owner.end();
   await t.close();

@@ -1,15 +1,6 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  PASSWORD,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, PASSWORD, useShop, type Client, type Tenant } from '../../../test/harness.ts';
+import { until } from '../../../test/timing.ts';
 import { systemContext, type RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { encodeCursor } from '../../platform/http/pagination.ts';
@@ -17,31 +8,30 @@ import { newId } from '../../platform/ids.ts';
 import { hashPassword } from '../auth/index.ts';
 import { recordAudit, type AuditEntry } from './index.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let other: TestTenant;
-let ownerToken: string;
+const shop = useShop({ name: 'Shop A' });
+const owner = shop.as('owner');
+let other: Tenant;
 /** Ids of the events this file records in `shop`, in the order they were written. */
 const ids: string[] = [];
 
 function record(ctx: RequestContext, entry: AuditEntry): Promise<string> {
-  return tenantTx(t.deps.db, ctx, (tx) => recordAudit(tx, ctx, entry));
+  return tenantTx(shop.deps.db, ctx, (tx) => recordAudit(tx, ctx, entry));
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function asSuperuser<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: t.database.ownerUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
+/** Waits until the database clock has left the millisecond event `id` was stamped in. */
+async function nextMillisecond(id: string): Promise<void> {
+  await until('the clock to leave the last event’s millisecond', async () => {
+    const { rows } = await shop.db.query<{ passed: boolean }>(
+      `SELECT clock_timestamp() >= date_trunc('milliseconds', occurred_at) + interval '1 millisecond' AS passed
+         FROM audit_events WHERE id = $1`,
+      [id],
+    );
+    return rows[0]!.passed;
+  });
 }
 
-function get(url: string, token = ownerToken) {
-  return t.app.inject({ method: 'GET', url, headers: bearer(token) });
+function get(url: string, as: Client = owner) {
+  return as.get(url);
 }
 
 /** The fields of a listed event the assertions look at. */
@@ -53,13 +43,13 @@ interface EventItem {
 }
 
 /** Every page of a listing, following next_cursor. */
-async function walk(query: string, token = ownerToken): Promise<{ items: EventItem[]; pages: number }> {
+async function walk(query: string, as: Client = owner): Promise<{ items: EventItem[]; pages: number }> {
   const items: EventItem[] = [];
   let pages = 0;
   let cursor: string | null = null;
   do {
     const sep = query === '' ? '' : '&';
-    const res = await get(`/v1/audit/events?${query}${cursor === null ? '' : `${sep}cursor=${cursor}`}`, token);
+    const res = await get(`/v1/audit/events?${query}${cursor === null ? '' : `${sep}cursor=${cursor}`}`, as);
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json<{ data: EventItem[]; next_cursor: string | null }>();
     items.push(...body.data);
@@ -70,8 +60,7 @@ async function walk(query: string, token = ownerToken): Promise<{ items: EventIt
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
-  [shop, other] = await Promise.all([createTestTenant(t, 'Shop A'), createTestTenant(t, 'Shop B')]);
+  other = await shop.addTenant('Shop B', []);
   const till: RequestContext = {
     ...systemContext(shop.tenantId),
     actorType: 'user',
@@ -94,13 +83,12 @@ beforeAll(async () => {
     [till, { action: 'sale.completed', entityType: 'order', entityId: 'o-2', data: { total_cents: 100 } }],
   ];
   for (const [ctx, entry] of entries) {
-    ids.push(await record(ctx, entry));
-    await pause(5); // distinct milliseconds, so time ranges have exact edges
+    const id = await record(ctx, entry);
+    ids.push(id);
+    await nextMillisecond(id); // distinct milliseconds, so time ranges have exact edges
   }
   await record(systemContext(other.tenantId), { action: 'sale.completed', entityType: 'order', entityId: 'o-1' });
-  ownerToken = (await login(t, shop.emails.owner)).access_token;
 });
-afterAll(() => t.close());
 
 describe('GET /v1/audit/events', () => {
   it('lists the tenant events newest first with every field', async () => {
@@ -137,13 +125,9 @@ describe('GET /v1/audit/events', () => {
   });
 
   it('filters by a half-open time range [from, to)', async () => {
-    const times = await asSuperuser(async (c) => {
-      const { rows } = await c.query<{ id: string; occurred_at: Date }>(
-        'SELECT id, occurred_at FROM audit_events WHERE id = ANY($1)',
-        [ids],
-      );
-      return new Map(rows.map((r) => [r.id, r.occurred_at.toISOString()]));
-    });
+    const times = new Map(
+      (await shop.audit({ tenantId: shop.tenantId })).map((e) => [e.id, e.occurred_at.toISOString()]),
+    );
     const from = encodeURIComponent(times.get(ids[1]!)!);
     const to = encodeURIComponent(times.get(ids[3]!)!);
     const { items } = await walk(`from=${from}&to=${to}`);
@@ -152,13 +136,7 @@ describe('GET /v1/audit/events', () => {
 
   it('walks every page with limit 2, without duplicates, newest first', async () => {
     const { items, pages } = await walk('limit=2');
-    const total = await asSuperuser(async (c) => {
-      const { rows } = await c.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1',
-        [shop.tenantId],
-      );
-      return rows[0]!.n;
-    });
+    const total = (await shop.audit({ tenantId: shop.tenantId })).length;
     expect(items).toHaveLength(total);
     expect(new Set(items.map((e) => e.id)).size).toBe(total);
     expect(pages).toBe(Math.ceil(total / 2));
@@ -171,12 +149,7 @@ describe('GET /v1/audit/events', () => {
   });
 
   it('never shows another tenant’s events', async () => {
-    const otherIds = await asSuperuser(async (c) => {
-      const { rows } = await c.query<{ id: string }>('SELECT id FROM audit_events WHERE tenant_id = $1', [
-        other.tenantId,
-      ]);
-      return rows.map((r) => r.id);
-    });
+    const otherIds = (await shop.audit({ tenantId: other.tenantId })).map((e) => e.id);
     expect(otherIds.length).toBeGreaterThan(0);
     const { items } = await walk('limit=200');
     expect(items.filter((e) => otherIds.includes(e.id))).toEqual([]);
@@ -209,23 +182,19 @@ describe('GET /v1/audit/events', () => {
   });
 
   it('is for managers and above: a cashier gets 403, no token 401', async () => {
-    const manager = await login(t, shop.emails.manager);
-    expect((await get('/v1/audit/events', manager.access_token)).statusCode).toBe(200);
-    const cashier = await login(t, shop.emails.cashier);
-    expectProblem(await get('/v1/audit/events', cashier.access_token), 403, 'forbidden');
-    expectProblem(await t.app.inject({ method: 'GET', url: '/v1/audit/events' }), 401, 'unauthorized');
+    expect((await get('/v1/audit/events', shop.as('manager'))).statusCode).toBe(200);
+    expectProblem(await get('/v1/audit/events', shop.as('cashier')), 403, 'forbidden');
+    expectProblem(await get('/v1/audit/events', shop.anon), 401, 'unauthorized');
   });
 });
 
 describe('GET /v1/audit/verify access', () => {
   it('is for owners and admins: a manager gets 403, no token 401', async () => {
-    const admin = await login(t, shop.emails.admin);
-    const res = await get('/v1/audit/verify', admin.access_token);
+    const res = await get('/v1/audit/verify', shop.as('admin'));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ ok: true, chains: 2 });
-    const manager = await login(t, shop.emails.manager);
-    expectProblem(await get('/v1/audit/verify', manager.access_token), 403, 'forbidden');
-    expectProblem(await t.app.inject({ method: 'GET', url: '/v1/audit/verify' }), 401, 'unauthorized');
+    expectProblem(await get('/v1/audit/verify', shop.as('manager')), 403, 'forbidden');
+    expectProblem(await get('/v1/audit/verify', shop.anon), 401, 'unauthorized');
   });
 });
 
@@ -234,16 +203,15 @@ describe('a superadmin', () => {
     const email = `ops.${newId()}@example.com`;
     const operatorId = newId();
     const passwordHash = await hashPassword(PASSWORD);
-    await asSuperuser((c) =>
-      c.query('INSERT INTO platform_users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)', [
-        operatorId,
-        email,
-        'Olga Operator',
-        passwordHash,
-      ]),
-    );
-    const { access_token } = await login(t, email); // writes auth.login_succeeded to the platform chain
-    const { items } = await walk('limit=200', access_token);
+    await shop.db.query('INSERT INTO platform_users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)', [
+      operatorId,
+      email,
+      'Olga Operator',
+      passwordHash,
+    ]);
+    const { access_token } = await shop.login(email); // writes auth.login_succeeded to the platform chain
+    const operator = shop.withToken(access_token);
+    const { items } = await walk('limit=200', operator);
     expect(items.length).toBeGreaterThan(0);
     for (const e of items) expect(e.chain_key).toBe('platform');
     expect(items[0]).toMatchObject({
@@ -251,7 +219,7 @@ describe('a superadmin', () => {
       actor_id: operatorId,
       actor_type: 'platform_user',
     });
-    const verify = await get('/v1/audit/verify', access_token);
+    const verify = await get('/v1/audit/verify', operator);
     expect(verify.json()).toEqual({ ok: true, checked: items.length, chains: 1 });
   });
 });

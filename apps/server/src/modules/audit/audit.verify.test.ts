@@ -1,13 +1,6 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useShop, type Tenant } from '../../../test/harness.ts';
+import { settledState, waitForLockWait } from '../../../test/timing.ts';
 import { systemContext, type RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
@@ -17,31 +10,16 @@ import type { AuditEventRow } from './audit.query.repo.ts';
 import { verifyChains } from './audit.service.ts';
 import { recordAudit, type AuditEntry } from './index.ts';
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
+// Each test makes tenants of its own; the shop's first one is not used.
+const app = useShop({ roles: [] });
 
 /** A till context: its events go to the register's chain. */
-function tillCtx(shop: TestTenant, registerId = shop.registerId): RequestContext {
+function tillCtx(shop: Tenant, registerId = shop.registerId): RequestContext {
   return { ...systemContext(shop.tenantId), registerId };
 }
 
 function record(ctx: RequestContext, entry: AuditEntry): Promise<string> {
-  return tenantTx(t.deps.db, ctx, (tx) => recordAudit(tx, ctx, entry));
-}
-
-/** Runs `fn` as the database superuser, behind the application's back. */
-async function asSuperuser<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: t.database.ownerUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
+  return tenantTx(app.deps.db, ctx, (tx) => recordAudit(tx, ctx, entry));
 }
 
 interface StoredRow {
@@ -51,28 +29,21 @@ interface StoredRow {
   hash: string;
 }
 
-function chainRows(chainKey: string): Promise<StoredRow[]> {
-  return asSuperuser(async (c) => {
-    const { rows } = await c.query<StoredRow>(
-      'SELECT id, seq::int AS seq, prev_hash, hash FROM audit_events WHERE chain_key = $1 ORDER BY seq',
-      [chainKey],
-    );
-    return rows;
-  });
+async function chainRows(chainKey: string): Promise<StoredRow[]> {
+  const { rows } = await app.db.query<StoredRow>(
+    'SELECT id, seq::int AS seq, prev_hash, hash FROM audit_events WHERE chain_key = $1 ORDER BY seq',
+    [chainKey],
+  );
+  return rows;
 }
 
-function tenantEventCount(tenantId: string): Promise<number> {
-  return asSuperuser(async (c) => {
-    const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1', [
-      tenantId,
-    ]);
-    return rows[0]!.n;
-  });
+async function tenantEventCount(tenantId: string): Promise<number> {
+  return (await app.audit({ tenantId })).length;
 }
 
 /** A new tenant with `n` till events on its register's chain; returns their ids in order. */
-async function shopWithTillEvents(n: number): Promise<{ shop: TestTenant; ids: string[]; chainKey: string }> {
-  const shop = await createTestTenant(t);
+async function shopWithTillEvents(n: number): Promise<{ shop: Tenant; ids: string[]; chainKey: string }> {
+  const shop = await app.addTenant(undefined, []);
   const ids: string[] = [];
   for (let i = 1; i <= n; i++) {
     ids.push(
@@ -87,9 +58,8 @@ async function shopWithTillEvents(n: number): Promise<{ shop: TestTenant; ids: s
   return { shop, ids, chainKey: `register:${shop.registerId}` };
 }
 
-async function verifyAsOwner(shop: TestTenant): Promise<Record<string, unknown>> {
-  const { access_token } = await login(t, shop.emails.owner);
-  const res = await t.app.inject({ method: 'GET', url: '/v1/audit/verify', headers: bearer(access_token) });
+async function verifyAsOwner(shop: Tenant): Promise<Record<string, unknown>> {
+  const res = await shop.as('owner').get('/v1/audit/verify');
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
@@ -102,9 +72,9 @@ describe('recordAudit', () => {
     expect(rows.map((r) => r.id)).toEqual(ids);
     expect(rows[0]!.prev_hash).toBe('');
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
-    const head = await asSuperuser((c) =>
-      c.query('SELECT seq::int AS seq, head_hash FROM audit_chain_heads WHERE chain_key = $1', [chainKey]),
-    );
+    const head = await app.db.query('SELECT seq::int AS seq, head_hash FROM audit_chain_heads WHERE chain_key = $1', [
+      chainKey,
+    ]);
     expect(head.rows[0]).toEqual({ seq: 5, head_hash: rows[4]!.hash });
 
     const result = await verifyAsOwner(shop);
@@ -116,7 +86,7 @@ describe('recordAudit', () => {
   it('verifies in batches smaller than a chain, across chain boundaries', async () => {
     const { shop } = await shopWithTillEvents(7);
     await record({ ...systemContext(shop.tenantId) }, { action: 'setting.changed', entityType: 'setting' });
-    const result = await verifyChains(t.deps.db, systemContext(shop.tenantId), { batchSize: 2 });
+    const result = await verifyChains(app.deps.db, systemContext(shop.tenantId), { batchSize: 2 });
     expect(result).toEqual({ ok: true, checked: await tenantEventCount(shop.tenantId), chains: 2 });
   });
 });
@@ -124,7 +94,7 @@ describe('recordAudit', () => {
 describe('GET /v1/audit/verify after tampering behind the application', () => {
   it('finds an altered row', async () => {
     const { shop, ids, chainKey } = await shopWithTillEvents(5);
-    await asSuperuser((c) => c.query(`UPDATE audit_events SET data = '{"total_cents": 1}' WHERE id = $1`, [ids[2]]));
+    await app.db.query(`UPDATE audit_events SET data = '{"total_cents": 1}' WHERE id = $1`, [ids[2]]);
     const result = await verifyAsOwner(shop);
     expect(result).toMatchObject({ ok: false, first_bad_id: ids[2], first_bad_chain: chainKey });
     expect(result.reason).toMatch(/altered/);
@@ -132,16 +102,14 @@ describe('GET /v1/audit/verify after tampering behind the application', () => {
 
   it('finds a row altered together with its own hash: the next row no longer links to it', async () => {
     const { shop, ids, chainKey } = await shopWithTillEvents(5);
-    await asSuperuser(async (c) => {
-      const { rows } = await c.query<AuditEventRow>('SELECT * FROM audit_events WHERE id = $1', [ids[2]]);
-      const row = rows[0]!;
-      const forged = contentOf({ ...row, data: { total_cents: 1 } });
-      await c.query('UPDATE audit_events SET data = $2, hash = $3 WHERE id = $1', [
-        row.id,
-        JSON.stringify(forged.data),
-        auditHash(row.prev_hash, forged),
-      ]);
-    });
+    const { rows } = await app.db.query<AuditEventRow>('SELECT * FROM audit_events WHERE id = $1', [ids[2]]);
+    const row = rows[0]!;
+    const forged = contentOf({ ...row, data: { total_cents: 1 } });
+    await app.db.query('UPDATE audit_events SET data = $2, hash = $3 WHERE id = $1', [
+      row.id,
+      JSON.stringify(forged.data),
+      auditHash(row.prev_hash, forged),
+    ]);
     const result = await verifyAsOwner(shop);
     expect(result).toMatchObject({ ok: false, first_bad_id: ids[3], first_bad_chain: chainKey });
     expect(result.reason).toMatch(/prev_hash/);
@@ -149,7 +117,7 @@ describe('GET /v1/audit/verify after tampering behind the application', () => {
 
   it('finds a deleted row in the middle of a chain', async () => {
     const { shop, ids, chainKey } = await shopWithTillEvents(5);
-    await asSuperuser((c) => c.query('DELETE FROM audit_events WHERE id = $1', [ids[2]]));
+    await app.db.query('DELETE FROM audit_events WHERE id = $1', [ids[2]]);
     const result = await verifyAsOwner(shop);
     expect(result).toMatchObject({ ok: false, first_bad_id: ids[3], first_bad_chain: chainKey });
     expect(result.reason).toMatch(/seq 4 follows seq 2/);
@@ -157,7 +125,7 @@ describe('GET /v1/audit/verify after tampering behind the application', () => {
 
   it('finds rows deleted from the end of a chain through its head', async () => {
     const { shop, ids, chainKey } = await shopWithTillEvents(5);
-    await asSuperuser((c) => c.query('DELETE FROM audit_events WHERE id = $1', [ids[4]]));
+    await app.db.query('DELETE FROM audit_events WHERE id = $1', [ids[4]]);
     const result = await verifyAsOwner(shop);
     expect(result).toMatchObject({ ok: false, first_bad_chain: chainKey });
     expect(result).not.toHaveProperty('first_bad_id');
@@ -166,7 +134,7 @@ describe('GET /v1/audit/verify after tampering behind the application', () => {
 
   it('finds a chain whose head was deleted', async () => {
     const { shop, ids, chainKey } = await shopWithTillEvents(3);
-    await asSuperuser((c) => c.query('DELETE FROM audit_chain_heads WHERE chain_key = $1', [chainKey]));
+    await app.db.query('DELETE FROM audit_chain_heads WHERE chain_key = $1', [chainKey]);
     const result = await verifyAsOwner(shop);
     expect(result).toMatchObject({ ok: false, first_bad_id: ids[0], first_bad_chain: chainKey });
     expect(result.reason).toMatch(/no chain head/);
@@ -174,7 +142,7 @@ describe('GET /v1/audit/verify after tampering behind the application', () => {
 
   it('finds a chain whose rows were all deleted', async () => {
     const { shop, chainKey } = await shopWithTillEvents(3);
-    await asSuperuser((c) => c.query('DELETE FROM audit_events WHERE chain_key = $1', [chainKey]));
+    await app.db.query('DELETE FROM audit_events WHERE chain_key = $1', [chainKey]);
     const result = await verifyAsOwner(shop);
     expect(result).toMatchObject({ ok: false, first_bad_chain: chainKey });
     expect(result.reason).toMatch(/no rows/);
@@ -186,14 +154,14 @@ describe('append-only for the application role', () => {
     const { shop, ids } = await shopWithTillEvents(2);
     const ctx = systemContext(shop.tenantId);
     await expect(
-      tenantTx(t.deps.db, ctx, (tx) =>
+      tenantTx(app.deps.db, ctx, (tx) =>
         tx.query(`UPDATE audit_events SET data = '{"total_cents": 1}' WHERE id = $1`, [ids[0]]),
       ),
     ).rejects.toThrow(/permission denied/);
     await expect(
-      tenantTx(t.deps.db, ctx, (tx) => tx.query('DELETE FROM audit_events WHERE id = $1', [ids[1]])),
+      tenantTx(app.deps.db, ctx, (tx) => tx.query('DELETE FROM audit_events WHERE id = $1', [ids[1]])),
     ).rejects.toThrow(/permission denied/);
-    expect(await verifyChains(t.deps.db, ctx)).toMatchObject({
+    expect(await verifyChains(app.deps.db, ctx)).toMatchObject({
       ok: true,
       checked: await tenantEventCount(shop.tenantId),
     });
@@ -205,7 +173,7 @@ describe('tenants', () => {
     const a = await shopWithTillEvents(3);
     const b = await shopWithTillEvents(4);
     // Break B: A's verification must neither see it nor count B's rows.
-    await asSuperuser((c) => c.query(`UPDATE audit_events SET data = '{}' WHERE id = $1`, [b.ids[0]]));
+    await app.db.query(`UPDATE audit_events SET data = '{}' WHERE id = $1`, [b.ids[0]]);
     const result = await verifyAsOwner(a.shop);
     expect(result).toEqual({ ok: true, checked: await tenantEventCount(a.shop.tenantId), chains: 2 });
     expect((await verifyAsOwner(b.shop)).ok).toBe(false);
@@ -214,7 +182,7 @@ describe('tenants', () => {
 
 describe('concurrency', () => {
   it('gives 20 concurrent writers of one chain seq 1..20 without gaps', async () => {
-    const shop = await createTestTenant(t);
+    const shop = await app.addTenant(undefined, []);
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         record(tillCtx(shop), { action: 'sale.completed', entityType: 'order', data: { n: i } }),
@@ -222,44 +190,52 @@ describe('concurrency', () => {
     );
     const rows = await chainRows(`register:${shop.registerId}`);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(await verifyChains(t.deps.db, systemContext(shop.tenantId))).toMatchObject({ ok: true, chains: 2 });
+    expect(await verifyChains(app.deps.db, systemContext(shop.tenantId))).toMatchObject({ ok: true, chains: 2 });
   });
 
   it('lets a second register write while the first holds its chain head, and both chains verify', async () => {
-    const shop = await createTestTenant(t);
+    const shop = await app.addTenant(undefined, []);
     const otherRegister = newId();
-    await asSuperuser((c) =>
-      c.query('INSERT INTO registers (id, tenant_id, location_id, name) VALUES ($1, $2, $3, $4)', [
-        otherRegister,
-        shop.tenantId,
-        shop.locationId,
-        'Till 2',
-      ]),
-    );
+    await app.db.query('INSERT INTO registers (id, tenant_id, location_id, name) VALUES ($1, $2, $3, $4)', [
+      otherRegister,
+      shop.tenantId,
+      shop.locationId,
+      'Till 2',
+    ]);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));
-    const first = tenantTx(t.deps.db, tillCtx(shop), async (tx) => {
+    const first = tenantTx(app.deps.db, tillCtx(shop), async (tx) => {
       await recordAudit(tx, tillCtx(shop), { action: 'sale.completed', entityType: 'order' });
       entered();
       await held; // the first register's head row stays locked until this transaction ends
     });
     await inside;
-    const within = <T>(p: Promise<T>, ms: number) =>
-      Promise.race([p.then(() => 'done'), new Promise((r) => setTimeout(() => r('waiting'), ms))]);
+    // Done or blocked, whichever happens first: no guess of how long a write may take.
+    const doneOrWaiting = async (write: Promise<unknown>): Promise<'done' | 'waiting'> => {
+      const lost = new AbortController();
+      const outcome = await Promise.race([
+        write.then(() => 'done' as const),
+        waitForLockWait(app.db, lost.signal).then(() => 'waiting' as const),
+      ]);
+      lost.abort();
+      return outcome;
+    };
 
     const otherTill = record(tillCtx(shop, otherRegister), { action: 'sale.completed', entityType: 'order' });
-    expect(await within(otherTill, 5000)).toBe('done');
+    expect(await doneOrWaiting(otherTill)).toBe('done');
     // The same register does wait: that is the lock that keeps its chain total.
     const sameTill = record(tillCtx(shop), { action: 'sale.completed', entityType: 'order' });
-    expect(await within(sameTill, 300)).toBe('waiting');
+    const sameTillSettled = settledState(sameTill);
+    expect(await doneOrWaiting(sameTill)).toBe('waiting');
+    expect(sameTillSettled()).toBe(false);
     release();
     await Promise.all([first, sameTill]);
 
     expect((await chainRows(`register:${shop.registerId}`)).map((r) => r.seq)).toEqual([1, 2]);
     expect((await chainRows(`register:${otherRegister}`)).map((r) => r.seq)).toEqual([1]);
-    expect(await verifyChains(t.deps.db, systemContext(shop.tenantId))).toEqual({
+    expect(await verifyChains(app.deps.db, systemContext(shop.tenantId))).toEqual({
       ok: true,
       checked: await tenantEventCount(shop.tenantId),
       chains: 3,

@@ -1,19 +1,16 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
-import { seedShop, type SeedShop } from '../orders/orders.fixtures.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { seedCatalog, type SeedCatalog } from '../../../test/fixtures.ts';
+import { expectProblem, useShop, type Client, type Tenant } from '../../../test/harness.ts';
 
-let t: TestApp;
-let shop: SeedShop;
-let other: SeedShop;
+const shop = useShop({ name: 'Seed Shop', roles: ['owner', 'manager', 'till'] });
+let seed: SeedCatalog;
+let other: Tenant;
+let otherSeed: SeedCatalog;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await seedShop(t);
-  other = await seedShop(t, 'Other Shop');
-});
-afterAll(async () => {
-  await t.close();
+  seed = await seedCatalog(shop);
+  other = await shop.addTenant('Other Shop', ['owner', 'manager', 'till']);
+  otherSeed = await seedCatalog(other);
 });
 
 interface TillItem {
@@ -32,18 +29,18 @@ interface ChangesPage {
   has_more: boolean;
 }
 
-async function changes(query = '', token = shop.tokens.cashier): Promise<ChangesPage> {
-  const res = await t.app.inject({ url: `/v1/catalog/changes${query}`, headers: bearer(token) });
+async function changes(query = '', as: Client = shop.as('till')): Promise<ChangesPage> {
+  const res = await as.get(`/v1/catalog/changes${query}`);
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
 
 /** Pages from `cursor` to the end, as the till does; returns every page's items in order and the last cursor. */
-async function poll(cursor?: string, limit = 1000, token = shop.tokens.cashier) {
+async function poll(cursor?: string, limit = 1000, as: Client = shop.as('till')) {
   const items: TillItem[] = [];
   let next = cursor;
   for (let pages = 0; pages < 1000; pages++) {
-    const page = await changes(`?limit=${limit}${next === undefined ? '' : `&cursor=${next}`}`, token);
+    const page = await changes(`?limit=${limit}${next === undefined ? '' : `&cursor=${next}`}`, as);
     items.push(...page.items);
     next = page.next_cursor;
     if (!page.has_more) return { items, cursor: next };
@@ -55,11 +52,9 @@ async function api(
   method: 'POST' | 'PATCH',
   url: string,
   payload?: Record<string, unknown>,
-  token = shop.tokens.owner,
+  as: Client = shop.as('owner'),
 ): Promise<{ id: string } & Record<string, unknown>> {
-  const res = await t.app.inject(
-    payload === undefined ? { method, url, headers: bearer(token) } : { method, url, headers: bearer(token), payload },
-  );
+  const res = await as.request(method, url, payload);
   expect(res.statusCode, res.body).toBeLessThan(300);
   return res.json();
 }
@@ -69,16 +64,6 @@ async function createProduct(name: string, variants: { sku: string; name?: strin
     id: string;
     variants: { id: string; sku: string }[];
   };
-}
-
-async function asOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: t.database.ownerUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 describe('GET /v1/catalog/changes', () => {
@@ -101,11 +86,8 @@ describe('GET /v1/catalog/changes', () => {
     expect(quiet.items).toEqual([]);
 
     // A price change and an archived product both come as changes after the cursor.
-    await api('PATCH', `/v1/variants/${shop.variants.soda}`, { price_cents: 249 });
-    const water = await t.app.inject({
-      url: `/v1/variants/${shop.variants.water}`,
-      headers: bearer(shop.tokens.owner),
-    });
+    await api('PATCH', `/v1/variants/${seed.variants.soda}`, { price_cents: 249 });
+    const water = await shop.as('owner').get(`/v1/variants/${seed.variants.water}`);
     await api('POST', `/v1/products/${water.json().product_id}/archive`);
     const delta = await changes(`?cursor=${quiet.next_cursor}`);
     expect(delta.items).toEqual(
@@ -138,17 +120,15 @@ describe('GET /v1/catalog/changes', () => {
     const p = await createProduct('Quiet Barcode', [{ sku: 'BC-QUIET', price_cents: 100 }]);
     const variantId = p.variants[0]?.id as string;
     let { cursor } = await poll();
-    await asOwner((c) =>
-      c.query('INSERT INTO variant_barcodes (tenant_id, barcode, variant_id) VALUES ($1, $2, $3)', [
-        shop.tenantId,
-        'QUIET-0001',
-        variantId,
-      ]),
-    );
+    await shop.db.query('INSERT INTO variant_barcodes (tenant_id, barcode, variant_id) VALUES ($1, $2, $3)', [
+      shop.tenantId,
+      'QUIET-0001',
+      variantId,
+    ]);
     const added = await poll(cursor);
     expect(added.items).toEqual([expect.objectContaining({ sku: 'BC-QUIET', barcodes: ['QUIET-0001'] })]);
     cursor = added.cursor;
-    await asOwner((c) => c.query(`DELETE FROM variant_barcodes WHERE barcode = 'QUIET-0001'`));
+    await shop.db.query(`DELETE FROM variant_barcodes WHERE barcode = 'QUIET-0001'`);
     const removed = await poll(cursor);
     expect(removed.items).toEqual([expect.objectContaining({ sku: 'BC-QUIET', barcodes: [] })]);
   });
@@ -225,8 +205,7 @@ describe('GET /v1/catalog/changes', () => {
     const p = await createProduct('Slow Writer', [{ sku: 'SLOW-1', price_cents: 500 }]);
     const variantId = p.variants[0]?.id as string;
     const { cursor } = await poll();
-    const writer = new pg.Client({ connectionString: t.database.ownerUrl });
-    await writer.connect();
+    const writer = await shop.db.connect();
     try {
       await writer.query('BEGIN');
       await writer.query('UPDATE product_variants SET price_cents = 555, updated_at = now() WHERE id = $1', [
@@ -236,54 +215,45 @@ describe('GET /v1/catalog/changes', () => {
       const during = await poll(cursor);
       expect(during.items).toEqual([]);
       // A second, unrelated change committed meanwhile, stamped after the slow one.
-      await api('PATCH', `/v1/variants/${shop.variants.soda}`, { price_cents: 211 });
+      await api('PATCH', `/v1/variants/${seed.variants.soda}`, { price_cents: 211 });
       const meanwhile = await poll(during.cursor);
       await writer.query('COMMIT');
       const after = await poll(meanwhile.cursor);
       expect([...meanwhile.items, ...after.items].map((i) => i.sku)).toContain('SLOW-1');
       expect(after.items.find((i) => i.sku === 'SLOW-1')?.unit_price_cents).toBe(555);
     } finally {
-      await writer.end();
+      writer.release();
     }
   });
 
   test("another tenant's changes never appear", async () => {
     const { cursor } = await poll();
     await createProduct('Their Secret', [{ sku: 'THEIR-1', price_cents: 1 }]);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/products',
-      headers: bearer(other.tokens.owner),
-      payload: { name: 'Other Tenant Item', variants: [{ sku: 'OTHER-1', price_cents: 1, barcodes: ['999000'] }] },
+    const res = await other.as('owner').post('/v1/products', {
+      name: 'Other Tenant Item',
+      variants: [{ sku: 'OTHER-1', price_cents: 1, barcodes: ['999000'] }],
     });
     expect(res.statusCode, res.body).toBe(201);
-    await api('PATCH', `/v1/variants/${other.variants.soda}`, { price_cents: 1 }, other.tokens.owner);
+    await api('PATCH', `/v1/variants/${otherSeed.variants.soda}`, { price_cents: 1 }, other.as('owner'));
     const mine = await poll(cursor);
     expect(mine.items.map((i) => i.sku)).toEqual(['THEIR-1']);
     const everything = await poll(undefined, 1000);
     expect(everything.items.some((i) => i.sku === 'OTHER-1')).toBe(false);
-    const theirFeed = await poll(undefined, 1000, other.tokens.cashier);
+    const theirFeed = await poll(undefined, 1000, other.as('till'));
     expect(theirFeed.items.map((i) => i.sku).sort()).toEqual(['OTHER-1', 'SKU-SODA', 'SKU-WATER']);
-    expect(theirFeed.items.find((i) => i.sku === 'SKU-SODA')?.variant_id).toBe(other.variants.soda);
+    expect(theirFeed.items.find((i) => i.sku === 'SKU-SODA')?.variant_id).toBe(otherSeed.variants.soda);
   });
 
   test('a cursor this API did not issue is 400 invalid_cursor; a bad limit 400', async () => {
-    const res = await t.app.inject({ url: '/v1/catalog/changes?cursor=bogus', headers: bearer(shop.tokens.cashier) });
+    const till = shop.as('till');
+    const res = await till.get('/v1/catalog/changes?cursor=bogus');
     expectProblem(res, 400, 'invalid_cursor');
     const forged = Buffer.from(JSON.stringify({ t: 'x', id: 'y' })).toString('base64url');
-    expectProblem(
-      await t.app.inject({ url: `/v1/catalog/changes?cursor=${forged}`, headers: bearer(shop.tokens.cashier) }),
-      400,
-      'invalid_cursor',
-    );
-    expectProblem(
-      await t.app.inject({ url: '/v1/catalog/changes?limit=0', headers: bearer(shop.tokens.cashier) }),
-      400,
-      'validation_failed',
-    );
+    expectProblem(await till.get(`/v1/catalog/changes?cursor=${forged}`), 400, 'invalid_cursor');
+    expectProblem(await till.get('/v1/catalog/changes?limit=0'), 400, 'validation_failed');
   });
 
   test('signed out is 401', async () => {
-    expectProblem(await t.app.inject({ url: '/v1/catalog/changes' }), 401, 'unauthorized');
+    expectProblem(await shop.anon.get('/v1/catalog/changes'), 401, 'unauthorized');
   });
 });

@@ -1,42 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
 import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, useShop, type Client } from '../../../test/harness.ts';
 import { systemContext } from '../../platform/context.ts';
 import { importCatalogCsv } from './catalog-csv.import.ts';
 import { MAX_IMPORT_BYTES } from './catalog-csv.upload.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let owner: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  owner = (await login(t, shop.emails.owner)).access_token;
-});
-afterAll(() => t.close());
+const shop = useShop();
+const owner = shop.as('owner');
 
 const HEADER = 'product_name,category,sku,variant_name,price_cents,tax_code,barcodes';
 
-function importCsv(csv: string, query = '', token = owner) {
-  return t.app.inject({
-    method: 'POST',
-    url: `/v1/products/import${query}`,
-    headers: { ...bearer(token), 'content-type': 'text/csv; charset=utf-8' },
-    payload: csv,
-  });
+function importCsv(csv: string, query = '', as: Client = owner) {
+  return as.post(`/v1/products/import${query}`, csv, { headers: { 'content-type': 'text/csv; charset=utf-8' } });
 }
 
 async function counts(): Promise<Record<string, number>> {
-  const { rows } = await t.deps.db.system.query<Record<string, number>>(
+  const { rows } = await shop.db.query<Record<string, number>>(
     `SELECT (SELECT count(*)::int FROM products WHERE tenant_id = $1) AS products,
             (SELECT count(*)::int FROM product_variants WHERE tenant_id = $1) AS variants,
             (SELECT count(*)::int FROM variant_barcodes WHERE tenant_id = $1) AS barcodes,
@@ -50,9 +29,7 @@ async function counts(): Promise<Record<string, number>> {
 type Found = { id: string; product_id: string; [field: string]: unknown };
 
 async function lookup(barcode: string): Promise<Found> {
-  return (
-    await t.app.inject({ method: 'GET', url: `/v1/products/lookup?barcode=${barcode}`, headers: bearer(owner) })
-  ).json<Found>();
+  return (await owner.get(`/v1/products/lookup?barcode=${barcode}`)).json<Found>();
 }
 
 const GOOD = [
@@ -89,45 +66,33 @@ describe('POST /v1/products/import', () => {
     const tea = await lookup('5000002');
     expect(tea).toMatchObject({ product_name: 'Green Tea', sku: 'TEA-S', name: 'Small', price_cents: 350 });
     expect(tea.tax_code).toBe('ZERO');
-    const product = (
-      await t.app.inject({ method: 'GET', url: `/v1/products/${tea.product_id}`, headers: bearer(owner) })
-    ).json();
+    const product = (await owner.get(`/v1/products/${tea.product_id}`)).json();
     expect(product.variants.map((v: { sku: string }) => v.sku)).toEqual(['TEA-S', 'TEA-L']);
-    const cake = await t.app.inject({ method: 'GET', url: '/v1/products?q=cake', headers: bearer(owner) });
+    const cake = await owner.get('/v1/products?q=cake');
     expect(cake.json().data[0]).toMatchObject({ name: 'Cake, chocolate' });
     // "bakery" and "Bakery" are one category.
     const croissant = (await lookup('5000003')).product_id;
-    const crs = await t.app.inject({ method: 'GET', url: `/v1/products/${croissant}`, headers: bearer(owner) });
+    const crs = await owner.get(`/v1/products/${croissant}`);
     expect(crs.json().category_id).toBe(cake.json().data[0].category_id);
-    const { rows } = await t.deps.db.system.query<{ action: string; n: number }>(
-      `SELECT action, count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND action LIKE ANY($2)
-        GROUP BY action ORDER BY action`,
-      [shop.tenantId, ['category.%', 'product.%', 'variant.%']],
-    );
-    expect(rows).toEqual([
-      { action: 'category.created', n: 2 },
-      { action: 'product.created', n: 3 },
-      { action: 'variant.created', n: 4 },
-    ]);
+    const counts: Record<string, number> = {};
+    for (const { action } of await shop.audit({ tenantId: shop.tenantId })) {
+      if (/^(category|product|variant)\./.test(action)) counts[action] = (counts[action] ?? 0) + 1;
+    }
+    expect(counts).toEqual({ 'category.created': 2, 'product.created': 3, 'variant.created': 4 });
   });
 
   it('puts new categories after the active ones, 10 apart, in the order the file first names them', async () => {
-    const store = await createTestTenant(t, 'Positions Shop');
-    const boss = (await login(t, store.emails.owner)).access_token;
+    const store = await shop.addTenant('Positions Shop');
+    const boss = store.as('owner');
     const make = async (name: string, position: number) => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/categories',
-        headers: bearer(boss),
-        payload: { name, position },
-      });
+      const res = await boss.post('/v1/categories', { name, position });
       expect(res.statusCode, res.body).toBe(201);
       return res.json().id as string;
     };
     await make('Drinks', 35);
     // An archived category further down does not count: new ones follow what the till shows.
     const old = await make('Old stock', 900);
-    await t.app.inject({ method: 'POST', url: `/v1/categories/${old}/archive`, headers: bearer(boss) });
+    await boss.post(`/v1/categories/${old}/archive`);
     const file = [
       HEADER,
       'Crisps,Snacks,CRISP,,150,,',
@@ -138,13 +103,13 @@ describe('POST /v1/products/import', () => {
       'Soap,Household,SOAP,,400,,',
     ].join('\n');
     // Batches of two rows: "Household" is created in the third batch's transaction, after the first two committed.
-    const report = await importCatalogCsv(t.deps.db, systemContext(store.tenantId), () => Readable.from([file]), {
+    const report = await importCatalogCsv(shop.deps.db, systemContext(store.tenantId), () => Readable.from([file]), {
       dryRun: false,
       allowPartial: false,
       batchRows: 2,
     });
     expect(report.counts).toMatchObject({ errors: 0, categories_created: 3 });
-    const list = await t.app.inject({ method: 'GET', url: '/v1/categories?limit=200', headers: bearer(boss) });
+    const list = await boss.get('/v1/categories?limit=200');
     expect(list.json().data.map((c: { name: string; position: number }) => [c.name, c.position])).toEqual([
       ['Drinks', 35],
       ['Snacks', 45],
@@ -152,14 +117,10 @@ describe('POST /v1/products/import', () => {
       ['Household', 65],
     ]);
     // The audit says where each landed.
-    const { rows } = await t.deps.db.system.query(
-      "SELECT data FROM audit_events WHERE tenant_id = $1 AND action = 'category.created' ORDER BY occurred_at, seq",
-      [store.tenantId],
-    );
-    expect(rows.map((r: { data: unknown }) => r.data).slice(-3)).toEqual([
-      { name: 'Snacks', position: 45 },
-      { name: 'Fruit', position: 55 },
-      { name: 'Household', position: 65 },
+    expect(await shop.audit({ tenantId: store.tenantId, action: 'category.created', last: 3 })).toMatchAudit([
+      { data: { name: 'Snacks', position: 45 } },
+      { data: { name: 'Fruit', position: 55 } },
+      { data: { name: 'Household', position: 65 } },
     ]);
   });
 
@@ -175,11 +136,9 @@ describe('POST /v1/products/import', () => {
     expect(res.json().counts).toMatchObject({ rows: 2, updated: 1, created: 1, products_created: 0 });
     const tea = await lookup('5000001');
     expect(tea).toMatchObject({ price_cents: 375, name: 'Small', tax_code: 'ZERO', barcodes: ['5000001', '5000002'] });
-    const { rows } = await t.deps.db.system.query(
-      "SELECT data FROM audit_events WHERE entity_id = $1 AND action = 'variant.price_changed'",
-      [tea.id],
-    );
-    expect(rows.map((r: { data: unknown }) => r.data)).toEqual([{ sku: 'TEA-S', before_cents: 350, after_cents: 375 }]);
+    expect(await shop.audit({ entityId: tea.id, action: 'variant.price_changed' })).toMatchAudit([
+      { data: { sku: 'TEA-S', before_cents: 350, after_cents: 375 } },
+    ]);
   });
 
   it('reports bad rows by row number and, by default, writes nothing', async () => {
@@ -219,22 +178,10 @@ describe('POST /v1/products/import', () => {
   });
 
   it('refuses a barcode another variant holds, an archived category, and names that match two products', async () => {
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/products',
-      headers: bearer(owner),
-      payload: { name: 'Twin', variants: [{ sku: 'TWIN-1', price_cents: 1 }] },
-    });
-    await t.app.inject({
-      method: 'POST',
-      url: '/v1/products',
-      headers: bearer(owner),
-      payload: { name: 'Twin', variants: [{ sku: 'TWIN-2', price_cents: 1 }] },
-    });
-    const old = (
-      await t.app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(owner), payload: { name: 'Old' } })
-    ).json();
-    await t.app.inject({ method: 'POST', url: `/v1/categories/${old.id}/archive`, headers: bearer(owner) });
+    await owner.post('/v1/products', { name: 'Twin', variants: [{ sku: 'TWIN-1', price_cents: 1 }] });
+    await owner.post('/v1/products', { name: 'Twin', variants: [{ sku: 'TWIN-2', price_cents: 1 }] });
+    const old = (await owner.post('/v1/categories', { name: 'Old' })).json();
+    await owner.post(`/v1/categories/${old.id}/archive`);
     const csv = [HEADER, 'Jam,,JAM,,100,,5000001', 'Twin,,TWIN-3,,1,,', 'Honey,old,HONEY,,1,,'].join('\n');
     const res = await importCsv(csv, '?dry_run=true');
     expect(res.json().errors).toEqual([
@@ -253,24 +200,14 @@ describe('POST /v1/products/import', () => {
   });
 
   it('takes text/csv on this route only, and JSON not at all', async () => {
-    const csvElsewhere = await t.app.inject({
-      method: 'POST',
-      url: '/v1/products',
-      headers: { ...bearer(owner), 'content-type': 'text/csv' },
-      payload: GOOD,
-    });
+    const csvElsewhere = await owner.post('/v1/products', GOOD, { headers: { 'content-type': 'text/csv' } });
     expectProblem(csvElsewhere, 415, 'unsupported_media_type');
-    const json = await t.app.inject({
-      method: 'POST',
-      url: '/v1/products/import',
-      headers: bearer(owner),
-      payload: { rows: [] },
-    });
+    const json = await owner.post('/v1/products/import', { rows: [] });
     expectProblem(json, 415, 'unsupported_media_type');
   });
 
   it('is documented in the OpenAPI document', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const doc = (await shop.anon.get('/openapi.json')).json();
     const importOp = doc.paths['/v1/products/import'].post;
     expect(importOp.parameters.map((p: { name: string }) => p.name)).toEqual(['dry_run', 'allow_partial']);
     expect(importOp.responses['200'].content['application/json'].schema.properties.counts).toBeDefined();
@@ -282,7 +219,6 @@ describe('POST /v1/products/import', () => {
   it('refuses a body over the limit with 413, and a cashier with 403', async () => {
     const huge = `${HEADER}\n${'x'.repeat(MAX_IMPORT_BYTES)}`;
     expectProblem(await importCsv(huge), 413, 'payload_too_large');
-    const cashier = (await login(t, shop.emails.cashier)).access_token;
-    expectProblem(await importCsv(GOOD, '', cashier), 403, 'forbidden');
+    expectProblem(await importCsv(GOOD, '', shop.as('cashier')), 403, 'forbidden');
   });
 });

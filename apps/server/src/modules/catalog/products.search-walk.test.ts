@@ -1,35 +1,20 @@
 // Search over more products than one walk covers (migration 0012: the first 4,000 products after the cursor are
 // walked in id order, the rest found through the indexes): pages must equal a brute-force scan, term by term.
 import type { LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useShop } from '../../../test/harness.ts';
 
 const PRODUCTS = 10_000;
 
-let t: TestApp;
-let shop: TestTenant;
-let owner: string;
-let db: pg.Client;
+const shop = useShop();
+const owner = shop.as('owner');
 
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  owner = (await login(t, shop.emails.owner)).access_token;
-  db = new pg.Client({ connectionString: t.database.ownerUrl });
-  await db.connect();
   // Set-based, behind the API's back (it would take minutes through it). Ids are UUIDv7-like and ascending, a day
   // old, so products made through the API later sort after them. Every 97th name has "Zebra" (rare: it straddles
   // the walk), every other one "Stripe" (common), and every 1,500th SKU starts with ZEBRA-.
   const base = Date.now() - 86_400_000;
-  await db.query(
+  await shop.db.query(
     `INSERT INTO products (id, tenant_id, name)
      SELECT (lpad(to_hex($2::bigint + g), 12, '0') || '70008' || lpad(to_hex(g), 15, '0'))::uuid, $1,
             'Item ' || g || CASE WHEN g % 97 = 0 THEN ' Zebra' ELSE '' END
@@ -37,7 +22,7 @@ beforeAll(async () => {
        FROM generate_series(1, $3::int) g`,
     [shop.tenantId, base, PRODUCTS],
   );
-  await db.query(
+  await shop.db.query(
     `INSERT INTO product_variants (id, tenant_id, product_id, sku, price_cents)
      SELECT (lpad(to_hex($2::bigint + g), 12, '0') || '70009' || lpad(to_hex(g), 15, '0'))::uuid, $1,
             (lpad(to_hex($2::bigint + g), 12, '0') || '70008' || lpad(to_hex(g), 15, '0'))::uuid,
@@ -45,29 +30,20 @@ beforeAll(async () => {
        FROM generate_series(1, $3::int) g`,
     [shop.tenantId, base, PRODUCTS],
   );
-  await db.query('ANALYZE products, product_variants');
+  await shop.db.query('ANALYZE products, product_variants');
   for (const [name, sku] of [
     ['Espresso Beans', 'ESP-1'],
     ['Expresso Beans Deluxe', 'ESP-2'],
     ['Newest Zebra', 'NEW-1'],
   ]) {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/products',
-      headers: bearer(owner),
-      payload: { name, variants: [{ sku, price_cents: 100 }] },
-    });
+    const res = await owner.post('/v1/products', { name, variants: [{ sku, price_cents: 100 }] });
     expect(res.statusCode, res.body).toBe(201);
   }
-}, 120_000);
-afterAll(async () => {
-  await db.end();
-  await t.close();
 });
 
 /** Every product id of the tenant whose name contains `term` or that has a SKU starting with it, in id order. */
 async function bruteForce(term: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
+  const { rows } = await shop.db.query<{ id: string }>(
     `SELECT p.id FROM products p WHERE p.tenant_id = $1
         AND (lower(p.name) LIKE '%' || $2 || '%'
              OR EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND lower(v.sku) LIKE $2 || '%'))
@@ -83,7 +59,7 @@ async function pages(q: string, limit: number, maxPages = 1000): Promise<string[
   let cursor: string | null = null;
   for (let n = 0; n < maxPages; n++) {
     const url: string = `/v1/products?q=${encodeURIComponent(q)}&limit=${limit}${cursor === null ? '' : `&cursor=${cursor}`}`;
-    const res: LightMyRequestResponse = await t.app.inject({ method: 'GET', url, headers: bearer(owner) });
+    const res: LightMyRequestResponse = await owner.get(url);
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json<{ data: { id: string }[]; next_cursor: string | null }>();
     ids.push(...body.data.map((p: { id: string }) => p.id));
@@ -111,11 +87,7 @@ describe('search beyond one walk of 4,000 products', () => {
 
   it('finds similar names only when no name contains the term and no SKU starts with it', async () => {
     const names = async (q: string): Promise<string[]> => {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: `/v1/products?q=${encodeURIComponent(q)}`,
-        headers: bearer(owner),
-      });
+      const res = await owner.get(`/v1/products?q=${encodeURIComponent(q)}`);
       return res.json<{ data: { name: string }[] }>().data.map((p: { name: string }) => p.name);
     };
     expect(await names('expresso beans')).toEqual(['Expresso Beans Deluxe']);

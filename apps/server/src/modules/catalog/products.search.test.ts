@@ -1,33 +1,14 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, useShop } from '../../../test/harness.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let owner: string;
-let cashier: string;
+const shop = useShop({ roles: ['owner', 'cashier'] });
+const owner = shop.as('owner');
+const cashier = shop.as('cashier');
 const ids: Record<string, string> = {};
 
-function get(token: string, url: string) {
-  return t.app.inject({ method: 'GET', url, headers: bearer(token) });
-}
-
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  owner = (await login(t, shop.emails.owner)).access_token;
-  cashier = (await login(t, shop.emails.cashier)).access_token;
-  const snacks = (
-    await t.app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(owner), payload: { name: 'Snacks' } })
-  ).json();
+  const snacks = (await owner.post('/v1/categories', { name: 'Snacks' })).json();
   const products: [string, string, string | null][] = [
     ['Dark Chocolate Bar', 'CHOC-DARK', snacks.id],
     ['Milk Chocolate Bar', 'CHOC-MILK', snacks.id],
@@ -38,18 +19,12 @@ beforeAll(async () => {
     ['Chocolate Spread (archived)', 'CHOC-SPREAD', null],
   ];
   for (const [name, sku, category_id] of products) {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/products',
-      headers: bearer(owner),
-      payload: { name, category_id, variants: [{ sku, price_cents: 199 }] },
-    });
+    const res = await owner.post('/v1/products', { name, category_id, variants: [{ sku, price_cents: 199 }] });
     expect(res.statusCode, res.body).toBe(201);
     ids[sku] = res.json().id;
   }
-  await t.app.inject({ method: 'POST', url: `/v1/products/${ids['CHOC-SPREAD']}/archive`, headers: bearer(owner) });
+  await owner.post(`/v1/products/${ids['CHOC-SPREAD']}/archive`);
 });
-afterAll(() => t.close());
 
 /** Every page of a listing, following next_cursor. */
 async function allPages(query: string, limit = 2): Promise<{ names: string[]; pages: number }> {
@@ -57,8 +32,7 @@ async function allPages(query: string, limit = 2): Promise<{ names: string[]; pa
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const res: LightMyRequestResponse = await get(
-      cashier,
+    const res: LightMyRequestResponse = await cashier.get(
       `/v1/products?limit=${limit}&${query}${cursor === null ? '' : `&cursor=${cursor}`}`,
     );
     expect(res.statusCode, res.body).toBe(200);
@@ -105,7 +79,7 @@ describe('GET /v1/products?q=', () => {
 
   it('filters by category and shows archived products only on request', async () => {
     const snacks = await allPages(
-      `category_id=${(await get(owner, `/v1/products/${ids['CHOC-DARK']}`)).json().category_id}`,
+      `category_id=${(await owner.get(`/v1/products/${ids['CHOC-DARK']}`)).json().category_id}`,
     );
     expect(snacks.names).toHaveLength(3);
     expect((await allPages('q=spread')).names).toEqual([]);
@@ -114,10 +88,10 @@ describe('GET /v1/products?q=', () => {
 
   it('lists everything without q, and refuses bad queries', async () => {
     expect((await allPages('', 200)).names).toHaveLength(6);
-    expectProblem(await get(cashier, '/v1/products?q='), 400, 'validation_failed');
-    expectProblem(await get(cashier, '/v1/products?q=%20%20'), 400, 'validation_failed');
-    expectProblem(await get(cashier, '/v1/products?limit=201'), 400, 'validation_failed');
-    expectProblem(await get(cashier, '/v1/products?cursor=nonsense'), 400, 'invalid_cursor');
-    expectProblem(await get(cashier, '/v1/products?sort=name'), 400, 'validation_failed');
+    expectProblem(await cashier.get('/v1/products?q='), 400, 'validation_failed');
+    expectProblem(await cashier.get('/v1/products?q=%20%20'), 400, 'validation_failed');
+    expectProblem(await cashier.get('/v1/products?limit=201'), 400, 'validation_failed');
+    expectProblem(await cashier.get('/v1/products?cursor=nonsense'), 400, 'invalid_cursor');
+    expectProblem(await cashier.get('/v1/products?sort=name'), 400, 'validation_failed');
   });
 });

@@ -1,34 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { useShop, type Client } from '../../../test/harness.ts';
 import { resolveSaleItems, type SaleItem, type SaleItemRef } from './index.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let other: TestTenant;
-let owner: string;
+const shop = useShop();
+const owner = shop.as('owner');
 const p: Record<string, { id: string; variants: { id: string; sku: string }[] }> = {};
 
-async function create(token: string, key: string, payload: object): Promise<void> {
-  const res = await t.app.inject({ method: 'POST', url: '/v1/products', headers: bearer(token), payload });
+async function create(client: Client, key: string, payload: object): Promise<void> {
+  const res = await client.post('/v1/products', payload);
   expect(res.statusCode, res.body).toBe(201);
   p[key] = res.json();
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  other = await createTestTenant(t, 'Other Shop');
-  owner = (await login(t, shop.emails.owner)).access_token;
+  const other = await shop.addTenant('Other Shop', []);
   await create(owner, 'cola', { name: 'Cola', variants: [{ sku: 'COLA', price_cents: 199, tax_code: 'STD' }] });
   await create(owner, 'tea', {
     name: 'Tea',
@@ -44,23 +32,18 @@ beforeAll(async () => {
       { sku: 'BREAD', price_cents: 320, tax_code: 'EXEMPT' },
     ],
   });
-  await t.app.inject({
-    method: 'POST',
-    url: `/v1/variants/${p.bread!.variants[0]!.id}/archive`,
-    headers: bearer(owner),
-  });
+  await owner.post(`/v1/variants/${p.bread!.variants[0]!.id}/archive`);
   await create(owner, 'gone', { name: 'Gone', variants: [{ sku: 'GONE', price_cents: 100 }] });
-  await t.app.inject({ method: 'POST', url: `/v1/products/${p.gone!.id}/archive`, headers: bearer(owner) });
-  await create((await login(t, other.emails.owner)).access_token, 'foreign', {
+  await owner.post(`/v1/products/${p.gone!.id}/archive`);
+  await create(other.as('owner'), 'foreign', {
     name: 'Foreign',
     variants: [{ sku: 'FOREIGN', price_cents: 1 }],
   });
 });
-afterAll(() => t.close());
 
 function resolve(refs: SaleItemRef[], tenantId = shop.tenantId): Promise<SaleItem[]> {
   const ctx = systemContext(tenantId);
-  return tenantTx(t.deps.db, ctx, (tx) => resolveSaleItems(tx, refs));
+  return tenantTx(shop.deps.db, ctx, (tx) => resolveSaleItems(tx, refs));
 }
 
 async function failure(refs: SaleItemRef[]): Promise<AppError> {

@@ -1,39 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  PASSWORD,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, PASSWORD, useShop, type Client, type RequestOptions } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
 import { insertLocation, insertVariants, levelAndLedger, type TestVariant } from './inventory.fixtures.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let owner: string;
-let cashier: string;
+const shop = useShop({ roles: ['owner', 'cashier'] });
+const owner = shop.as('owner');
+const cashier = shop.as('cashier');
 let variants: TestVariant[];
 
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  owner = (await login(t, shop.emails.owner)).access_token;
-  cashier = (await login(t, shop.emails.cashier)).access_token;
-  variants = await insertVariants(t, shop.tenantId, 4, 'Oat Milk', 'OAT');
+  variants = await insertVariants(shop.db, shop.tenantId, 4, 'Oat Milk', 'OAT');
 });
-afterAll(() => t.close());
 
-function adjust(token: string, payload: unknown, headers: Record<string, string> = {}) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/v1/inventory/adjustments',
-    headers: { ...bearer(token), ...headers },
-    payload: payload as object,
-  });
+function adjust(as: Client, payload: unknown, options?: RequestOptions) {
+  return as.post('/v1/inventory/adjustments', payload, options);
 }
 
 function v(i: number): TestVariant {
@@ -41,7 +21,7 @@ function v(i: number): TestVariant {
 }
 
 async function movementCount(): Promise<number> {
-  const { rows } = await t.deps.db.system.query<{ n: number }>(
+  const { rows } = await shop.db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM stock_movements WHERE tenant_id = $1',
     [shop.tenantId],
   );
@@ -69,7 +49,7 @@ describe('POST /v1/inventory/adjustments', () => {
         .map((l) => ({ ...l, location_id: shop.locationId, low_stock_threshold: null, below_threshold: false }))
         .sort((a, b) => (a.variant_id < b.variant_id ? -1 : 1)),
     );
-    const { rows: movements } = await t.deps.db.system.query(
+    const { rows: movements } = await shop.db.query(
       'SELECT variant_id, delta, reason, note, reference_type, actor_id FROM stock_movements WHERE reference_id = $1 ORDER BY id',
       [body.id],
     );
@@ -80,13 +60,11 @@ describe('POST /v1/inventory/adjustments', () => {
         { variant_id: v(0).id, delta: -2, reason: 'damage', note: null },
       ].map((m) => ({ ...m, reference_type: 'stock_adjustment', actor_id: shop.ownerId })),
     );
-    const { rows: audit } = await t.deps.db.system.query('SELECT action, data FROM audit_events WHERE entity_id = $1', [
-      body.id,
-    ]);
+    const audit = await shop.audit({ entityId: body.id });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'inventory.adjusted', data: { location_id: shop.locationId } });
-    expect(audit[0].data.lines).toHaveLength(3);
-    expect(await levelAndLedger(t, v(0).id, shop.locationId)).toMatchObject({ onHand: 10, ledger: 10 });
+    expect(audit[0]!.data.lines).toHaveLength(3);
+    expect(await levelAndLedger(shop.db, v(0).id, shop.locationId)).toMatchObject({ onHand: 10, ledger: 10 });
   });
 
   it('is for managers and up: a cashier gets 403', async () => {
@@ -154,7 +132,7 @@ describe('POST /v1/inventory/adjustments', () => {
     ]);
     expect(await movementCount()).toBe(before);
 
-    await t.deps.db.system.query(`UPDATE tenants SET stock_policy = 'allow_negative' WHERE id = $1`, [shop.tenantId]);
+    await shop.db.query(`UPDATE tenants SET stock_policy = 'allow_negative' WHERE id = $1`, [shop.tenantId]);
     try {
       const ok = await adjust(owner, {
         location_id: shop.locationId,
@@ -163,25 +141,25 @@ describe('POST /v1/inventory/adjustments', () => {
       expect(ok.statusCode, ok.body).toBe(201);
       expect(ok.json().levels[0].on_hand).toBe(-3);
     } finally {
-      await t.deps.db.system.query(`UPDATE tenants SET stock_policy = 'block' WHERE id = $1`, [shop.tenantId]);
+      await shop.db.query(`UPDATE tenants SET stock_policy = 'block' WHERE id = $1`, [shop.tenantId]);
     }
   });
 
   it('replays the first response for the same Idempotency-Key, moving stock once', async () => {
     const key = newId();
     const payload = { location_id: shop.locationId, lines: [{ sku: v(3).sku, delta: 4, reason: 'receipt' }] };
-    const first = await adjust(owner, payload, { 'idempotency-key': key });
+    const first = await adjust(owner, payload, { idempotencyKey: key });
     expect(first.statusCode, first.body).toBe(201);
-    const again = await adjust(owner, payload, { 'idempotency-key': key });
+    const again = await adjust(owner, payload, { idempotencyKey: key });
     expect(again.statusCode).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json()).toEqual(first.json());
-    expect(await levelAndLedger(t, v(3).id, shop.locationId)).toEqual({ onHand: 4, ledger: 4, movements: 1 });
+    expect(await levelAndLedger(shop.db, v(3).id, shop.locationId)).toEqual({ onHand: 4, ledger: 4, movements: 1 });
   });
 
   it("answers 404 for another tenant's location and 422 for its SKUs", async () => {
-    const other = await createTestTenant(t, 'Other Shop');
-    const [foreign] = (await insertVariants(t, other.tenantId, 1)) as [TestVariant];
+    const other = await shop.addTenant('Other Shop', []);
+    const [foreign] = (await insertVariants(shop.db, other.tenantId, 1)) as [TestVariant];
     const line = { sku: v(0).sku, delta: 1, reason: 'receipt' };
     expectProblem(await adjust(owner, { location_id: other.locationId, lines: [line] }), 404, 'location_not_found');
     const res = await adjust(owner, { location_id: shop.locationId, lines: [{ ...line, sku: foreign.sku }] });
@@ -189,36 +167,29 @@ describe('POST /v1/inventory/adjustments', () => {
   });
 
   it('keeps a manager with a location scope to their locations, and refuses an archived location', async () => {
-    const far = await insertLocation(t, shop.tenantId, 'Far Away Store');
+    const far = await insertLocation(shop.db, shop.tenantId, 'Far Away Store');
     const email = `scoped.${newId()}@example.com`;
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/v1/users',
-      headers: bearer(owner),
-      payload: { email, display_name: 'Scoped Manager', password: PASSWORD, roles: ['manager'], location_ids: [far] },
+    const created = await owner.post('/v1/users', {
+      email,
+      display_name: 'Scoped Manager',
+      password: PASSWORD,
+      roles: ['manager'],
+      location_ids: [far],
     });
     expect(created.statusCode, created.body).toBe(201);
-    const scoped = (await login(t, email)).access_token;
+    const scoped = shop.withToken((await shop.login(email)).access_token);
     const line = { sku: v(0).sku, delta: 3, reason: 'receipt' };
     expectProblem(await adjust(scoped, { location_id: shop.locationId, lines: [line] }), 403, 'forbidden');
     const ok = await adjust(scoped, { location_id: far, lines: [line] });
     expect(ok.statusCode, ok.body).toBe(201);
 
-    const list = await t.app.inject({ method: 'GET', url: '/v1/inventory', headers: bearer(scoped) });
+    const list = await scoped.get('/v1/inventory');
     expect(list.statusCode).toBe(200);
     expect(new Set(list.json().data.map((r: { location_id: string }) => r.location_id))).toEqual(new Set([far]));
-    const elsewhere = await t.app.inject({
-      method: 'GET',
-      url: `/v1/inventory?location_id=${shop.locationId}`,
-      headers: bearer(scoped),
-    });
+    const elsewhere = await scoped.get(`/v1/inventory?location_id=${shop.locationId}`);
     expectProblem(elsewhere, 403, 'forbidden');
 
-    const archived = await t.app.inject({
-      method: 'POST',
-      url: `/v1/locations/${far}/archive`,
-      headers: bearer(owner),
-    });
+    const archived = await owner.post(`/v1/locations/${far}/archive`);
     expect(archived.statusCode, archived.body).toBe(200);
     expectProblem(await adjust(owner, { location_id: far, lines: [line] }), 409, 'location_archived');
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../../test/harness.ts';
+import { useShop } from '../../../test/harness.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { createDatabase, type Database } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
@@ -15,24 +15,20 @@ import {
 } from './inventory.fixtures.ts';
 import { applyStockMovements, getStockLevels, type StockMovementInput, type StockPolicy } from './index.ts';
 
-let t: TestApp;
-let shop: TestTenant;
+const shop = useShop({ roles: [] });
 let ctx: RequestContext;
 /** A pool big enough for 20 transactions at once: the app's 5 would serialise most of the race away. */
 let wide: Database;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
   ctx = ownerContext(shop);
-  wide = createDatabase({ ownerUrl: t.database.ownerUrl, poolMax: 20, applicationName: 'novapos-test-wide' });
+  wide = createDatabase({ ownerUrl: shop.t.database.ownerUrl, poolMax: 20, applicationName: 'novapos-test-wide' });
 });
 afterAll(async () => {
   await wide.close();
-  await t.close();
 });
 
-function move(input: Partial<StockMovementInput> & Pick<StockMovementInput, 'lines'>, db = t.deps.db) {
+function move(input: Partial<StockMovementInput> & Pick<StockMovementInput, 'lines'>, db = shop.deps.db) {
   return tenantTx(db, ctx, (tx) =>
     applyStockMovements(tx, ctx, { locationId: shop.locationId, policy: 'block', reason: 'sale', ...input }),
   );
@@ -54,7 +50,7 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
 
 describe('applyStockMovements under concurrency', () => {
   it('sells exactly the 10 units on hand to 50 concurrent buyers under block, and the ledger sums to on_hand', async () => {
-    const [item] = (await insertVariants(t, shop.tenantId, 1, 'Hot Item')) as [TestVariant];
+    const [item] = (await insertVariants(shop.db, shop.tenantId, 1, 'Hot Item')) as [TestVariant];
     await stock([item], 10);
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, () => move({ lines: [{ variantId: item.id, delta: -1, label: 'Hot Item' }] }, wide)),
@@ -67,13 +63,13 @@ describe('applyStockMovements under concurrency', () => {
     expect((refused[0] as AppError).extra).toEqual({
       lines: [{ variant_id: item.id, sku: item.sku, label: 'Hot Item', requested: 1, available: 0 }],
     });
-    expect(await levelAndLedger(t, item.id, shop.locationId)).toEqual({ onHand: 0, ledger: 0, movements: 11 });
+    expect(await levelAndLedger(shop.db, item.id, shop.locationId)).toEqual({ onHand: 0, ledger: 0, movements: 11 });
   });
 
   it('never deadlocks two sales that touch the same items in opposite order', async () => {
     for (let round = 0; round < 15; round++) {
       // Every third round uses new items, so the level rows are created by the racing transactions themselves.
-      const [a, b] = (await insertVariants(t, shop.tenantId, 2)) as [TestVariant, TestVariant];
+      const [a, b] = (await insertVariants(shop.db, shop.tenantId, 2)) as [TestVariant, TestVariant];
       if (round % 3 !== 0) await stock([a, b], 100);
       const policy: StockPolicy = round % 3 === 0 ? 'allow_negative' : 'block';
       const ab = {
@@ -93,15 +89,21 @@ describe('applyStockMovements under concurrency', () => {
       const results = await Promise.allSettled([move(ab, wide), move(ba, wide), move(ab, wide), move(ba, wide)]);
       expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok', 'ok']);
       const start = round % 3 === 0 ? 0 : 100;
-      expect(await levelAndLedger(t, a.id, shop.locationId)).toMatchObject({ onHand: start - 6, ledger: start - 6 });
-      expect(await levelAndLedger(t, b.id, shop.locationId)).toMatchObject({ onHand: start - 6, ledger: start - 6 });
+      expect(await levelAndLedger(shop.db, a.id, shop.locationId)).toMatchObject({
+        onHand: start - 6,
+        ledger: start - 6,
+      });
+      expect(await levelAndLedger(shop.db, b.id, shop.locationId)).toMatchObject({
+        onHand: start - 6,
+        ledger: start - 6,
+      });
     }
   });
 });
 
 describe('applyStockMovements and the stock policy', () => {
   it('under block refuses every short line at once and writes nothing', async () => {
-    const [a, b, c] = (await insertVariants(t, shop.tenantId, 3)) as [TestVariant, TestVariant, TestVariant];
+    const [a, b, c] = (await insertVariants(shop.db, shop.tenantId, 3)) as [TestVariant, TestVariant, TestVariant];
     await stock([a, b], 5);
     await move({ lines: [{ variantId: b.id, delta: -3 }] });
     const err = await failure(
@@ -120,13 +122,17 @@ describe('applyStockMovements and the stock policy', () => {
       { variant_id: b.id, sku: b.sku, label: 'B', requested: 3, available: 2 },
       { variant_id: c.id, sku: c.sku, label: 'C', requested: 1, available: 0 },
     ]);
-    expect(await levelAndLedger(t, a.id, shop.locationId)).toEqual({ onHand: 5, ledger: 5, movements: 1 });
-    expect(await levelAndLedger(t, b.id, shop.locationId)).toEqual({ onHand: 2, ledger: 2, movements: 2 });
-    expect(await levelAndLedger(t, c.id, shop.locationId)).toEqual({ onHand: undefined, ledger: 0, movements: 0 });
+    expect(await levelAndLedger(shop.db, a.id, shop.locationId)).toEqual({ onHand: 5, ledger: 5, movements: 1 });
+    expect(await levelAndLedger(shop.db, b.id, shop.locationId)).toEqual({ onHand: 2, ledger: 2, movements: 2 });
+    expect(await levelAndLedger(shop.db, c.id, shop.locationId)).toEqual({
+      onHand: undefined,
+      ledger: 0,
+      movements: 0,
+    });
   });
 
   it('under block accepts lines that net to what is on hand, and a take of exactly all of it', async () => {
-    const [a] = (await insertVariants(t, shop.tenantId, 1)) as [TestVariant];
+    const [a] = (await insertVariants(shop.db, shop.tenantId, 1)) as [TestVariant];
     await stock([a], 2);
     const { levels } = await move({
       lines: [
@@ -144,32 +150,32 @@ describe('applyStockMovements and the stock policy', () => {
         belowThreshold: false,
       },
     ]);
-    expect(await levelAndLedger(t, a.id, shop.locationId)).toEqual({ onHand: 0, ledger: 0, movements: 3 });
+    expect(await levelAndLedger(shop.db, a.id, shop.locationId)).toEqual({ onHand: 0, ledger: 0, movements: 3 });
   });
 
   it('under allow_negative lets on_hand go below zero, and the ledger follows', async () => {
-    const [a] = (await insertVariants(t, shop.tenantId, 1)) as [TestVariant];
+    const [a] = (await insertVariants(shop.db, shop.tenantId, 1)) as [TestVariant];
     await stock([a], 1);
     const { levels } = await move({ policy: 'allow_negative', lines: [{ variantId: a.id, delta: -4 }] });
     expect(levels[0]?.onHand).toBe(-3);
-    expect(await levelAndLedger(t, a.id, shop.locationId)).toEqual({ onHand: -3, ledger: -3, movements: 2 });
+    expect(await levelAndLedger(shop.db, a.id, shop.locationId)).toEqual({ onHand: -3, ledger: -3, movements: 2 });
     // Back under block, a negative level takes nothing more but still takes stock in.
     expect((await failure(move({ lines: [{ variantId: a.id, delta: -1 }] }))).extra?.lines).toMatchObject([
       { requested: 1, available: 0 },
     ]);
     await move({ reason: 'receipt', lines: [{ variantId: a.id, delta: 5 }] });
-    expect(await levelAndLedger(t, a.id, shop.locationId)).toEqual({ onHand: 2, ledger: 2, movements: 3 });
+    expect(await levelAndLedger(shop.db, a.id, shop.locationId)).toEqual({ onHand: 2, ledger: 2, movements: 3 });
   });
 
   it('records the reference, reason, note and actor of each movement', async () => {
-    const [a] = (await insertVariants(t, shop.tenantId, 1)) as [TestVariant];
+    const [a] = (await insertVariants(shop.db, shop.tenantId, 1)) as [TestVariant];
     const orderId = '01890000-0000-7000-8000-0000000000aa';
     const { movementIds } = await move({
       reason: 'void',
       reference: { type: 'order', id: orderId },
       lines: [{ variantId: a.id, delta: 2, note: 'voided at till 1' }],
     });
-    const { rows } = await t.deps.db.system.query('SELECT * FROM stock_movements WHERE id = $1', [movementIds[0]]);
+    const { rows } = await shop.db.query('SELECT * FROM stock_movements WHERE id = $1', [movementIds[0]]);
     expect(rows[0]).toMatchObject({
       tenant_id: shop.tenantId,
       reason: 'void',
@@ -182,52 +188,52 @@ describe('applyStockMovements and the stock policy', () => {
   });
 
   it('refuses a variant of another tenant and a zero delta', async () => {
-    const other = await createTestTenant(t, 'Other Shop');
-    const [foreign] = (await insertVariants(t, other.tenantId, 1)) as [TestVariant];
+    const other = await shop.addTenant('Other Shop', []);
+    const [foreign] = (await insertVariants(shop.db, other.tenantId, 1)) as [TestVariant];
     const err = await failure(move({ reason: 'receipt', lines: [{ variantId: foreign.id, delta: 1 }] }));
     expect(err.code).toBe('variant_not_found');
-    const [mine] = (await insertVariants(t, shop.tenantId, 1)) as [TestVariant];
+    const [mine] = (await insertVariants(shop.db, shop.tenantId, 1)) as [TestVariant];
     await expect(move({ lines: [{ variantId: mine.id, delta: 0 }] })).rejects.toThrow(RangeError);
   });
 });
 
 describe('low-stock alerts', () => {
   it('raises inventory.low_stock once per crossing of the threshold', async () => {
-    const [a] = (await insertVariants(t, shop.tenantId, 1)) as [TestVariant];
+    const [a] = (await insertVariants(shop.db, shop.tenantId, 1)) as [TestVariant];
     await stock([a], 5);
-    await t.deps.db.system.query('UPDATE stock_levels SET low_stock_threshold = 3 WHERE variant_id = $1', [a.id]);
+    await shop.db.query('UPDATE stock_levels SET low_stock_threshold = 3 WHERE variant_id = $1', [a.id]);
     const sell = (n: number) => move({ lines: [{ variantId: a.id, delta: -n }] });
 
     await sell(1); // 4: above
-    expect(await lowStockEvents(t, a.id)).toHaveLength(0);
+    expect(await lowStockEvents(shop.db, a.id)).toHaveLength(0);
     const { levels } = await sell(1); // 3: reaches the threshold
     expect(levels[0]).toMatchObject({ onHand: 3, belowThreshold: true });
     await sell(1); // 2: still below, no new alert
-    expect(await lowStockEvents(t, a.id)).toEqual([
+    expect(await lowStockEvents(shop.db, a.id)).toEqual([
       { variant_id: a.id, location_id: shop.locationId, sku: a.sku, on_hand: 3, threshold: 3 },
     ]);
     await move({ reason: 'receipt', lines: [{ variantId: a.id, delta: 10 }] }); // 12: re-armed
     expect((await getLevel(a.id))?.belowThreshold).toBe(false);
     await sell(10); // 2: the second crossing
     await sell(1); // 1
-    const events = await lowStockEvents(t, a.id);
+    const events = await lowStockEvents(shop.db, a.id);
     expect(events).toHaveLength(2);
     expect(events[1]).toMatchObject({ on_hand: 2, threshold: 3 });
   });
 
   it('raises nothing for a refused sale or a level without a threshold', async () => {
-    const [a, b] = (await insertVariants(t, shop.tenantId, 2)) as [TestVariant, TestVariant];
+    const [a, b] = (await insertVariants(shop.db, shop.tenantId, 2)) as [TestVariant, TestVariant];
     await stock([a, b], 1);
-    await t.deps.db.system.query('UPDATE stock_levels SET low_stock_threshold = 0 WHERE variant_id = $1', [a.id]);
+    await shop.db.query('UPDATE stock_levels SET low_stock_threshold = 0 WHERE variant_id = $1', [a.id]);
     await failure(move({ lines: [{ variantId: a.id, delta: -2 }] }));
     await move({ lines: [{ variantId: b.id, delta: -1 }] });
-    expect(await lowStockEvents(t, a.id)).toHaveLength(0);
-    expect(await lowStockEvents(t, b.id)).toHaveLength(0);
+    expect(await lowStockEvents(shop.db, a.id)).toHaveLength(0);
+    expect(await lowStockEvents(shop.db, b.id)).toHaveLength(0);
   });
 });
 
 function getLevel(variantId: string) {
-  return tenantTx(t.deps.db, ctx, async (tx) => {
+  return tenantTx(shop.deps.db, ctx, async (tx) => {
     const [level] = await getStockLevels(tx, ctx, { locationId: shop.locationId, variantIds: [variantId] });
     return level;
   });
@@ -235,8 +241,8 @@ function getLevel(variantId: string) {
 
 describe('the ledger', () => {
   it('sums to on_hand for every level after any sequence of movements', async () => {
-    const variants = await insertVariants(t, shop.tenantId, 3, 'Random Walk');
-    const locations = [shop.locationId, await insertLocation(t, shop.tenantId, 'Random Walk Store')];
+    const variants = await insertVariants(shop.db, shop.tenantId, 3, 'Random Walk');
+    const locations = [shop.locationId, await insertLocation(shop.db, shop.tenantId, 'Random Walk Store')];
     const line = fc.record({
       variant: fc.integer({ min: 0, max: 2 }),
       delta: fc.integer({ min: -6, max: 6 }).filter((d) => d !== 0),
@@ -258,7 +264,7 @@ describe('the ledger', () => {
             if (!(err instanceof AppError && err.code === 'insufficient_stock')) throw err;
           });
         }
-        const { rows } = await t.deps.db.system.query<{ on_hand: number; ledger: number }>(
+        const { rows } = await shop.db.query<{ on_hand: number; ledger: number }>(
           `SELECT l.on_hand, (SELECT coalesce(sum(m.delta), 0)::int FROM stock_movements m
                                WHERE m.variant_id = l.variant_id AND m.location_id = l.location_id) AS ledger
              FROM stock_levels l WHERE l.tenant_id = $1`,
@@ -271,7 +277,7 @@ describe('the ledger', () => {
   });
 
   it('cannot be gone behind: the app role may not write on_hand nor change or delete a movement', async () => {
-    const [a] = (await insertVariants(t, shop.tenantId, 1)) as [TestVariant];
+    const [a] = (await insertVariants(shop.db, shop.tenantId, 1)) as [TestVariant];
     await stock([a], 3);
     const attempts = [
       ['UPDATE stock_levels SET on_hand = 99 WHERE variant_id = $1', [a.id]],
@@ -284,8 +290,10 @@ describe('the ledger', () => {
       ['DELETE FROM stock_levels WHERE variant_id = $1', [a.id]],
     ] as const;
     for (const [sql, params] of attempts) {
-      await expect(tenantTx(t.deps.db, ctx, (tx) => tx.query(sql, [...params]))).rejects.toThrow(/permission denied/);
+      await expect(tenantTx(shop.deps.db, ctx, (tx) => tx.query(sql, [...params]))).rejects.toThrow(
+        /permission denied/,
+      );
     }
-    expect(await levelAndLedger(t, a.id, shop.locationId)).toEqual({ onHand: 3, ledger: 3, movements: 1 });
+    expect(await levelAndLedger(shop.db, a.id, shop.locationId)).toEqual({ onHand: 3, ledger: 3, movements: 1 });
   });
 });

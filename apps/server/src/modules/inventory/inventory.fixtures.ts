@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
-import type { TestApp, TestTenant } from '../../../test/harness.ts';
+import type { Queryable } from '../../platform/db/database.ts';
+import type { TestTenant } from '../../../test/harness.ts';
 
 export interface TestVariant {
   readonly id: string;
@@ -13,23 +14,19 @@ export interface TestVariant {
 
 /** Inserts one product per call with `count` variants; SKUs are unique per run (`prefix-xxxx-1`, …). */
 export async function insertVariants(
-  t: TestApp,
+  db: Queryable,
   tenantId: string,
   count: number,
   productName = 'Test Product',
   prefix = 'SKU',
 ): Promise<TestVariant[]> {
   const productId = newId();
-  await t.deps.db.system.query('INSERT INTO products (id, tenant_id, name) VALUES ($1, $2, $3)', [
-    productId,
-    tenantId,
-    productName,
-  ]);
+  await db.query('INSERT INTO products (id, tenant_id, name) VALUES ($1, $2, $3)', [productId, tenantId, productName]);
   const tag = randomBytes(3).toString('hex');
   const variants: TestVariant[] = [];
   for (let i = 1; i <= count; i++) {
     const v = { id: newId(), sku: `${prefix}-${tag}-${i}`, productId };
-    await t.deps.db.system.query(
+    await db.query(
       `INSERT INTO product_variants (id, tenant_id, product_id, sku, name, price_cents)
        VALUES ($1, $2, $3, $4, $5, 1000)`,
       [v.id, tenantId, productId, v.sku, `Variant ${i}`],
@@ -40,9 +37,9 @@ export async function insertVariants(
 }
 
 /** A second location of the tenant, written by the owner. */
-export async function insertLocation(t: TestApp, tenantId: string, name: string): Promise<string> {
+export async function insertLocation(db: Queryable, tenantId: string, name: string): Promise<string> {
   const id = newId();
-  await t.deps.db.system.query('INSERT INTO locations (id, tenant_id, name, timezone) VALUES ($1, $2, $3, $4)', [
+  await db.query('INSERT INTO locations (id, tenant_id, name, timezone) VALUES ($1, $2, $3, $4)', [
     id,
     tenantId,
     name,
@@ -66,15 +63,15 @@ export function ownerContext(shop: TestTenant): RequestContext {
 
 /** on_hand of a level (undefined when the level does not exist) and the sum of its ledger, seen by the owner. */
 export async function levelAndLedger(
-  t: TestApp,
+  db: Queryable,
   variantId: string,
   locationId: string,
 ): Promise<{ onHand: number | undefined; ledger: number; movements: number }> {
-  const level = await t.deps.db.system.query<{ on_hand: number }>(
+  const level = await db.query<{ on_hand: number }>(
     'SELECT on_hand FROM stock_levels WHERE variant_id = $1 AND location_id = $2',
     [variantId, locationId],
   );
-  const ledger = await t.deps.db.system.query<{ sum: number; n: number }>(
+  const ledger = await db.query<{ sum: number; n: number }>(
     `SELECT coalesce(sum(delta), 0)::int AS sum, count(*)::int AS n
        FROM stock_movements WHERE variant_id = $1 AND location_id = $2`,
     [variantId, locationId],
@@ -83,8 +80,8 @@ export async function levelAndLedger(
 }
 
 /** `inventory.low_stock` events in the outbox for a variant. */
-export async function lowStockEvents(t: TestApp, variantId: string): Promise<Record<string, unknown>[]> {
-  const { rows } = await t.deps.db.system.query<{ payload: Record<string, unknown> }>(
+export async function lowStockEvents(db: Queryable, variantId: string): Promise<Record<string, unknown>[]> {
+  const { rows } = await db.query<{ payload: Record<string, unknown> }>(
     `SELECT payload FROM outbox WHERE topic = 'inventory.low_stock' AND payload->>'variant_id' = $1 ORDER BY id`,
     [variantId],
   );

@@ -1,54 +1,35 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, useShop, type Client } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
 import { insertLocation, insertVariants, lowStockEvents, type TestVariant } from './inventory.fixtures.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let owner: string;
-let manager: string;
-let cashier: string;
+const shop = useShop({ roles: ['owner', 'manager', 'cashier'] });
+const owner = shop.as('owner');
+const manager = shop.as('manager');
+const cashier = shop.as('cashier');
 let milk: TestVariant[];
 let beans: TestVariant[];
 let second: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  owner = (await login(t, shop.emails.owner)).access_token;
-  manager = (await login(t, shop.emails.manager)).access_token;
-  cashier = (await login(t, shop.emails.cashier)).access_token;
-  milk = await insertVariants(t, shop.tenantId, 2, 'Oat Milk', 'MILK');
-  beans = await insertVariants(t, shop.tenantId, 2, 'Coffee Beans 100%', 'BEAN');
-  second = await insertLocation(t, shop.tenantId, 'Second Store');
+  milk = await insertVariants(shop.db, shop.tenantId, 2, 'Oat Milk', 'MILK');
+  beans = await insertVariants(shop.db, shop.tenantId, 2, 'Coffee Beans 100%', 'BEAN');
+  second = await insertLocation(shop.db, shop.tenantId, 'Second Store');
   const lines = [...milk, ...beans].map((v, i) => ({ sku: v.sku, delta: 10 + i, reason: 'initial' }));
   for (const location_id of [shop.locationId, second]) {
-    const res = await call(owner, 'POST', '/v1/inventory/adjustments', { location_id, lines });
+    const res = await owner.post('/v1/inventory/adjustments', { location_id, lines });
     expect(res.statusCode, res.body).toBe(201);
   }
 });
-afterAll(() => t.close());
-
-function call(token: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
-  return t.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload }) });
-}
 
 /** Every page of a list, following next_cursor. */
-async function allPages(token: string, url: string): Promise<{ pages: number; rows: Record<string, unknown>[] }> {
+async function allPages(as: Client, url: string): Promise<{ pages: number; rows: Record<string, unknown>[] }> {
   const rows: Record<string, unknown>[] = [];
   let cursor: string | null = null;
   let pages = 0;
   do {
     const sep = url.includes('?') ? '&' : '?';
-    const res = await call(token, 'GET', cursor === null ? url : `${url}${sep}cursor=${cursor}`);
+    const res = await as.get(cursor === null ? url : `${url}${sep}cursor=${cursor}`);
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     rows.push(...body.data);
@@ -60,7 +41,7 @@ async function allPages(token: string, url: string): Promise<{ pages: number; ro
 
 describe('GET /v1/inventory', () => {
   it('lists levels with product names to any tenant role, by location and SKU', async () => {
-    const res = await call(cashier, 'GET', `/v1/inventory?location_id=${shop.locationId}`);
+    const res = await cashier.get(`/v1/inventory?location_id=${shop.locationId}`);
     expect(res.statusCode, res.body).toBe(200);
     const { data, next_cursor } = res.json();
     expect(next_cursor).toBeNull();
@@ -85,20 +66,20 @@ describe('GET /v1/inventory', () => {
   });
 
   it('finds by part of a SKU or product name, case-insensitively, with % taken literally', async () => {
-    const bySku = await call(owner, 'GET', `/v1/inventory?location_id=${second}&q=${milk[1]!.sku.toLowerCase()}`);
+    const bySku = await owner.get(`/v1/inventory?location_id=${second}&q=${milk[1]!.sku.toLowerCase()}`);
     expect(bySku.json().data.map((r: { sku: string }) => r.sku)).toEqual([milk[1]!.sku]);
-    const byName = await call(owner, 'GET', `/v1/inventory?location_id=${second}&q=${encodeURIComponent('100%')}`);
+    const byName = await owner.get(`/v1/inventory?location_id=${second}&q=${encodeURIComponent('100%')}`);
     expect(byName.json().data.map((r: { product_name: string }) => r.product_name)).toEqual([
       'Coffee Beans 100%',
       'Coffee Beans 100%',
     ]);
-    const none = await call(owner, 'GET', `/v1/inventory?q=${encodeURIComponent('1_0')}`);
+    const none = await owner.get(`/v1/inventory?q=${encodeURIComponent('1_0')}`);
     expect(none.json().data).toEqual([]);
   });
 
   it('refuses an unknown location (404) and a forged cursor (400)', async () => {
-    expectProblem(await call(owner, 'GET', `/v1/inventory?location_id=${newId()}`), 404, 'location_not_found');
-    expectProblem(await call(owner, 'GET', '/v1/inventory?cursor=bm9wZQ'), 400, 'invalid_cursor');
+    expectProblem(await owner.get(`/v1/inventory?location_id=${newId()}`), 404, 'location_not_found');
+    expectProblem(await owner.get('/v1/inventory?cursor=bm9wZQ'), 400, 'invalid_cursor');
   });
 });
 
@@ -121,22 +102,14 @@ describe('GET /v1/inventory/movements', () => {
   });
 
   it('filters by location and variant, and is closed to cashiers', async () => {
-    const res = await call(manager, 'GET', `/v1/inventory/movements?location_id=${second}&variant_id=${milk[0]!.id}`);
+    const res = await manager.get(`/v1/inventory/movements?location_id=${second}&variant_id=${milk[0]!.id}`);
     expect(res.json().data.map((m: { delta: number }) => m.delta)).toEqual([10]);
-    expectProblem(await call(cashier, 'GET', '/v1/inventory/movements'), 403, 'forbidden');
+    expectProblem(await cashier.get('/v1/inventory/movements'), 403, 'forbidden');
   });
 });
 
 describe('PUT /v1/inventory/thresholds', () => {
-  const put = (token: string, body: object) => call(token, 'PUT', '/v1/inventory/thresholds', body);
-
-  async function thresholdAudits(variantId: string): Promise<unknown[]> {
-    const { rows } = await t.deps.db.system.query(
-      `SELECT data FROM audit_events WHERE action = 'inventory.threshold_set' AND entity_id = $1 ORDER BY seq`,
-      [variantId],
-    );
-    return rows.map((r: { data: unknown }) => r.data);
-  }
+  const put = (as: Client, body: object) => as.put('/v1/inventory/thresholds', body);
 
   it('sets a threshold, alerts at once when stock is already at or below it, and audits the change', async () => {
     const v = milk[0]!;
@@ -154,7 +127,7 @@ describe('PUT /v1/inventory/thresholds', () => {
     expect(
       (await put(manager, { location_id: shop.locationId, variant_id: v.id, low_stock_threshold: 10 })).statusCode,
     ).toBe(200);
-    expect(await lowStockEvents(t, v.id)).toEqual([
+    expect(await lowStockEvents(shop.db, v.id)).toEqual([
       { variant_id: v.id, location_id: shop.locationId, sku: v.sku, on_hand: 10, threshold: 10 },
     ]);
     // Lowered below the stock: re-armed. Removed: no flag.
@@ -162,22 +135,22 @@ describe('PUT /v1/inventory/thresholds', () => {
     expect(lower.json()).toMatchObject({ low_stock_threshold: 4, below_threshold: false });
     const removed = await put(owner, { location_id: shop.locationId, sku: v.sku, low_stock_threshold: null });
     expect(removed.json()).toMatchObject({ low_stock_threshold: null, below_threshold: false });
-    expect(await thresholdAudits(v.id)).toEqual([
-      { location_id: shop.locationId, variant_id: v.id, sku: v.sku, before: null, after: 10 },
-      { location_id: shop.locationId, variant_id: v.id, sku: v.sku, before: 10, after: 4 },
-      { location_id: shop.locationId, variant_id: v.id, sku: v.sku, before: 4, after: null },
+    expect(await shop.audit({ entityId: v.id, action: 'inventory.threshold_set' })).toMatchAudit([
+      { data: { location_id: shop.locationId, variant_id: v.id, sku: v.sku, before: null, after: 10 } },
+      { data: { location_id: shop.locationId, variant_id: v.id, sku: v.sku, before: 10, after: 4 } },
+      { data: { location_id: shop.locationId, variant_id: v.id, sku: v.sku, before: 4, after: null } },
     ]);
-    const listed = await call(owner, 'GET', `/v1/inventory?location_id=${shop.locationId}&below_threshold=true`);
+    const listed = await owner.get(`/v1/inventory?location_id=${shop.locationId}&below_threshold=true`);
     expect(listed.json().data).toEqual([]);
   });
 
   it('holds a threshold for a variant never stocked at the location (its stock is 0, so it is low)', async () => {
-    const [fresh] = (await insertVariants(t, shop.tenantId, 1, 'New Arrival', 'NEW')) as [TestVariant];
+    const [fresh] = (await insertVariants(shop.db, shop.tenantId, 1, 'New Arrival', 'NEW')) as [TestVariant];
     const res = await put(manager, { location_id: second, sku: fresh.sku, low_stock_threshold: 2 });
     expect(res.json()).toMatchObject({ on_hand: 0, low_stock_threshold: 2, below_threshold: true });
-    const low = await call(owner, 'GET', `/v1/inventory?location_id=${second}&below_threshold=true`);
+    const low = await owner.get(`/v1/inventory?location_id=${second}&below_threshold=true`);
     expect(low.json().data.map((r: { sku: string }) => r.sku)).toEqual([fresh.sku]);
-    expect(await lowStockEvents(t, fresh.id)).toHaveLength(1);
+    expect(await lowStockEvents(shop.db, fresh.id)).toHaveLength(1);
   });
 
   it('refuses cashiers, bad bodies, unknown SKUs and unknown locations', async () => {
@@ -199,6 +172,6 @@ describe('PUT /v1/inventory/thresholds', () => {
       404,
       'location_not_found',
     );
-    expect(await thresholdAudits(v.id)).toEqual([]);
+    expect(await shop.audit({ entityId: v.id, action: 'inventory.threshold_set' })).toMatchAudit([]);
   });
 });

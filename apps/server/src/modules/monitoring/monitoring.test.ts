@@ -1,58 +1,50 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../gateway-sim/simulator.ts';
-import { bearer, createTestApp, expectProblem, login, type TestApp } from '../../../test/harness.ts';
-import { seedShop, SEED_ITEMS, type SeedShop } from '../orders/orders.fixtures.ts';
-import { createSuperadmin } from '../platform/index.ts';
+import { SEED_ITEMS, seedCatalog } from '../../../test/fixtures.ts';
+import { expectProblem, useShop } from '../../../test/harness.ts';
 
-const OPERATOR = { email: 'monitoring.op@example.com', password: 'operator passphrase 1' };
-let t: TestApp;
 let sim: { app: FastifyInstance; url: string };
-let shop: SeedShop;
-let superToken: string;
+// Registered before useShop(): the simulator is up before the shop opens, and closes after it.
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0 });
+});
+afterAll(async () => {
+  await sim.app.close();
+});
+
+const shop = useShop({
+  name: 'Monitored Shop',
+  env: () => ({ GATEWAY_URL: sim.url, SLOW_QUERY_MS: '15' }),
+  roles: ['owner', 'manager', 'till'],
+});
+const owner = shop.as('owner');
 const totals: number[] = [];
 
 function sell(tenders: Record<string, unknown>[]) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/v1/orders/sku',
-    headers: bearer(shop.tokens.cashier),
-    payload: { register_id: shop.registerId, items: SEED_ITEMS, tenders },
-  });
+  return shop.as('till').post('/v1/orders/sku', { register_id: shop.registerId, items: SEED_ITEMS, tenders });
 }
 
 async function scrape(): Promise<string> {
-  return (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+  return (await shop.anon.get('/metrics')).body;
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0 });
-  t = await createTestApp({ GATEWAY_URL: sim.url, SLOW_QUERY_MS: '15' });
-  shop = await seedShop(t, 'Monitored Shop');
-  await createSuperadmin(t.deps.db, OPERATOR);
-  superToken = (await login(t, OPERATOR.email, OPERATOR.password)).access_token;
+  await seedCatalog(shop);
+  await shop.operatorToken();
   for (let i = 0; i < 3; i++) {
     const res = await sell([{ method: 'cash', amount_cents: 10_000 }]);
     expect(res.statusCode, res.body).toBe(201);
     totals.push(res.json().total_cents as number);
   }
-  const [first] = (await t.app.inject({ method: 'GET', url: '/v1/orders', headers: bearer(shop.tokens.owner) })).json()
-    .data as { id: string }[];
-  const voided = await t.app.inject({
-    method: 'POST',
-    url: `/v1/orders/${first?.id ?? ''}/void`,
-    headers: bearer(shop.tokens.manager),
-    payload: { reason: 'customer changed their mind' },
-  });
+  const [first] = (await owner.get('/v1/orders')).json().data as { id: string }[];
+  const voided = await shop
+    .as('manager')
+    .post(`/v1/orders/${first?.id ?? ''}/void`, { reason: 'customer changed their mind' });
   expect(voided.statusCode, voided.body).toBe(200);
   const declined = await sell([{ method: 'card', amount_cents: totals[0] ?? 0, card_token: 'tok_declined' }]);
   expect(declined.statusCode, declined.body).toBe(402);
 });
-afterAll(async () => {
-  await t.close();
-  await sim.app.close();
-});
-
 describe('business metrics on /metrics', () => {
   it('counts completed orders, revenue, voids and card failures by tenant', async () => {
     const text = await scrape();
@@ -66,11 +58,7 @@ describe('business metrics on /metrics', () => {
 
 describe('GET /v1/monitoring/business', () => {
   it("gives the owner their tenant's hour, revenue, average order value and card failure rate", async () => {
-    const res = await t.app.inject({
-      method: 'GET',
-      url: '/v1/monitoring/business?hours=2',
-      headers: bearer(shop.tokens.owner),
-    });
+    const res = await owner.get('/v1/monitoring/business?hours=2');
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     // One of the three sales was voided: revenue counts what stayed sold.
@@ -89,21 +77,13 @@ describe('GET /v1/monitoring/business', () => {
   });
 
   it('gives a superadmin the platform view and refuses other roles and bad windows', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/v1/monitoring/business', headers: bearer(superToken) });
+    const res = await shop.as('superadmin').get('/v1/monitoring/business');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ scope: 'platform', window_hours: 24, orders_completed: 2 });
-    const asManager = await t.app.inject({
-      method: 'GET',
-      url: '/v1/monitoring/business',
-      headers: bearer(shop.tokens.manager),
-    });
+    const asManager = await shop.as('manager').get('/v1/monitoring/business');
     expectProblem(asManager, 403, 'forbidden');
     for (const hours of ['0', '169', 'x']) {
-      const bad = await t.app.inject({
-        method: 'GET',
-        url: `/v1/monitoring/business?hours=${hours}`,
-        headers: bearer(shop.tokens.owner),
-      });
+      const bad = await owner.get(`/v1/monitoring/business?hours=${hours}`);
       expectProblem(bad, 400, 'validation_failed');
     }
   });
@@ -111,12 +91,8 @@ describe('GET /v1/monitoring/business', () => {
 
 describe('GET /v1/monitoring/performance', () => {
   it('lists the slowest routes, the error rate and queries above SLOW_QUERY_MS (app timing)', async () => {
-    await t.deps.db.app.query('SELECT pg_sleep(0.03)');
-    const res = await t.app.inject({
-      method: 'GET',
-      url: '/v1/monitoring/performance?limit=50',
-      headers: bearer(shop.tokens.owner),
-    });
+    await shop.deps.db.app.query('SELECT pg_sleep(0.03)');
+    const res = await owner.get('/v1/monitoring/performance?limit=50');
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body.requests).toBeGreaterThan(5);
@@ -132,11 +108,7 @@ describe('GET /v1/monitoring/performance', () => {
     expect(sleep.calls).toBe(1);
     expect(sleep.mean_ms).toBeGreaterThanOrEqual(29);
     expect(Number(/^db_slow_queries_total (\d+)$/m.exec(await scrape())?.[1])).toBeGreaterThanOrEqual(1);
-    const bad = await t.app.inject({
-      method: 'GET',
-      url: '/v1/monitoring/performance?limit=0',
-      headers: bearer(shop.tokens.owner),
-    });
+    const bad = await owner.get('/v1/monitoring/performance?limit=0');
     expectProblem(bad, 400, 'validation_failed');
   });
 });

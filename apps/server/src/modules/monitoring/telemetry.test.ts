@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, useShop, type Client, type Tenant } from '../../../test/harness.ts';
 import { dropStale, GAUGE_TTL_MS, telemetryMetrics } from './telemetry.metrics.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let other: TestTenant;
-let cashier: string;
-let otherOwner: string;
+const shop = useShop({ name: 'Telemetry Shop', env: { TELEMETRY_SERIES_LIMIT: '3' }, roles: ['cashier'] });
+const cashier = shop.as('cashier');
+let other: Tenant;
+/** When the first snapshot was sent: every gauge of this file was set at or after it. */
+let firstSnapshotAt: number;
 
 /** Seed 000's sample snapshot. */
 function snapshot(tenantId: string, storeId = 'store-001') {
@@ -33,25 +25,21 @@ function snapshot(tenantId: string, storeId = 'store-001') {
   };
 }
 
-function post(payload: unknown, token = cashier) {
-  return t.app.inject({ method: 'POST', url: '/v1/pos/telemetry', headers: bearer(token), payload: payload as object });
+function post(payload: unknown, as: Client = cashier) {
+  return as.post('/v1/pos/telemetry', payload);
 }
 
 async function scrape(): Promise<string> {
-  return (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+  return (await shop.anon.get('/metrics')).body;
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ TELEMETRY_SERIES_LIMIT: '3' });
-  shop = await createTestTenant(t, 'Telemetry Shop');
-  other = await createTestTenant(t, 'Other Shop');
-  cashier = (await login(t, shop.emails.cashier)).access_token;
-  otherOwner = (await login(t, other.emails.owner)).access_token;
+  other = await shop.addTenant('Other Shop');
 });
-afterAll(() => t.close());
 
 describe('POST /v1/pos/telemetry', () => {
   it("turns seed 000's snapshot into pos_print_retry_total and pos_print_gauge", async () => {
+    firstSnapshotAt = Date.now();
     const res = await post(snapshot(shop.tenantId));
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ status: 'accepted', counters: 3, gauges: 2, store_id: 'store-001' });
@@ -76,7 +64,7 @@ describe('POST /v1/pos/telemetry', () => {
 
   it("labels with the caller's tenant only: another tenant in labels is 403", async () => {
     expectProblem(await post(snapshot(other.tenantId)), 403, 'tenant_mismatch');
-    expectProblem(await post(snapshot(shop.tenantId), otherOwner), 403, 'tenant_mismatch');
+    expectProblem(await post(snapshot(shop.tenantId), other.as('owner')), 403, 'tenant_mismatch');
   });
 
   it('refuses bad payloads with 400 and records nothing', async () => {
@@ -99,11 +87,8 @@ describe('POST /v1/pos/telemetry', () => {
       const res = await post(payload);
       expectProblem(res, 400, 'validation_failed');
     }
-    const malformed = await t.app.inject({
-      method: 'POST',
-      url: '/v1/pos/telemetry',
-      headers: { ...bearer(cashier), 'content-type': 'application/json' },
-      payload: '{"ts":',
+    const malformed = await cashier.post('/v1/pos/telemetry', '{"ts":', {
+      headers: { 'content-type': 'application/json' },
     });
     expectProblem(malformed, 400, 'malformed_json');
     expect(await scrape()).not.toContain('store-bad');
@@ -113,8 +98,8 @@ describe('POST /v1/pos/telemetry', () => {
   });
 
   it('drops a gauge series no till has reported for 10 minutes (many servers: no stale value keeps an alert up)', async () => {
-    const m = telemetryMetrics(t.deps.metrics.registry, { pairs: 3, tenants: 100 });
-    dropStale(m, Date.now() + GAUGE_TTL_MS - 60_000); // every gauge here was set within the last minute
+    const m = telemetryMetrics(shop.deps.metrics.registry, { pairs: 3, tenants: 100 });
+    dropStale(m, firstSnapshotAt + GAUGE_TTL_MS); // every gauge here was set at or after firstSnapshotAt
     expect(await scrape()).toContain('pos_print_gauge{');
     dropStale(m, Date.now() + GAUGE_TTL_MS + 1000);
     const text = await scrape();
@@ -123,7 +108,7 @@ describe('POST /v1/pos/telemetry', () => {
   });
 
   it('needs a signed-in till user', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/pos/telemetry', payload: snapshot(shop.tenantId) });
+    const res = await shop.anon.post('/v1/pos/telemetry', snapshot(shop.tenantId));
     expectProblem(res, 401, 'unauthorized');
   });
 

@@ -6,12 +6,9 @@ import { bearer, createTestApp, expectProblem, type TestApp } from '../../../tes
 import { systemContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
-import {
-  freePort,
-  simAuthorizations,
-  startSimulatorProcess,
-  type RunningSimulator,
-} from '../payments/payments.fixtures.ts';
+import { freePort, simAuthorizations } from '../payments/payments.fixtures.ts';
+// Started by an event-driven wait (its "listening" line or its exit), not a 30 s timer.
+import { startSimulatorProcess, type RunningSimulator } from '../../../test/processes.ts';
 import { SEED_ITEMS, seedShop, type SeedShop } from './orders.fixtures.ts';
 
 let sim: RunningSimulator;
@@ -23,7 +20,7 @@ beforeAll(async () => {
   sim = await startSimulatorProcess({ port: await freePort(), stateFile: path.join(dir, 'state.json') });
   t = await createTestApp({ GATEWAY_URL: sim.url, GATEWAY_TIMEOUT_MS: '1000', DEFAULT_TAX_RATE_BPS: '800' });
   shop = await seedShop(t, 'Card Shop');
-}, 30_000);
+});
 afterAll(async () => {
   await t.close();
   await sim.kill();
