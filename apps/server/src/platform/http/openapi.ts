@@ -25,7 +25,10 @@ export const OPENAPI_TAGS = [
   { name: 'webhooks', description: 'Outgoing webhook endpoints and deliveries; incoming events from card processors' },
   { name: 'audit', description: 'The tamper-evident audit log and its verification' },
   { name: 'platform', description: 'Platform operators (superadmin): maintenance mode, platform status' },
-  { name: 'ops', description: 'Operations: health probes, metrics, backups, monitoring, till telemetry, the job queue' },
+  {
+    name: 'ops',
+    description: 'Operations: health probes, metrics, backups, monitoring, till telemetry, the job queue',
+  },
 ] as const;
 
 export type OpenApiTag = (typeof OPENAPI_TAGS)[number]['name'];
