@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_MAPS, ERROR_STATUS } from './errors.ts';
 import { AppError } from './platform/errors.ts';
 
-// The one map as it was before issue 12 split it by owner: the split must change no code and no status.
+// The one map as it was before it was split by owner (docs/architecture.md, "Error codes"): the split must change no code and no status.
 const BEFORE_SPLIT = {
   validation_failed: 400,
   malformed_json: 400,

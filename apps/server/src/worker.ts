@@ -19,7 +19,7 @@ export interface RunningWorker {
 }
 
 /**
- * The worker's probes on their own port (seed 001: Kubernetes liveness and readiness of a process without the API):
+ * The worker's probes on their own port (seed 001 in docs/sources.md: Kubernetes liveness and readiness of a process without the API):
  * `/healthz` (the process answers), `/readyz` (started, not stopping, the database answers; 503 otherwise, in the
  * /health report shape), and `/metrics` (the jobs it ran and the queue figures).
  */

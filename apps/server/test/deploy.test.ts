@@ -93,7 +93,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('Prometheus rules', () => {
-  it('cover seed 000 and seed 002 alerts, each with a severity and a runbook anchor that exists', () => {
+  it('cover the alerts of seeds 000 and 002 (docs/sources.md), each with a severity and a runbook anchor that exists', () => {
     const names = rules.map((r) => r.alert);
     for (const alert of [
       'PosPrintQueueDepthHigh',

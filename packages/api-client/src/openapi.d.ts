@@ -950,7 +950,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * A till's print-retry telemetry snapshot (seed 000)
+     * A till's print-retry telemetry snapshot
      * @description Counters are increments since the previous accepted snapshot; gauges are current values. Names are whitelisted; `labels.tenant_id` must be the caller's tenant. Exposed on /metrics as `pos_print_retry_total{tenant_id,store_id,kind}` and `pos_print_gauge{tenant_id,store_id,name}`.
      */
     post: operations['recordTillTelemetry'];
@@ -1379,7 +1379,7 @@ export interface paths {
     put?: never;
     /**
      * Receive a signed event from a processor
-     * @description Signed per seed 000: `X-Signature: sha256=<hex>` = HMAC-SHA256 over `ts:<X-Timestamp>\nnonce:<X-Nonce>\nbody_sha256:<hex sha256 of the raw body>`, with X-Timestamp in epoch seconds (at most WEBHOOK_MAX_SKEW_SECS away) and a single-use X-Nonce. The body is a JSON object with a string `type` and optionally `id`. Stored first, answered 202, processed afterwards with retries. Failures: 401 sig_missing | sig_ts_invalid | sig_skew | sig_mismatch | sig_replay; 400 malformed_webhook (stored as failed); 503 webhooks_disabled.
+     * @description Signed: `X-Signature: sha256=<hex>` = HMAC-SHA256 over `ts:<X-Timestamp>\nnonce:<X-Nonce>\nbody_sha256:<hex sha256 of the raw body>`, with X-Timestamp in epoch seconds (at most WEBHOOK_MAX_SKEW_SECS away) and a single-use X-Nonce. The body is a JSON object with a string `type` and optionally `id`. Stored first, answered 202, processed afterwards with retries. Failures: 401 sig_missing | sig_ts_invalid | sig_skew | sig_mismatch | sig_replay; 400 malformed_webhook (stored as failed); 503 webhooks_disabled.
      */
     post: operations['receiveProcessorWebhook'];
     delete?: never;

@@ -11,7 +11,7 @@ import {
 } from './tax-precedence.ts';
 
 describe('pickTaxRate', () => {
-  it('follows seed 000: explicit > register > location > tenant > default', () => {
+  it('follows the precedence of docs/tax.md: explicit > register > location > tenant > default', () => {
     const all = { explicitBps: 100, registerBps: 200, locationBps: 300, tenantBps: 400, defaultBps: 500 };
     expect(pickTaxRate(all)).toEqual({ rate_bps: 100, source: 'explicit' });
     expect(pickTaxRate({ ...all, explicitBps: undefined })).toEqual({ rate_bps: 200, source: 'register' });
@@ -85,7 +85,7 @@ describe('pickTaxRate', () => {
 });
 
 describe('isTaxable', () => {
-  it('taxes STD only (seed 000: EXEMPT, ZERO and NONE are not taxable)', () => {
+  it('taxes STD only (docs/tax.md: EXEMPT, ZERO and NONE are not taxable)', () => {
     expect(TAX_CODES.filter(isTaxable)).toEqual(['STD']);
     expect(isTaxable('EXEMPT')).toBe(false);
     expect(isTaxable('ZERO')).toBe(false);

@@ -1,5 +1,5 @@
 /**
- * Which tax rate applies to a sale, and which lines it applies to (seed 000, "Tax rate precedence").
+ * Which tax rate applies to a sale, and which lines it applies to (docs/tax.md; docs/sources.md, seed 000).
  *
  * Rates are basis points: 800 bps = 8 %. The most specific source that is present wins:
  * an explicit override on the request > the register's override > the location's > the tenant's > the server's
@@ -74,7 +74,7 @@ export const TAX_CODES = ['STD', 'EXEMPT', 'ZERO', 'NONE'] as const;
 export type TaxCode = (typeof TAX_CODES)[number];
 
 /**
- * Whether a line with this tax code is taxed: `STD` is; `EXEMPT`, `ZERO` and `NONE` are not (seed 000). Tax is
+ * Whether a line with this tax code is taxed: `STD` is; `EXEMPT`, `ZERO` and `NONE` are not (docs/sources.md, seed 000). Tax is
  * computed on the line's amount after discount, at the rate `pickTaxRate` chose.
  */
 export function isTaxable(taxCode: TaxCode): boolean {

@@ -47,7 +47,7 @@ export interface Config {
   };
   readonly idempotencyTtlHours: number;
   readonly defaultCurrency: string;
-  /** Tax rate when no override applies (seed 000's last step of precedence), in basis points. */
+  /** Tax rate when no override applies (the last step of precedence, docs/tax.md), in basis points. */
   readonly defaultTaxRateBps: number;
   /** Rounding of money for tenants that do not choose their own. */
   readonly moneyRounding: 'half_up' | 'truncate' | 'bankers';
@@ -76,7 +76,7 @@ export interface Config {
     readonly healthPort: number;
   };
   readonly webhooks: {
-    /** Secret that signs incoming webhooks (seed 000); unset: incoming webhooks are refused. */
+    /** Secret that signs incoming webhooks (docs/sources.md, seed 000); unset: incoming webhooks are refused. */
     readonly activeSecret: string | undefined;
     /** The secret being rotated out, still accepted. */
     readonly previousSecret: string | undefined;
@@ -93,7 +93,7 @@ export interface Config {
     readonly retentionDays: number;
     /** 32-byte AES-256-GCM key; set: every new backup is encrypted. */
     readonly encryptionKey: Buffer | undefined;
-    /** /health/backup fails when the last good backup is older than this (seed 002: 25 hours). */
+    /** /health/backup fails when the last good backup is older than this (docs/sources.md, seed 002: 25 hours). */
     readonly maxAgeHours: number;
     /** pg_dump and pg_restore to run (default: found on PATH). */
     readonly pgDumpBin: string;

@@ -4,7 +4,7 @@ import { computeTotals, type Cart, type CartLine } from './totals.ts';
 
 const SALES_8 = [{ code: 'sales', rate_bps: 800 }];
 
-describe('the seed worked example (seed 000)', () => {
+describe('the seed worked example (docs/sources.md, seed 000)', () => {
   // Soda 2 × 199 STD + Water 1 × 149 EXEMPT, 10 % order discount, 8 % tax.
   const cart: Cart = {
     lines: [

@@ -1,5 +1,5 @@
 /**
- * The life of a card payment intent (PRODUCT C4): `created → authorized → captured → partially_refunded →
+ * The life of a card payment intent (C4 in docs/sources.md): `created → authorized → captured → partially_refunded →
  * refunded`, and `authorized → voided`. With automatic capture, confirming authorizes and captures in one call;
  * the machine still passes through `authorized`. The amounts travel with the state so that the two money laws
  * are checked here, once: a capture never exceeds the authorization, and refunds never add up to more than the

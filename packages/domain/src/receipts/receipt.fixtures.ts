@@ -1,6 +1,6 @@
 import type { ReceiptData } from './receipt-data.ts';
 
-/** The seed sale (seed 000): 2 × Soda Can 1.99 and 1 × Bottle Water 1.49, 10 % off, 8 % tax, paid 10.00 cash. */
+/** The seed sale (docs/sources.md, seed 000): 2 × Soda Can 1.99 and 1 × Bottle Water 1.49, 10 % off, 8 % tax, paid 10.00 cash. */
 export const SEED_SALE: ReceiptData = {
   business_name: 'Corner Shop',
   location_name: 'Main Street',

@@ -4,7 +4,7 @@ import { toReport, type HealthReport, type HealthStatus } from '../health/index.
 import { lastGoodBackup } from './backups.service.ts';
 
 /**
- * /health/backup: up while the newest good backup is younger than BACKUP_MAX_AGE_HOURS (seed 002's "no backup in 25
+ * /health/backup: up while the newest good backup is younger than BACKUP_MAX_AGE_HOURS (seed 002's (docs/sources.md) "no backup in 25
  * hours"). The age comes from the `backups` table, so every server answers the same wherever the backup ran.
  */
 export async function backupHealth(db: Database, maxAgeHours: number, now = Date.now()): Promise<HealthReport> {

@@ -14,7 +14,7 @@ export interface HealthReport {
 }
 
 /**
- * The longest any one check may take, whatever its own timeout says: seed 002 gives /health 5 s in total, and
+ * The longest any one check may take, whatever its own timeout says: seed 002 (docs/sources.md) gives /health 5 s in total, and
  * the checks run in parallel, so one guard per check keeps the whole answer under it.
  */
 export const CHECK_GUARD_MS = 4500;

@@ -11,7 +11,7 @@ export const DependencyHealth = Type.Object(
 
 const Dependencies = Type.Record(Type.String(), DependencyHealth);
 
-/** NestJS Terminus' health report, as seed 002 documents it. */
+/** NestJS Terminus' health report, as seed 002 documents it (docs/sources.md). */
 export const HealthReportSchema = Type.Object(
   {
     status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),

@@ -14,7 +14,7 @@ import * as hooks from './hooks.service.ts';
 import type { UrlGuardOptions } from './url-guard.ts';
 
 const TAGS = ['webhooks'];
-/** Issue 4 §6: tenant admins (and owners) register outgoing webhook endpoints. */
+/** Tenant admins (and owners) register outgoing webhook endpoints (docs/outgoing-webhooks.md). */
 const ADMINS: readonly Role[] = rolesAtLeast('admin');
 
 /**

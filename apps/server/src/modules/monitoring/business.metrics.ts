@@ -2,7 +2,7 @@ import { Counter, type Registry } from 'prom-client';
 import { BoundedLabels } from './labels.ts';
 
 /**
- * Business counters on /metrics (seed 002's business dashboard and its revenue and payment alerts). Each is
+ * Business counters on /metrics (seed 002's business dashboard and its revenue and payment alerts; docs/sources.md). Each is
  * incremented by one call where the change commits; the tenant_id label is bounded (labels.ts), currency is one
  * of a tenant's few ISO codes. Amounts are integer cents, so sums stay exact.
  */

@@ -20,7 +20,7 @@ export function monitoringRoutes(app: App, deps: AppDeps): void {
     withSlowCounter.add(deps.metrics.registry);
     new Counter({
       name: 'db_slow_queries_total',
-      help: 'Statements that took SLOW_QUERY_MS or longer, timed by the server (seed 002: slow query > 1 s)',
+      help: 'Statements that took SLOW_QUERY_MS or longer, timed by the server (a slow query is one over 1 s by default)',
       registers: [deps.metrics.registry],
       collect() {
         this.reset();

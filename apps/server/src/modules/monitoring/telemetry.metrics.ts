@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { BoundedLabels, OVERFLOW_LABEL } from './labels.ts';
 import { TELEMETRY_COUNTERS, TELEMETRY_GAUGES, type TelemetryInput } from './telemetry.schemas.ts';
 
-/** The till's print-retry telemetry as Prometheus series (seed 000's names and labels). */
+/** The till's print-retry telemetry as Prometheus series (the names and labels of seed 000, docs/sources.md). */
 export interface TelemetryMetrics {
   readonly retries: Counter<'tenant_id' | 'store_id' | 'kind'>;
   readonly gauges: Gauge<'tenant_id' | 'store_id' | 'name'>;
@@ -17,7 +17,7 @@ const byRegistry = new WeakMap<Registry, TelemetryMetrics>();
 /**
  * A gauge series not reported for this long is dropped at the next scrape. With several servers behind a load
  * balancer a till's snapshots land on any of them, and a value left on one server must not keep an alert firing
- * after the till has recovered and reports elsewhere. Tills report every minute or so (seed 000).
+ * after the till has recovered and reports elsewhere. Tills report every minute or so (docs/sources.md, seed 000).
  */
 export const GAUGE_TTL_MS = 10 * 60_000;
 

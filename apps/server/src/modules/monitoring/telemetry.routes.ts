@@ -6,7 +6,7 @@ import { problems } from '../../platform/http/schemas.ts';
 import { recordTelemetry, telemetryMetrics } from './telemetry.metrics.ts';
 import { TelemetryAccepted, TelemetryBody } from './telemetry.schemas.ts';
 
-/** POST /v1/pos/telemetry: the till's print-retry counters and gauges (seed 000), into /metrics. */
+/** POST /v1/pos/telemetry: the till's print-retry counters and gauges (docs/sources.md, seed 000), into /metrics. */
 export function telemetryRoutes(app: App, deps: AppDeps): void {
   const metrics = telemetryMetrics(deps.metrics.registry, {
     pairs: deps.config.monitoring.telemetrySeriesLimit,
@@ -21,7 +21,7 @@ export function telemetryRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: ['ops'],
         operationId: 'recordTillTelemetry',
-        summary: "A till's print-retry telemetry snapshot (seed 000)",
+        summary: "A till's print-retry telemetry snapshot",
         description:
           'Counters are increments since the previous accepted snapshot; gauges are current values. Names are ' +
           "whitelisted; `labels.tenant_id` must be the caller's tenant. Exposed on /metrics as " +

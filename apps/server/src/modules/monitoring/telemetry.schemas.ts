@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 
-/** Counter names a till may send (seed 000); each becomes `kind` of pos_print_retry_total (the schema lists the same). */
+/** Counter names a till may send (docs/sources.md, seed 000); each becomes `kind` of pos_print_retry_total (the schema lists the same). */
 export const TELEMETRY_COUNTERS = {
   'pos.print.retry.queued': 'queued',
   'pos.print.retry.failed': 'failed',
@@ -17,7 +17,7 @@ export const TELEMETRY_GAUGES = {
 const StoreId = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' });
 
 /**
- * POST /v1/pos/telemetry, exactly as seed 000's runbook sends it: a snapshot of print-retry counters and gauges.
+ * POST /v1/pos/telemetry, exactly as seed 000's runbook sends it (docs/sources.md): a snapshot of print-retry counters and gauges.
  * Counter values are increments since the till's previous accepted snapshot (the server adds them up); gauges are
  * the value now.
  */

@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 
 describe('POST /v1/pos/telemetry', () => {
-  it("turns seed 000's snapshot into pos_print_retry_total and pos_print_gauge", async () => {
+  it("turns the till's snapshot (docs/sources.md, seed 000) into pos_print_retry_total and pos_print_gauge", async () => {
     firstSnapshotAt = Date.now();
     const res = await post(snapshot(shop.tenantId));
     expect(res.statusCode, res.body).toBe(202);

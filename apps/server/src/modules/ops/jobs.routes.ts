@@ -8,7 +8,7 @@ const TAGS = ['ops'];
 const SUPERADMIN = ['superadmin'] as const;
 
 /**
- * The job queue for operators (seed 001: list the dead letters, retry one): `GET /v1/ops/jobs` and
+ * The job queue for operators (seed 001 in docs/sources.md: list the dead letters, retry one): `GET /v1/ops/jobs` and
  * `POST /v1/ops/jobs/{id}/retry`, superadmin only. Also puts the queue's metrics (`jobs_total`,
  * `jobs_queue_depth`, `jobs_oldest_age_seconds`) on this server's /metrics.
  */

@@ -35,7 +35,7 @@ function present(bps: number | null): number | undefined {
 }
 
 /**
- * The tax rate of a sale (seed 000): explicit override > register > location > tenant override > default.
+ * The tax rate of a sale (docs/sources.md, seed 000): explicit override > register > location > tenant override > default.
  * One query fetches the three overrides inside the caller's tenant transaction. Ids are not checked for existence
  * here (the order use case does that); an unknown id simply has no override. Ids must be UUIDs.
  */
@@ -94,7 +94,7 @@ function headerBps(headers: ExplicitTaxRateSource['headers'], name: string): num
 
 /**
  * The explicit tax rate a request asks for: body `tax_rate_bps`, else header `X-Tax-Rate-Bps`, else
- * `X-Tenant-Tax-Rate-Bps` (seed 000); undefined when none is sent. Every value sent must be an integer from 0 to
+ * `X-Tenant-Tax-Rate-Bps` (docs/sources.md, seed 000); undefined when none is sent. Every value sent must be an integer from 0 to
  * 10000 (400 `validation_failed` naming the field or header). Only a manager or above may override the rate
  * (403 `forbidden`): a cashier cannot make a sale tax-free by adding a header.
  */
@@ -111,7 +111,7 @@ export function explicitTaxRateFrom(input: ExplicitTaxRateSource): number | unde
 }
 
 /**
- * Records, in the order's transaction, that an order was saved with an explicit tax rate (PRODUCT C2: audited):
+ * Records, in the order's transaction, that an order was saved with an explicit tax rate (C2 in docs/sources.md: audited):
  * `order.tax_rate_overridden` with the rate used and the one it replaced. Does nothing for any other source, so
  * the order use case may call it unconditionally.
  */

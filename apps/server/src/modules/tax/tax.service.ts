@@ -95,7 +95,7 @@ export function listOverrides(
 }
 
 /**
- * Sets the override of one scope (seed 000's upsert): creates it (`created: true`) or replaces its rate. Setting
+ * Sets the override of one scope (an upsert, as seed 000 has it: docs/sources.md): creates it (`created: true`) or replaces its rate. Setting
  * the rate it already has changes nothing and writes no audit event. Audited `tax_rate_override.set` with the
  * rate before (null when new) and after, in the same transaction.
  */

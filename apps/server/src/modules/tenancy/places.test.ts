@@ -14,7 +14,7 @@ import {
   getStockPolicy,
 } from './index.ts';
 
-// The lookups tenancy exports to the modules that used to read its tables themselves (issue 12).
+// The lookups tenancy exports to the modules that used to read its tables themselves (docs/architecture.md, "Table owners").
 let t: TestApp;
 let shop: TestTenant;
 let other: TestTenant;

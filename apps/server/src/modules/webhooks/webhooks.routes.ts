@@ -19,7 +19,7 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Incoming webhooks (seed 000): the signed receiver, and the operators' list and replay. */
+/** Incoming webhooks (docs/sources.md, seed 000): the signed receiver, and the operators' list and replay. */
 export function webhooksRoutes(app: App, deps: AppDeps): void {
   const webhooks: WebhookDeps = { db: deps.db, metrics: deps.metrics, config: deps.config };
   // Its own plugin scope: the signature covers the exact bytes, so only this route keeps the raw body and
@@ -41,7 +41,7 @@ export function webhooksRoutes(app: App, deps: AppDeps): void {
           operationId: 'receiveProcessorWebhook',
           summary: 'Receive a signed event from a processor',
           description:
-            'Signed per seed 000: `X-Signature: sha256=<hex>` = HMAC-SHA256 over ' +
+            'Signed: `X-Signature: sha256=<hex>` = HMAC-SHA256 over ' +
             '`ts:<X-Timestamp>\\nnonce:<X-Nonce>\\nbody_sha256:<hex sha256 of the raw body>`, with X-Timestamp in ' +
             'epoch seconds (at most WEBHOOK_MAX_SKEW_SECS away) and a single-use X-Nonce. The body is a JSON ' +
             'object with a string `type` and optionally `id`. Stored first, answered 202, processed afterwards ' +

@@ -84,7 +84,7 @@ export function parseWebhookBody(rawBody: Buffer): ParsedBody {
 }
 
 /**
- * Receives one delivery: verifies its signature (seed 000), then, in one platform transaction, claims its nonce
+ * Receives one delivery: verifies its signature (docs/sources.md, seed 000), then, in one platform transaction, claims its nonce
  * (`sig_replay` when used before) and stores the event before anything processes it. A well-formed event is
  * stored `received` (the processor is woken after commit) and answered 202; a malformed one is stored `failed`
  * and then refused with 400 `malformed_webhook`, so the bad delivery stays visible to operators.

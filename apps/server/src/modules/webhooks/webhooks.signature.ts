@@ -36,7 +36,7 @@ function hmac(secret: string, canonical: string): Buffer {
 }
 
 /**
- * Checks a delivery's signature, in seed 000's order: headers present (`sig_missing`), timestamp an integer of
+ * Checks a delivery's signature, in the order of seed 000 (docs/sources.md): headers present (`sig_missing`), timestamp an integer of
  * epoch seconds (`sig_ts_invalid`), within `maxSkewSeconds` of now either way (`sig_skew`), and the HMAC-SHA256
  * by the active secret or else the previous one (`sig_mismatch`), compared in constant time. The nonce's
  * single use is checked where it is stored (`sig_replay`), in the transaction that stores the event.

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { TestApp } from '../../../test/harness.ts';
 
 /**
- * Signs a delivery the way a processor does, written from seed 000 independently of our verifier:
+ * Signs a delivery the way a processor does, written from seed 000 (docs/sources.md) independently of our verifier:
  * `sha256=` + hex HMAC-SHA256(secret, "ts:<ts>\nnonce:<nonce>\nbody_sha256:<hex sha256(body)>").
  */
 export function signDelivery(
