@@ -1,16 +1,11 @@
 import { ALL_ROLES } from '@novapos/domain';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
+import { noStore } from '../../platform/http/no-store.ts';
 import { problems } from '../../platform/http/schemas.ts';
 import { JwksSchema, LoginBody, MeSchema, PinLoginBody, RefreshBody, TokenPairSchema } from './auth.schemas.ts';
 import * as auth from './auth.service.ts';
 
 const TAGS = ['auth'];
-
-/** A token response must not be kept by a browser, a proxy or a CDN (RFC 6749 §5.1); its errors neither. */
-async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  void reply.header('Cache-Control', 'no-store');
-}
 
 export function authRoutes(app: App, deps: AppDeps): void {
   const service: auth.AuthDeps = {

@@ -1,6 +1,7 @@
 import { rolesAtLeast, type Role } from '@novapos/domain';
 import { Type } from 'typebox';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
+import { noStore } from '../../platform/http/no-store.ts';
 import { Page, problems } from '../../platform/http/schemas.ts';
 import {
   CreateWebhookEndpointBody,
@@ -30,6 +31,8 @@ export function hooksRoutes(app: App, deps: AppDeps, options: { allowPrivateUrls
     '/v1/webhook_endpoints',
     {
       config: { access: ADMINS },
+      // The answer holds the endpoint's signing secret.
+      onRequest: noStore,
       schema: {
         tags: TAGS,
         operationId: 'createWebhookEndpoint',
