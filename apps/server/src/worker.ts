@@ -18,9 +18,12 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** What the worker answers on WORKER_HEALTH_PORT; deploy/kubernetes/worker.yaml probes the first two. */
+export const WORKER_HTTP_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
+
 /**
- * The worker's probes on their own port (seed 001 in docs/sources.md: Kubernetes liveness and readiness of a process without the API):
- * `/healthz` (the process answers), `/readyz` (started, not stopping, the database answers; 503 otherwise, in the
+ * The worker's probes on their own port (seed 001 in docs/sources.md: Kubernetes liveness and readiness of a
+ * process without the API): `/healthz` (the process answers), `/readyz` (started, not stopping, the database answers; 503 otherwise, in the
  * /health report shape), and `/metrics` (the jobs it ran and the queue figures).
  */
 function startHealthServer(

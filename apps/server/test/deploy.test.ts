@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { createTestApp, type TestApp } from './harness.ts';
+import { WORKER_HTTP_PATHS } from '../src/worker.ts';
 
 /**
  * The deployment files cannot run here (no Docker, no cluster), so they are checked for what can go wrong without
@@ -276,9 +277,17 @@ describe('Kubernetes manifests', () => {
       for (const c of d.spec.template.spec.containers) {
         for (const e of c.env ?? []) expect(configurationDoc, e.name).toContain(`\`${e.name}\``);
         for (const probe of [c.readinessProbe, c.livenessProbe]) {
-          if (probe !== undefined) {
+          if (probe === undefined) continue;
+          // The worker answers its probes on its own port (apps/server/src/worker.ts), the server through the app.
+          if (d.metadata.name === 'novapos-worker') {
+            expect(WORKER_HTTP_PATHS, probe.httpGet.path).toContain(probe.httpGet.path);
+          } else {
             expect(t.app.hasRoute({ method: 'GET', url: probe.httpGet.path }), probe.httpGet.path).toBe(true);
           }
+        }
+        if (d.metadata.name === 'novapos-worker') {
+          expect(c.readinessProbe?.httpGet.path).toBe('/readyz');
+          expect(c.livenessProbe?.httpGet.path).toBe('/healthz');
         }
       }
     }
