@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { BaseLogger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { systemContext } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
@@ -29,7 +29,7 @@ export const DEFAULT_SCHEDULE_MS: readonly number[] = [
 
 export interface DeliveryWorkerOptions {
   readonly db: Database;
-  readonly logger: FastifyBaseLogger;
+  readonly logger: Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
   readonly metrics: Metrics;
   /** Development and tests: deliver to http and to loopback or private addresses. */
   readonly allowPrivateUrls: boolean;

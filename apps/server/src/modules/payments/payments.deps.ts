@@ -1,8 +1,8 @@
 import type { BaseLogger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { AppDeps } from '../../platform/app-deps.ts';
 import type { Config } from '../../platform/config.ts';
 import type { Database } from '../../platform/db/database.ts';
+import type { Metrics } from '../../platform/metrics.ts';
 import { HttpGateway } from './gateway/http-gateway.ts';
 import { paymentMetrics } from './payments.metrics.ts';
 import type { PaymentsDeps } from './payments.service.ts';
@@ -37,7 +37,7 @@ export function paymentsDepsFor(input: {
 
 /** The payments dependencies of a request-serving module, built by its routes from the app's dependencies. */
 export function paymentsDepsOf(
-  deps: Pick<AppDeps, 'db' | 'config' | 'metrics'>,
+  deps: { readonly db: Database; readonly config: Config; readonly metrics: Pick<Metrics, 'registry'> },
   log: Pick<BaseLogger, 'warn'>,
 ): PaymentsDeps {
   return paymentsDepsFor({ db: deps.db, config: deps.config, registry: deps.metrics.registry, logger: log });

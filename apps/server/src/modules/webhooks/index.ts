@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { BaseLogger } from 'pino';
 import type { Database } from '../../platform/db/database.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { WebhookProcessor, type WebhookProcessorOptions } from './webhooks.processor.ts';
@@ -16,7 +16,11 @@ export { WebhookProcessor, DEFAULT_BACKOFF_MS, type WebhookProcessorOptions } fr
  * the database. `options` tunes back-off and polling (tests use short back-off).
  */
 export function createWebhookProcessor(
-  deps: { db: Database; logger: FastifyBaseLogger; metrics: Pick<Metrics, 'registry'> },
+  deps: {
+    db: Database;
+    logger: Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
+    metrics: Pick<Metrics, 'registry'>;
+  },
   options: Pick<WebhookProcessorOptions, 'backoffMs' | 'pollMs' | 'nonceRetentionSeconds'> = {},
 ): WebhookProcessor {
   return new WebhookProcessor({ ...deps, ...options });

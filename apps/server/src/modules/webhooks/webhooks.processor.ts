@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { BaseLogger } from 'pino';
 import type { Database } from '../../platform/db/database.ts';
 import { systemTx } from '../../platform/db/tx.ts';
 import { addKeyedJobs, JobQueue, type BackgroundWork, type TaskDefinition } from '../../platform/jobs/index.ts';
@@ -14,7 +14,7 @@ export const PROCESS_TASK = 'webhooks.process';
 
 export interface WebhookProcessorOptions {
   readonly db: Database;
-  readonly logger: FastifyBaseLogger;
+  readonly logger: Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
   readonly metrics: Pick<Metrics, 'registry'>;
   /** Back-off schedule; its length + 1 is the number of attempts before an event is `failed`. */
   readonly backoffMs?: readonly number[];
@@ -35,7 +35,7 @@ type Outcome = 'processed' | 'ignored' | 'retry' | 'failed';
  */
 export class WebhookProcessor {
   private readonly db: Database;
-  private readonly logger: FastifyBaseLogger;
+  private readonly logger: Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
   private readonly counter: ReturnType<typeof webhookEventsCounter>;
   private readonly backoffMs: readonly number[];
   private readonly nonceRetentionSeconds: number;
