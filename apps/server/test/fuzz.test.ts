@@ -7,6 +7,7 @@ import { startSimulator } from '../src/gateway-sim/simulator.ts';
 import { seedShop, type SeedShop } from '../src/modules/orders/orders.fixtures.ts';
 import { signDelivery } from '../src/modules/webhooks/webhooks.test-helpers.ts';
 import { bearer, createTestApp, type TestApp } from './harness.ts';
+import { percentEncoded } from './url-encoding.ts';
 
 /*
  * Schema-driven fuzzing of the whole API, from its own OpenAPI document: for every operation, fast-check makes
@@ -357,24 +358,6 @@ function goodString(schema: Schema, ctx: GenContext): fc.Arbitrary<string> {
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------------------------------
-
-/**
- * Text as a URL carries it: UTF-8, percent-encoded; a lone surrogate, which has no UTF-8 form, as the bytes a
- * careless encoder makes of it (WTF-8).
- */
-function percentEncoded(text: string): string {
-  // Code points on purpose: a surrogate pair is one character, a lone surrogate one of its own.
-  // eslint-disable-next-line @typescript-eslint/no-misused-spread
-  return [...text]
-    .map((ch) => {
-      const c = ch.codePointAt(0)!;
-      if (c < 0xd800 || c > 0xdfff) return encodeURIComponent(ch);
-      return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
-        .map((b) => `%${b.toString(16).toUpperCase()}`)
-        .join('');
-    })
-    .join('');
-}
 
 /** Now and then, bytes that are not UTF-8 appended to a URL value. */
 const notUtf8 = fc.oneof(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/platform/ids.ts';
 import { seedShop, type SeedShop } from '../src/modules/orders/orders.fixtures.ts';
 import { bearer, createTestApp, expectProblem, type TestApp } from './harness.ts';
+import { percentEncoded } from './url-encoding.ts';
 
 // Bad input that used to reach PostgreSQL or the totals engine and come back as a 500 (docs/api.md "Text and
 // numbers"): each case is now a 4xx problem with a code, and nothing is written.
@@ -379,20 +380,3 @@ describe("a client order id that is another tenant's order id", () => {
     expect((await sale(newId(), shop)).statusCode).toBe(201);
   });
 });
-/**
- * Text as a URL carries it: UTF-8 bytes, percent-encoded. A lone surrogate has no UTF-8 form; it can only arrive
- * as the bytes a careless encoder makes of it (WTF-8: ED A0 80 for U+D800).
- */
-function percentEncoded(text: string): string {
-  // Code points on purpose: a surrogate pair is one character, a lone surrogate one of its own.
-  // eslint-disable-next-line @typescript-eslint/no-misused-spread
-  return [...text]
-    .map((ch) => {
-      const c = ch.codePointAt(0)!;
-      if (c < 0xd800 || c > 0xdfff) return encodeURIComponent(ch);
-      return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
-        .map((b) => `%${b.toString(16).toUpperCase()}`)
-        .join('');
-    })
-    .join('');
-}
