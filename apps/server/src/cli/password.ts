@@ -29,8 +29,10 @@ function promptHidden(question: string): Promise<string> {
   const output = process.stderr;
   return new Promise((resolve, reject) => {
     let value = '';
-    output.write(question);
+    // Echo off before the question shows: whatever is typed once it is on the screen must never be echoed (a
+    // fast typist, or a busy machine, would otherwise see the first characters printed).
     input.setRawMode(true);
+    output.write(question);
     input.resume();
     input.setEncoding('utf8');
     const done = (err?: Error): void => {
