@@ -116,7 +116,7 @@ describe('PATCH and archive', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().name).toBe('Front Desk');
     expect(await shop.audit({ entityId: till.id })).toMatchAudit([
-      'register.created',
+      { action: 'register.created' },
       { action: 'register.updated', data: { before: { name: 'Front' }, after: { name: 'Front Desk' } } },
     ]);
     expectProblem(
