@@ -160,13 +160,11 @@ describe('tenant branding (C3)', () => {
     for (const s of ['12 Main Street', 'Springfield', 'See you soon!', 'Returns: 30 days']) expect(escpos).toContain(s);
 
     // Another tenant's receipts keep the default footer and no address.
-    const theirs = await other
-      .as('till')
-      .post('/v1/orders/sku', {
-        register_id: other.registerId,
-        items: SEED_ITEMS,
-        tenders: [{ method: 'cash', amount_cents: 1000 }],
-      });
+    const theirs = await other.as('till').post('/v1/orders/sku', {
+      register_id: other.registerId,
+      items: SEED_ITEMS,
+      tenders: [{ method: 'cash', amount_cents: 1000 }],
+    });
     expect(theirs.statusCode, theirs.body).toBe(201);
     const otherText = (await receipt(theirs.json().id, '', other.as('till'))).body;
     expect(otherText).not.toContain('12 Main Street');

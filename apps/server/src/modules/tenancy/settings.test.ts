@@ -25,7 +25,7 @@ function patch(as: Client, payload: unknown) {
 
 /** The data of a tenant's settings changes, oldest first. */
 async function settingsAudit(tenantId: string): Promise<unknown[]> {
-  return (await shop.audit({ tenantId, action: 'tenant.settings_changed' })).map((e) => e.data);
+  return (await shop.audit({ tenantId, action: 'tenant.settings_changed' })).map((e): unknown => e.data);
 }
 
 describe('GET /v1/settings/tenant', () => {
