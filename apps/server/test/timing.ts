@@ -68,3 +68,21 @@ export function settledState(promise: Promise<unknown>): () => boolean {
   );
   return () => settled;
 }
+
+/**
+ * Runs `assertion` (an expect() or a few) until it holds, looking again every few milliseconds, and returns its
+ * value: for a state that another process or a background loop reaches in its own time. A wait that never ends
+ * fails with the assertion's own last error after SAFETY_NET_MS (vitest's own timeout normally beats it).
+ */
+export async function eventually<T>(assertion: () => T | Promise<T>, signal?: AbortSignal): Promise<T> {
+  const deadline = Date.now() + SAFETY_NET_MS;
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      return await assertion();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}

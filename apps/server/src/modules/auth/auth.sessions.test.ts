@@ -1,50 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  PASSWORD,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, PASSWORD, useShop } from '../../../test/harness.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { systemContext } from '../../platform/context.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-});
-afterAll(() => t.close());
+// Nobody signs in before the tests: the sessions are what they test.
+const shop = useShop({ roles: [] });
 
 function refresh(token: string) {
-  return t.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refresh_token: token } });
+  return shop.anon.post('/v1/auth/refresh', { refresh_token: token });
 }
 
+/** The actions of the tenant's audit trail. */
 async function auditActions(): Promise<string[]> {
-  const { rows } = await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
-    tx.query<{ action: string }>('SELECT action FROM audit_events ORDER BY chain_key, seq'),
-  );
-  return rows.map((r) => r.action);
+  return (await shop.audit({ tenantId: shop.tenantId })).map((e) => e.action);
 }
 
 describe('refresh tokens', () => {
   it('rotate: each refresh returns a new pair and the new access token works', async () => {
-    const first = await login(t, shop.emails.admin);
+    const first = await shop.signIn('admin');
     const res = await refresh(first.refresh_token);
     expect(res.statusCode).toBe(200);
     const second = res.json();
     expect(second.refresh_token).not.toBe(first.refresh_token);
-    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(second.access_token) });
+    const me = await shop.withToken(second.access_token).get('/v1/me');
     expect(me.statusCode).toBe(200);
   });
 
   it('reuse of a used token revokes the whole family', async () => {
-    const first = await login(t, shop.emails.manager);
+    const first = await shop.signIn('manager');
     const second = (await refresh(first.refresh_token)).json();
     const third = (await refresh(second.refresh_token)).json();
     // The thief replays the first token: refused, and every token of the family dies with it.
@@ -52,7 +35,7 @@ describe('refresh tokens', () => {
     expectProblem(await refresh(third.refresh_token), 401, 'invalid_refresh_token');
     expect(await auditActions()).toContain('auth.refresh_token_reused');
     // Another sign-in (another family) is unaffected.
-    const fresh = await login(t, shop.emails.manager);
+    const fresh = await shop.signIn('manager');
     expect((await refresh(fresh.refresh_token)).statusCode).toBe(200);
   });
 
@@ -61,26 +44,22 @@ describe('refresh tokens', () => {
   });
 
   it('logout ends the session: its refresh token stops working', async () => {
-    const tokens = await login(t, shop.emails.cashier);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/logout',
-      payload: { refresh_token: tokens.refresh_token },
-    });
+    const tokens = await shop.signIn('cashier');
+    const res = await shop.anon.post('/v1/auth/logout', { refresh_token: tokens.refresh_token });
     expect(res.statusCode).toBe(204);
     expectProblem(await refresh(tokens.refresh_token), 401, 'invalid_refresh_token');
     expect(await auditActions()).toContain('auth.logged_out');
   });
 
   it('refresh picks up role changes made since sign-in', async () => {
-    const tokens = await login(t, shop.emails.cashier);
-    await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
+    const tokens = await shop.signIn('cashier');
+    await tenantTx(shop.deps.db, systemContext(shop.tenantId), (tx) =>
       tx.query(`UPDATE users SET roles = ARRAY['cashier','manager'] WHERE id = $1`, [shop.userIds.cashier]),
     );
     const renewed = (await refresh(tokens.refresh_token)).json();
-    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(renewed.access_token) });
+    const me = await shop.withToken(renewed.access_token).get('/v1/me');
     expect(me.json().roles).toEqual(['cashier', 'manager']);
-    await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
+    await tenantTx(shop.deps.db, systemContext(shop.tenantId), (tx) =>
       tx.query(`UPDATE users SET roles = ARRAY['cashier'] WHERE id = $1`, [shop.userIds.cashier]),
     );
   });
@@ -88,50 +67,35 @@ describe('refresh tokens', () => {
 
 describe('PIN sign-in', () => {
   it('signs a cashier in at a register', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/pin-login',
-      payload: { register_id: shop.registerId, pin: shop.pins.cashier },
-    });
+    const res = await shop.anon.post('/v1/auth/pin-login', { register_id: shop.registerId, pin: shop.pins.cashier });
     expect(res.statusCode).toBe(200);
-    const me = (await t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(res.json().access_token) })).json();
+    const me = (await shop.withToken(res.json().access_token).get('/v1/me')).json();
     expect(me).toMatchObject({ id: shop.userIds.cashier, register_id: shop.registerId, roles: ['cashier'] });
   });
 
   it('refuses a wrong PIN with 401 invalid_pin and audits it on the register chain', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/pin-login',
-      payload: { register_id: shop.registerId, pin: '99999999' },
-    });
+    const res = await shop.anon.post('/v1/auth/pin-login', { register_id: shop.registerId, pin: '99999999' });
     expectProblem(res, 401, 'invalid_pin');
-    const { rows } = await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
-      tx.query<{ chain_key: string }>(`SELECT chain_key FROM audit_events WHERE action = 'auth.pin_failed'`),
-    );
-    expect(rows.map((r) => r.chain_key)).toContain(`register:${shop.registerId}`);
+    const failed = await shop.audit({ tenantId: shop.tenantId, action: 'auth.pin_failed' });
+    expect(failed.map((e) => e.chain_key)).toContain(`register:${shop.registerId}`);
   });
 
   it('refuses an unknown register with 404 register_not_found and a malformed PIN with 400', async () => {
-    const unknown = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/pin-login',
-      payload: { register_id: '01890000-0000-7000-8000-000000000000', pin: '1234' },
+    const unknown = await shop.anon.post('/v1/auth/pin-login', {
+      register_id: '01890000-0000-7000-8000-000000000000',
+      pin: '1234',
     });
     expectProblem(unknown, 404, 'register_not_found');
-    const malformed = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/pin-login',
-      payload: { register_id: shop.registerId, pin: '12a4' },
-    });
+    const malformed = await shop.anon.post('/v1/auth/pin-login', { register_id: shop.registerId, pin: '12a4' });
     expectProblem(malformed, 400, 'validation_failed');
   });
 });
 
 describe('lockout', () => {
   it('locks an account after 10 failed sign-ins in 15 minutes: the 11th attempt gets 423 account_locked, even with the right password', async () => {
-    const lockShop = await createTestTenant(t, 'Lock Shop');
+    const lockShop = await shop.addTenant('Lock Shop', []);
     const attempt = (password: string) =>
-      t.app.inject({
+      shop.app.inject({
         method: 'POST',
         url: '/v1/auth/login',
         remoteAddress: '10.9.9.9',
@@ -145,33 +109,30 @@ describe('lockout', () => {
     expect(Number(eleventh.headers['retry-after'])).toBeGreaterThan(29 * 60);
     expect(eleventh.json().locked_until).toBeTypeOf('string');
 
-    const { rows } = await tenantTx(t.deps.db, systemContext(lockShop.tenantId), (tx) =>
-      tx.query<{ action: string }>(`SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY seq`, [
-        lockShop.userIds.admin,
-      ]),
+    const actions = (await shop.audit({ tenantId: lockShop.tenantId, entityId: lockShop.userIds.admin })).map(
+      (e) => e.action,
     );
-    const actions = rows.map((r) => r.action);
     expect(actions.filter((a) => a === 'auth.login_failed')).toHaveLength(10);
     expect(actions).toContain('auth.account_locked');
     // Other accounts of the tenant still sign in.
-    await login(t, lockShop.emails.owner);
+    await lockShop.signIn('owner');
   });
 
   it('unlocks when the lock expires, and a success resets the count', async () => {
-    const s = await createTestTenant(t, 'Unlock Shop');
+    const s = await shop.addTenant('Unlock Shop', []);
     for (let i = 0; i < 10; i++) {
-      await t.app.inject({
+      await shop.app.inject({
         method: 'POST',
         url: '/v1/auth/login',
         remoteAddress: '10.9.9.8',
         payload: { email: s.emails.cashier, password: 'nope' },
       });
     }
-    await tenantTx(t.deps.db, systemContext(s.tenantId), (tx) =>
+    await tenantTx(shop.deps.db, systemContext(s.tenantId), (tx) =>
       tx.query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE id = $1`, [s.userIds.cashier]),
     );
-    await login(t, s.emails.cashier);
-    const { rows } = await tenantTx(t.deps.db, systemContext(s.tenantId), (tx) =>
+    await s.signIn('cashier');
+    const { rows } = await tenantTx(shop.deps.db, systemContext(s.tenantId), (tx) =>
       tx.query('SELECT failed_login_count, locked_until FROM users WHERE id = $1', [s.userIds.cashier]),
     );
     expect(rows[0]).toMatchObject({ failed_login_count: 0, locked_until: null });
@@ -179,24 +140,22 @@ describe('lockout', () => {
 });
 
 describe('login rate limit per client address', () => {
+  const limited = useShop({ env: { LOGIN_RATE_LIMIT_POINTS: '3', LOGIN_RATE_LIMIT_WINDOW_SECONDS: '60' }, roles: [] });
+
   it('answers 429 rate_limited with Retry-After once an address exceeds its budget', async () => {
-    const limited = await createTestApp({ LOGIN_RATE_LIMIT_POINTS: '3', LOGIN_RATE_LIMIT_WINDOW_SECONDS: '60' });
-    try {
-      const attempt = (ip: string) =>
-        limited.app.inject({
-          method: 'POST',
-          url: '/v1/auth/login',
-          remoteAddress: ip,
-          payload: { email: 'x@example.com', password: 'whatever' },
-        });
-      for (let i = 0; i < 3; i++) expectProblem(await attempt('10.1.1.1'), 401, 'invalid_credentials');
-      const blocked = await attempt('10.1.1.1');
-      expectProblem(blocked, 429, 'rate_limited');
-      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-      // Another address is not affected.
-      expectProblem(await attempt('10.1.1.2'), 401, 'invalid_credentials');
-    } finally {
-      await limited.close();
-    }
+    // From addresses of their own: the client's own remote address is what is limited.
+    const attempt = (ip: string) =>
+      limited.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        remoteAddress: ip,
+        payload: { email: 'x@example.com', password: 'whatever' },
+      });
+    for (let i = 0; i < 3; i++) expectProblem(await attempt('10.1.1.1'), 401, 'invalid_credentials');
+    const blocked = await attempt('10.1.1.1');
+    expectProblem(blocked, 429, 'rate_limited');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address is not affected.
+    expectProblem(await attempt('10.1.1.2'), 401, 'invalid_credentials');
   });
 });

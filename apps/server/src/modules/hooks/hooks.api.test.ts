@@ -1,52 +1,20 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, useShop } from '../../../test/harness.ts';
 import { isPrivateAddress } from './url-guard.ts';
 
 // This app runs without WEBHOOK_ALLOW_PRIVATE_URLS: only https URLs of public addresses are accepted. Public
 // addresses are IP literals so that no test depends on outside DNS.
 const PUBLIC_URL = 'https://93.184.215.14/hooks/novapos';
 
-let t: TestApp;
-let tenant: TestTenant;
-let admin: Record<string, string>;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  tenant = await createTestTenant(t);
-  admin = bearer((await login(t, tenant.emails.admin)).access_token);
-});
-afterAll(() => t.close());
-
-async function auditActions(entityId: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: t.database.ownerUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ action: string }>(
-      'SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at, seq',
-      [entityId],
-    );
-    return rows.map((r) => r.action);
-  } finally {
-    await client.end();
-  }
-}
+const tenant = useShop({ roles: ['admin'] });
+const admin = tenant.as('admin');
 
 describe('webhook endpoints API', () => {
   it('creates an endpoint, shows its secret once, lists, changes and deletes it, audited', async () => {
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/v1/webhook_endpoints',
-      headers: admin,
-      payload: { url: PUBLIC_URL, event_types: ['order.completed', 'payment.refunded'], description: 'ERP' },
+    const created = await admin.post('/v1/webhook_endpoints', {
+      url: PUBLIC_URL,
+      event_types: ['order.completed', 'payment.refunded'],
+      description: 'ERP',
     });
     expect(created.statusCode, created.body).toBe(201);
     const endpoint = created.json();
@@ -60,41 +28,27 @@ describe('webhook endpoints API', () => {
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     expect(Buffer.from(endpoint.secret.slice(6), 'base64')).toHaveLength(24);
 
-    const one = await t.app.inject({ method: 'GET', url: `/v1/webhook_endpoints/${endpoint.id}`, headers: admin });
+    const one = await admin.get(`/v1/webhook_endpoints/${endpoint.id}`);
     expect(one.statusCode).toBe(200);
     expect(one.json().secret).toBe(`whsec_…${endpoint.secret.slice(-4)}`);
-    const list = await t.app.inject({ method: 'GET', url: '/v1/webhook_endpoints', headers: admin });
+    const list = await admin.get('/v1/webhook_endpoints');
     expect(list.json().data.map((e: { id: string }) => e.id)).toContain(endpoint.id);
     expect(JSON.stringify(list.json())).not.toContain(endpoint.secret);
 
-    const patched = await t.app.inject({
-      method: 'PATCH',
-      url: `/v1/webhook_endpoints/${endpoint.id}`,
-      headers: admin,
-      payload: { event_types: ['*'], description: null },
+    const patched = await admin.patch(`/v1/webhook_endpoints/${endpoint.id}`, {
+      event_types: ['*'],
+      description: null,
     });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json()).toMatchObject({ event_types: ['*'], description: null, url: PUBLIC_URL });
 
-    const deliveries = await t.app.inject({
-      method: 'GET',
-      url: `/v1/webhook_endpoints/${endpoint.id}/deliveries`,
-      headers: admin,
-    });
+    const deliveries = await admin.get(`/v1/webhook_endpoints/${endpoint.id}/deliveries`);
     expect(deliveries.json()).toEqual({ data: [], next_cursor: null });
 
-    const removed = await t.app.inject({
-      method: 'DELETE',
-      url: `/v1/webhook_endpoints/${endpoint.id}`,
-      headers: admin,
-    });
+    const removed = await admin.delete(`/v1/webhook_endpoints/${endpoint.id}`);
     expect(removed.statusCode).toBe(204);
-    expectProblem(
-      await t.app.inject({ method: 'GET', url: `/v1/webhook_endpoints/${endpoint.id}`, headers: admin }),
-      404,
-      'not_found',
-    );
-    expect(await auditActions(endpoint.id)).toEqual([
+    expectProblem(await admin.get(`/v1/webhook_endpoints/${endpoint.id}`), 404, 'not_found');
+    expect(await tenant.audit({ entityId: endpoint.id })).toMatchAudit([
       'webhook_endpoint.created',
       'webhook_endpoint.updated',
       'webhook_endpoint.deleted',
@@ -124,37 +78,18 @@ describe('webhook endpoints API', () => {
     'https://user:pw@93.184.215.14/hook',
     'not a url',
   ])('refuses %s with 400 on url and writes nothing', async (url) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/webhook_endpoints',
-      headers: admin,
-      payload: { url, event_types: ['order.completed'] },
-    });
+    const res = await admin.post('/v1/webhook_endpoints', { url, event_types: ['order.completed'] });
     expectProblem(res, 400, 'validation_failed');
     expect(res.json().errors).toEqual([{ field: 'url', message: expect.any(String) }]);
-    const list = await t.app.inject({ method: 'GET', url: '/v1/webhook_endpoints', headers: admin });
+    const list = await admin.get('/v1/webhook_endpoints');
     expect(list.json().data.filter((e: { url: string }) => e.url === url)).toEqual([]);
   });
 
   it('refuses a private URL on PATCH too', async () => {
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/v1/webhook_endpoints',
-      headers: admin,
-      payload: { url: PUBLIC_URL, event_types: ['order.completed'] },
-    });
-    const res = await t.app.inject({
-      method: 'PATCH',
-      url: `/v1/webhook_endpoints/${created.json().id}`,
-      headers: admin,
-      payload: { url: 'https://10.1.2.3/x' },
-    });
+    const created = await admin.post('/v1/webhook_endpoints', { url: PUBLIC_URL, event_types: ['order.completed'] });
+    const res = await admin.patch(`/v1/webhook_endpoints/${created.json().id}`, { url: 'https://10.1.2.3/x' });
     expectProblem(res, 400, 'validation_failed');
-    const after = await t.app.inject({
-      method: 'GET',
-      url: `/v1/webhook_endpoints/${created.json().id}`,
-      headers: admin,
-    });
+    const after = await admin.get(`/v1/webhook_endpoints/${created.json().id}`);
     expect(after.json().url).toBe(PUBLIC_URL);
   });
 
@@ -169,51 +104,32 @@ describe('webhook endpoints API', () => {
     [{ url: PUBLIC_URL, event_types: ['order.completed'], secret: 'whsec_mine' }],
     [{ url: 'x'.repeat(2049), event_types: ['order.completed'] }],
   ])('refuses a bad body %j with 400', async (payload) => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/webhook_endpoints', headers: admin, payload });
+    const res = await admin.post('/v1/webhook_endpoints', payload);
     expectProblem(res, 400, 'validation_failed');
   });
 
   it('refuses an empty PATCH and unknown ids', async () => {
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/v1/webhook_endpoints',
-      headers: admin,
-      payload: { url: PUBLIC_URL, event_types: ['*'] },
-    });
-    expectProblem(
-      await t.app.inject({
-        method: 'PATCH',
-        url: `/v1/webhook_endpoints/${created.json().id}`,
-        headers: admin,
-        payload: {},
-      }),
-      400,
-      'validation_failed',
-    );
+    const created = await admin.post('/v1/webhook_endpoints', { url: PUBLIC_URL, event_types: ['*'] });
+    expectProblem(await admin.patch(`/v1/webhook_endpoints/${created.json().id}`, {}), 400, 'validation_failed');
     const unknown = '01900000-0000-7000-8000-000000000000';
     for (const [method, url] of [
       ['GET', `/v1/webhook_endpoints/${unknown}`],
       ['DELETE', `/v1/webhook_endpoints/${unknown}`],
       ['GET', `/v1/webhook_endpoints/${unknown}/deliveries`],
     ] as const) {
-      expectProblem(await t.app.inject({ method, url, headers: admin }), 404, 'not_found');
+      expectProblem(await admin.request(method, url), 404, 'not_found');
     }
   });
 
   it('is for owners and admins only', async () => {
-    const owner = bearer((await login(t, tenant.emails.owner)).access_token);
-    const ok = await t.app.inject({ method: 'GET', url: '/v1/webhook_endpoints', headers: owner });
+    const owner = tenant.as('owner');
+    const ok = await owner.get('/v1/webhook_endpoints');
     expect(ok.statusCode).toBe(200);
     for (const role of ['manager', 'cashier'] as const) {
-      const headers = bearer((await login(t, tenant.emails[role])).access_token);
-      expectProblem(await t.app.inject({ method: 'GET', url: '/v1/webhook_endpoints', headers }), 403, 'forbidden');
+      const headers = tenant.as(role);
+      expectProblem(await headers.get('/v1/webhook_endpoints'), 403, 'forbidden');
       expectProblem(
-        await t.app.inject({
-          method: 'POST',
-          url: '/v1/webhook_endpoints',
-          headers,
-          payload: { url: PUBLIC_URL, event_types: ['*'] },
-        }),
+        await headers.post('/v1/webhook_endpoints', { url: PUBLIC_URL, event_types: ['*'] }),
         403,
         'forbidden',
       );
@@ -221,21 +137,12 @@ describe('webhook endpoints API', () => {
   });
 
   it("never shows another tenant's endpoints", async () => {
-    const other = await createTestTenant(t, 'Other Shop');
-    const otherAdmin = bearer((await login(t, other.emails.admin)).access_token);
-    const mine = await t.app.inject({
-      method: 'POST',
-      url: '/v1/webhook_endpoints',
-      headers: admin,
-      payload: { url: PUBLIC_URL, event_types: ['*'] },
-    });
+    const other = await tenant.addTenant('Other Shop', ['admin']);
+    const otherAdmin = other.as('admin');
+    const mine = await admin.post('/v1/webhook_endpoints', { url: PUBLIC_URL, event_types: ['*'] });
     const id = mine.json().id as string;
-    expectProblem(
-      await t.app.inject({ method: 'GET', url: `/v1/webhook_endpoints/${id}`, headers: otherAdmin }),
-      404,
-      'not_found',
-    );
-    const list = await t.app.inject({ method: 'GET', url: '/v1/webhook_endpoints', headers: otherAdmin });
+    expectProblem(await otherAdmin.get(`/v1/webhook_endpoints/${id}`), 404, 'not_found');
+    const list = await otherAdmin.get('/v1/webhook_endpoints');
     expect(list.json().data).toEqual([]);
   });
 });

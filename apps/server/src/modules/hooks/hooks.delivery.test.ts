@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, createTestTenant, login, type TestApp } from '../../../test/harness.ts';
+import { useShop } from '../../../test/harness.ts';
 import { systemContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { addOutboxEvent, createEvents, type Events, type OutboxEvent } from '../../platform/events/index.ts';
@@ -16,7 +16,7 @@ interface Received {
   body: string;
 }
 
-let t: TestApp;
+const t = useShop({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }, roles: [] });
 let events: Events;
 let server: http.Server;
 let base: string;
@@ -26,7 +26,6 @@ const script = new Map<string, number[]>();
 
 beforeAll(async () => {
   // The delivery tests post to a real HTTP server on 127.0.0.1: the app must allow private URLs.
-  t = await createTestApp({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
   server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -44,20 +43,19 @@ beforeAll(async () => {
     config: t.config,
     db: t.deps.db,
     metrics: t.deps.metrics,
-    logger: t.runtime.deps.logger!,
+    logger: t.t.runtime.deps.logger!,
   });
   await subscribeOutgoingWebhooks(events.bus, { db: t.deps.db });
 });
 afterAll(async () => {
   await events.close();
   await new Promise((resolve) => server.close(resolve));
-  await t.close();
 });
 
 function worker(options: { schedule?: number[]; disableAfterFailures?: number; allowPrivateUrls?: boolean } = {}) {
   return createDeliveryWorker({
     db: t.deps.db,
-    logger: t.runtime.deps.logger!,
+    logger: t.t.runtime.deps.logger!,
     metrics: t.deps.metrics,
     allowPrivateUrls: true,
     ...options,
@@ -65,16 +63,11 @@ function worker(options: { schedule?: number[]; disableAfterFailures?: number; a
 }
 
 async function setup(paths: Record<string, string[]>) {
-  const tenant = await createTestTenant(t);
-  const admin = bearer((await login(t, tenant.emails.admin)).access_token);
+  const tenant = await t.addTenant(undefined, ['admin']);
+  const admin = tenant.as('admin');
   const endpoints: Record<string, { id: string; secret: string }> = {};
   for (const [path, types] of Object.entries(paths)) {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/webhook_endpoints',
-      headers: admin,
-      payload: { url: `${base}${path}`, event_types: types },
-    });
+    const res = await admin.post('/v1/webhook_endpoints', { url: `${base}${path}`, event_types: types });
     expect(res.statusCode, res.body).toBe(201);
     endpoints[path] = res.json();
   }
@@ -90,13 +83,7 @@ async function raise(tenantId: string, topic: string, payload: Record<string, un
 }
 
 async function owner<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
-  const client = new pg.Client({ connectionString: t.database.ownerUrl });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
+  return (await t.db.query<R>(sql, params)).rows;
 }
 
 /** The Standard Webhooks check, written from the spec here rather than imported from the signer. */
@@ -152,11 +139,7 @@ describe('outgoing webhook delivery', () => {
     await worker().drain();
     expect(at('/ok')).toHaveLength(1);
 
-    const log = await t.app.inject({
-      method: 'GET',
-      url: `/v1/webhook_endpoints/${endpoints['/ok']!.id}/deliveries`,
-      headers: admin,
-    });
+    const log = await admin.get(`/v1/webhook_endpoints/${endpoints['/ok']!.id}/deliveries`);
     expect(log.json().data).toEqual([
       expect.objectContaining({
         id: r.headers['webhook-id'],
@@ -179,19 +162,11 @@ describe('outgoing webhook delivery', () => {
     // The same webhook-id on every retry, each attempt signed afresh.
     expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(got.every((r) => verify(endpoints['/flaky']!.secret, r))).toBe(true);
-    const log = await t.app.inject({
-      method: 'GET',
-      url: `/v1/webhook_endpoints/${endpoints['/flaky']!.id}/deliveries`,
-      headers: admin,
-    });
+    const log = await admin.get(`/v1/webhook_endpoints/${endpoints['/flaky']!.id}/deliveries`);
     const [delivery] = log.json().data;
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, last_status_code: 200 });
     expect(delivery.attempt_log.map((a: { status_code: number }) => a.status_code)).toEqual([500, 500, 200]);
-    const endpoint = await t.app.inject({
-      method: 'GET',
-      url: `/v1/webhook_endpoints/${endpoints['/flaky']!.id}`,
-      headers: admin,
-    });
+    const endpoint = await admin.get(`/v1/webhook_endpoints/${endpoints['/flaky']!.id}`);
     expect(endpoint.json()).toMatchObject({ status: 'enabled', failure_count: 0 });
   });
 
@@ -201,29 +176,23 @@ describe('outgoing webhook delivery', () => {
     const id = endpoints['/down']!.id;
     await raise(tenant.tenantId, 'inventory.low_stock', { sku: 'A' });
     await worker({ schedule: [10, 10], disableAfterFailures: 10 }).drain();
-    let deliveries = (
-      await t.app.inject({ method: 'GET', url: `/v1/webhook_endpoints/${id}/deliveries`, headers: admin })
-    ).json();
+    let deliveries = (await admin.get(`/v1/webhook_endpoints/${id}/deliveries`)).json();
     expect(deliveries.data[0]).toMatchObject({ status: 'failed', attempts: 3, last_error: 'HTTP 503' });
     expect(deliveries.data[0].attempt_log).toHaveLength(3);
 
     // Three more failures reach the threshold of 5 failed attempts in a row: disabled.
     await raise(tenant.tenantId, 'inventory.low_stock', { sku: 'B' });
     await worker({ schedule: [10, 10], disableAfterFailures: 5 }).drain();
-    const endpoint = (await t.app.inject({ method: 'GET', url: `/v1/webhook_endpoints/${id}`, headers: admin })).json();
+    const endpoint = (await admin.get(`/v1/webhook_endpoints/${id}`)).json();
     expect(endpoint).toMatchObject({ status: 'disabled', failure_count: 5 });
     expect(endpoint.disabled_reason).toContain('5 delivery attempts failed');
-    deliveries = (
-      await t.app.inject({ method: 'GET', url: `/v1/webhook_endpoints/${id}/deliveries`, headers: admin })
-    ).json();
+    deliveries = (await admin.get(`/v1/webhook_endpoints/${id}/deliveries`)).json();
     expect(deliveries.data[0]).toMatchObject({ status: 'failed', attempts: 2 });
     expect(at('/down')).toHaveLength(5);
 
-    const audit = await owner<{ action: string }>(
-      'SELECT action FROM audit_events WHERE entity_id = $1 AND action = $2',
-      [id, 'webhook_endpoint.disabled'],
-    );
-    expect(audit).toHaveLength(1);
+    expect(await t.audit({ entityId: id, action: 'webhook_endpoint.disabled' })).toMatchAudit([
+      'webhook_endpoint.disabled',
+    ]);
     const outbox = await owner<{ payload: { endpoint_id: string } }>(
       `SELECT payload FROM outbox WHERE tenant_id = $1 AND topic = 'webhook_endpoint.disabled'`,
       [tenant.tenantId],
@@ -235,12 +204,7 @@ describe('outgoing webhook delivery', () => {
     await worker().drain();
     expect(at('/down')).toHaveLength(5);
     script.set('/down', [200]);
-    const enabled = await t.app.inject({
-      method: 'PATCH',
-      url: `/v1/webhook_endpoints/${id}`,
-      headers: admin,
-      payload: { status: 'enabled' },
-    });
+    const enabled = await admin.patch(`/v1/webhook_endpoints/${id}`, { status: 'enabled' });
     expect(enabled.json()).toMatchObject({ status: 'enabled', failure_count: 0, disabled_reason: null });
     await raise(tenant.tenantId, 'inventory.low_stock', { sku: 'D' });
     await worker().drain();
@@ -266,11 +230,7 @@ describe('outgoing webhook delivery', () => {
     await raise(tenant.tenantId, 'order.completed', { n: 1 });
     await worker({ allowPrivateUrls: false, schedule: [] }).drain();
     expect(at('/guarded')).toEqual([]);
-    const log = await t.app.inject({
-      method: 'GET',
-      url: `/v1/webhook_endpoints/${endpoints['/guarded']!.id}/deliveries`,
-      headers: admin,
-    });
+    const log = await admin.get(`/v1/webhook_endpoints/${endpoints['/guarded']!.id}/deliveries`);
     expect(log.json().data[0]).toMatchObject({ status: 'failed', attempts: 1, last_status_code: null });
     expect(log.json().data[0].last_error).toMatch(/^url refused: /);
   });

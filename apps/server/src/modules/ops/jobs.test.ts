@@ -1,40 +1,22 @@
-import pg from 'pg';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, useShop, type Client } from '../../../test/harness.ts';
 import { installJobSchema, JobQueue } from '../../platform/jobs/index.ts';
-import { createSuperadmin } from '../platform/index.ts';
 
-const OPERATOR = { email: 'jobs.operator@example.com', password: 'a long operator passphrase' };
 const silent = pino({ level: 'silent' });
-let t: TestApp;
-let shop: TestTenant;
-let owner: pg.Client;
-let operator: string;
+const shop = useShop();
+const operator = shop.as('superadmin');
 let healthy = false;
 let runs = 0;
 let queue: JobQueue;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  owner = new pg.Client({ connectionString: t.database.ownerUrl });
-  await owner.connect();
-  await createSuperadmin(t.deps.db, { ...OPERATOR, displayName: 'Olga Ops' });
-  operator = (await login(t, OPERATOR.email, OPERATOR.password)).access_token;
-  await installJobSchema(t.deps.db, silent);
+  await shop.operatorToken();
+  await installJobSchema(shop.deps.db, silent);
   queue = new JobQueue({
-    db: t.deps.db,
+    db: shop.deps.db,
     logger: silent,
-    registry: t.deps.metrics.registry,
+    registry: shop.deps.metrics.registry,
     work: [
       {
         tasks: [
@@ -50,25 +32,21 @@ beforeAll(async () => {
     ],
   });
 });
-afterAll(async () => {
-  await owner.end();
-  await t.close();
-});
 
 /** Adds a job that dies at its first failure. */
 async function addJob(): Promise<string> {
-  const { rows } = await owner.query<{ id: string }>(
+  const { rows } = await shop.db.query<{ id: string }>(
     `SELECT id::text FROM graphile_worker.add_job('test.flaky', '{}'::json, max_attempts => 1)`,
   );
   return rows[0]!.id;
 }
 
-function list(query: string, token = operator) {
-  return t.app.inject({ method: 'GET', url: `/v1/ops/jobs${query}`, headers: bearer(token) });
+function list(query: string, as: Client = operator) {
+  return as.get(`/v1/ops/jobs${query}`);
 }
 
-function retry(id: string, token = operator) {
-  return t.app.inject({ method: 'POST', url: `/v1/ops/jobs/${id}/retry`, headers: bearer(token) });
+function retry(id: string, as: Client = operator) {
+  return as.post(`/v1/ops/jobs/${id}/retry`);
 }
 
 describe('dead letters: GET /v1/ops/jobs?state=failed and POST /v1/ops/jobs/{id}/retry', () => {
@@ -90,7 +68,7 @@ describe('dead letters: GET /v1/ops/jobs?state=failed and POST /v1/ops/jobs/{id}
       ],
       next_cursor: null,
     });
-    const scrape = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const scrape = (await shop.anon.get('/metrics')).body;
     expect(scrape).toMatch(/^jobs_queue_depth\{queue="test.flaky",state="failed"\} 1$/m);
     expect(scrape).toMatch(/^jobs_total\{queue="test.flaky",outcome="failed"\} 1$/m);
     expect(scrape).toMatch(/^jobs_oldest_age_seconds\{queue="test.flaky"\} 0$/m);
@@ -99,11 +77,7 @@ describe('dead letters: GET /v1/ops/jobs?state=failed and POST /v1/ops/jobs/{id}
     const retried = await retry(id);
     expect(retried.statusCode, retried.body).toBe(200);
     expect(retried.json()).toMatchObject({ id, state: 'waiting', attempts: 0 });
-    const { rows } = await owner.query(
-      `SELECT tenant_id, chain_key, data FROM audit_events WHERE action = 'job.retried' AND entity_id = $1`,
-      [id],
-    );
-    expect(rows).toEqual([
+    expect(await shop.audit({ action: 'job.retried', entityId: id })).toMatchAudit([
       {
         tenant_id: null,
         chain_key: 'platform',
@@ -115,9 +89,7 @@ describe('dead letters: GET /v1/ops/jobs?state=failed and POST /v1/ops/jobs/{id}
     expect(runs).toBe(before + 1);
     // Done: a completed job leaves the queue.
     expect((await list('?queue=test.flaky')).json()).toEqual({ data: [], next_cursor: null });
-    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(
-      /^jobs_total\{queue="test.flaky",outcome="completed"\} 1$/m,
-    );
+    expect((await shop.anon.get('/metrics')).body).toMatch(/^jobs_total\{queue="test.flaky",outcome="completed"\} 1$/m);
   });
 
   it('refuses to retry a job that is not dead (409) or does not exist (404), and pages with a cursor', async () => {
@@ -145,10 +117,10 @@ describe('dead letters: GET /v1/ops/jobs?state=failed and POST /v1/ops/jobs/{id}
   });
 
   it('is for superadmins only: a tenant owner gets 403, nobody signed in 401', async () => {
-    const ownerToken = (await login(t, shop.emails.owner)).access_token;
+    const ownerToken = shop.as('owner');
     expectProblem(await list('', ownerToken), 403, 'forbidden');
     expectProblem(await retry('1', ownerToken), 403, 'forbidden');
-    expectProblem(await t.app.inject({ method: 'GET', url: '/v1/ops/jobs' }), 401, 'unauthorized');
-    expectProblem(await t.app.inject({ method: 'POST', url: '/v1/ops/jobs/1/retry' }), 401, 'unauthorized');
+    expectProblem(await shop.anon.get('/v1/ops/jobs'), 401, 'unauthorized');
+    expectProblem(await shop.anon.post('/v1/ops/jobs/1/retry'), 401, 'unauthorized');
   });
 });

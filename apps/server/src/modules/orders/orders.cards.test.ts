@@ -2,51 +2,48 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
+import { expectProblem } from '../../../test/harness.ts';
 import { systemContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
 import { freePort, simAuthorizations } from '../payments/payments.fixtures.ts';
 // Started by an event-driven wait (its "listening" line or its exit), not a 30 s timer.
 import { startSimulatorProcess, type RunningSimulator } from '../../../test/processes.ts';
-import { SEED_ITEMS, seedShop, type SeedShop } from './orders.fixtures.ts';
+import { SEED_ITEMS, useSeedShop } from './orders.fixtures.ts';
 
 let sim: RunningSimulator;
-let t: TestApp;
-let shop: SeedShop;
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'novapos-sim-'));
   sim = await startSimulatorProcess({ port: await freePort(), stateFile: path.join(dir, 'state.json') });
-  t = await createTestApp({ GATEWAY_URL: sim.url, GATEWAY_TIMEOUT_MS: '1000', DEFAULT_TAX_RATE_BPS: '800' });
-  shop = await seedShop(t, 'Card Shop');
 });
 afterAll(async () => {
-  await t.close();
   await sim.kill();
 });
 
+// Opened after the simulator has started (its URL is read then), closed before it is killed.
+const { shop } = useSeedShop({
+  name: 'Card Shop',
+  env: () => ({ GATEWAY_URL: sim.url, GATEWAY_TIMEOUT_MS: '1000', DEFAULT_TAX_RATE_BPS: '800' }),
+});
+const till = shop.as('till');
+
 /** The seed's cart (total 521) with these tenders. */
 function sell(payload: Record<string, unknown>) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/v1/orders/sku',
-    headers: bearer(shop.tokens.cashier),
-    payload: { register_id: shop.registerId, items: SEED_ITEMS, discount_percent_bp: 1000, ...payload },
+  return till.post('/v1/orders/sku', {
+    register_id: shop.registerId,
+    items: SEED_ITEMS,
+    discount_percent_bp: 1000,
+    ...payload,
   });
 }
 
 function pay(orderId: string, tenders: unknown[]) {
-  return t.app.inject({
-    method: 'POST',
-    url: `/v1/orders/${orderId}/tenders`,
-    headers: bearer(shop.tokens.cashier),
-    payload: { tenders },
-  });
+  return till.post(`/v1/orders/${orderId}/tenders`, { tenders });
 }
 
 async function query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
-  const { rows } = await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) => tx.query<R>(sql, params));
+  const { rows } = await tenantTx(shop.deps.db, systemContext(shop.tenantId), (tx) => tx.query<R>(sql, params));
   return rows;
 }
 
@@ -85,11 +82,7 @@ describe('card tenders', () => {
     expect(intents).toEqual([{ state: 'captured', order_id: order.id, captured_cents: 301 }]);
     expect(await simOf(301)).toMatchObject([{ status: 'captured', captured_cents: 301 }]);
 
-    const receipt = await t.app.inject({
-      method: 'GET',
-      url: `/v1/orders/${order.id}/receipt`,
-      headers: bearer(shop.tokens.cashier),
-    });
+    const receipt = await till.get(`/v1/orders/${order.id}/receipt`);
     expect(receipt.statusCode, receipt.body).toBe(200);
     expect(receipt.body).toMatch(/^Paid \(visa \*\*\*\*4242\) +3\.01$/m);
     expect(receipt.body).toMatch(/^Paid \(cash\) +5\.00$/m);
@@ -120,14 +113,10 @@ describe('card tenders', () => {
     expectProblem(res, 402, 'payment_declined');
     expect(res.json().reason).toBe('insufficient_funds');
     const orderId = res.json().order_id as string;
-    const read = await t.app.inject({
-      method: 'GET',
-      url: `/v1/orders/${orderId}`,
-      headers: bearer(shop.tokens.cashier),
-    });
+    const read = await till.get(`/v1/orders/${orderId}`);
     expect(read.json()).toMatchObject({ status: 'open', number: null, paid_cents: 200, total_cents: 521 });
     expect(read.json().tenders).toMatchObject([{ method: 'cash', applied_cents: 200 }]);
-    const audit = await query<{ action: string }>('SELECT action FROM audit_events WHERE entity_id = $1', [orderId]);
+    const audit = await shop.audit({ entityId: orderId });
     expect(audit.map((a) => a.action)).toContain('order.tendered');
 
     // More than is left on a card is refused before any charge.
@@ -148,19 +137,14 @@ describe('card tenders', () => {
 
   it('voids the authorization when the order cannot be saved (insufficient stock): nothing charged, no order', async () => {
     const id = newId();
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/orders/sku',
-      headers: bearer(shop.tokens.cashier),
-      payload: {
-        id,
-        register_id: shop.registerId,
-        items: [{ sku: 'SKU-SODA', quantity: 101 }],
-        tenders: [
-          { method: 'card', amount_cents: 777, card_token: 'tok_visa' },
-          { method: 'cash', amount_cents: 100_000 },
-        ],
-      },
+    const res = await till.post('/v1/orders/sku', {
+      id,
+      register_id: shop.registerId,
+      items: [{ sku: 'SKU-SODA', quantity: 101 }],
+      tenders: [
+        { method: 'card', amount_cents: 777, card_token: 'tok_visa' },
+        { method: 'cash', amount_cents: 100_000 },
+      ],
     });
     expectProblem(res, 409, 'insufficient_stock');
     expect(await simOf(777)).toMatchObject([{ status: 'voided', captured_cents: 0 }]);
@@ -214,23 +198,14 @@ describe('card tenders', () => {
 });
 
 describe('card tenders without a gateway', () => {
+  const { shop: other } = useSeedShop({ name: 'No Gateway Shop', env: { DEFAULT_TAX_RATE_BPS: '800' } });
+
   it('answer 503 payments_disabled and save nothing', async () => {
-    const plain = await createTestApp({ DEFAULT_TAX_RATE_BPS: '800' });
-    try {
-      const other = await seedShop(plain, 'No Gateway Shop');
-      const res = await plain.app.inject({
-        method: 'POST',
-        url: '/v1/orders/sku',
-        headers: bearer(other.tokens.cashier),
-        payload: {
-          register_id: other.registerId,
-          items: SEED_ITEMS,
-          tenders: [{ method: 'card', amount_cents: 100, card_token: 'tok_visa' }],
-        },
-      });
-      expectProblem(res, 503, 'payments_disabled');
-    } finally {
-      await plain.close();
-    }
+    const res = await other.as('till').post('/v1/orders/sku', {
+      register_id: other.registerId,
+      items: SEED_ITEMS,
+      tenders: [{ method: 'card', amount_cents: 100, card_token: 'tok_visa' }],
+    });
+    expectProblem(res, 503, 'payments_disabled');
   });
 });

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, type Client } from '../../../test/harness.ts';
 import { systemContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
-import { SEED_ITEMS, seedShop, type SeedShop } from './orders.fixtures.ts';
+import { SEED_ITEMS, useSeedShop } from './orders.fixtures.ts';
 
-let t: TestApp;
-let shop: SeedShop;
+const { shop, variants } = useSeedShop({ env: { DEFAULT_TAX_RATE_BPS: '800' } });
+const till = shop.as('till');
+const manager = shop.as('manager');
 
-beforeAll(async () => {
-  t = await createTestApp({ DEFAULT_TAX_RATE_BPS: '800' });
-  shop = await seedShop(t);
-});
-afterAll(() => t.close());
-
-function compute(
-  payload: Record<string, unknown>,
-  token = shop.tokens.cashier,
-  url = '/v1/orders/compute',
-  headers = {},
-) {
-  return t.app.inject({ method: 'POST', url, headers: { ...bearer(token), ...headers }, payload });
+function compute(payload: Record<string, unknown>, as: Client = till, url = '/v1/orders/compute', headers = {}) {
+  return as.post(url, payload, { headers });
 }
 
 describe('POST /v1/orders/compute', () => {
@@ -66,7 +56,7 @@ describe('POST /v1/orders/compute', () => {
     ]);
     expect(body).toMatchObject({ item_discount_cents: 0, order_discount_cents: 55 });
     expect(body.trace).toBeUndefined();
-    const { rows } = await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
+    const { rows } = await tenantTx(shop.deps.db, systemContext(shop.tenantId), (tx) =>
       tx.query('SELECT count(*)::int AS n FROM orders'),
     );
     expect(rows[0]?.n).toBe(0);
@@ -105,7 +95,7 @@ describe('POST /v1/orders/compute', () => {
   it('explains each rounding with ?explain=true', async () => {
     const res = await compute(
       { items: SEED_ITEMS, discount_percent_bp: 1000 },
-      shop.tokens.cashier,
+      till,
       '/v1/orders/compute?explain=true',
     );
     const steps = res.json().trace.map((s: { step: string }) => s.step);
@@ -116,7 +106,7 @@ describe('POST /v1/orders/compute', () => {
   it('resolves lines by variant id and product id too', async () => {
     const res = await compute({
       items: [
-        { variant_id: shop.variants.soda, quantity: 2 },
+        { variant_id: variants.soda, quantity: 2 },
         { sku: 'SKU-WATER', quantity: 1 },
       ],
       discount_percent_bp: 1000,
@@ -125,9 +115,9 @@ describe('POST /v1/orders/compute', () => {
   });
 
   it('takes an explicit tax rate from a manager (body or header) and refuses it from a cashier', async () => {
-    const byBody = await compute({ items: SEED_ITEMS, tax_rate_bps: 1000 }, shop.tokens.manager);
+    const byBody = await compute({ items: SEED_ITEMS, tax_rate_bps: 1000 }, manager);
     expect(byBody.json()).toMatchObject({ tax_rate_bps: 1000, tax_rate_source: 'explicit', tax_cents: 40 });
-    const byHeader = await compute({ items: SEED_ITEMS }, shop.tokens.manager, '/v1/orders/compute', {
+    const byHeader = await compute({ items: SEED_ITEMS }, manager, '/v1/orders/compute', {
       'x-tax-rate-bps': '500',
     });
     expect(byHeader.json()).toMatchObject({ tax_rate_bps: 500, tax_rate_source: 'explicit' });

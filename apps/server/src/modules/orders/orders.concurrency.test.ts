@@ -1,41 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, type TestApp } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
-import { seedShop, type SeedShop } from './orders.fixtures.ts';
+import { useSeedShop } from './orders.fixtures.ts';
 
-let t: TestApp;
-let shop: SeedShop;
-
-beforeAll(async () => {
-  // Enough connections for the sales to race in the database, not queue in the pool.
-  t = await createTestApp({ DEFAULT_TAX_RATE_BPS: '800', DATABASE_POOL_MAX: '20' });
-  shop = await seedShop(t, 'Rush Shop');
-});
-afterAll(() => t.close());
+// Enough connections for the sales to race in the database, not queue in the pool.
+const { shop } = useSeedShop({ name: 'Rush Shop', env: { DEFAULT_TAX_RATE_BPS: '800', DATABASE_POOL_MAX: '20' } });
 
 describe('no oversell under concurrent orders', () => {
   it('sells exactly the 10 in stock out of 50 concurrent orders (block policy); the ledger sums to 0', async () => {
     // Bring Soda down to exactly 10 on hand.
-    const adjust = await t.app.inject({
-      method: 'POST',
-      url: '/v1/inventory/adjustments',
-      headers: bearer(shop.tokens.owner),
-      payload: { location_id: shop.locationId, lines: [{ sku: 'SKU-SODA', delta: -90, reason: 'count' }] },
+    const adjust = await shop.as('owner').post('/v1/inventory/adjustments', {
+      location_id: shop.locationId,
+      lines: [{ sku: 'SKU-SODA', delta: -90, reason: 'count' }],
     });
     expect(adjust.statusCode, adjust.body).toBe(201);
 
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
-        t.app.inject({
-          method: 'POST',
-          url: '/v1/orders/sku',
-          headers: bearer(shop.tokens.cashier),
-          payload: {
-            register_id: shop.registerId,
-            items: [{ sku: 'SKU-SODA', quantity: 1 }],
-            tenders: [{ method: 'cash', amount_cents: 500 }],
-          },
+        shop.as('till').post('/v1/orders/sku', {
+          register_id: shop.registerId,
+          items: [{ sku: 'SKU-SODA', quantity: 1 }],
+          tenders: [{ method: 'cash', amount_cents: 500 }],
         }),
       ),
     );
@@ -44,7 +29,7 @@ describe('no oversell under concurrent orders', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(40);
     expect(results.filter((r) => r.statusCode === 409).every((r) => r.json().code === 'insufficient_stock')).toBe(true);
 
-    const { rows } = await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
+    const { rows } = await tenantTx(shop.deps.db, systemContext(shop.tenantId), (tx) =>
       tx.query<{ on_hand: number; ledger: number; sold: number; orders: number }>(
         `SELECT l.on_hand,
                 (SELECT sum(delta)::int FROM stock_movements m WHERE m.variant_id = l.variant_id AND m.location_id = l.location_id) AS ledger,

@@ -1,56 +1,55 @@
-import { expect } from 'vitest';
-import { bearer, createTestTenant, login, type TestApp, type TestTenant } from '../../../test/harness.ts';
+import { beforeAll } from 'vitest';
+import { seedCatalog, type SeedCatalog } from '../../../test/fixtures.ts';
+import {
+  createTestTenant,
+  Tenant,
+  useShop,
+  type Shop,
+  type ShopOptions,
+  type TestApp,
+  type TestTenant,
+} from '../../../test/harness.ts';
 
-/** The seed's shop: Soda (STD, 1.99) and Water (EXEMPT, 1.49), stocked, with signed-in staff. */
+export { SEED_ITEMS, stock } from '../../../test/fixtures.ts';
+
+/** A shop with the seed's catalog: what `useSeedShop()` gives a test file. */
+export interface SeedShopFile {
+  readonly shop: Shop;
+  /** The seed's variants, known once the file's beforeAll hooks have run. */
+  readonly variants: SeedCatalog['variants'];
+}
+
+/**
+ * `useShop()` with the seed's catalog (Soda, STD, 1.99 and Water, EXEMPT, 1.49, 100 of each in stock); the owner,
+ * the manager and the till (the cashier by PIN) sign in during beforeAll, as the seed's staff do.
+ */
+export function useSeedShop(options: ShopOptions = {}): SeedShopFile {
+  const shop = useShop({ name: 'Seed Shop', roles: ['owner', 'manager', 'till'], ...options });
+  const variants = { soda: '', water: '' };
+  beforeAll(async () => {
+    Object.assign(variants, (await seedCatalog(shop)).variants);
+  });
+  return { shop, variants };
+}
+
+/** Another tenant of the shop's app with the seed's catalog (and its `variants`), its owner, manager and till signed in. */
+export async function addSeedTenant(shop: Shop, name: string): Promise<Tenant & SeedCatalog> {
+  const tenant = await shop.addTenant(name, ['owner', 'manager', 'till']);
+  return Object.assign(tenant, await seedCatalog(tenant));
+}
+
+/** The seed's shop on an app of the test's own (for files that build their app themselves), with tokens. */
 export interface SeedShop extends TestTenant {
   readonly tokens: { owner: string; manager: string; cashier: string };
-  readonly variants: { soda: string; water: string };
-}
-
-async function createProduct(t: TestApp, token: string, name: string, sku: string, price: number, taxCode: string) {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/products',
-    headers: bearer(token),
-    payload: { name, variants: [{ sku, price_cents: price, tax_code: taxCode }] },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().variants[0].id as string;
-}
-
-/** Stocks `quantity` of each SKU at the shop's location. */
-export async function stock(t: TestApp, shop: SeedShop, lines: Record<string, number>): Promise<void> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/inventory/adjustments',
-    headers: bearer(shop.tokens.owner),
-    payload: {
-      location_id: shop.locationId,
-      lines: Object.entries(lines).map(([sku, delta]) => ({ sku, delta, reason: 'receipt' })),
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
+  readonly variants: SeedCatalog['variants'];
 }
 
 export async function seedShop(t: TestApp, name = 'Seed Shop'): Promise<SeedShop> {
-  const shop = await createTestTenant(t, name);
-  const owner = (await login(t, shop.emails.owner)).access_token;
-  const manager = (await login(t, shop.emails.manager)).access_token;
-  const cashierRes = await t.app.inject({
-    method: 'POST',
-    url: '/v1/auth/pin-login',
-    payload: { register_id: shop.registerId, pin: shop.pins.cashier },
-  });
-  const cashier = cashierRes.json().access_token as string;
-  const soda = await createProduct(t, owner, 'Soda Can', 'SKU-SODA', 199, 'STD');
-  const water = await createProduct(t, owner, 'Bottle Water', 'SKU-WATER', 149, 'EXEMPT');
-  const seeded: SeedShop = { ...shop, tokens: { owner, manager, cashier }, variants: { soda, water } };
-  await stock(t, seeded, { 'SKU-SODA': 100, 'SKU-WATER': 100 });
-  return seeded;
+  const data = await createTestTenant(t, name);
+  const tenant = new Tenant({ host: { t }, data });
+  const owner = await tenant.token('owner');
+  const manager = await tenant.token('manager');
+  const cashier = await tenant.token('till');
+  const { variants } = await seedCatalog(tenant);
+  return { ...data, tokens: { owner, manager, cashier }, variants };
 }
-
-/** The seed's cart: 2 × Soda + 1 × Water with a 10 % discount. */
-export const SEED_ITEMS = [
-  { sku: 'SKU-SODA', quantity: 2 },
-  { sku: 'SKU-WATER', quantity: 1 },
-];

@@ -1,30 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, type Client } from '../../../test/harness.ts';
 import { systemContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
-import { SEED_ITEMS, seedShop, stock, type SeedShop } from './orders.fixtures.ts';
+import { addSeedTenant, SEED_ITEMS, stock, useSeedShop } from './orders.fixtures.ts';
 
-let t: TestApp;
-let shop: SeedShop;
+const { shop } = useSeedShop({ env: { DEFAULT_TAX_RATE_BPS: '800' } });
+const manager = shop.as('manager');
+const till = shop.as('till');
 
-beforeAll(async () => {
-  t = await createTestApp({ DEFAULT_TAX_RATE_BPS: '800' });
-  shop = await seedShop(t);
-});
-afterAll(() => t.close());
-
-function sell(payload: Record<string, unknown>, token = shop.tokens.cashier, headers: Record<string, string> = {}) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/v1/orders/sku',
-    headers: { ...bearer(token), ...headers },
-    payload: { register_id: shop.registerId, items: SEED_ITEMS, discount_percent_bp: 1000, ...payload },
-  });
+function sell(payload: Record<string, unknown>, as: Client = till, headers: Record<string, string> = {}) {
+  return as.post(
+    '/v1/orders/sku',
+    { register_id: shop.registerId, items: SEED_ITEMS, discount_percent_bp: 1000, ...payload },
+    { headers },
+  );
 }
 
 async function query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
-  const { rows } = await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) => tx.query<R>(sql, params));
+  const { rows } = await tenantTx(shop.deps.db, systemContext(shop.tenantId), (tx) => tx.query<R>(sql, params));
   return rows;
 }
 
@@ -59,27 +53,21 @@ describe('a cash sale', () => {
     expect(order.items[0]).toMatchObject({ sku: 'SKU-SODA', name: 'Soda Can', unit_price_cents: 199, quantity: 2 });
     expect(await onHand('SKU-SODA')).toBe(sodaBefore - 2);
 
-    const audit = await query<{ chain_key: string }>(
-      `SELECT chain_key FROM audit_events WHERE action = 'order.completed' AND entity_id = $1`,
-      [order.id],
-    );
-    expect(audit).toEqual([{ chain_key: `register:${shop.registerId}` }]);
+    expect(await shop.audit({ action: 'order.completed', entityId: order.id })).toMatchAudit([
+      { chain_key: `register:${shop.registerId}` },
+    ]);
     const events = await query<{ topic: string }>(`SELECT topic FROM outbox WHERE payload->>'order_id' = $1`, [
       order.id,
     ]);
     expect(events.map((e) => e.topic)).toEqual(['order.completed']);
 
     // The price lock: a later price change does not touch the sold line.
-    await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
+    await tenantTx(shop.deps.db, systemContext(shop.tenantId), (tx) =>
       tx.query(`UPDATE product_variants SET price_cents = 999 WHERE sku = 'SKU-SODA'`),
     );
-    const again = await t.app.inject({
-      method: 'GET',
-      url: `/v1/orders/${order.id}`,
-      headers: bearer(shop.tokens.cashier),
-    });
+    const again = await till.get(`/v1/orders/${order.id}`);
     expect(again.json().items[0].unit_price_cents).toBe(199);
-    await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) =>
+    await tenantTx(shop.deps.db, systemContext(shop.tenantId), (tx) =>
       tx.query(`UPDATE product_variants SET price_cents = 199 WHERE sku = 'SKU-SODA'`),
     );
   });
@@ -110,7 +98,7 @@ describe('line discounts', () => {
         items: [{ sku: 'SKU-SODA', quantity: 2, discount_percent_bp: 1000 }, SEED_ITEMS[1]],
         tenders: [{ method: 'cash', amount_cents: 500 }],
       },
-      shop.tokens.manager,
+      manager,
     );
     expect(res.statusCode, res.body).toBe(201);
     const order = res.json();
@@ -124,7 +112,7 @@ describe('line discounts', () => {
       total_cents: 482,
       change_cents: 18,
     });
-    const read = await t.app.inject({ url: `/v1/orders/${order.id}`, headers: bearer(shop.tokens.cashier) });
+    const read = await till.get(`/v1/orders/${order.id}`);
     expect(read.json()).toEqual(order);
     expect(
       read.json().items.map((l: Record<string, number>) => [l.discount_percent_bp, l.item_discount_cents]),
@@ -132,10 +120,7 @@ describe('line discounts', () => {
       [1000, 40],
       [0, 0],
     ]);
-    const receipt = await t.app.inject({
-      url: `/v1/orders/${order.id}/receipt`,
-      headers: { ...bearer(shop.tokens.cashier), accept: 'text/plain' },
-    });
+    const receipt = await till.get(`/v1/orders/${order.id}/receipt`, { headers: { accept: 'text/plain' } });
     expect(receipt.statusCode, receipt.body).toBe(200);
     expect(receipt.body).toMatch(/^ +Line discount \(10%\) +-0\.40$/m);
     expect(receipt.body).toMatch(/^Discount \(10%\) +-0\.51$/m);
@@ -150,22 +135,16 @@ describe('parking and paying later', () => {
     expect(parked.json()).toMatchObject({ status: 'open', number: null, paid_cents: 0 });
     expect(await onHand('SKU-WATER')).toBe(before);
 
-    const paid = await t.app.inject({
-      method: 'POST',
-      url: `/v1/orders/${parked.json().id}/tenders`,
-      headers: bearer(shop.tokens.cashier),
-      payload: { tenders: [{ method: 'cash', amount_cents: 600 }] },
+    const paid = await till.post(`/v1/orders/${parked.json().id}/tenders`, {
+      tenders: [{ method: 'cash', amount_cents: 600 }],
     });
     expect(paid.statusCode, paid.body).toBe(200);
     expect(paid.json()).toMatchObject({ status: 'completed', change_cents: 79 });
     expect(paid.json().number).toBeGreaterThan(0);
     expect(await onHand('SKU-WATER')).toBe(before - 1);
 
-    const twice = await t.app.inject({
-      method: 'POST',
-      url: `/v1/orders/${parked.json().id}/tenders`,
-      headers: bearer(shop.tokens.cashier),
-      payload: { tenders: [{ method: 'cash', amount_cents: 600 }] },
+    const twice = await till.post(`/v1/orders/${parked.json().id}/tenders`, {
+      tenders: [{ method: 'cash', amount_cents: 600 }],
     });
     expectProblem(twice, 409, 'invalid_state_transition');
   });
@@ -204,10 +183,10 @@ describe('idempotency', () => {
 
   it('replays by Idempotency-Key too', async () => {
     const key = newId();
-    const first = await sell({ tenders: [{ method: 'cash', amount_cents: 521 }] }, shop.tokens.cashier, {
+    const first = await sell({ tenders: [{ method: 'cash', amount_cents: 521 }] }, till, {
       'idempotency-key': key,
     });
-    const again = await sell({ tenders: [{ method: 'cash', amount_cents: 521 }] }, shop.tokens.cashier, {
+    const again = await sell({ tenders: [{ method: 'cash', amount_cents: 521 }] }, till, {
       'idempotency-key': key,
     });
     expect(again.headers['idempotent-replayed']).toBe('true');
@@ -215,22 +194,17 @@ describe('idempotency', () => {
   });
 
   it('answers a replay with the first order even when its cart would be refused now (archived product)', async () => {
-    const fresh = await seedShop(t, 'Replay Shop');
+    const fresh = await addSeedTenant(shop, 'Replay Shop');
     const payload = {
       id: newId(),
       register_id: fresh.registerId,
       items: [{ sku: 'SKU-SODA', quantity: 1 }],
       tenders: [{ method: 'cash', amount_cents: 500 }],
     };
-    const send = () =>
-      t.app.inject({ method: 'POST', url: '/v1/orders/sku', headers: bearer(fresh.tokens.cashier), payload });
+    const send = () => fresh.as('till').post('/v1/orders/sku', payload);
     const first = await send();
     expect(first.statusCode, first.body).toBe(201);
-    const archived = await t.app.inject({
-      method: 'POST',
-      url: `/v1/variants/${fresh.variants.soda}/archive`,
-      headers: bearer(fresh.tokens.owner),
-    });
+    const archived = await fresh.as('owner').post(`/v1/variants/${fresh.variants.soda}/archive`);
     expect(archived.statusCode, archived.body).toBe(200);
     const replay = await send();
     expect(replay.statusCode, replay.body).toBe(200);
@@ -251,18 +225,13 @@ describe('idempotency', () => {
 
 describe('numbers', () => {
   it('gives concurrent sales at one register consecutive numbers without gaps, even when some sales fail', async () => {
-    const fresh = await seedShop(t, 'Numbers Shop');
+    const fresh = await addSeedTenant(shop, 'Numbers Shop');
     const sales = Array.from({ length: 20 }, (_, i) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/v1/orders/sku',
-        headers: bearer(fresh.tokens.cashier),
-        payload: {
-          register_id: fresh.registerId,
-          items: [{ sku: 'SKU-WATER', quantity: 1 }],
-          // Every fifth sale is short of money and must not burn a number.
-          tenders: [{ method: 'cash', amount_cents: i % 5 === 0 ? 1 : 149 }],
-        },
+      fresh.as('till').post('/v1/orders/sku', {
+        register_id: fresh.registerId,
+        items: [{ sku: 'SKU-WATER', quantity: 1 }],
+        // Every fifth sale is short of money and must not burn a number.
+        tenders: [{ method: 'cash', amount_cents: i % 5 === 0 ? 1 : 149 }],
       }),
     );
     const results = await Promise.all(sales);
@@ -274,40 +243,28 @@ describe('numbers', () => {
 
 describe('stock policy', () => {
   it('refuses a sale beyond stock with 409 insufficient_stock listing the short line, writing nothing', async () => {
-    const fresh = await seedShop(t, 'Short Shop');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/orders/sku',
-      headers: bearer(fresh.tokens.cashier),
-      payload: {
-        register_id: fresh.registerId,
-        items: [{ sku: 'SKU-SODA', quantity: 101 }],
-        tenders: [{ method: 'cash', amount_cents: 100_000 }],
-      },
+    const fresh = await addSeedTenant(shop, 'Short Shop');
+    const res = await fresh.as('till').post('/v1/orders/sku', {
+      register_id: fresh.registerId,
+      items: [{ sku: 'SKU-SODA', quantity: 101 }],
+      tenders: [{ method: 'cash', amount_cents: 100_000 }],
     });
     expectProblem(res, 409, 'insufficient_stock');
     expect(res.json().lines).toEqual([expect.objectContaining({ sku: 'SKU-SODA', requested: 101, available: 100 })]);
-    const rows = await tenantTx(t.deps.db, systemContext(fresh.tenantId), (tx) =>
+    const rows = await tenantTx(shop.deps.db, systemContext(fresh.tenantId), (tx) =>
       tx.query<{ n: number }>('SELECT count(*)::int AS n FROM orders'),
     );
     expect(rows.rows[0]?.n).toBe(0);
   });
 
   it('refuses an archived product with 422 product_archived', async () => {
-    const fresh = await seedShop(t, 'Archive Shop');
-    await stock(t, fresh, { 'SKU-SODA': 1 });
-    const archived = await t.app.inject({
-      method: 'POST',
-      url: `/v1/variants/${fresh.variants.soda}/archive`,
-      headers: bearer(fresh.tokens.owner),
-    });
+    const fresh = await addSeedTenant(shop, 'Archive Shop');
+    await stock(fresh, { 'SKU-SODA': 1 });
+    const archived = await fresh.as('owner').post(`/v1/variants/${fresh.variants.soda}/archive`);
     expect(archived.statusCode, archived.body).toBe(200);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/orders/sku',
-      headers: bearer(fresh.tokens.cashier),
-      payload: { register_id: fresh.registerId, items: [{ sku: 'SKU-SODA', quantity: 1 }] },
-    });
+    const res = await fresh
+      .as('till')
+      .post('/v1/orders/sku', { register_id: fresh.registerId, items: [{ sku: 'SKU-SODA', quantity: 1 }] });
     expectProblem(res, 422, 'product_archived');
   });
 });
@@ -316,19 +273,9 @@ describe('voids', () => {
   it('lets a manager void a completed order: stock comes back, audited, order.voided raised; twice is 409', async () => {
     const sale = (await sell({ tenders: [{ method: 'cash', amount_cents: 521 }] })).json();
     const before = await onHand('SKU-SODA');
-    const byCashier = await t.app.inject({
-      method: 'POST',
-      url: `/v1/orders/${sale.id}/void`,
-      headers: bearer(shop.tokens.cashier),
-      payload: { reason: 'customer changed their mind' },
-    });
+    const byCashier = await till.post(`/v1/orders/${sale.id}/void`, { reason: 'customer changed their mind' });
     expectProblem(byCashier, 403, 'forbidden');
-    const voided = await t.app.inject({
-      method: 'POST',
-      url: `/v1/orders/${sale.id}/void`,
-      headers: bearer(shop.tokens.manager),
-      payload: { reason: 'customer changed their mind' },
-    });
+    const voided = await manager.post(`/v1/orders/${sale.id}/void`, { reason: 'customer changed their mind' });
     expect(voided.statusCode, voided.body).toBe(200);
     expect(voided.json()).toMatchObject({
       status: 'voided',
@@ -341,12 +288,7 @@ describe('voids', () => {
       [sale.id],
     );
     expect(events.map((e) => e.topic)).toEqual(['order.completed', 'order.voided']);
-    const again = await t.app.inject({
-      method: 'POST',
-      url: `/v1/orders/${sale.id}/void`,
-      headers: bearer(shop.tokens.manager),
-      payload: { reason: 'again' },
-    });
+    const again = await manager.post(`/v1/orders/${sale.id}/void`, { reason: 'again' });
     expectProblem(again, 409, 'invalid_state_transition');
     expect(again.json().current_status).toBe('voided');
   });
@@ -354,22 +296,14 @@ describe('voids', () => {
 
 describe('reading orders', () => {
   it('lists orders newest first with filters and pages, and hides other tenants', async () => {
-    const other = await seedShop(t, 'Other Shop');
-    const page1 = await t.app.inject({
-      method: 'GET',
-      url: '/v1/orders?limit=2&status=completed',
-      headers: bearer(shop.tokens.manager),
-    });
+    const other = await addSeedTenant(shop, 'Other Shop');
+    const page1 = await manager.get('/v1/orders?limit=2&status=completed');
     expect(page1.statusCode, page1.body).toBe(200);
     expect(page1.json().data).toHaveLength(2);
     const seen = new Set<string>(page1.json().data.map((o: { id: string }) => o.id));
     let cursor = page1.json().next_cursor as string | null;
     while (cursor !== null) {
-      const next = await t.app.inject({
-        method: 'GET',
-        url: `/v1/orders?limit=2&status=completed&cursor=${cursor}`,
-        headers: bearer(shop.tokens.manager),
-      });
+      const next = await manager.get(`/v1/orders?limit=2&status=completed&cursor=${cursor}`);
       for (const o of next.json().data as { id: string; status: string }[]) {
         expect(seen.has(o.id)).toBe(false);
         expect(o.status).toBe('completed');
@@ -382,16 +316,8 @@ describe('reading orders', () => {
     expect(seen.size).toBe(count);
 
     const someOrder = [...seen][0] as string;
-    const foreign = await t.app.inject({
-      method: 'GET',
-      url: `/v1/orders/${someOrder}`,
-      headers: bearer(other.tokens.owner),
-    });
+    const foreign = await other.as('owner').get(`/v1/orders/${someOrder}`);
     expectProblem(foreign, 404, 'order_not_found');
-    expectProblem(
-      await t.app.inject({ method: 'GET', url: '/v1/orders?cursor=bm9wZQ', headers: bearer(shop.tokens.manager) }),
-      400,
-      'invalid_cursor',
-    );
+    expectProblem(await manager.get('/v1/orders?cursor=bm9wZQ'), 400, 'invalid_cursor');
   });
 });

@@ -2,15 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { expectProblem, useShop, type Client } from '../../../test/harness.ts';
 import { systemContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
@@ -23,35 +15,29 @@ import {
 } from './payments.fixtures.ts';
 
 let sim: RunningSimulator;
-let t: TestApp;
-let shop: TestTenant;
-let cashier: string;
-let manager: string;
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'novapos-sim-'));
   sim = await startSimulatorProcess({ port: await freePort(), stateFile: path.join(dir, 'state.json') });
-  t = await createTestApp({ GATEWAY_URL: sim.url, GATEWAY_TIMEOUT_MS: '300' });
-  shop = await createTestTenant(t);
-  cashier = (await login(t, shop.emails.cashier)).access_token;
-  manager = (await login(t, shop.emails.manager)).access_token;
-}, 30_000);
+});
 afterAll(async () => {
-  await t.close();
   await sim.kill();
 });
 
-function create(payload: Record<string, unknown>, token = cashier, headers: Record<string, string> = {}) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/v1/payment_intents',
-    headers: { ...bearer(token), ...headers },
-    payload,
-  });
+// Opened once the simulator listens (its URL is read then), closed before it is killed.
+const shop = useShop({
+  env: () => ({ GATEWAY_URL: sim.url, GATEWAY_TIMEOUT_MS: '300' }),
+  roles: ['cashier', 'manager'],
+});
+const cashier = shop.as('cashier');
+const manager = shop.as('manager');
+
+function create(payload: Record<string, unknown>, as: Client = cashier, headers: Record<string, string> = {}) {
+  return as.post('/v1/payment_intents', payload, { headers });
 }
 
-function act(id: string, action: string, payload: Record<string, unknown> = {}, token = cashier) {
-  return t.app.inject({ method: 'POST', url: `/v1/payment_intents/${id}/${action}`, headers: bearer(token), payload });
+function act(id: string, action: string, payload: Record<string, unknown> = {}, as: Client = cashier) {
+  return as.post(`/v1/payment_intents/${id}/${action}`, payload);
 }
 
 async function intent(amount: number, captureMethod: 'automatic' | 'manual' = 'automatic'): Promise<string> {
@@ -61,7 +47,7 @@ async function intent(amount: number, captureMethod: 'automatic' | 'manual' = 'a
 }
 
 async function query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
-  const { rows } = await tenantTx(t.deps.db, systemContext(shop.tenantId), (tx) => tx.query<R>(sql, params));
+  const { rows } = await tenantTx(shop.deps.db, systemContext(shop.tenantId), (tx) => tx.query<R>(sql, params));
   return rows;
 }
 
@@ -99,10 +85,7 @@ describe('card payments through the simulator', () => {
     expect((await simSettlements(sim.url)).filter((s) => s.provider_ref === body.provider_ref)).toEqual([
       expect.objectContaining({ type: 'capture', amount_cents: 1250 }),
     ]);
-    const audit = await query<{ action: string }>('SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY seq', [
-      id,
-    ]);
-    expect(audit.map((a) => a.action)).toEqual(['payment.authorized', 'payment.captured']);
+    expect(await shop.audit({ entityId: id })).toMatchAudit(['payment.authorized', 'payment.captured']);
     const events = await query(
       "SELECT 1 FROM outbox WHERE topic = 'payment.completed' AND payload->>'intent_id' = $1",
       [id],
@@ -131,7 +114,7 @@ describe('card payments through the simulator', () => {
     const res = await act(id, 'confirm', { card_token: token });
     expectProblem(res, 402, 'payment_declined');
     expect(res.json().reason).toBe(reason);
-    const read = await t.app.inject({ method: 'GET', url: `/v1/payment_intents/${id}`, headers: bearer(cashier) });
+    const read = await cashier.get(`/v1/payment_intents/${id}`);
     expect(read.json()).toMatchObject({ state: 'created', authorized_cents: 0 });
     expect(read.json().last_error).toContain(reason);
   });
@@ -211,7 +194,7 @@ describe('card payments through the simulator', () => {
 
 describe('metrics', () => {
   it('counts payments by outcome, refunds and voids', async () => {
-    const text = await t.deps.metrics.registry.metrics();
+    const text = await shop.deps.metrics.registry.metrics();
     expect(text).toMatch(/payments_total\{method="card",outcome="captured"\} [1-9]/);
     expect(text).toMatch(/payments_total\{method="card",outcome="declined"\} 2/);
     expect(text).toMatch(/payment_refunds_total [1-9]/);
@@ -221,20 +204,12 @@ describe('metrics', () => {
 
 describe('what cannot be reached or sent', () => {
   it('an unknown intent, or another tenant’s, is 404', async () => {
-    expectProblem(
-      await t.app.inject({ method: 'GET', url: `/v1/payment_intents/${newId()}`, headers: bearer(cashier) }),
-      404,
-      'payment_intent_not_found',
-    );
+    expectProblem(await cashier.get(`/v1/payment_intents/${newId()}`), 404, 'payment_intent_not_found');
     expectProblem(await act(newId(), 'confirm', { card_token: 'tok_visa' }), 404, 'payment_intent_not_found');
     const id = await intent(300, 'manual');
-    const other = await createTestTenant(t, 'Other Shop');
-    const stranger = (await login(t, other.emails.manager)).access_token;
-    expectProblem(
-      await t.app.inject({ method: 'GET', url: `/v1/payment_intents/${id}`, headers: bearer(stranger) }),
-      404,
-      'payment_intent_not_found',
-    );
+    const other = await shop.addTenant('Other Shop', ['manager']);
+    const stranger = other.as('manager');
+    expectProblem(await stranger.get(`/v1/payment_intents/${id}`), 404, 'payment_intent_not_found');
     expectProblem(await act(id, 'confirm', { card_token: 'tok_visa' }, stranger), 404, 'payment_intent_not_found');
   });
 

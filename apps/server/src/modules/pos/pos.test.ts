@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
-import { seedShop, SEED_ITEMS, type SeedShop } from '../orders/orders.fixtures.ts';
+import { describe, expect, test } from 'vitest';
+import { expectProblem, type Client } from '../../../test/harness.ts';
+import { SEED_ITEMS, useSeedShop } from '../orders/orders.fixtures.ts';
 
-let t: TestApp;
-let shop: SeedShop;
+const { shop } = useSeedShop({ env: { DEFAULT_TAX_RATE_BPS: '800' } });
+const till = shop.as('till');
+const manager = shop.as('manager');
+const owner = shop.as('owner');
 
-beforeAll(async () => {
-  t = await createTestApp({ DEFAULT_TAX_RATE_BPS: '800' });
-  shop = await seedShop(t);
-});
-afterAll(async () => {
-  await t.close();
-});
-
-async function approve(payload: Record<string, unknown>, token = shop.tokens.cashier) {
-  return t.app.inject({ method: 'POST', url: '/v1/pos/discount-approvals', headers: bearer(token), payload });
+async function approve(payload: Record<string, unknown>, as: Client = till) {
+  return as.post('/v1/pos/discount-approvals', payload);
 }
 
 function sale(id: string, discount: number, approval?: string) {
@@ -30,27 +23,13 @@ function sale(id: string, discount: number, approval?: string) {
   };
 }
 
-async function order(payload: Record<string, unknown>, token = shop.tokens.cashier) {
-  return t.app.inject({ method: 'POST', url: '/v1/orders/sku', headers: bearer(token), payload });
-}
-
-async function auditActions(action: string): Promise<{ entity_id: string; data: Record<string, unknown> }[]> {
-  const client = new pg.Client({ connectionString: t.database.ownerUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query('SELECT entity_id, data FROM audit_events WHERE action = $1', [action]);
-    return rows as { entity_id: string; data: Record<string, unknown> }[];
-  } finally {
-    await client.end();
-  }
+async function order(payload: Record<string, unknown>, as: Client = till) {
+  return as.post('/v1/orders/sku', payload);
 }
 
 describe('GET /v1/pos/context', () => {
   test('the pricing inputs of the register and the cashier limit', async () => {
-    const res = await t.app.inject({
-      url: `/v1/pos/context?register_id=${shop.registerId}`,
-      headers: bearer(shop.tokens.cashier),
-    });
+    const res = await till.get(`/v1/pos/context?register_id=${shop.registerId}`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({
       register_id: shop.registerId,
@@ -66,26 +45,14 @@ describe('GET /v1/pos/context', () => {
   });
 
   test("the receipt's address and footer, as the server's receipts print them", async () => {
-    const context = () =>
-      t.app.inject({ url: `/v1/pos/context?register_id=${shop.registerId}`, headers: bearer(shop.tokens.cashier) });
+    const context = () => till.get(`/v1/pos/context?register_id=${shop.registerId}`);
     expect((await context()).json()).toMatchObject({
       address_lines: [],
       receipt_footer_lines: ['Thank you for your purchase!'],
     });
-    const owner = bearer(shop.tokens.owner);
     const set = [
-      await t.app.inject({
-        method: 'PATCH',
-        url: `/v1/locations/${shop.locationId}`,
-        headers: owner,
-        payload: { address_lines: ['12 Main Street', 'Springfield'] },
-      }),
-      await t.app.inject({
-        method: 'PATCH',
-        url: '/v1/settings/tenant',
-        headers: owner,
-        payload: { receipt_footer_lines: ['See you soon!'] },
-      }),
+      await owner.patch(`/v1/locations/${shop.locationId}`, { address_lines: ['12 Main Street', 'Springfield'] }),
+      await owner.patch('/v1/settings/tenant', { receipt_footer_lines: ['See you soon!'] }),
     ];
     for (const res of set) expect(res.statusCode, res.body).toBe(200);
     expect((await context()).json()).toMatchObject({
@@ -95,12 +62,9 @@ describe('GET /v1/pos/context', () => {
   });
 
   test('an unknown register is 404, a bad id 400', async () => {
-    const unknown = await t.app.inject({
-      url: `/v1/pos/context?register_id=${randomUUID()}`,
-      headers: bearer(shop.tokens.cashier),
-    });
+    const unknown = await till.get(`/v1/pos/context?register_id=${randomUUID()}`);
     expectProblem(unknown, 404, 'register_not_found');
-    const bad = await t.app.inject({ url: '/v1/pos/context?register_id=x', headers: bearer(shop.tokens.cashier) });
+    const bad = await till.get('/v1/pos/context?register_id=x');
     expectProblem(bad, 400, 'validation_failed');
   });
 });
@@ -116,7 +80,7 @@ describe('discounts above the cashier limit', () => {
     const res = await order(sale(id, 2500));
     expectProblem(res, 403, 'discount_approval_required');
     expect(res.json().limit_bp).toBe(1000);
-    const read = await t.app.inject({ url: `/v1/orders/${id}`, headers: bearer(shop.tokens.owner) });
+    const read = await owner.get(`/v1/orders/${id}`);
     expect(read.statusCode).toBe(404);
   });
 
@@ -135,7 +99,7 @@ describe('discounts above the cashier limit', () => {
       max_discount_bp: 2500,
       manager_id: shop.userIds.manager,
     });
-    const audited = await auditActions('pos.discount_approved');
+    const audited = await shop.audit({ action: 'pos.discount_approved' });
     expect(audited).toContainEqual(
       expect.objectContaining({
         entity_id: id,
@@ -163,7 +127,7 @@ describe('discounts above the cashier limit', () => {
     expectProblem(await order(sale(randomUUID(), 2000, approval)), 403, 'invalid_approval');
     expectProblem(await order(sale(id, 2100, approval)), 403, 'invalid_approval');
     expectProblem(await order(sale(id, 2000, `${approval}x`)), 403, 'invalid_approval');
-    expectProblem(await order(sale(id, 2000, shop.tokens.manager)), 403, 'invalid_approval');
+    expectProblem(await order(sale(id, 2000, await shop.token('manager'))), 403, 'invalid_approval');
   });
 
   test("a cashier's own PIN or a wrong PIN approves nothing, and the refusal is audited", async () => {
@@ -177,8 +141,10 @@ describe('discounts above the cashier limit', () => {
     expectProblem(own, 401, 'invalid_pin');
     const wrong = await approve({ register_id: shop.registerId, order_id: id, discount_bp: 2000, pin: '99999999' });
     expectProblem(wrong, 401, 'invalid_pin');
-    const refused = await auditActions('pos.discount_approval_refused');
-    expect(refused.filter((r) => r.entity_id === id)).toHaveLength(2);
+    expect(await shop.audit({ action: 'pos.discount_approval_refused', entityId: id })).toMatchAudit([
+      'pos.discount_approval_refused',
+      'pos.discount_approval_refused',
+    ]);
   });
 
   test('bad approval requests are 400 and 404', async () => {
@@ -231,7 +197,7 @@ describe('discounts above the cashier limit', () => {
   });
 
   test('a manager gives any discount without an approval', async () => {
-    const res = await order(sale(randomUUID(), 5000), shop.tokens.manager);
+    const res = await order(sale(randomUUID(), 5000), manager);
     expect(res.statusCode, res.body).toBe(201);
   });
 });

@@ -1,26 +1,21 @@
 import { formatReceiptDateTime } from '@novapos/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, type Client, type Tenant } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
-import { SEED_ITEMS, seedShop, stock, type SeedShop } from '../orders/orders.fixtures.ts';
+import { addSeedTenant, SEED_ITEMS, stock, useSeedShop } from '../orders/orders.fixtures.ts';
 
-let t: TestApp;
-let shop: SeedShop;
-let other: SeedShop;
+const { shop } = useSeedShop({ name: 'Corner <Shop> & Co', env: { DEFAULT_TAX_RATE_BPS: '800' } });
+const till = shop.as('till');
+let other: Tenant;
 /** The seed sale: 2 × Soda + 1 × Water, 10 % off, 8 % tax, 10.00 cash. */
 let sale: { id: string; number: number; completed_at: string };
 
 function sell(payload: Record<string, unknown>, items: unknown = SEED_ITEMS) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/v1/orders/sku',
-    headers: bearer(shop.tokens.cashier),
-    payload: { register_id: shop.registerId, items, discount_percent_bp: 1000, ...payload },
-  });
+  return till.post('/v1/orders/sku', { register_id: shop.registerId, items, discount_percent_bp: 1000, ...payload });
 }
 
-function receipt(orderId: string, query = '', token = shop.tokens.cashier) {
-  return t.app.inject({ method: 'GET', url: `/v1/orders/${orderId}/receipt${query}`, headers: bearer(token) });
+function receipt(orderId: string, query = '', as: Client = till) {
+  return as.get(`/v1/orders/${orderId}/receipt${query}`);
 }
 
 function expectWidth(text: string, width: number): void {
@@ -28,14 +23,11 @@ function expectWidth(text: string, width: number): void {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ DEFAULT_TAX_RATE_BPS: '800' });
-  shop = await seedShop(t, 'Corner <Shop> & Co');
-  other = await seedShop(t, 'Other Shop');
+  other = await addSeedTenant(shop, 'Other Shop');
   const res = await sell({ tenders: [{ method: 'cash', amount_cents: 1000 }] });
   expect(res.statusCode, res.body).toBe(201);
   sale = res.json();
 });
-afterAll(() => t.close());
 
 describe('GET /v1/orders/:id/receipt', () => {
   it('answers plain text at 42 columns by default, with "Paid (cash)" and "Change"', async () => {
@@ -81,14 +73,11 @@ describe('GET /v1/orders/:id/receipt', () => {
 
   it('answers an escaped, self-contained HTML page', async () => {
     const evil = '<script>alert(1)</script>';
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/v1/products',
-      headers: bearer(shop.tokens.owner),
-      payload: { name: evil, variants: [{ sku: 'SKU-EVIL', price_cents: 100, tax_code: 'STD' }] },
-    });
+    const created = await shop
+      .as('owner')
+      .post('/v1/products', { name: evil, variants: [{ sku: 'SKU-EVIL', price_cents: 100, tax_code: 'STD' }] });
     expect(created.statusCode, created.body).toBe(201);
-    await stock(t, shop, { 'SKU-EVIL': 5 });
+    await stock(shop, { 'SKU-EVIL': 5 });
     const order = await sell({ tenders: [{ method: 'cash', amount_cents: 500 }] }, [{ sku: 'SKU-EVIL', quantity: 1 }]);
     expect(order.statusCode, order.body).toBe(201);
 
@@ -119,12 +108,7 @@ describe('GET /v1/orders/:id/receipt', () => {
   it('marks a voided order', async () => {
     const res = await sell({ tenders: [{ method: 'cash', amount_cents: 521 }] });
     expect(res.statusCode, res.body).toBe(201);
-    const voided = await t.app.inject({
-      method: 'POST',
-      url: `/v1/orders/${res.json().id}/void`,
-      headers: bearer(shop.tokens.manager),
-      payload: { reason: 'Wrong items rung up' },
-    });
+    const voided = await shop.as('manager').post(`/v1/orders/${res.json().id}/void`, { reason: 'Wrong items rung up' });
     expect(voided.statusCode, voided.body).toBe(200);
     const text = (await receipt(res.json().id)).body;
     expect(text.match(/\*\*\* VOIDED \*\*\*/g)).toHaveLength(2);
@@ -133,7 +117,7 @@ describe('GET /v1/orders/:id/receipt', () => {
 
   it('is 404 order_not_found for an unknown order and for another tenant’s order', async () => {
     expectProblem(await receipt(newId()), 404, 'order_not_found');
-    expectProblem(await receipt(sale.id, '', other.tokens.owner), 404, 'order_not_found');
+    expectProblem(await receipt(sale.id, '', other.as('owner')), 404, 'order_not_found');
   });
 
   it('refuses an unknown format, width or parameter and a malformed id with 400 validation_failed', async () => {
@@ -144,14 +128,14 @@ describe('GET /v1/orders/:id/receipt', () => {
   });
 
   it('needs a signed-in tenant user', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/v1/orders/${sale.id}/receipt` });
+    const res = await shop.anon.get(`/v1/orders/${sale.id}/receipt`);
     expectProblem(res, 401, 'unauthorized');
   });
 });
 
 describe('tenant branding (C3)', () => {
   function patch(url: string, payload: object) {
-    return t.app.inject({ method: 'PATCH', url, headers: bearer(shop.tokens.owner), payload });
+    return shop.as('owner').patch(url, payload);
   }
 
   it("prints the store's address under its name and the tenant's footer in text, HTML and ESC/POS", async () => {
@@ -176,14 +160,13 @@ describe('tenant branding (C3)', () => {
     for (const s of ['12 Main Street', 'Springfield', 'See you soon!', 'Returns: 30 days']) expect(escpos).toContain(s);
 
     // Another tenant's receipts keep the default footer and no address.
-    const theirs = await t.app.inject({
-      method: 'POST',
-      url: '/v1/orders/sku',
-      headers: bearer(other.tokens.cashier),
-      payload: { register_id: other.registerId, items: SEED_ITEMS, tenders: [{ method: 'cash', amount_cents: 1000 }] },
+    const theirs = await other.as('till').post('/v1/orders/sku', {
+      register_id: other.registerId,
+      items: SEED_ITEMS,
+      tenders: [{ method: 'cash', amount_cents: 1000 }],
     });
     expect(theirs.statusCode, theirs.body).toBe(201);
-    const otherText = (await receipt(theirs.json().id, '', other.tokens.cashier)).body;
+    const otherText = (await receipt(theirs.json().id, '', other.as('till'))).body;
     expect(otherText).not.toContain('12 Main Street');
     expect(otherText).toMatch(/Thank you for your purchase!\n$/);
   });

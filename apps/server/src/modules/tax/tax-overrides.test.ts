@@ -1,68 +1,38 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../platform/ids.ts';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  PASSWORD,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { expectProblem, PASSWORD, useShop, type Client, type Tenant } from '../../../test/harness.ts';
+import { waitForLockWait } from '../../../test/timing.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let other: TestTenant;
-let owner: string;
-let admin: string;
-let manager: string;
-let cashier: string;
+const shop = useShop({ roles: ['owner', 'admin', 'manager', 'cashier'] });
+let other: Tenant;
+const owner = shop.as('owner');
+const admin = shop.as('admin');
+const manager = shop.as('manager');
+const cashier = shop.as('cashier');
 
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  other = await createTestTenant(t, 'Other Shop');
-  owner = (await login(t, shop.emails.owner)).access_token;
-  admin = (await login(t, shop.emails.admin)).access_token;
-  manager = (await login(t, shop.emails.manager)).access_token;
-  cashier = (await login(t, shop.emails.cashier)).access_token;
+  other = await shop.addTenant('Other Shop', []);
 });
-afterAll(() => t.close());
 
 const URL = '/v1/admin/tax_rate_overrides';
 
-function call(token: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) {
-  return t.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload }) });
+function call(as: Client, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) {
+  return as.request(method, url, payload);
 }
 
+/** The action and data of an entity's audit events, oldest first. */
 async function auditOf(entityId: string): Promise<{ action: string; data: unknown }[]> {
-  const { rows } = await t.deps.db.system.query(
-    'SELECT action, data FROM audit_events WHERE tenant_id = $1 AND entity_id = $2 ORDER BY occurred_at, seq',
-    [shop.tenantId, entityId],
-  );
-  return rows as { action: string; data: unknown }[];
+  const events = await shop.audit({ tenantId: shop.tenantId, entityId });
+  return events.map(({ action, data }) => ({ action, data: data as unknown }));
 }
 
 async function overrideCount(): Promise<number> {
-  const { rows } = await t.deps.db.system.query<{ n: number }>(
+  const { rows } = await shop.deps.db.system.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM tax_rate_overrides WHERE tenant_id = $1',
     [shop.tenantId],
   );
   return rows[0]!.n;
-}
-
-/** Resolves once some session of this database waits for a lock (the request blocked on the rival's row). */
-async function waitForLockWait(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await t.deps.db.system.query(
-      "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-    );
-    if (rows.length > 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the request never waited for the rival insert');
 }
 
 async function newLocation(name: string): Promise<string> {
@@ -115,7 +85,7 @@ describe('POST /v1/admin/tax_rate_overrides', () => {
     const again = await call(manager, 'POST', URL, { register_id: reg, rate_bps: 10_000 });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ id: r.json().id, rate_bps: 10_000 });
-    const { rows } = await t.deps.db.system.query(
+    const { rows } = await shop.deps.db.system.query(
       'SELECT count(*)::int AS n FROM tax_rate_overrides WHERE register_id = $1',
       [reg],
     );
@@ -125,7 +95,7 @@ describe('POST /v1/admin/tax_rate_overrides', () => {
   it('replaces (200) when another transaction creates the same scope between our look and our insert', async () => {
     const loc = await newLocation('Race Road');
     // Another writer's insert of this scope, not yet committed: our request's insert must wait for it.
-    const rival = new pg.Client({ connectionString: t.database.ownerUrl });
+    const rival = new pg.Client({ connectionString: shop.t.database.ownerUrl });
     await rival.connect();
     try {
       await rival.query('BEGIN');
@@ -134,7 +104,8 @@ describe('POST /v1/admin/tax_rate_overrides', () => {
         [newId(), shop.tenantId, loc],
       );
       const pending = call(admin, 'POST', URL, { location_id: loc, rate_bps: 20 });
-      await waitForLockWait();
+      // The request blocked on the rival's row.
+      await waitForLockWait(shop.db);
       await rival.query('COMMIT');
       const res = await pending;
       expect(res.statusCode, res.body).toBe(200);
@@ -142,7 +113,7 @@ describe('POST /v1/admin/tax_rate_overrides', () => {
     } finally {
       await rival.end();
     }
-    const { rows } = await t.deps.db.system.query('SELECT id FROM tax_rate_overrides WHERE location_id = $1', [loc]);
+    const { rows } = await shop.deps.db.system.query('SELECT id FROM tax_rate_overrides WHERE location_id = $1', [loc]);
     expect(rows).toHaveLength(1);
     expect(await auditOf(rows[0].id)).toEqual([
       {
@@ -209,7 +180,7 @@ describe('POST /v1/admin/tax_rate_overrides', () => {
 });
 
 describe('a manager with a location scope', () => {
-  let scoped: string;
+  let scoped: Client;
   let elsewhere: string;
   let elsewhereTill: string;
   let homeTill: string;
@@ -227,7 +198,7 @@ describe('a manager with a location scope', () => {
       location_ids: [shop.locationId],
     });
     expect(created.statusCode, created.body).toBe(201);
-    scoped = (await login(t, email)).access_token;
+    scoped = shop.withToken((await shop.login(email)).access_token);
   });
 
   it('sets overrides of their own location and its registers only (403 elsewhere and tenant-wide)', async () => {
@@ -288,7 +259,7 @@ describe('GET /v1/admin/tax_rate_overrides', () => {
   });
 
   it("never shows another tenant's overrides", async () => {
-    const otherAdmin = (await login(t, other.emails.admin)).access_token;
+    const otherAdmin = other.as('admin');
     const theirs = (await call(otherAdmin, 'POST', URL, { rate_bps: 999 })).json();
     const mine = await call(owner, 'GET', `${URL}?limit=200`);
     expect(mine.json().data.map((o: { id: string }) => o.id)).not.toContain(theirs.id);
@@ -312,10 +283,10 @@ describe('DELETE /v1/admin/tax_rate_overrides/:id', () => {
   });
 
   it("answers 404 for another tenant's override and 400 for a malformed id", async () => {
-    const otherOwner = (await login(t, other.emails.owner)).access_token;
+    const otherOwner = other.as('owner');
     const theirs = (await call(otherOwner, 'POST', URL, { location_id: other.locationId, rate_bps: 5 })).json();
     expectProblem(await call(owner, 'DELETE', `${URL}/${theirs.id}`), 404, 'tax_rate_override_not_found');
-    const { rows } = await t.deps.db.system.query('SELECT 1 FROM tax_rate_overrides WHERE id = $1', [theirs.id]);
+    const { rows } = await shop.deps.db.system.query('SELECT 1 FROM tax_rate_overrides WHERE id = $1', [theirs.id]);
     expect(rows).toHaveLength(1);
     expectProblem(await call(owner, 'DELETE', `${URL}/123`), 400, 'validation_failed');
   });

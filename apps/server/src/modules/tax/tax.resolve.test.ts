@@ -1,63 +1,51 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { systemContext, type RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { useShop, type Tenant } from '../../../test/harness.ts';
 import { auditExplicitTaxRate, explicitTaxRateFrom, resolveTaxRate, type TaxRateQuery } from './index.ts';
 
 const DEFAULT_BPS = 825;
 const URL = '/v1/admin/tax_rate_overrides';
 
-let t: TestApp;
-let shop: TestTenant;
-let other: TestTenant;
+const shop = useShop({ env: { DEFAULT_TAX_RATE_BPS: String(DEFAULT_BPS) } });
+const owner = shop.as('owner');
+let other: Tenant;
 let ctx: RequestContext;
-let owner: string;
 
 beforeAll(async () => {
-  t = await createTestApp({ DEFAULT_TAX_RATE_BPS: String(DEFAULT_BPS) });
-  shop = await createTestTenant(t);
-  other = await createTestTenant(t, 'Other Shop');
+  other = await shop.addTenant('Other Shop', []);
   ctx = systemContext(shop.tenantId);
-  owner = (await login(t, shop.emails.owner)).access_token;
 });
-afterAll(() => t.close());
 
 function resolve(input: Omit<TaxRateQuery, 'defaultBps'>) {
-  return tenantTx(t.deps.db, ctx, (tx) =>
-    resolveTaxRate(tx, ctx, { ...input, defaultBps: t.config.defaultTaxRateBps }),
+  return tenantTx(shop.deps.db, ctx, (tx) =>
+    resolveTaxRate(tx, ctx, { ...input, defaultBps: shop.config.defaultTaxRateBps }),
   );
 }
 
 /** Sets an override through the API (as the back office does) and returns its id. */
 async function setOverride(body: { location_id?: string; register_id?: string; rate_bps: number }): Promise<string> {
-  const res = await t.app.inject({ method: 'POST', url: URL, headers: bearer(owner), payload: body });
+  const res = await owner.post(URL, body);
   expect([200, 201], res.body).toContain(res.statusCode);
   return res.json().id as string;
 }
 
 async function removeOverride(id: string): Promise<void> {
-  const res = await t.app.inject({ method: 'DELETE', url: `${URL}/${id}`, headers: bearer(owner) });
+  const res = await owner.delete(`${URL}/${id}`);
   expect(res.statusCode, res.body).toBe(204);
 }
 
 async function post(url: string, payload: object): Promise<string> {
-  const res = await t.app.inject({ method: 'POST', url, headers: bearer(owner), payload });
+  const res = await owner.post(url, payload);
   expect(res.statusCode, res.body).toBe(201);
   return res.json().id as string;
 }
 
 describe('resolveTaxRate', () => {
   it('uses DEFAULT_TAX_RATE_BPS when no override exists', async () => {
-    expect(t.config.defaultTaxRateBps).toBe(DEFAULT_BPS);
+    expect(shop.config.defaultTaxRateBps).toBe(DEFAULT_BPS);
     expect(await resolve({})).toEqual({ rate_bps: DEFAULT_BPS, source: 'default' });
     expect(await resolve({ locationId: shop.locationId, registerId: shop.registerId })).toEqual({
       rate_bps: DEFAULT_BPS,
@@ -111,13 +99,13 @@ describe('resolveTaxRate', () => {
   });
 
   it("never sees another tenant's overrides, even when given its ids", async () => {
-    const otherOwner = (await login(t, other.emails.owner)).access_token;
+    const otherOwner = other.as('owner');
     for (const payload of [
       { rate_bps: 1 },
       { location_id: other.locationId, rate_bps: 2 },
       { register_id: other.registerId, rate_bps: 3 },
     ]) {
-      const res = await t.app.inject({ method: 'POST', url: URL, headers: bearer(otherOwner), payload });
+      const res = await otherOwner.post(URL, payload);
       expect(res.statusCode, res.body).toBe(201);
     }
     expect(await resolve({ locationId: other.locationId, registerId: other.registerId })).toEqual({
@@ -131,18 +119,18 @@ describe('auditExplicitTaxRate', () => {
   it('audits an order saved with an explicit rate, and nothing otherwise', async () => {
     const orderId = newId();
     const plainOrderId = newId();
-    await tenantTx(t.deps.db, ctx, async (tx) => {
+    await tenantTx(shop.deps.db, ctx, async (tx) => {
       await auditExplicitTaxRate(tx, ctx, {
         orderId,
         resolved: { rate_bps: 0, source: 'explicit', overridden: { rate_bps: 825, source: 'default' } },
       });
       await auditExplicitTaxRate(tx, ctx, { orderId: plainOrderId, resolved: { rate_bps: 825, source: 'default' } });
     });
-    const { rows } = await t.deps.db.system.query(
-      'SELECT entity_id, action, entity_type, data FROM audit_events WHERE tenant_id = $1 AND entity_id = ANY($2)',
-      [shop.tenantId, [orderId, plainOrderId]],
-    );
-    expect(rows).toEqual([
+    const audited = [
+      ...(await shop.audit({ tenantId: shop.tenantId, entityId: orderId })),
+      ...(await shop.audit({ tenantId: shop.tenantId, entityId: plainOrderId })),
+    ];
+    expect(audited).toMatchAudit([
       {
         entity_id: orderId,
         action: 'order.tax_rate_overridden',

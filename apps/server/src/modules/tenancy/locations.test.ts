@@ -1,41 +1,22 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  PASSWORD,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, PASSWORD, useShop, type Client } from '../../../test/harness.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let owner: string;
+const shop = useShop();
+const owner = shop.as('owner');
 
-beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  owner = (await login(t, shop.emails.owner)).access_token;
-});
-afterAll(() => t.close());
-
-function call(token: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) {
-  return t.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload }) });
+function call(as: Client, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) {
+  return as.request(method, url, payload);
 }
 
+/** The action and data of an entity's audit events, oldest first. */
 async function auditOf(entityId: string): Promise<{ action: string; data: unknown }[]> {
-  const { rows } = await t.deps.db.system.query(
-    'SELECT action, data FROM audit_events WHERE tenant_id = $1 AND entity_id = $2 ORDER BY occurred_at, seq',
-    [shop.tenantId, entityId],
-  );
-  return rows as { action: string; data: unknown }[];
+  const events = await shop.audit({ tenantId: shop.tenantId, entityId });
+  return events.map(({ action, data }) => ({ action, data: data as unknown }));
 }
 
 async function countLocations(): Promise<number> {
-  const { rows } = await t.deps.db.system.query<{ n: number }>(
+  const { rows } = await shop.deps.db.system.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM locations WHERE tenant_id = $1',
     [shop.tenantId],
   );
@@ -89,17 +70,17 @@ describe('POST /v1/locations', () => {
 
   it('is for owners and admins only', async () => {
     for (const role of ['manager', 'cashier'] as const) {
-      const token = (await login(t, shop.emails[role])).access_token;
+      const token = shop.as(role);
       expectProblem(await call(token, 'POST', '/v1/locations', { name: `By ${role}` }), 403, 'forbidden');
     }
-    const admin = (await login(t, shop.emails.admin)).access_token;
+    const admin = shop.as('admin');
     expect((await call(admin, 'POST', '/v1/locations', { name: 'By admin' })).statusCode).toBe(201);
   });
 });
 
 describe('GET /v1/locations', () => {
   it('lets every tenant role read, in pages', async () => {
-    const cashier = (await login(t, shop.emails.cashier)).access_token;
+    const cashier = shop.as('cashier');
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -133,7 +114,7 @@ describe('GET /v1/locations', () => {
       location_ids: [shop.locationId],
     });
     expect(created.statusCode, created.body).toBe(201);
-    const token = (await login(t, email)).access_token;
+    const token = shop.withToken((await shop.login(email)).access_token);
     const list = await call(token, 'GET', '/v1/locations?limit=200');
     expect(list.json().data.map((l: { id: string }) => l.id)).toEqual([shop.locationId]);
     expectProblem(await call(token, 'GET', `/v1/locations/${other.id}`), 404, 'location_not_found');
@@ -245,11 +226,7 @@ describe('POST /v1/locations/:id/archive', () => {
     for (const till of tills) {
       expect((await call(owner, 'GET', `/v1/registers/${till.id}`)).json().archived_at).not.toBeNull();
       expect((await auditOf(till.id)).map((a) => a.action)).toEqual(['register.created', 'register.archived']);
-      const pin = await t.app.inject({
-        method: 'POST',
-        url: '/v1/auth/pin-login',
-        payload: { register_id: till.id, pin: shop.pins.cashier },
-      });
+      const pin = await shop.anon.post('/v1/auth/pin-login', { register_id: till.id, pin: shop.pins.cashier });
       expectProblem(pin, 404, 'register_not_found');
     }
     expect((await auditOf(loc.id)).at(-1)).toEqual({
@@ -268,7 +245,7 @@ describe('POST /v1/locations/:id/archive', () => {
   });
 
   it('is refused to managers', async () => {
-    const manager = (await login(t, shop.emails.manager)).access_token;
+    const manager = shop.as('manager');
     expectProblem(await call(manager, 'POST', `/v1/locations/${shop.locationId}/archive`), 403, 'forbidden');
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { newId } from '../../platform/ids.ts';
-import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../../test/harness.ts';
+import { useShop, type Tenant } from '../../../test/harness.ts';
 import {
   findActiveRegister,
   findLocation,
@@ -14,19 +14,16 @@ import {
   getStockPolicy,
 } from './index.ts';
 
-// The lookups tenancy exports to the modules that used to read its tables themselves (docs/architecture.md, "Table owners").
-let t: TestApp;
-let shop: TestTenant;
-let other: TestTenant;
+// The lookups tenancy exports to the modules that used to read its tables themselves (docs/architecture.md,
+// "Table owners").
+const shop = useShop({ name: 'Places Shop', roles: [] });
+let other: Tenant;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t, 'Places Shop');
-  other = await createTestTenant(t, 'Other Shop');
+  other = await shop.addTenant('Other Shop', []);
 });
-afterAll(() => t.close());
 
-const inShop = <T>(fn: Parameters<typeof tenantTx<T>>[2]) => tenantTx(t.deps.db, systemContext(shop.tenantId), fn);
+const inShop = <T>(fn: Parameters<typeof tenantTx<T>>[2]) => tenantTx(shop.deps.db, systemContext(shop.tenantId), fn);
 
 describe("tenancy's lookups for other modules", () => {
   it('finds the tenant, its places and the registers at a location, never another tenant’s', async () => {

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  PASSWORD,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, PASSWORD, useShop, type Client } from '../../../test/harness.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let owner: string;
-let manager: string;
+const shop = useShop({ roles: ['owner', 'manager'] });
+const owner = shop.as('owner');
+const manager = shop.as('manager');
 /** A second location, and a manager whose scope is the main location only. */
 let north: { id: string };
-let scopedManager: string;
+let scopedManager: Client;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  owner = (await login(t, shop.emails.owner)).access_token;
-  manager = (await login(t, shop.emails.manager)).access_token;
   north = (await call(owner, 'POST', '/v1/locations', { name: 'North' })).json();
   const email = `scoped.manager.${Date.now()}@example.com`;
   const created = await call(owner, 'POST', '/v1/users', {
@@ -33,28 +19,19 @@ beforeAll(async () => {
     location_ids: [shop.locationId],
   });
   expect(created.statusCode, created.body).toBe(201);
-  scopedManager = (await login(t, email)).access_token;
+  scopedManager = shop.withToken((await shop.login(email)).access_token);
 });
-afterAll(() => t.close());
 
-function call(token: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) {
-  return t.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload }) });
+function call(as: Client, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) {
+  return as.request(method, url, payload);
 }
 
 async function countRegisters(): Promise<number> {
-  const { rows } = await t.deps.db.system.query<{ n: number }>(
+  const { rows } = await shop.deps.db.system.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM registers WHERE tenant_id = $1',
     [shop.tenantId],
   );
   return rows[0]!.n;
-}
-
-async function auditOf(entityId: string): Promise<{ action: string; data: unknown }[]> {
-  const { rows } = await t.deps.db.system.query(
-    'SELECT action, data FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at, seq',
-    [entityId],
-  );
-  return rows as { action: string; data: unknown }[];
 }
 
 describe('POST /v1/registers', () => {
@@ -63,7 +40,7 @@ describe('POST /v1/registers', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ location_id: north.id, name: 'Till 1', archived_at: null });
     expect(res.headers.location).toBe(`/v1/registers/${res.json().id}`);
-    expect(await auditOf(res.json().id)).toEqual([
+    expect(await shop.audit({ entityId: res.json().id })).toMatchAudit([
       { action: 'register.created', data: { location_id: north.id, name: 'Till 1' } },
     ]);
   });
@@ -78,7 +55,7 @@ describe('POST /v1/registers', () => {
   });
 
   it('refuses cashiers', async () => {
-    const cashier = (await login(t, shop.emails.cashier)).access_token;
+    const cashier = shop.as('cashier');
     const res = await call(cashier, 'POST', '/v1/registers', { location_id: shop.locationId, name: 'Mine' });
     expectProblem(res, 403, 'forbidden');
   });
@@ -122,7 +99,7 @@ describe('GET /v1/registers', () => {
   });
 
   it('lets a cashier read a register', async () => {
-    const cashier = (await login(t, shop.emails.cashier)).access_token;
+    const cashier = shop.as('cashier');
     const res = await call(cashier, 'GET', `/v1/registers/${shop.registerId}`);
     expect(res.json()).toMatchObject({ id: shop.registerId, location_id: shop.locationId, name: 'Till 1' });
   });
@@ -138,10 +115,10 @@ describe('PATCH and archive', () => {
     const res = await call(manager, 'PATCH', `/v1/registers/${till.id}`, { name: 'Front Desk' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().name).toBe('Front Desk');
-    expect((await auditOf(till.id))[1]).toEqual({
-      action: 'register.updated',
-      data: { before: { name: 'Front' }, after: { name: 'Front Desk' } },
-    });
+    expect(await shop.audit({ entityId: till.id })).toMatchAudit([
+      { action: 'register.created' },
+      { action: 'register.updated', data: { before: { name: 'Front' }, after: { name: 'Front Desk' } } },
+    ]);
     expectProblem(
       await call(scopedManager, 'PATCH', `/v1/registers/${till.id}`, { name: 'X' }),
       404,
@@ -151,25 +128,17 @@ describe('PATCH and archive', () => {
 
   it('archives a register: PIN login there stops working and it leaves the list', async () => {
     const till = (await call(owner, 'POST', '/v1/registers', { location_id: shop.locationId, name: 'Back' })).json();
-    const ok = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/pin-login',
-      payload: { register_id: till.id, pin: shop.pins.cashier },
-    });
+    const ok = await shop.anon.post('/v1/auth/pin-login', { register_id: till.id, pin: shop.pins.cashier });
     expect(ok.statusCode).toBe(200);
     const res = await call(manager, 'POST', `/v1/registers/${till.id}/archive`);
     expect(res.statusCode).toBe(200);
     expect(res.json().archived_at).not.toBeNull();
-    const refused = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/pin-login',
-      payload: { register_id: till.id, pin: shop.pins.cashier },
-    });
+    const refused = await shop.anon.post('/v1/auth/pin-login', { register_id: till.id, pin: shop.pins.cashier });
     expectProblem(refused, 404, 'register_not_found');
     const list = await call(owner, 'GET', '/v1/registers?limit=200');
     expect(list.json().data.map((r: { id: string }) => r.id)).not.toContain(till.id);
     const withArchived = await call(owner, 'GET', '/v1/registers?limit=200&include_archived=true');
     expect(withArchived.json().data.map((r: { id: string }) => r.id)).toContain(till.id);
-    expect((await auditOf(till.id)).map((a) => a.action)).toEqual(['register.created', 'register.archived']);
+    expect(await shop.audit({ entityId: till.id })).toMatchAudit(['register.created', 'register.archived']);
   });
 });

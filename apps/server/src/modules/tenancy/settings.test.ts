@@ -1,55 +1,37 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { expectProblem, useShop, type Client, type Tenant } from '../../../test/harness.ts';
 import { getTenantMoneySettings } from './index.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let other: TestTenant;
-let owner: string;
-let admin: string;
+const shop = useShop({ env: { MONEY_ROUNDING: 'bankers' }, roles: ['owner', 'admin'] });
+let other: Tenant;
+const owner = shop.as('owner');
+const admin = shop.as('admin');
 
 beforeAll(async () => {
-  t = await createTestApp({ MONEY_ROUNDING: 'bankers' });
-  shop = await createTestTenant(t);
-  other = await createTestTenant(t, 'Other Shop');
-  owner = (await login(t, shop.emails.owner)).access_token;
-  admin = (await login(t, shop.emails.admin)).access_token;
+  other = await shop.addTenant('Other Shop', []);
 });
-afterAll(() => t.close());
 
 const URL = '/v1/settings/tenant';
 
-function get(token: string) {
-  return t.app.inject({ method: 'GET', url: URL, headers: bearer(token) });
+function get(as: Client) {
+  return as.get(URL);
 }
 
-function patch(token: string, payload: unknown) {
-  return t.app.inject({ method: 'PATCH', url: URL, headers: bearer(token), payload: payload as object });
+function patch(as: Client, payload: unknown) {
+  return as.patch(URL, payload);
 }
 
+/** The data of a tenant's settings changes, oldest first. */
 async function settingsAudit(tenantId: string): Promise<unknown[]> {
-  const { rows } = await t.deps.db.system.query(
-    `SELECT data FROM audit_events WHERE tenant_id = $1 AND action = 'tenant.settings_changed'
-      ORDER BY occurred_at, seq`,
-    [tenantId],
-  );
-  return rows.map((r: { data: unknown }) => r.data);
+  return (await shop.audit({ tenantId, action: 'tenant.settings_changed' })).map((e): unknown => e.data);
 }
 
 describe('GET /v1/settings/tenant', () => {
   it("shows the defaults to every tenant role, with the server's rounding as the effective one", async () => {
     for (const role of ['owner', 'admin', 'manager', 'cashier'] as const) {
-      const token = (await login(t, shop.emails[role])).access_token;
+      const token = shop.as(role);
       const res = await get(token);
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toEqual({
@@ -111,7 +93,7 @@ describe('PATCH /v1/settings/tenant', () => {
     expect(same.statusCode).toBe(200);
     expect(await settingsAudit(shop.tenantId)).toHaveLength(2);
     expect(await settingsAudit(other.tenantId)).toHaveLength(0);
-    expect((await get((await login(t, other.emails.owner)).access_token)).json().stock_policy).toBe('block');
+    expect((await get(other.as('owner'))).json().stock_policy).toBe('block');
   });
 
   it('renames the business and moves its time zone: trimmed, canonical, audited', async () => {
@@ -123,12 +105,14 @@ describe('PATCH /v1/settings/tenant', () => {
       after: { name: 'Corner Shop', timezone: 'Europe/Paris' },
     });
     // The receipts' business name is the tenant's name.
-    const { rows } = await t.deps.db.system.query('SELECT name, timezone FROM tenants WHERE id = $1', [shop.tenantId]);
+    const { rows } = await shop.deps.db.system.query('SELECT name, timezone FROM tenants WHERE id = $1', [
+      shop.tenantId,
+    ]);
     expect(rows[0]).toEqual({ name: 'Corner Shop', timezone: 'Europe/Paris' });
     const count = (await settingsAudit(shop.tenantId)).length;
     expect((await patch(admin, { name: 'Corner Shop', timezone: 'Europe/Paris' })).statusCode).toBe(200);
     expect(await settingsAudit(shop.tenantId)).toHaveLength(count);
-    expect((await get((await login(t, other.emails.owner)).access_token)).json().name).toBe('Other Shop');
+    expect((await get(other.as('owner'))).json().name).toBe('Other Shop');
   });
 
   it('refuses a blank name and an unknown time zone, naming the field', async () => {
@@ -164,7 +148,7 @@ describe('PATCH /v1/settings/tenant', () => {
 
   it('is for owners and admins only', async () => {
     for (const role of ['manager', 'cashier'] as const) {
-      const token = (await login(t, shop.emails[role])).access_token;
+      const token = shop.as(role);
       expectProblem(await patch(token, { prices_include_tax: false }), 403, 'forbidden');
       expectProblem(await patch(token, { receipt_footer_lines: ['Mine'] }), 403, 'forbidden');
     }
@@ -184,7 +168,7 @@ describe('PATCH /v1/settings/tenant receipt_footer_lines', () => {
     // The same lines (after trimming) change nothing and write no event.
     await patch(admin, { receipt_footer_lines: ['See you soon!', ' Returns within 30 days'] });
     expect(await settingsAudit(shop.tenantId)).toHaveLength(count);
-    expect((await get((await login(t, other.emails.owner)).access_token)).json().receipt_footer_lines).toEqual([]);
+    expect((await get(other.as('owner'))).json().receipt_footer_lines).toEqual([]);
 
     const cleared = await patch(admin, { receipt_footer_lines: [] });
     expect(cleared.json().receipt_footer_lines).toEqual([]);
@@ -222,7 +206,7 @@ describe('getTenantMoneySettings', () => {
       await patch(owner, { money_rounding: null, cash_rounding_cents: 10, prices_include_tax: false }),
     ).toMatchObject({ statusCode: 200 });
     const read = (mode: 'half_up' | 'bankers') =>
-      tenantTx(t.deps.db, ctx, (tx) => getTenantMoneySettings(tx, ctx, mode));
+      tenantTx(shop.deps.db, ctx, (tx) => getTenantMoneySettings(tx, ctx, mode));
     expect(await read('half_up')).toEqual({
       currency: 'USD',
       prices_include_tax: false,

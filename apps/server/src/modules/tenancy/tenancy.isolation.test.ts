@@ -1,35 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, useShop, type Tenant } from '../../../test/harness.ts';
 
 // Two tenants on one database: B's owner must not see or touch anything of A's, whatever id it sends.
-let t: TestApp;
-let a: TestTenant;
-let b: TestTenant;
-let ownerB: string;
+const a = useShop({ name: 'Shop A', roles: [] });
+let b: Tenant;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  a = await createTestTenant(t, 'Shop A');
-  b = await createTestTenant(t, 'Shop B');
-  ownerB = (await login(t, b.emails.owner)).access_token;
+  b = await a.addTenant('Shop B');
 });
-afterAll(() => t.close());
 
 function call(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) {
-  return t.app.inject({ method, url, headers: bearer(ownerB), ...(payload === undefined ? {} : { payload }) });
+  return b.as('owner').request(method, url, payload);
 }
 
 /** Tenant A's rows as stored, read as the table owner. */
 async function snapshotOfA(): Promise<string> {
-  const { rows } = await t.deps.db.system.query(
+  const { rows } = await a.deps.db.system.query(
     `SELECT (SELECT json_agg(u ORDER BY u.id) FROM users u WHERE tenant_id = $1) AS users,
             (SELECT json_agg(l ORDER BY l.id) FROM locations l WHERE tenant_id = $1) AS locations,
             (SELECT json_agg(r ORDER BY r.id) FROM registers r WHERE tenant_id = $1) AS registers,
@@ -74,7 +60,7 @@ describe("another tenant's ids are 404", () => {
     });
     expectProblem(user, 400, 'validation_failed');
     expect(await snapshotOfA()).toBe(before);
-    const { rows } = await t.deps.db.system.query('SELECT 1 FROM registers WHERE name = $1', ['Sneaky']);
+    const { rows } = await a.deps.db.system.query('SELECT 1 FROM registers WHERE name = $1', ['Sneaky']);
     expect(rows).toHaveLength(0);
   });
 });
@@ -83,7 +69,7 @@ describe('lists hold only the caller’s tenant', () => {
   it('users, locations and registers', async () => {
     const aIds = new Set(
       (
-        await t.deps.db.system.query(
+        await a.deps.db.system.query(
           `SELECT id FROM users WHERE tenant_id = $1 UNION ALL SELECT id FROM locations WHERE tenant_id = $1
            UNION ALL SELECT id FROM registers WHERE tenant_id = $1`,
           [a.tenantId],
@@ -118,13 +104,7 @@ describe('lists hold only the caller’s tenant', () => {
 
 describe('uniqueness is per tenant', () => {
   it("B may use A's location name and code and A's e-mail", async () => {
-    const ownerA = (await login(t, a.emails.owner)).access_token;
-    const inA = await t.app.inject({
-      method: 'POST',
-      url: '/v1/locations',
-      headers: bearer(ownerA),
-      payload: { name: 'Harbour', code: 'HRB' },
-    });
+    const inA = await a.as('owner').post('/v1/locations', { name: 'Harbour', code: 'HRB' });
     expect(inA.statusCode).toBe(201);
     expect((await call('POST', '/v1/locations', { name: 'Harbour', code: 'HRB' })).statusCode).toBe(201);
     const res = await call('POST', '/v1/users', { email: a.emails.cashier, display_name: 'Twin', roles: ['cashier'] });

@@ -1,29 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { expectProblem, useShop } from '../../../test/harness.ts';
 
 // A small body limit so the 413 case needs no megabyte.
-let t: TestApp;
-let shop: TestTenant;
-let owner: string;
-
-beforeAll(async () => {
-  t = await createTestApp({ BODY_LIMIT_BYTES: '2048' });
-  shop = await createTestTenant(t);
-  owner = (await login(t, shop.emails.owner)).access_token;
-});
-afterAll(() => t.close());
+const shop = useShop({ env: { BODY_LIMIT_BYTES: '2048' } });
+const owner = shop.as('owner');
 
 /** Rows that any write of these routes would add to or change. */
 async function footprint(): Promise<string> {
-  const { rows } = await t.deps.db.system.query(
+  const { rows } = await shop.deps.db.system.query(
     `SELECT (SELECT count(*) FROM users WHERE tenant_id = $1) AS users,
             (SELECT max(updated_at) FROM users WHERE tenant_id = $1) AS users_changed,
             (SELECT count(*) FROM user_locations WHERE tenant_id = $1) AS scopes,
@@ -41,12 +25,7 @@ beforeEach(async () => {
 const valid = { email: 'valid.user@example.com', display_name: 'Val Id', roles: ['cashier'] };
 
 function create(payload: unknown, headers: Record<string, string> = {}) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/v1/users',
-    headers: { ...bearer(owner), ...headers },
-    payload: payload as string,
-  });
+  return owner.post('/v1/users', payload, { headers });
 }
 
 async function expectRefused(
@@ -120,41 +99,26 @@ describe('bad input to /v1/users is refused with a problem, and nothing is writt
   });
 
   it('malformed uuid in the path → 400', async () => {
-    const res = await t.app.inject({
-      method: 'PATCH',
-      url: '/v1/users/not-a-uuid',
-      headers: bearer(owner),
-      payload: { display_name: 'X' },
-    });
+    const res = await owner.patch('/v1/users/not-a-uuid', { display_name: 'X' });
     await expectRefused(res, 400, 'validation_failed', 'id');
-    const get = await t.app.inject({ method: 'GET', url: '/v1/users/1234', headers: bearer(owner) });
+    const get = await owner.get('/v1/users/1234');
     expectProblem(get, 400, 'validation_failed');
   });
 
   it('empty patch → 400', async () => {
-    const res = await t.app.inject({
-      method: 'PATCH',
-      url: `/v1/users/${shop.userIds.cashier}`,
-      headers: bearer(owner),
-      payload: {},
-    });
+    const res = await owner.patch(`/v1/users/${shop.userIds.cashier}`, {});
     await expectRefused(res, 400, 'validation_failed');
   });
 
   it('unknown field in a patch → 400', async () => {
-    const res = await t.app.inject({
-      method: 'PATCH',
-      url: `/v1/users/${shop.userIds.cashier}`,
-      headers: bearer(owner),
-      payload: { email: 'new@example.com' },
-    });
+    const res = await owner.patch(`/v1/users/${shop.userIds.cashier}`, { email: 'new@example.com' });
     await expectRefused(res, 400, 'validation_failed', 'email');
   });
 });
 
 describe('bad list parameters', () => {
   function list(query: string) {
-    return t.app.inject({ method: 'GET', url: `/v1/users?${query}`, headers: bearer(owner) });
+    return owner.get(`/v1/users?${query}`);
   }
 
   it('a cursor this API did not issue → 400 invalid_cursor', async () => {

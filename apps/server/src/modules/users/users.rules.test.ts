@@ -1,46 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  PASSWORD,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, PASSWORD, useShop, type Client } from '../../../test/harness.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let owner: string;
-let admin: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  owner = (await login(t, shop.emails.owner)).access_token;
-  admin = (await login(t, shop.emails.admin)).access_token;
-});
-afterAll(() => t.close());
+const shop = useShop({ roles: ['owner', 'admin'] });
+let owner: Client = shop.as('owner');
+const admin = shop.as('admin');
 
 let seq = 0;
 function newEmail(): string {
   return `rules.${Date.now().toString(36)}.${seq++}@example.com`;
 }
-function post(token: string, url: string, payload?: object) {
-  return t.app.inject({ method: 'POST', url, headers: bearer(token), ...(payload === undefined ? {} : { payload }) });
+function post(as: Client, url: string, payload?: object) {
+  return as.post(url, payload);
 }
-function patch(token: string, url: string, payload: unknown) {
-  return t.app.inject({ method: 'PATCH', url, headers: bearer(token), payload: payload as object });
+function patch(as: Client, url: string, payload: unknown) {
+  return as.patch(url, payload);
 }
 
 async function userRow(id: string): Promise<{ roles: string[]; active: boolean }> {
-  const { rows } = await t.deps.db.system.query('SELECT roles, active FROM users WHERE id = $1', [id]);
+  const { rows } = await shop.deps.db.system.query('SELECT roles, active FROM users WHERE id = $1', [id]);
   return rows[0] as { roles: string[]; active: boolean };
 }
 
 /** A second owner with a password, signed in. */
-async function newOwner(): Promise<{ id: string; token: string }> {
+async function newOwner(): Promise<{ id: string; token: Client }> {
   const email = newEmail();
   const res = await post(owner, '/v1/users', {
     email,
@@ -49,16 +31,16 @@ async function newOwner(): Promise<{ id: string; token: string }> {
     roles: ['owner'],
   });
   expect(res.statusCode, res.body).toBe(201);
-  return { id: res.json().id, token: (await login(t, email)).access_token };
+  return { id: res.json().id, token: shop.withToken((await shop.login(email)).access_token) };
 }
 
 describe('who may manage users', () => {
   it('refuses cashiers and managers with 403 forbidden', async () => {
     for (const role of ['cashier', 'manager'] as const) {
-      const token = (await login(t, shop.emails[role])).access_token;
+      const token = shop.as(role);
       const res = await post(token, '/v1/users', { email: newEmail(), display_name: 'X', roles: ['cashier'] });
       expectProblem(res, 403, 'forbidden');
-      const list = await t.app.inject({ method: 'GET', url: '/v1/users', headers: bearer(token) });
+      const list = await token.get('/v1/users');
       expectProblem(list, 403, 'forbidden');
     }
   });
@@ -67,7 +49,7 @@ describe('who may manage users', () => {
     const email = newEmail();
     const res = await post(admin, '/v1/users', { email, display_name: 'Wannabe', roles: ['owner'] });
     expectProblem(res, 403, 'role_not_grantable');
-    const { rows } = await t.deps.db.system.query('SELECT 1 FROM users WHERE email = $1', [email]);
+    const { rows } = await shop.deps.db.system.query('SELECT 1 FROM users WHERE email = $1', [email]);
     expect(rows).toHaveLength(0);
     const self = await patch(admin, `/v1/users/${shop.userIds.admin}`, { roles: ['owner', 'admin'] });
     expectProblem(self, 403, 'role_not_grantable');
@@ -111,9 +93,10 @@ describe('the last active owner', () => {
   it('two owners demoting each other at once: exactly one wins', async () => {
     const activeOwners = async () =>
       (
-        await t.deps.db.system.query(`SELECT id FROM users WHERE tenant_id = $1 AND active AND 'owner' = ANY(roles)`, [
-          shop.tenantId,
-        ])
+        await shop.deps.db.system.query(
+          `SELECT id FROM users WHERE tenant_id = $1 AND active AND 'owner' = ANY(roles)`,
+          [shop.tenantId],
+        )
       ).rows.length;
     expect(await activeOwners()).toBe(1);
     const second = await newOwner();
@@ -126,7 +109,7 @@ describe('the last active owner', () => {
     // Put the first owner back in charge for the tests that follow.
     if ((await userRow(shop.ownerId)).roles[0] !== 'owner') {
       expect((await patch(second.token, `/v1/users/${shop.ownerId}`, { roles: ['owner'] })).statusCode).toBe(200);
-      owner = (await login(t, shop.emails.owner)).access_token;
+      owner = shop.withToken((await shop.login(shop.emails.owner)).access_token);
     }
   });
 
@@ -148,37 +131,23 @@ describe('deactivation and reactivation', () => {
       roles: ['cashier'],
     });
     const id = created.json().id;
-    const session = await login(t, email);
+    const session = await shop.login(email);
 
     const res = await post(admin, `/v1/users/${id}/deactivate`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().active).toBe(false);
 
-    const refreshed = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/refresh',
-      payload: { refresh_token: session.refresh_token },
-    });
+    const refreshed = await shop.anon.post('/v1/auth/refresh', { refresh_token: session.refresh_token });
     expect(refreshed.statusCode).toBe(401);
-    const signIn = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/login',
-      payload: { email, password: PASSWORD },
-    });
+    const signIn = await shop.anon.post('/v1/auth/login', { email, password: PASSWORD });
     expectProblem(signIn, 403, 'account_inactive');
-    const pin = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/pin-login',
-      payload: { register_id: shop.registerId, pin: '864209' },
-    });
+    const pin = await shop.anon.post('/v1/auth/pin-login', { register_id: shop.registerId, pin: '864209' });
     expectProblem(pin, 401, 'invalid_pin');
 
-    const { rows } = await t.deps.db.system.query(
-      `SELECT action, data FROM audit_events WHERE entity_id = $1 AND action = 'user.deactivated'`,
-      [id],
-    );
-    expect(rows).toEqual([{ action: 'user.deactivated', data: { revoked_sessions: 1 } }]);
-    const live = await t.deps.db.system.query(
+    expect(await shop.audit({ entityId: id, action: 'user.deactivated' })).toMatchAudit([
+      { action: 'user.deactivated', data: { revoked_sessions: 1 } },
+    ]);
+    const live = await shop.deps.db.system.query(
       'SELECT 1 FROM refresh_tokens WHERE subject_id = $1 AND revoked_at IS NULL',
       [id],
     );
@@ -189,12 +158,8 @@ describe('deactivation and reactivation', () => {
     const back = await post(admin, `/v1/users/${id}/reactivate`);
     expect(back.statusCode).toBe(200);
     expect(back.json()).toMatchObject({ active: true, has_pin: true, has_password: true });
-    await login(t, email);
-    const actions = await t.deps.db.system.query(
-      `SELECT action FROM audit_events WHERE entity_id = $1 AND action LIKE 'user.%' ORDER BY occurred_at, seq`,
-      [id],
-    );
-    expect(actions.rows.map((r: { action: string }) => r.action)).toEqual([
+    await shop.login(email);
+    expect(await shop.audit({ entityId: id, action: 'user.*' })).toMatchAudit([
       'user.created',
       'user.deactivated',
       'user.reactivated',
@@ -209,15 +174,11 @@ describe('deactivation and reactivation', () => {
       password: PASSWORD,
       roles: ['manager'],
     });
-    const session = await login(t, email);
+    const session = await shop.login(email);
     const res = await patch(owner, `/v1/users/${created.json().id}`, { password: 'a brand new password' });
     expect(res.statusCode).toBe(200);
-    const refreshed = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/refresh',
-      payload: { refresh_token: session.refresh_token },
-    });
+    const refreshed = await shop.anon.post('/v1/auth/refresh', { refresh_token: session.refresh_token });
     expect(refreshed.statusCode).toBe(401);
-    await login(t, email, 'a brand new password');
+    await shop.login(email, 'a brand new password');
   });
 });

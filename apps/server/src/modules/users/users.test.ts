@@ -1,57 +1,38 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, useShop, type Client } from '../../../test/harness.ts';
 
-let t: TestApp;
-let shop: TestTenant;
-let owner: string;
-let admin: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  shop = await createTestTenant(t);
-  owner = (await login(t, shop.emails.owner)).access_token;
-  admin = (await login(t, shop.emails.admin)).access_token;
-});
-afterAll(() => t.close());
+const shop = useShop({ roles: ['owner', 'admin'] });
+const owner = shop.as('owner');
+const admin = shop.as('admin');
 
 let seq = 0;
 function newEmail(): string {
   return `staff.${Date.now().toString(36)}.${seq++}@example.com`;
 }
 
-function post(token: string, url: string, payload: unknown) {
-  return t.app.inject({ method: 'POST', url, headers: bearer(token), payload: payload as object });
+function post(as: Client, url: string, payload: unknown) {
+  return as.post(url, payload);
 }
-function patch(token: string, url: string, payload: unknown) {
-  return t.app.inject({ method: 'PATCH', url, headers: bearer(token), payload: payload as object });
+function patch(as: Client, url: string, payload: unknown) {
+  return as.patch(url, payload);
 }
-function get(token: string, url: string) {
-  return t.app.inject({ method: 'GET', url, headers: bearer(token) });
+function get(as: Client, url: string) {
+  return as.get(url);
 }
 
 async function countUsers(): Promise<number> {
-  const { rows } = await t.deps.db.system.query<{ n: number }>(
+  const { rows } = await shop.deps.db.system.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM users WHERE tenant_id = $1',
     [shop.tenantId],
   );
   return rows[0]!.n;
 }
 
-async function auditOf(entityId: string): Promise<{ action: string; data: unknown; actor_id: string }[]> {
-  const { rows } = await t.deps.db.system.query(
-    'SELECT action, data, actor_id FROM audit_events WHERE tenant_id = $1 AND entity_id = $2 ORDER BY occurred_at, seq',
-    [shop.tenantId, entityId],
-  );
-  return rows as { action: string; data: unknown; actor_id: string }[];
+/** The action, data and actor of an entity's audit events, oldest first. */
+async function auditOf(entityId: string): Promise<{ action: string; data: unknown; actor_id: string | null }[]> {
+  const events = await shop.audit({ tenantId: shop.tenantId, entityId });
+  return events.map(({ action, data, actor_id }) => ({ action, data: data as unknown, actor_id }));
 }
 
 describe('POST /v1/users', () => {
@@ -83,7 +64,7 @@ describe('POST /v1/users', () => {
     expect(audit[0]!.actor_id).toBe(shop.ownerId);
     expect(audit[0]!.data).toMatchObject({ roles: ['manager', 'cashier'], has_password: true, has_pin: false });
     // The new user signs in with the password.
-    await login(t, email, 'long enough password');
+    await shop.login(email, 'long enough password');
   });
 
   it('creates a user with a PIN who can then sign in at a register', async () => {
@@ -96,13 +77,9 @@ describe('POST /v1/users', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ has_pin: true, has_password: false });
     expect(JSON.stringify(await auditOf(res.json().id))).not.toContain('907531');
-    const pinLogin = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/pin-login',
-      payload: { register_id: shop.registerId, pin: '907531' },
-    });
+    const pinLogin = await shop.anon.post('/v1/auth/pin-login', { register_id: shop.registerId, pin: '907531' });
     expect(pinLogin.statusCode, pinLogin.body).toBe(200);
-    const me = await get(pinLogin.json().access_token, '/v1/me');
+    const me = await get(shop.withToken(pinLogin.json().access_token), '/v1/me');
     expect(me.json()).toMatchObject({ id: res.json().id, register_id: shop.registerId });
   });
 
@@ -128,7 +105,7 @@ describe('POST /v1/users', () => {
     });
     expectProblem(res, 409, 'email_taken');
     expect(await countUsers()).toBe(before);
-    const { rows } = await t.deps.db.system.query('SELECT 1 FROM audit_events WHERE data->>$1 = $2', [
+    const { rows } = await shop.deps.db.system.query('SELECT 1 FROM audit_events WHERE data->>$1 = $2', [
       'display_name',
       'Dup Mail',
     ]);
@@ -235,11 +212,7 @@ describe('PATCH /v1/users/:id', () => {
 
     const cleared = await patch(owner, `/v1/users/${id}`, { pin: null });
     expect(cleared.json().has_pin).toBe(false);
-    const oldPin = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/pin-login',
-      payload: { register_id: shop.registerId, pin: '135792' },
-    });
+    const oldPin = await shop.anon.post('/v1/auth/pin-login', { register_id: shop.registerId, pin: '135792' });
     expectProblem(oldPin, 401, 'invalid_pin');
   });
 

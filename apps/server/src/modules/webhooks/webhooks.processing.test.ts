@@ -1,51 +1,32 @@
-import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../test/harness.ts';
-import { createSuperadmin } from '../platform/index.ts';
+import { expectProblem, useShop } from '../../../test/harness.ts';
+import { eventually } from '../../../test/timing.ts';
 import { createWebhookProcessor, registerWebhookHandler, type WebhookEvent, type WebhookProcessor } from './index.ts';
 import { postWebhook, signDelivery } from './webhooks.test-helpers.ts';
 
 const ACTIVE = 'whsec_active_0123456789abcdef';
-const OPERATOR = { email: 'webhook.ops@example.com', password: 'a long operator passphrase' };
-let t: TestApp;
-let shop: TestTenant;
-let owner: pg.Client;
+const shop = useShop({ env: { WEBHOOK_ACTIVE_SECRET: ACTIVE } });
+const operator = shop.as('superadmin');
 let processor: WebhookProcessor;
-let operatorToken: string;
 
 beforeAll(async () => {
-  t = await createTestApp({ WEBHOOK_ACTIVE_SECRET: ACTIVE });
-  shop = await createTestTenant(t);
-  owner = new pg.Client({ connectionString: t.database.ownerUrl });
-  await owner.connect();
   // Short back-off: three attempts in all (two retries 10 ms apart).
   processor = createWebhookProcessor(
-    { db: t.deps.db, logger: pino({ level: 'silent' }), metrics: t.deps.metrics },
+    { db: shop.deps.db, logger: pino({ level: 'silent' }), metrics: shop.deps.metrics },
     { backoffMs: [10, 10] },
   );
-  await createSuperadmin(t.deps.db, { ...OPERATOR, displayName: 'Wanda Webhooks' });
-  operatorToken = (await login(t, OPERATOR.email, OPERATOR.password)).access_token;
+  await shop.operatorToken();
 });
 afterAll(async () => {
   await processor.stop();
-  await owner.end();
-  await t.close();
 });
 
 let seq = 0;
 /** Delivers a signed event of `type` at `provider` and returns its id. */
 async function deliver(provider: string, type: string): Promise<string> {
   const body = JSON.stringify({ id: `evt_${++seq}`, type, data: { n: seq } });
-  const res = await postWebhook(t, provider, body, signDelivery(ACTIVE, body));
+  const res = await postWebhook(shop, provider, body, signDelivery(ACTIVE, body));
   expect(res.statusCode, res.body).toBe(202);
   return res.json<{ id: string }>().id;
 }
@@ -58,7 +39,7 @@ interface EventRow {
 }
 
 async function eventRow(id: string): Promise<EventRow | undefined> {
-  const { rows } = await owner.query<EventRow>(
+  const { rows } = await shop.db.query<EventRow>(
     'SELECT status, attempts, last_error, processed_at FROM webhook_events WHERE id = $1',
     [id],
   );
@@ -82,7 +63,7 @@ describe('WebhookProcessor', () => {
       expect(seen.map((e) => e.attempts)).toEqual([0, 1, 2]);
       expect(seen[0]).toMatchObject({ id, provider: 'flaky', externalId: `evt_${seq}`, payload: { data: { n: seq } } });
       expect(await eventRow(id)).toMatchObject({ status: 'processed', attempts: 3, last_error: null });
-      const { rows } = await owner.query<{ n: number }>(
+      const { rows } = await shop.db.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM webhook_nonces WHERE nonce = $1',
         [`side-effect-${id}`],
       );
@@ -117,8 +98,8 @@ describe('WebhookProcessor', () => {
     await processor.start();
     try {
       const id = await deliver('live', 'ping');
-      await expect.poll(() => done, { timeout: 5000 }).toEqual([id]);
-      await expect.poll(async () => (await eventRow(id))?.status, { timeout: 5000 }).toBe('processed');
+      await eventually(() => expect(done).toEqual([id]));
+      await eventually(async () => expect((await eventRow(id))?.status).toBe('processed'));
     } finally {
       await processor.stop();
       off();
@@ -135,11 +116,7 @@ describe('operators: GET /v1/webhooks/events and POST /v1/webhooks/events/:id/re
     try {
       const id = await deliver('replayco', 'payment_intent.captured');
       await processor.drain();
-      const list = await t.app.inject({
-        method: 'GET',
-        url: '/v1/webhooks/events?status=failed&provider=replayco',
-        headers: bearer(operatorToken),
-      });
+      const list = await operator.get('/v1/webhooks/events?status=failed&provider=replayco');
       expect(list.statusCode, list.body).toBe(200);
       expect(list.json()).toMatchObject({
         data: [{ id, provider: 'replayco', status: 'failed', attempts: 3, last_error: 'not yet' }],
@@ -147,21 +124,13 @@ describe('operators: GET /v1/webhooks/events and POST /v1/webhooks/events/:id/re
       });
 
       healthy = true;
-      const replay = await t.app.inject({
-        method: 'POST',
-        url: `/v1/webhooks/events/${id}/replay`,
-        headers: bearer(operatorToken),
-      });
+      const replay = await operator.post(`/v1/webhooks/events/${id}/replay`);
       expect(replay.statusCode, replay.body).toBe(200);
       expect(replay.json()).toMatchObject({ id, status: 'received', attempts: 0 });
       await processor.drain();
       expect(await eventRow(id)).toMatchObject({ status: 'processed', attempts: 1, last_error: null });
 
-      const { rows } = await owner.query(
-        `SELECT tenant_id, chain_key, data FROM audit_events WHERE action = 'webhook.replayed' AND entity_id = $1`,
-        [id],
-      );
-      expect(rows).toEqual([
+      expect(await shop.audit({ action: 'webhook.replayed', entityId: id })).toMatchAudit([
         {
           tenant_id: null,
           chain_key: 'platform',
@@ -169,11 +138,7 @@ describe('operators: GET /v1/webhooks/events and POST /v1/webhooks/events/:id/re
         },
       ]);
       // Processed: replaying again is refused.
-      const again = await t.app.inject({
-        method: 'POST',
-        url: `/v1/webhooks/events/${id}/replay`,
-        headers: bearer(operatorToken),
-      });
+      const again = await operator.post(`/v1/webhooks/events/${id}/replay`);
       expectProblem(again, 409, 'invalid_state_transition');
     } finally {
       off();
@@ -186,11 +151,7 @@ describe('operators: GET /v1/webhooks/events and POST /v1/webhooks/events/:id/re
     let cursor: string | null = null;
     do {
       const q: string = cursor === null ? '' : `&cursor=${cursor}`;
-      const res = await t.app.inject({
-        method: 'GET',
-        url: `/v1/webhooks/events?provider=pager&limit=2${q}`,
-        headers: bearer(operatorToken),
-      });
+      const res = await operator.get(`/v1/webhooks/events?provider=pager&limit=2${q}`);
       expect(res.statusCode, res.body).toBe(200);
       const page = res.json<{ data: { id: string }[]; next_cursor: string | null }>();
       ids.push(...page.data.map((e) => e.id));
@@ -201,39 +162,23 @@ describe('operators: GET /v1/webhooks/events and POST /v1/webhooks/events/:id/re
   });
 
   it('refuses an unknown event (404), a malformed one (409) and a bad status filter (400)', async () => {
-    const missing = await t.app.inject({
-      method: 'POST',
-      url: '/v1/webhooks/events/0190a000-0000-7000-8000-000000000000/replay',
-      headers: bearer(operatorToken),
-    });
+    const missing = await operator.post('/v1/webhooks/events/0190a000-0000-7000-8000-000000000000/replay');
     expectProblem(missing, 404, 'webhook_event_not_found');
     const raw = '{oops';
-    const malformed = await postWebhook(t, 'testpay', raw, signDelivery(ACTIVE, raw));
-    const replay = await t.app.inject({
-      method: 'POST',
-      url: `/v1/webhooks/events/${malformed.json().event_id}/replay`,
-      headers: bearer(operatorToken),
-    });
+    const malformed = await postWebhook(shop, 'testpay', raw, signDelivery(ACTIVE, raw));
+    const replay = await operator.post(`/v1/webhooks/events/${malformed.json().event_id}/replay`);
     expectProblem(replay, 409, 'invalid_state_transition');
-    const bad = await t.app.inject({
-      method: 'GET',
-      url: '/v1/webhooks/events?status=lost',
-      headers: bearer(operatorToken),
-    });
+    const bad = await operator.get('/v1/webhooks/events?status=lost');
     expectProblem(bad, 400, 'validation_failed');
   });
 
   it('is for superadmins only: a tenant owner gets 403, nobody signed in 401', async () => {
-    const ownerToken = (await login(t, shop.emails.owner)).access_token;
-    const list = await t.app.inject({ method: 'GET', url: '/v1/webhooks/events', headers: bearer(ownerToken) });
+    const ownerToken = shop.as('owner');
+    const list = await ownerToken.get('/v1/webhooks/events');
     expectProblem(list, 403, 'forbidden');
     const id = await deliver('nobody', 'ping');
-    const replay = await t.app.inject({
-      method: 'POST',
-      url: `/v1/webhooks/events/${id}/replay`,
-      headers: bearer(ownerToken),
-    });
+    const replay = await ownerToken.post(`/v1/webhooks/events/${id}/replay`);
     expectProblem(replay, 403, 'forbidden');
-    expectProblem(await t.app.inject({ method: 'GET', url: '/v1/webhooks/events' }), 401, 'unauthorized');
+    expectProblem(await shop.anon.get('/v1/webhooks/events'), 401, 'unauthorized');
   });
 });

@@ -1,22 +1,11 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, useShop } from '../../../test/harness.ts';
 import { postWebhook, signDelivery } from './webhooks.test-helpers.ts';
 
 const ACTIVE = 'whsec_active_0123456789abcdef';
 const PREVIOUS = 'whsec_previous_0123456789abcdef';
-let t: TestApp;
-let owner: pg.Client;
-
-beforeAll(async () => {
-  t = await createTestApp({ WEBHOOK_ACTIVE_SECRET: ACTIVE, WEBHOOK_PREVIOUS_SECRET: PREVIOUS });
-  owner = new pg.Client({ connectionString: t.database.ownerUrl });
-  await owner.connect();
-});
-afterAll(async () => {
-  await owner.end();
-  await t.close();
-});
+// Processors sign; nobody signs in.
+const t = useShop({ env: { WEBHOOK_ACTIVE_SECRET: ACTIVE, WEBHOOK_PREVIOUS_SECRET: PREVIOUS }, roles: [] });
 
 interface StoredEvent {
   provider: string;
@@ -31,7 +20,7 @@ interface StoredEvent {
 }
 
 async function storedEvent(id: string): Promise<StoredEvent | undefined> {
-  const { rows } = await owner.query<StoredEvent>(
+  const { rows } = await t.db.query<StoredEvent>(
     `SELECT provider, provider_header, event_type, external_id, payload, convert_from(raw_body, 'UTF8') AS raw,
             status, signed_with, last_error FROM webhook_events WHERE id = $1`,
     [id],
@@ -40,7 +29,7 @@ async function storedEvent(id: string): Promise<StoredEvent | undefined> {
 }
 
 async function eventCount(): Promise<number> {
-  const { rows } = await owner.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_events');
+  const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_events');
   return rows[0]!.n;
 }
 
@@ -65,9 +54,9 @@ describe('POST /v1/webhooks/:provider', () => {
       signed_with: 'active',
       last_error: null,
     });
-    const { rows } = await owner.query('SELECT provider FROM webhook_nonces WHERE nonce = $1', [signed['x-nonce']]);
+    const { rows } = await t.db.query('SELECT provider FROM webhook_nonces WHERE nonce = $1', [signed['x-nonce']]);
     expect(rows).toEqual([{ provider: 'testpay' }]);
-    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await t.anon.get('/metrics');
     expect(metrics.body).toMatch(/webhook_events_total\{provider="testpay",status="received"\} [1-9]/);
   });
 
@@ -144,11 +133,8 @@ describe('POST /v1/webhooks/:provider', () => {
   it('refuses a bad provider name (400) and a non-JSON media type (415)', async () => {
     const res = await postWebhook(t, 'Bad.Provider', body, signDelivery(ACTIVE, body));
     expectProblem(res, 400, 'validation_failed');
-    const text = await t.app.inject({
-      method: 'POST',
-      url: '/v1/webhooks/testpay',
+    const text = await t.anon.post('/v1/webhooks/testpay', body, {
       headers: { 'content-type': 'text/plain', ...signDelivery(ACTIVE, body) },
-      payload: body,
     });
     expectProblem(text, 415, 'unsupported_media_type');
   });
@@ -160,22 +146,20 @@ describe('POST /v1/webhooks/:provider', () => {
 });
 
 describe('secret rotation and configuration', () => {
-  it('rejects the previous secret once it is removed', async () => {
-    const rotated = await createTestApp({ WEBHOOK_ACTIVE_SECRET: ACTIVE });
-    try {
+  describe('after a rotation', () => {
+    const rotated = useShop({ env: { WEBHOOK_ACTIVE_SECRET: ACTIVE }, roles: [] });
+
+    it('rejects the previous secret once it is removed', async () => {
       expectProblem(await postWebhook(rotated, 'testpay', body, signDelivery(PREVIOUS, body)), 401, 'sig_mismatch');
       expect((await postWebhook(rotated, 'testpay', body, signDelivery(ACTIVE, body))).statusCode).toBe(202);
-    } finally {
-      await rotated.close();
-    }
+    });
   });
 
-  it('answers 503 webhooks_disabled when no secret is configured', async () => {
-    const off = await createTestApp();
-    try {
+  describe('without a secret', () => {
+    const off = useShop({ roles: [] });
+
+    it('answers 503 webhooks_disabled when no secret is configured', async () => {
       expectProblem(await postWebhook(off, 'testpay', body, signDelivery(ACTIVE, body)), 503, 'webhooks_disabled');
-    } finally {
-      await off.close();
-    }
+    });
   });
 });

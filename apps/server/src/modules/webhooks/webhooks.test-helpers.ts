@@ -19,8 +19,13 @@ export function signDelivery(
   return { 'x-signature': `sha256=${signature}`, 'x-timestamp': ts, 'x-nonce': nonce };
 }
 
-/** Posts a raw JSON body to /v1/webhooks/:provider with the given headers. */
-export function postWebhook(t: TestApp, provider: string, body: string | Buffer, headers: Record<string, string>) {
+/** Posts a raw JSON body to /v1/webhooks/:provider with the given headers (no token: processors have none). */
+export function postWebhook(
+  t: Pick<TestApp, 'app'>,
+  provider: string,
+  body: string | Buffer,
+  headers: Record<string, string>,
+) {
   return t.app.inject({
     method: 'POST',
     url: `/v1/webhooks/${provider}`,

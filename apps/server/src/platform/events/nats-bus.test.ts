@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/harness.ts';
 import { serviceUrl, skipWithout } from '../../../test/services.ts';
 import { newId } from '../ids.ts';
 import { createMetrics } from '../metrics.ts';
 import { consumeOnce } from './consume-once.ts';
 import { addEvents, collector, silentLogger, testConfig } from './events.fixtures.ts';
+import { eventually } from '../../../test/timing.ts';
 import { createEvents, type Events } from './index.ts';
 import { STREAM_NAME } from './nats-stream.ts';
 import type { OutboxEvent } from './outbox.ts';
@@ -34,7 +35,7 @@ describe.skipIf(skipWithout('TEST_NATS_URL'))('NATS JetStream bus (needs TEST_NA
       relay: { pollMs: 100 },
     });
     expect(events.bus.name).toBe('nats');
-    await vi.waitFor(() => expect(events.bus.health()).toEqual({ status: 'up' }), { timeout: 10_000 });
+    await eventually(() => expect(events.bus.health()).toEqual({ status: 'up' }));
   });
   afterAll(async () => {
     await events.close();
@@ -54,7 +55,7 @@ describe.skipIf(skipWithout('TEST_NATS_URL'))('NATS JetStream bus (needs TEST_NA
 
     const ids = await addEvents(database.db, tenantId, [`${domain}.created`, `${domain}.updated`, `${domain}.closed`]);
     await events.relay.drain(10_000);
-    await vi.waitFor(() => expect(got.ids()).toEqual(ids), { timeout: 10_000 });
+    await eventually(() => expect(got.ids()).toEqual(ids));
     expect(got.events[0]).toMatchObject({ id: ids[0], tenantId, requestId: 'req-test', topic: `${domain}.created` });
 
     // The relay publishes again when it could not record a publication: JetStream must drop the copy. A later
@@ -62,7 +63,7 @@ describe.skipIf(skipWithout('TEST_NATS_URL'))('NATS JetStream bus (needs TEST_NA
     await events.bus.publish(got.events[0]!);
     const [sentinel] = await addEvents(database.db, tenantId, [`${domain}.sentinel`]);
     await events.relay.drain(10_000);
-    await vi.waitFor(() => expect(got.ids()).toContain(sentinel), { timeout: 10_000 });
+    await eventually(() => expect(got.ids()).toContain(sentinel));
     expect(got.ids()).toEqual([...ids, sentinel]);
     expect(await events.health()).toMatchObject({ status: 'up', bus: 'nats', backlog: 0 });
   });
@@ -91,7 +92,7 @@ describe.skipIf(skipWithout('TEST_NATS_URL'))('NATS JetStream bus (needs TEST_NA
       );
       return rows[0]!.n;
     };
-    await vi.waitFor(async () => expect(await processed()).toBe(1), { timeout: 10_000, interval: 100 });
+    await eventually(async () => expect(await processed()).toBe(1));
     expect(handlerRuns).toEqual([id, id]);
     expect(deliveries).toEqual([id, id]);
   });

@@ -4,12 +4,13 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/harness.ts';
 import { newId } from '../ids.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { consumeOnce } from './consume-once.ts';
 import { addEvents, occurrences, silentLogger, testConfig } from './events.fixtures.ts';
+import { eventually } from '../../../test/timing.ts';
 import { createEvents, type Events } from './index.ts';
 import type { OutboxEvent } from './outbox.ts';
 
@@ -38,21 +39,14 @@ function startNatsServer(port: number, storeDir: string): Promise<ChildProcess> 
   const child = spawn(natsServerBin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // Ready when it says so; an exit first fails the wait with its log. No timer: vitest's safety net catches a hang.
   return new Promise((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`nats-server not ready within 10 s:\n${log}`));
-    }, 10_000);
     child.stderr.on('data', (chunk: Buffer) => {
       log += chunk.toString();
-      if (log.includes('Server is ready')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
+      if (log.includes('Server is ready')) resolve(child);
     });
     child.on('exit', (code) => {
-      clearTimeout(timer);
       reject(new Error(`nats-server exited with ${code}:\n${log}`));
     });
   });
@@ -99,7 +93,7 @@ describe.skipIf(!runIt)(`NATS broker outage and restart (needs nats-server at ${
       relay: { pollMs: 100, maxBackoffMs: 500 },
     });
     const ev = events;
-    await vi.waitFor(() => expect(ev.bus.health().status).toBe('up'), { timeout: 10_000 });
+    await eventually(() => expect(ev.bus.health().status).toBe('up'));
     await ev.bus.subscribe('collector', ['order.*'], async (event: OutboxEvent) => {
       deliveries.push(event.id);
       // A broker killed mid-flight may redeliver what it had not yet recorded as acknowledged: consumeOnce absorbs it.
@@ -108,53 +102,45 @@ describe.skipIf(!runIt)(`NATS broker outage and restart (needs nats-server at ${
     ev.start();
 
     const before = await addEvents(database.db, tenantId, ['order.completed', 'order.completed', 'order.refunded']);
-    await vi.waitFor(() => expect(handled).toEqual(before), { timeout: 10_000 });
+    await eventually(() => expect(handled).toEqual(before));
 
     await kill(nats);
-    await vi.waitFor(() => expect(ev.bus.health().status).toBe('down'), { timeout: 10_000 });
+    await eventually(() => expect(ev.bus.health().status).toBe('down'));
 
     const during = await addEvents(
       database.db,
       tenantId,
       Array.from({ length: 5 }, () => 'order.completed'),
     );
-    await vi.waitFor(
-      async () => {
-        const health = await ev.health();
-        expect(health).toMatchObject({ status: 'down', bus: 'nats', backlog: 5 });
-        expect(health.message).toEqual(expect.any(String));
-      },
-      { timeout: 10_000, interval: 100 },
-    );
+    await eventually(async () => {
+      const health = await ev.health();
+      expect(health).toMatchObject({ status: 'down', bus: 'nats', backlog: 5 });
+      expect(health.message).toEqual(expect.any(String));
+    });
     expect(await ev.relay.backlog()).toBe(5);
     expect((await metrics.outboxBacklog.get()).values[0]?.value).toBe(5);
     // The relay tried the oldest event and recorded why it failed.
-    await vi.waitFor(
-      async () => {
-        const { rows } = await database.db.system.query('SELECT attempts, last_error FROM outbox WHERE id = $1', [
-          during[0],
-        ]);
-        expect(rows[0].attempts).toBeGreaterThan(0);
-        expect(rows[0].last_error).toMatch(/broker/);
-      },
-      { timeout: 5000, interval: 100 },
-    );
+    await eventually(async () => {
+      const { rows } = await database.db.system.query('SELECT attempts, last_error FROM outbox WHERE id = $1', [
+        during[0],
+      ]);
+      expect(rows[0].attempts).toBeGreaterThan(0);
+      expect(rows[0].last_error).toMatch(/broker/);
+    });
     expect(handled).toEqual(before);
 
     nats = await startNatsServer(port, storeDir);
     await ev.relay.drain(15_000);
     const all = [...before, ...during];
-    await vi.waitFor(() => expect([...handled].sort()).toEqual([...all].sort()), { timeout: 15_000, interval: 100 });
+    await eventually(() => expect([...handled].sort()).toEqual([...all].sort()));
 
     expect([...occurrences(handled).values()].every((n) => n === 1)).toBe(true);
     // Events published after the restart reach the consumer exactly once, even if the relay retried them.
     const seen = occurrences(deliveries);
     for (const id of during) expect(seen.get(id)).toBe(1);
     expect((await metrics.outboxBacklog.get()).values[0]?.value).toBe(0);
-    await vi.waitFor(async () => expect(await ev.health()).toMatchObject({ status: 'up', backlog: 0 }), {
-      timeout: 5000,
-    });
-  }, 30_000);
+    await eventually(async () => expect(await ev.health()).toMatchObject({ status: 'up', backlog: 0 }));
+  });
 
   it('starts while the broker is down, queues the subscription and publishes once the broker appears', async () => {
     const laterPort = await freePort();
@@ -179,21 +165,18 @@ describe.skipIf(!runIt)(`NATS broker outage and restart (needs nats-server at ${
       late.start();
       const ids = await addEvents(laterDatabase.db, tenantId, ['stock.adjusted', 'stock.counted']);
       expect(late.bus.health().status).toBe('down');
-      await vi.waitFor(async () => expect(await late.health()).toMatchObject({ status: 'down', backlog: 2 }), {
-        timeout: 5000,
-        interval: 100,
-      });
+      await eventually(async () => expect(await late.health()).toMatchObject({ status: 'down', backlog: 2 }));
 
       broker = await startNatsServer(laterPort, laterStore);
       await late.relay.drain(15_000);
-      await vi.waitFor(() => expect(got).toEqual(ids), { timeout: 10_000, interval: 100 });
+      await eventually(() => expect(got).toEqual(ids));
     } finally {
       await late.close();
       await laterDatabase.close();
       await kill(broker);
       await fs.rm(laterStore, { recursive: true, force: true });
     }
-  }, 30_000);
+  });
 
   it('closes promptly while the broker is down', async () => {
     const ownPort = await freePort();
@@ -207,7 +190,7 @@ describe.skipIf(!runIt)(`NATS broker outage and restart (needs nats-server at ${
         metrics: createMetrics(),
         logger: silentLogger,
       });
-      await vi.waitFor(() => expect(ev.bus.health().status).toBe('up'), { timeout: 10_000 });
+      await eventually(() => expect(ev.bus.health().status).toBe('up'));
       await ev.bus.subscribe('collector', ['*'], async () => undefined);
       ev.start();
       await kill(broker);
@@ -221,7 +204,7 @@ describe.skipIf(!runIt)(`NATS broker outage and restart (needs nats-server at ${
       await ownDatabase.close();
       await fs.rm(ownStore, { recursive: true, force: true });
     }
-  }, 20_000);
+  });
 
   it('re-creates the stream and its consumers when the broker returns without its store', async () => {
     const ownPort = await freePort();
@@ -239,25 +222,25 @@ describe.skipIf(!runIt)(`NATS broker outage and restart (needs nats-server at ${
       relay: { pollMs: 100, maxBackoffMs: 500 },
     });
     try {
-      await vi.waitFor(() => expect(ev.bus.health().status).toBe('up'), { timeout: 10_000 });
+      await eventually(() => expect(ev.bus.health().status).toBe('up'));
       const got: string[] = [];
       await ev.bus.subscribe('collector', ['order.*'], async (event) => {
         got.push(event.id);
       });
       ev.start();
       const first = await addEvents(ownDatabase.db, tenantId, ['order.completed']);
-      await vi.waitFor(() => expect(got).toEqual(first), { timeout: 10_000, interval: 100 });
+      await eventually(() => expect(got).toEqual(first));
 
       await kill(broker);
       broker = await startNatsServer(ownPort, emptyStore);
       const second = await addEvents(ownDatabase.db, tenantId, ['order.completed']);
       await ev.relay.drain(15_000);
-      await vi.waitFor(() => expect(got).toEqual([...first, ...second]), { timeout: 15_000, interval: 100 });
+      await eventually(() => expect(got).toEqual([...first, ...second]));
     } finally {
       await ev.close();
       await kill(broker);
       await ownDatabase.close();
       await Promise.all([firstStore, emptyStore].map((d) => fs.rm(d, { recursive: true, force: true })));
     }
-  }, 30_000);
+  });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/harness.ts';
 import { systemContext } from '../context.ts';
 import { tenantTx } from '../db/tx.ts';
@@ -6,6 +6,7 @@ import { newId } from '../ids.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { handlerFailureCounter } from './bus.ts';
 import { addEvents, collector, occurrences, silentLogger, testConfig } from './events.fixtures.ts';
+import { eventually } from '../../../test/timing.ts';
 import { InProcessBus } from './in-process-bus.ts';
 import { createEvents, type Events } from './index.ts';
 import { addOutboxEvent, type OutboxEvent } from './outbox.ts';
@@ -62,7 +63,7 @@ describe('outbox relay with the in-process bus', () => {
     events.start();
 
     const [id] = await addEvents(database.db, tenantId, ['order.completed']);
-    await vi.waitFor(() => expect(got.ids()).toEqual([id]), { timeout: 5000 });
+    await eventually(() => expect(got.ids()).toEqual([id]));
     expect(got.events[0]).toMatchObject({
       id,
       tenantId,
@@ -72,7 +73,7 @@ describe('outbox relay with the in-process bus', () => {
     });
     expect(Date.parse(got.events[0]!.createdAt)).not.toBeNaN();
 
-    await vi.waitFor(async () => expect((await outboxRow(id!))!.published_at).toBeInstanceOf(Date), { timeout: 5000 });
+    await eventually(async () => expect((await outboxRow(id!))!.published_at).toBeInstanceOf(Date));
     expect((await outboxRow(id!))!.attempts).toBe(1);
     await events.relay.drain(5000);
     expect((await metrics.outboxBacklog.get()).values[0]?.value).toBe(0);
@@ -100,7 +101,7 @@ describe('outbox relay with the in-process bus', () => {
     const [committed] = await addEvents(database.db, tenantId, ['order.completed']);
 
     await events.relay.drain(5000);
-    await vi.waitFor(() => expect(got.ids()).toEqual([committed]), { timeout: 5000 });
+    await eventually(() => expect(got.ids()).toEqual([committed]));
     expect(rolledBack).toBeDefined();
     expect(await outboxRow(rolledBack!)).toBeUndefined();
   });
@@ -148,7 +149,7 @@ describe('outbox relay with the in-process bus', () => {
     const [good] = await addEvents(database.db, tenantId, ['order.completed']);
     events.start();
 
-    await vi.waitFor(() => expect(got.ids()).toEqual([good]), { timeout: 5000 });
+    await eventually(() => expect(got.ids()).toEqual([good]));
     const row = (await outboxRow(bad))!;
     expect(row.published_at).toBeNull();
     expect(row.last_error).toMatch(/domain\.past_tense/);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/harness.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { installJobSchema, JobQueue, listJobs, parseSchedule, type ScheduleDefinition } from './index.ts';
+import { eventually } from '../../../test/timing.ts';
 
 let database: TestDatabase;
 let owner: pg.Client;
@@ -66,7 +67,7 @@ describe('scheduled jobs on the queue', () => {
     const b = queue([job]);
     await Promise.all([a.start(), b.start()]);
     try {
-      await expect.poll(() => slots.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      await eventually(() => expect(slots.length).toBeGreaterThanOrEqual(3));
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
@@ -119,16 +120,12 @@ describe('scheduled jobs on the queue', () => {
     const q = queue([failing], registry);
     await q.start();
     try {
-      await expect
-        .poll(
-          async () =>
-            (await listJobs(database.db.system, { state: 'failed', queue: 'test.failing', before: null, limit: 10 }))
-              .length,
-          {
-            timeout: 15_000,
-          },
-        )
-        .toBeGreaterThanOrEqual(1);
+      await eventually(async () =>
+        expect(
+          (await listJobs(database.db.system, { state: 'failed', queue: 'test.failing', before: null, limit: 10 }))
+            .length,
+        ).toBeGreaterThanOrEqual(1),
+      );
     } finally {
       await q.stop();
     }

@@ -1,109 +1,81 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  createTestApp,
-  createTestTenant,
-  expectProblem,
-  login,
-  type TestApp,
-  type TestTenant,
-} from '../../../../test/harness.ts';
+import { expectProblem, useShop, type Client, type Tenant } from '../../../../test/harness.ts';
+import { until } from '../../../../test/timing.ts';
 import { newId } from '../../../platform/ids.ts';
 import { Registry } from 'prom-client';
 import { installJobSchema, JobQueue } from '../../../platform/jobs/index.ts';
-import { createSuperadmin } from '../../platform/index.ts';
 import { freePort, simAuthorizations, startSimulatorProcess, type RunningSimulator } from '../payments.fixtures.ts';
 import type { PaymentsDeps } from '../payments.service.ts';
 import { paymentJobs, paymentsDepsFor, runAutoVoid } from './index.ts';
 
-const OPERATOR = { email: 'jobs.ops@example.com', password: 'a long operator passphrase' };
 const logger = pino({ level: 'silent' });
 let sim: RunningSimulator;
-let t: TestApp;
-let shop: TestTenant;
-let other: TestTenant;
-let owner: pg.Client;
-let cashier: string;
-let manager: string;
-let operator: string;
+let other: Tenant;
 let deps: PaymentsDeps;
 const today = () => new Date().toISOString().slice(0, 10);
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'novapos-sim-'));
   sim = await startSimulatorProcess({ port: await freePort(), stateFile: path.join(dir, 'state.json') });
-  t = await createTestApp({ GATEWAY_URL: sim.url, GATEWAY_TIMEOUT_MS: '2000', PAYMENT_AUTH_TTL_MINUTES: '30' });
-  shop = await createTestTenant(t);
-  other = await createTestTenant(t, 'Other Shop');
-  owner = new pg.Client({ connectionString: t.database.ownerUrl });
-  await owner.connect();
-  cashier = (await login(t, shop.emails.cashier)).access_token;
-  manager = (await login(t, shop.emails.manager)).access_token;
-  await createSuperadmin(t.deps.db, { ...OPERATOR, displayName: 'Jo Jobs' });
-  operator = (await login(t, OPERATOR.email, OPERATOR.password)).access_token;
-  deps = paymentsDepsFor({ db: t.deps.db, config: t.config, registry: t.deps.metrics.registry, logger });
-}, 30_000);
+});
 afterAll(async () => {
-  await owner.end();
-  await t.close();
   await sim.kill();
 });
 
-async function paidIntent(amount: number, captureMethod: 'automatic' | 'manual', token = cashier) {
-  const created = await t.app.inject({
-    method: 'POST',
-    url: '/v1/payment_intents',
-    headers: bearer(token),
-    payload: { amount_cents: amount, currency: 'USD', capture_method: captureMethod },
+// Opened once the simulator listens (its URL is read then), closed before it is killed.
+const shop = useShop({
+  env: () => ({ GATEWAY_URL: sim.url, GATEWAY_TIMEOUT_MS: '2000', PAYMENT_AUTH_TTL_MINUTES: '30' }),
+  roles: ['cashier', 'manager'],
+});
+const cashier = shop.as('cashier');
+const manager = shop.as('manager');
+const operator = shop.as('superadmin');
+
+beforeAll(async () => {
+  other = await shop.addTenant('Other Shop', []);
+  await shop.operatorToken();
+  deps = paymentsDepsFor({ db: shop.deps.db, config: shop.config, registry: shop.deps.metrics.registry, logger });
+});
+
+async function paidIntent(amount: number, captureMethod: 'automatic' | 'manual', token: Client = cashier) {
+  const created = await token.post('/v1/payment_intents', {
+    amount_cents: amount,
+    currency: 'USD',
+    capture_method: captureMethod,
   });
   expect(created.statusCode, created.body).toBe(201);
   const id = created.json<{ id: string }>().id;
-  const confirmed = await t.app.inject({
-    method: 'POST',
-    url: `/v1/payment_intents/${id}/confirm`,
-    headers: bearer(token),
-    payload: { card_token: 'tok_visa' },
-  });
+  const confirmed = await token.post(`/v1/payment_intents/${id}/confirm`, { card_token: 'tok_visa' });
   expect(confirmed.statusCode, confirmed.body).toBe(200);
   return confirmed.json<{ id: string; provider_ref: string; state: string }>();
 }
 
 async function state(id: string): Promise<string> {
-  const { rows } = await owner.query<{ state: string }>('SELECT state FROM payment_intents WHERE id = $1', [id]);
+  const { rows } = await shop.db.query<{ state: string }>('SELECT state FROM payment_intents WHERE id = $1', [id]);
   return rows[0]?.state ?? 'missing';
 }
 
 async function ageAuthorization(id: string, minutes: number): Promise<void> {
-  await owner.query(`UPDATE payment_intents SET authorized_at = now() - make_interval(mins => $2) WHERE id = $1`, [
+  await shop.db.query(`UPDATE payment_intents SET authorized_at = now() - make_interval(mins => $2) WHERE id = $1`, [
     id,
     minutes,
   ]);
 }
 
 async function voidAudits(id: string) {
-  const { rows } = await owner.query<{ actor_type: string; data: { reason: string } }>(
-    `SELECT actor_type, data FROM audit_events WHERE action = 'payment.voided' AND entity_id = $1`,
-    [id],
-  );
-  return rows;
+  return shop.audit({ action: 'payment.voided', entityId: id });
 }
 
-function reconciliation(token: string, query = '') {
-  return t.app.inject({ method: 'GET', url: `/v1/payments/reconciliation${query}`, headers: bearer(token) });
+function reconciliation(as: Client, query = '') {
+  return as.get(`/v1/payments/reconciliation${query}`);
 }
 
 function runReconciliation(payload: Record<string, unknown>) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/v1/payments/reconciliation/run',
-    headers: bearer(operator),
-    payload,
-  });
+  return operator.post('/v1/payments/reconciliation/run', payload);
 }
 
 describe('payments.auto_void', () => {
@@ -136,7 +108,7 @@ describe('payments.auto_void', () => {
     const orderIds = [newId(), newId()];
     for (const [i, status] of ['completed', 'open'].entries()) {
       // An order row as the sale writes it; only its status matters to the sweeper.
-      await owner.query(
+      await shop.db.query(
         `INSERT INTO orders (id, tenant_id, location_id, register_id, status, currency, prices_include_tax, rounding,
            tax_rate_bps, tax_rate_source, subtotal_cents, discount_cents, tax_cents, total_cents, number, completed_at)
          VALUES ($1, $2, $3, $4, $5::text, 'USD', false, 'half_up', 0, 'default', 1200, 0, 0, 1200,
@@ -144,8 +116,8 @@ describe('payments.auto_void', () => {
         [orderIds[i], shop.tenantId, shop.locationId, shop.registerId, status],
       );
     }
-    await owner.query('UPDATE payment_intents SET order_id = $2 WHERE id = $1', [paid.id, orderIds[0]]);
-    await owner.query('UPDATE payment_intents SET order_id = $2 WHERE id = $1', [open.id, orderIds[1]]);
+    await shop.db.query('UPDATE payment_intents SET order_id = $2 WHERE id = $1', [paid.id, orderIds[0]]);
+    await shop.db.query('UPDATE payment_intents SET order_id = $2 WHERE id = $1', [open.id, orderIds[1]]);
     // Three minutes: past the completed order's grace, far from the 30-minute TTL of the open one.
     await ageAuthorization(paid.id, 3);
     await ageAuthorization(open.id, 3);
@@ -165,8 +137,8 @@ describe('payments.auto_void', () => {
     // The queue's cron last ran this schedule two minutes ago: one slot (this minute's, or the last one's) is due
     // at once, and both processes see it.
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
-    await installJobSchema(t.deps.db, logger);
-    await owner.query(
+    await installJobSchema(shop.deps.db, logger);
+    await shop.db.query(
       `INSERT INTO graphile_worker._private_known_crontabs (identifier, known_since, last_execution)
        VALUES ('payments.auto_void', now() - interval '1 hour', $1)`,
       [new Date(minute - 60_000)],
@@ -182,7 +154,7 @@ describe('payments.auto_void', () => {
     const queues = ['server-a', 'worker-b'].map(
       () =>
         new JobQueue({
-          db: t.deps.db,
+          db: shop.deps.db,
           logger,
           registry: new Registry(),
           work: [{ schedules: once }],
@@ -191,7 +163,8 @@ describe('payments.auto_void', () => {
     );
     await Promise.all(queues.map((q) => q.start()));
     try {
-      await expect.poll(() => ran.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+      await until('a queue to run the due slot', () => Promise.resolve(ran.length >= 1));
+      expect(ran.length).toBeGreaterThanOrEqual(1);
     } finally {
       await Promise.all(queues.map((q) => q.stop()));
     }
@@ -209,15 +182,13 @@ describe('payments.reconcile and GET /v1/payments/reconciliation', () => {
     await paidIntent(2500, 'automatic');
     mismatched = (await paidIntent(4000, 'automatic')).id;
     const refunded = await paidIntent(3000, 'automatic');
-    const refund = await t.app.inject({
-      method: 'POST',
-      url: `/v1/payment_intents/${refunded.id}/refund`,
-      headers: bearer(manager),
-      payload: { amount_cents: 1000, reason: 'wrong size' },
+    const refund = await manager.post(`/v1/payment_intents/${refunded.id}/refund`, {
+      amount_cents: 1000,
+      reason: 'wrong size',
     });
     expect(refund.statusCode, refund.body).toBe(200);
     // Another tenant's sale is reconciled too (the job covers every tenant).
-    const otherCashier = (await login(t, other.emails.cashier)).access_token;
+    const otherCashier = other.as('cashier');
     await paidIntent(700, 'automatic', otherCashier);
 
     const res = await runReconciliation({ date: today() });
@@ -227,11 +198,11 @@ describe('payments.reconcile and GET /v1/payments/reconciliation', () => {
     // Captures of 900 and 1200 (auto-void tests), 2500, 4000, 3000, 700 and one refund line.
     expect(body.matched).toBe(7);
     expect(body.lines.every((l) => l.status === 'matched')).toBe(true);
-    const metrics = await t.deps.metrics.registry.getSingleMetricAsString('payments_reconciliation_drift');
+    const metrics = await shop.deps.metrics.registry.getSingleMetricAsString('payments_reconciliation_drift');
     expect(metrics).toMatch(/^payments_reconciliation_drift 0$/m);
 
     // The owner sees the stored run, only the shop's lines.
-    const mine = await reconciliation((await login(t, shop.emails.owner)).access_token, `?date=${today()}`);
+    const mine = await reconciliation(shop.as('owner'), `?date=${today()}`);
     expect(mine.statusCode, mine.body).toBe(200);
     const own = mine.json<{ matched: number; drift: number; lines: { tenant_id: string }[] }>();
     expect(own).toMatchObject({ matched: 6, drift: 0 });
@@ -239,8 +210,8 @@ describe('payments.reconcile and GET /v1/payments/reconciliation', () => {
   });
 
   it('reports an amount changed behind the app as amount_mismatch and the gauge shows 1', async () => {
-    await owner.query('UPDATE payment_intents SET captured_cents = 3900 WHERE id = $1', [mismatched]);
-    const { rows } = await owner.query<{ provider_ref: string }>(
+    await shop.db.query('UPDATE payment_intents SET captured_cents = 3900 WHERE id = $1', [mismatched]);
+    const { rows } = await shop.db.query<{ provider_ref: string }>(
       'SELECT provider_ref FROM payment_intents WHERE id = $1',
       [mismatched],
     );
@@ -258,10 +229,10 @@ describe('payments.reconcile and GET /v1/payments/reconciliation', () => {
         status: 'amount_mismatch',
       },
     ]);
-    const metrics = await t.deps.metrics.registry.getSingleMetricAsString('payments_reconciliation_drift');
+    const metrics = await shop.deps.metrics.registry.getSingleMetricAsString('payments_reconciliation_drift');
     expect(metrics).toMatch(/^payments_reconciliation_drift 1$/m);
     // The admin of the other tenant sees no drift of theirs.
-    const otherAdmin = (await login(t, other.emails.admin)).access_token;
+    const otherAdmin = other.as('admin');
     const theirs = await reconciliation(otherAdmin, `?date=${today()}`);
     expect(theirs.json()).toMatchObject({ matched: 1, drift: 0 });
   });
@@ -271,33 +242,28 @@ describe('payments.reconcile and GET /v1/payments/reconciliation', () => {
     const res = await reconciliation(operator);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ date: yesterday, matched: 0, drift: 0, lines: [] });
-    const { rows } = await owner.query(`SELECT to_char(date, 'YYYY-MM-DD') AS date FROM reconciliation_runs`);
+    const { rows } = await shop.db.query(`SELECT to_char(date, 'YYYY-MM-DD') AS date FROM reconciliation_runs`);
     expect(rows.map((r: { date: string }) => r.date).sort()).toEqual([yesterday, today()].sort());
   });
 
   it('is for owners, admins and superadmins; running it is for superadmins', async () => {
     expectProblem(await reconciliation(manager, `?date=${today()}`), 403, 'forbidden');
     expectProblem(await reconciliation(cashier, `?date=${today()}`), 403, 'forbidden');
-    const anonymous = await t.app.inject({ method: 'GET', url: '/v1/payments/reconciliation' });
+    const anonymous = await shop.anon.get('/v1/payments/reconciliation');
     expectProblem(anonymous, 401, 'unauthorized');
-    const ownerToken = (await login(t, shop.emails.owner)).access_token;
-    const run = await t.app.inject({
-      method: 'POST',
-      url: '/v1/payments/reconciliation/run',
-      headers: bearer(ownerToken),
-      payload: { date: today() },
-    });
+    const ownerToken = shop.as('owner');
+    const run = await ownerToken.post('/v1/payments/reconciliation/run', { date: today() });
     expectProblem(run, 403, 'forbidden');
   });
 
   it('refuses a bad date with 400 and stores nothing', async () => {
-    const before = await owner.query('SELECT count(*)::int AS n FROM reconciliation_runs');
+    const before = await shop.db.query('SELECT count(*)::int AS n FROM reconciliation_runs');
     for (const date of ['2026-02-30', '20260101', 'yesterday', '2026-1-01', '9999-12-31']) {
       expectProblem(await reconciliation(operator, `?date=${date}`), 400, 'validation_failed');
       expectProblem(await runReconciliation({ date }), 400, 'validation_failed');
     }
     expectProblem(await runReconciliation({ date: today(), extra: 1 }), 400, 'validation_failed');
-    const after = await owner.query('SELECT count(*)::int AS n FROM reconciliation_runs');
+    const after = await shop.db.query('SELECT count(*)::int AS n FROM reconciliation_runs');
     expect(after.rows).toEqual(before.rows);
   });
 });
