@@ -90,8 +90,14 @@ program
       console.error(`Demo card processor (simulator, test tokens tok_visa, tok_declined, …) at ${simulator.url}`);
     }
     let server: Awaited<ReturnType<typeof startServer>>;
+    // The banner says "ready": it is printed once Ctrl-C and SIGTERM stop the server cleanly, never before.
+    let banner = '';
     try {
-      server = await startServer(cfg);
+      server = await startServer(cfg, {
+        print: (text) => {
+          banner = text;
+        },
+      });
     } catch (err) {
       // A server that cannot start (e.g. the data folder is in use) must not be kept alive by the simulator.
       await simulator?.app.close();
@@ -106,6 +112,8 @@ program
       },
       (text) => console.error(text),
     );
+    // For the person at the terminal: stderr, never stdout, where the JSON log lines go.
+    process.stderr.write(`${banner}\n`);
   });
 
 program
