@@ -351,26 +351,38 @@ describe("a client order id that is another tenant's order id", () => {
       },
     });
 
-  it('is answered 409 id_taken, as a taken id, writing nothing and telling nothing of the other order', async () => {
+  it("is free in this tenant: the sale is made here, and the other tenant's order is untouched and unseen", async () => {
     const id = newId();
     const first = await sale(id, other);
     expect(first.statusCode, first.body).toBe(201);
-    const before = await fingerprint(shop.tenantId);
     const otherBefore = await fingerprint(other.tenantId);
+    // Order ids are scoped to their tenant (migration 0018): nothing tells that the id exists elsewhere.
     const res = await sale(id, shop);
-    expectProblem(res, 409, 'id_taken');
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ id, register_id: shop.registerId, status: 'completed' });
     expect(res.body).not.toContain(other.tenantId);
     expect(res.body).not.toContain(other.registerId);
-    expect(await fingerprint(shop.tenantId)).toEqual(before);
     expect(await fingerprint(other.tenantId)).toEqual(otherBefore);
-    // A parked sale (no tenders) takes the same path.
+    // Each tenant reads its own order under that id.
+    const mine = await t.app.inject({ method: 'GET', url: `/v1/orders/${id}`, headers: bearer(shop.tokens.cashier) });
+    expect(mine.json().register_id).toBe(shop.registerId);
+    const theirs = await t.app.inject({
+      method: 'GET',
+      url: `/v1/orders/${id}`,
+      headers: bearer(other.tokens.cashier),
+    });
+    expect(theirs.json().register_id).toBe(other.registerId);
+    // A parked sale (no tenders) under another tenant's id is free too.
+    const parkedId = newId();
+    expect((await sale(parkedId, other)).statusCode).toBe(201);
     const parked = await t.app.inject({
       method: 'POST',
       url: '/v1/orders/sku',
       headers: bearer(shop.tokens.cashier),
-      payload: { id, register_id: shop.registerId, items: [{ sku: 'SKU-SODA', quantity: 1 }] },
+      payload: { id: parkedId, register_id: shop.registerId, items: [{ sku: 'SKU-SODA', quantity: 1 }] },
     });
-    expectProblem(parked, 409, 'id_taken');
+    expect(parked.statusCode, parked.body).toBe(201);
+    expect(parked.json().status).toBe('open');
   });
 
   it('still replays within the tenant, and a fresh id still sells', async () => {

@@ -3,7 +3,8 @@ import type { ErrorStatusMap } from '../../platform/errors.ts';
 /** The error codes of orders: orders and tenders. Composed with every other owner's in apps/server/src/errors.ts. */
 export const ORDERS_ERRORS = {
   order_not_found: 404,
-  // A client-supplied id that is already taken (by whom is not said: ids are global, tenants are not).
+  // A client-supplied order id already taken in this tenant whose order cannot be read back (ids are scoped to
+  // their tenant, migration 0018; a replay answers the first order instead).
   id_taken: 409,
   // A total past what is computed exactly (2^53 − 1 minor units), though each input is inside its limits.
   amount_too_large: 422,

@@ -63,9 +63,9 @@ const INSERT_SQL = prepared(
 );
 
 /**
- * The order's id is taken. Ids are unique across tenants and row-level security hides other tenants' orders, so
- * the caller (`createOrder`) first looks for the order in its own tenant (a replay answers it); otherwise the id
- * belongs to another tenant, and the answer must not say so: it is the same 409 as for any id that cannot be used.
+ * The order's id is taken in this tenant (ids are scoped to their tenant: `orders_pkey` is `(tenant_id, id)`,
+ * migration 0018, so another tenant's order never collides). The caller (`createOrder`) then answers the first
+ * order as a replay; this 409 is only what is left when it cannot be read back.
  */
 function idTaken(cause: unknown): AppError {
   return new AppError('id_taken', 'This order id is already taken: send the sale with a new id', { cause });
