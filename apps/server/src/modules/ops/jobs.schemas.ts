@@ -1,7 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { PageQuery, Timestamp } from '../../platform/http/schemas.ts';
 
-const JobId = Type.String({ pattern: '^[1-9][0-9]{0,18}$', maxLength: 19, description: "The queue's job id" });
+// At most 18 digits: every such number fits PostgreSQL's bigint (19 digits may not: 9,999,999,999,999,999,999 is
+// past 2^63 − 1 and would fail in SQL instead of as a 400).
+const JobId = Type.String({ pattern: '^[1-9][0-9]{0,17}$', maxLength: 18, description: "The queue's job id" });
 
 export const JobIdParams = Type.Object({ id: JobId }, { additionalProperties: false });
 

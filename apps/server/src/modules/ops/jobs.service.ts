@@ -31,7 +31,7 @@ function toDto(row: JobRow): JobDto {
 function beforeId(cursor: string | undefined): string | null {
   if (cursor === undefined) return null;
   const { id } = decodeCursor(cursor, ['id']);
-  if (!/^[1-9][0-9]{0,18}$/.test(id)) throw new AppError('invalid_cursor', 'The cursor is not one this API issued');
+  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw new AppError('invalid_cursor', 'The cursor is not one this API issued');
   return id;
 }
 

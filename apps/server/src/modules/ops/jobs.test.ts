@@ -114,6 +114,8 @@ describe('dead letters: GET /v1/ops/jobs?state=failed and POST /v1/ops/jobs/{id}
     expectProblem(await list('?state=lost'), 400, 'validation_failed');
     expectProblem(await list('?cursor=bm9wZQ'), 400, 'invalid_cursor');
     expectProblem(await retry('abc'), 400, 'validation_failed');
+    // Past bigint: refused at the edge, never a database error.
+    expectProblem(await retry('9999999999999999999'), 400, 'validation_failed');
   });
 
   it('is for superadmins only: a tenant owner gets 403, nobody signed in 401', async () => {
