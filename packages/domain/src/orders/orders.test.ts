@@ -84,6 +84,24 @@ describe('settling tenders', () => {
     expect(card).toMatchObject({ paid_cents: 523, cash_rounding_cents: 0, settled: true });
   });
 
+  it('takes exactly the cash due when the rest rounds down, and not a cent less', () => {
+    const exact = settleTenders(51, [{ method: 'cash', amount_cents: 50 }], { cashRoundingCents: 50 });
+    expect(exact).toMatchObject({ paid_cents: 50, change_cents: 0, cash_rounding_cents: -1, settled: true });
+    const afterCard = settleTenders(
+      1051,
+      [
+        { method: 'external_card', amount_cents: 1000 },
+        { method: 'cash', amount_cents: 50 },
+      ],
+      { cashRoundingCents: 50 },
+    );
+    expect(afterCard).toMatchObject({ paid_cents: 1050, remaining_cents: 0, settled: true });
+    const short = settleTenders(51, [{ method: 'cash', amount_cents: 49 }], { cashRoundingCents: 50 });
+    expect(short).toMatchObject({ paid_cents: 49, remaining_cents: 2, cash_rounding_cents: 0, settled: false });
+    const roundsUp = settleTenders(53, [{ method: 'cash', amount_cents: 53 }], { cashRoundingCents: 5 });
+    expect(roundsUp).toMatchObject({ paid_cents: 53, remaining_cents: 2, settled: false });
+  });
+
   it('refuses amounts that are not positive whole numbers', () => {
     expect(() => settleTenders(100, [{ method: 'cash', amount_cents: 0 }])).toThrow(TenderError);
     expect(() => settleTenders(100, [{ method: 'cash', amount_cents: 1.5 }])).toThrow(TenderError);

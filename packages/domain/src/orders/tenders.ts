@@ -82,10 +82,15 @@ export function settleTenders(
       continue;
     }
     let dueNow = remaining;
-    if (options.cashRoundingCents !== undefined && tender.amount_cents >= remaining && remaining > 0) {
-      // Cash pays the rest: round the rest to the smallest coin.
-      dueNow = roundToIncrement(remaining, options.cashRoundingCents, options.rounding ?? 'half_up');
-      cashRounding = dueNow - remaining;
+    if (options.cashRoundingCents !== undefined && remaining > 0) {
+      // Cash pays the rest when it covers the rest rounded to the smallest coin: 0.51 due with 50-cent rounding is
+      // 0.50 in cash, so 0.50 pays it (rounded down); 0.53 due with 5-cent rounding is 0.55 in cash, so 0.53 leaves
+      // 0.02 (rounded up). Cash short of both is a part payment, not rounded.
+      const rounded = roundToIncrement(remaining, options.cashRoundingCents, options.rounding ?? 'half_up');
+      if (tender.amount_cents >= Math.min(remaining, rounded)) {
+        dueNow = rounded;
+        cashRounding = dueNow - remaining;
+      }
     }
     const applied = Math.min(tender.amount_cents, Math.max(dueNow, 0));
     const change = tender.amount_cents - applied;
