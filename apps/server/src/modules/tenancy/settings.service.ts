@@ -27,6 +27,7 @@ const SETTING_FIELDS = [
   'cash_rounding_cents',
   'stock_policy',
   'receipt_footer_lines',
+  'offline_signin_grace_hours',
 ] as const;
 
 type SettingField = (typeof SETTING_FIELDS)[number];
@@ -56,6 +57,7 @@ function toDto(row: repo.TenantSettingsRow, defaultRounding: RoundingMode): Tena
     cash_rounding_cents: row.cash_rounding_cents,
     stock_policy: row.stock_policy,
     receipt_footer_lines: row.receipt_footer_lines,
+    offline_signin_grace_hours: row.offline_signin_grace_hours,
     updated_at: row.updated_at.toISOString(),
   };
 }
