@@ -5,8 +5,8 @@ const pbkdf2Async = promisify(pbkdf2);
 
 /**
  * PBKDF2 iterations of a new offline PIN verifier. Chosen so that one check takes about 100–300 ms in Chromium's
- * WebCrypto on the 2-core machine the project is measured on (docs/security.md, "Offline sign-in": 1,000,000
- * iterations measured at 140–330 ms depending on load). Each verifier stores its own count, so raising this later
+ * WebCrypto on the 2-core machine the project is measured on (docs/security.md, "Offline sign-in": a median of
+ * about 180 ms under load). Each verifier stores its own count, so raising this later
  * breaks no verifier already on a till; new ones are made at the next PIN change or first PIN sign-in.
  */
 export const OFFLINE_PIN_ITERATIONS = 1_000_000;

@@ -114,7 +114,7 @@ describe('signing in offline', () => {
     expect(await signInOffline(REGISTER, '1234', skewed + HOUR + 1000)).toMatchObject({ reason: 'expired' });
   });
 
-  test("a clock set back before the last sync is not trusted", async () => {
+  test('a clock set back before the last sync is not trusted', async () => {
     await storeOfflinePins(list([user('1234', 1)]), NOW);
     expect(await signInOffline(REGISTER, '1234', NOW - 2 * HOUR)).toMatchObject({ kind: 'refused', reason: 'clock' });
   });

@@ -22,7 +22,8 @@ export function offlineSigninRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: TAGS,
         operationId: 'getOfflinePins',
-        summary: "The PIN verifiers a register's till checks while the server is unreachable (that till's session only)",
+        summary:
+          "The PIN verifiers a register's till checks while the server is unreachable (that till's session only)",
         description:
           'Only a session signed in with a PIN at this register (its token names the register) may read them. ' +
           'Each verifier is PBKDF2-HMAC-SHA-256 of a PIN with its own salt; see docs/security.md for what protects them.',

@@ -20,7 +20,7 @@ const OLDEST_REPORT_MS = 366 * 24 * 60 * 60 * 1000;
  */
 async function tillRegister(tx: Queryable, ctx: RequestContext, registerId: string): Promise<TillRegisterRow> {
   if (ctx.registerId !== registerId) {
-    throw new AppError('forbidden', "Only a till signed in at this register may use its offline sign-in");
+    throw new AppError('forbidden', 'Only a till signed in at this register may use its offline sign-in');
   }
   const register = await findTillRegister(tx, registerId);
   if (register === undefined || register.archived) {

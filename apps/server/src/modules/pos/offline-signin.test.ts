@@ -140,13 +140,15 @@ describe('GET /v1/pos/offline-pins', () => {
   });
 
   test('leaves out deactivated users, other locations, stale verifiers and changed PINs', async () => {
-    const listed = async () =>
-      (await listAt(till)).json().users.map((u: { user_id: string }) => u.user_id) as string[];
+    const listed = async () => (await listAt(till)).json().users.map((u: { user_id: string }) => u.user_id) as string[];
     const here = await createUser({ pin: freshPin() });
     const gone = await createUser({ pin: freshPin() });
     const stale = await createUser({ pin: freshPin() });
     const changed = await createUser({ pin: freshPin() });
-    const elsewhere = bodyOf<{ id: string }>(await owner.post('/v1/locations', { name: `Elsewhere ${randomUUID()}` }), 201);
+    const elsewhere = bodyOf<{ id: string }>(
+      await owner.post('/v1/locations', { name: `Elsewhere ${randomUUID()}` }),
+      201,
+    );
     const away = await createUser({ pin: freshPin(), location_ids: [elsewhere.id] });
     const scopedHere = await createUser({ pin: freshPin(), location_ids: [shop.locationId, elsewhere.id] });
     expect(await listed()).toEqual(expect.arrayContaining([here.id, gone.id, stale.id, changed.id, scopedHere.id]));
@@ -227,7 +229,11 @@ describe('the grace window setting', () => {
       const res = await owner.patch('/v1/settings/tenant', { offline_signin_grace_hours: value });
       expectProblem(res, 400, 'validation_failed');
     }
-    expectProblem(await shop.as('manager').patch('/v1/settings/tenant', { offline_signin_grace_hours: 1 }), 403, 'forbidden');
+    expectProblem(
+      await shop.as('manager').patch('/v1/settings/tenant', { offline_signin_grace_hours: 1 }),
+      403,
+      'forbidden',
+    );
     expect(bodyOf(await owner.get('/v1/settings/tenant'), 200).offline_signin_grace_hours).toBe(12);
   });
 });

@@ -62,11 +62,7 @@ export interface OfflinePinRow {
  * this location in it), whose current PIN was verified within the last `graceHours` (older ones could not sign in
  * offline anyway, so they never leave the server). Most recently verified first: the till tries them in this order.
  */
-export async function listOfflinePins(
-  tx: Queryable,
-  locationId: string,
-  graceHours: number,
-): Promise<OfflinePinRow[]> {
+export async function listOfflinePins(tx: Queryable, locationId: string, graceHours: number): Promise<OfflinePinRow[]> {
   if (graceHours <= 0) return [];
   const { rows } = await tx.query<OfflinePinRow>(
     `SELECT u.id AS user_id, u.display_name, u.roles, v.salt, v.iterations, v.hash, v.verified_at
