@@ -44,6 +44,11 @@ export function resumeSessionWith(fn: (() => Promise<void>) | undefined): void {
   signInOnline = fn;
 }
 
+/** Whether `fn` is still the way to resume (a sign-out since replaced it with nothing). */
+export function resumesWith(fn: () => Promise<void>): boolean {
+  return signInOnline === fn;
+}
+
 /**
  * Runs an API call; an expired access token is renewed once with the refresh token and the call repeated (a
  * till stays signed in through a shift, and a sale queued offline is sent after the token has expired).

@@ -155,3 +155,13 @@ test('signing out forgets the PIN', async () => {
   await createOrder(SALE, 'k').catch(() => undefined);
   expect(server.received).toEqual(['POST /v1/orders']);
 });
+
+test('signing out while the server is answering leaves no session behind', async () => {
+  await startOfflineSession(DEVICE, CASS, 0, '1234');
+  server.down = false;
+  const pending = createOrder(SALE, 'k').catch((e: unknown) => e);
+  signOut();
+  expect(isNetworkError(await pending)).toBe(true);
+  expect(currentSession()).toBeUndefined();
+  expect(server.received).toEqual(['POST /v1/auth/pin-login']);
+});

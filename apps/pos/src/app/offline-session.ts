@@ -1,4 +1,4 @@
-import { ApiError, isNetworkError, resumeSessionWith } from '../api/api.ts';
+import { ApiError, isNetworkError, resumesWith, resumeSessionWith } from '../api/api.ts';
 import { pinSignIn, tokenSubject } from '../api/auth.ts';
 import { currentSession, sessionEnded, setSession } from '../api/session.ts';
 import type { OfflinePinUser } from '../api/types.ts';
@@ -35,7 +35,12 @@ function giveUp(note: string): never {
   throw new ApiError({ code: 'network_error', status: 0, detail: note });
 }
 
-async function signInOnline(registerId: string, userId: string, pin: string): Promise<void> {
+async function signInOnline(
+  registerId: string,
+  userId: string,
+  pin: string,
+  stillWanted: () => boolean,
+): Promise<void> {
   try {
     await pinSignIn(registerId, pin);
   } catch (err) {
@@ -46,6 +51,11 @@ async function signInOnline(registerId: string, userId: string, pin: string): Pr
     }
     const why = err instanceof ApiError ? ` (${err.message})` : '';
     giveUp(`The server did not accept your PIN when it answered again${why}. Sign in again.`);
+  }
+  if (!stillWanted()) {
+    // Signed out while the server was answering: the session must not outlive the cashier's sign-out.
+    setSession(undefined);
+    throw new ApiError({ code: 'network_error', status: 0, detail: 'Signed out' });
   }
   if (tokenSubject(currentSession()?.access_token ?? '') !== userId) {
     setSession(undefined);
@@ -76,10 +86,11 @@ export async function startOfflineSession(
   });
   rememberCashier({ display_name: user.display_name, roles: user.roles });
   let running: Promise<void> | undefined;
-  resumeSessionWith(() => {
-    running ??= signInOnline(device.register_id, user.user_id, pin).finally(() => {
+  const resume = () => {
+    running ??= signInOnline(device.register_id, user.user_id, pin, () => resumesWith(resume)).finally(() => {
       running = undefined;
     });
     return running;
-  });
+  };
+  resumeSessionWith(resume);
 }
