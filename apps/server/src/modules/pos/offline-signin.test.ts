@@ -1,6 +1,8 @@
 import { pbkdf2Sync, randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { bodyOf, expectProblem, useShop, type Client, type Shop } from '../../../test/harness.ts';
+import { systemContext } from '../../platform/context.ts';
+import { tenantTx } from '../../platform/db/tx.ts';
 import { OFFLINE_PIN_ITERATIONS } from '../../platform/offline-pins.ts';
 
 const shop = useShop({ roles: ['owner'] });
@@ -326,5 +328,32 @@ describe('POST /v1/pos/offline-signins', () => {
     }
     const after = (await shop.db.query('SELECT count(*)::int AS n FROM offline_signins')).rows[0];
     expect(after).toEqual(before);
+  });
+});
+
+describe('row-level security', () => {
+  test("a tenant's transactions see only its own verifiers and offline sign-ins", async () => {
+    const other = await shop.addTenant('Other Shop 3');
+    // Rows in both tenants: verifiers made by PIN sign-ins, and a report each.
+    for (const t of [shop, other]) {
+      const client = t === shop ? till : other.as('till');
+      await client.get('/v1/me');
+      const report = {
+        id: randomUUID(),
+        register_id: t.registerId,
+        user_id: t.userIds.cashier,
+        signed_in_at: new Date(Date.now() - 60_000).toISOString(),
+        failed_attempts: 0,
+      };
+      bodyOf(await client.post('/v1/pos/offline-signins', report), 201);
+    }
+    for (const table of ['user_offline_pins', 'offline_signins']) {
+      const all = await shop.db.query<{ tenant_id: string }>(`SELECT DISTINCT tenant_id FROM ${table}`);
+      expect(all.rows.map((r) => r.tenant_id)).toEqual(expect.arrayContaining([shop.tenantId, other.tenantId]));
+      const seen = await tenantTx(shop.deps.db, systemContext(shop.tenantId), (tx) =>
+        tx.query<{ tenant_id: string }>(`SELECT DISTINCT tenant_id FROM ${table}`),
+      );
+      expect(seen.rows.map((r) => r.tenant_id)).toEqual([shop.tenantId]);
+    }
   });
 });
