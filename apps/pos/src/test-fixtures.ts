@@ -39,4 +39,5 @@ export const TILL_CONTEXT: TillContext = {
   cash_rounding_cents: null,
   cashier_discount_limit_bp: 1000,
   card_payments: false,
+  offline_signin_grace_hours: 12,
 };

@@ -25,6 +25,7 @@ import { telemetryRoutes } from './modules/monitoring/telemetry.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { paymentsRoutes } from './modules/payments/payments.routes.ts';
 import { posRoutes } from './modules/pos/pos.routes.ts';
+import { offlineSigninRoutes } from './modules/pos/offline-signin.routes.ts';
 import { platformRoutes } from './modules/platform/platform.routes.ts';
 import { receiptsRoutes } from './modules/receipts/receipts.routes.ts';
 import { reportsRoutes } from './modules/reports/reports.routes.ts';
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   reportsRoutes(app, deps);
   paymentsRoutes(app, deps);
   posRoutes(app, deps);
+  offlineSigninRoutes(app, deps);
   webhooksRoutes(app, deps);
   hooksRoutes(app, deps);
   backupsRoutes(app, deps);

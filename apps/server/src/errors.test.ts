@@ -90,6 +90,7 @@ const ADDED_SINCE = {
   headers_too_large: 431,
   id_taken: 409,
   amount_too_large: 422,
+  offline_signin_conflict: 409,
 };
 
 describe('the composed error map', () => {

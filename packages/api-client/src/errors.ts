@@ -85,6 +85,7 @@ export const ERROR_SENTENCES = {
   code_taken: 'That code is already in use.',
   cannot_deactivate_self: 'You cannot switch off your own account.',
   tax_rate_override_not_found: 'That tax override does not exist.',
+  offline_signin_conflict: 'This offline sign-in was already reported differently. Call support.',
   network_error: 'The server cannot be reached. Check the connection.',
 } as const satisfies Record<string, string>;
 

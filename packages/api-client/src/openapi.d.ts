@@ -940,6 +940,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/pos/offline-pins': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The PIN verifiers a register's till checks while the server is unreachable (that till's session only)
+     * @description Only a session signed in with a PIN at this register (its token names the register) may read them. Each verifier is PBKDF2-HMAC-SHA-256 of a PIN with its own salt; see docs/security.md for what protects them.
+     */
+    get: operations['getOfflinePins'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pos/offline-signins': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A till reports a sign-in it accepted while offline (audited; a repeated report is recorded once) */
+    post: operations['reportOfflineSignin'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/pos/telemetry': {
     parameters: {
       query?: never;
@@ -1471,6 +1508,57 @@ export interface components {
       manager_name: string;
       max_discount_bp: number;
     };
+    OfflinePins: {
+      /**
+       * @description hash = PBKDF2-HMAC-SHA-256(PIN as UTF-8, salt, iterations), 32 bytes
+       * @enum {string}
+       */
+      algorithm: 'PBKDF2-HMAC-SHA-256';
+      /** @description The tenant's offline sign-in window; 0: offline sign-in is off and the list is empty */
+      grace_hours: number;
+      /** Format: uuid */
+      location_id: string;
+      /** Format: uuid */
+      register_id: string;
+      /**
+       * Format: date-time
+       * @description The server's clock, to correct the till's
+       */
+      server_time: string;
+      /** @description Active users who may work at this location and whose current PIN was verified within the window, most recently verified first */
+      users: {
+        display_name: string;
+        /** @description Bytes, base64 (RFC 4648 §4) */
+        hash: string;
+        /** @description PBKDF2 iterations of this verifier */
+        iterations: number;
+        roles: ('owner' | 'admin' | 'manager' | 'cashier')[];
+        /** @description Bytes, base64 (RFC 4648 §4) */
+        salt: string;
+        /** Format: uuid */
+        user_id: string;
+        /**
+         * Format: date-time
+         * @description When the server last saw this PIN succeed (set, or a PIN sign-in): the grace window starts here
+         */
+        verified_at: string;
+      }[];
+    };
+    OfflineSignin: {
+      failed_attempts: number;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      register_id: string;
+      /** Format: date-time */
+      reported_at: string;
+      /** Format: uuid */
+      reported_by: string;
+      /** Format: date-time */
+      signed_in_at: string;
+      /** Format: uuid */
+      user_id: string;
+    };
     /** @description RFC 9457 problem details */
     Problem: {
       /** @description Stable machine-readable error code; also in the X-Error-Code header */
@@ -1503,6 +1591,8 @@ export interface components {
       location_id: string;
       location_name: string;
       money_rounding: 'half_up' | 'truncate' | 'bankers';
+      /** @description Hours after a PIN was last verified online that the till accepts it offline; 0: never */
+      offline_signin_grace_hours: number;
       prices_include_tax: boolean;
       /** @description The receipt's footer: the tenant's lines, or the default footer when it has none */
       receipt_footer_lines: string[];
@@ -8246,6 +8336,213 @@ export interface operations {
       };
     };
   };
+  getOfflinePins: {
+    parameters: {
+      query: {
+        register_id: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OfflinePins'];
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  reportOfflineSignin: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Wrong PINs typed at this till while offline before this sign-in */
+          failed_attempts: number;
+          /**
+           * Format: uuid
+           * @description The till's own id for this sign-in: a report sent again is recorded once
+           */
+          id: string;
+          /** Format: uuid */
+          register_id: string;
+          /**
+           * Format: date-time
+           * @description When the cashier signed in, by the till's clock
+           */
+          signed_in_at: string;
+          /** Format: uuid */
+          user_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OfflineSignin'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OfflineSignin'];
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   recordTillTelemetry: {
     parameters: {
       query?: never;
@@ -10125,6 +10422,8 @@ export interface operations {
             money_rounding: ('half_up' | 'truncate' | 'bankers') | null;
             /** @description The business name, printed on receipts */
             name: string;
+            /** @description How many hours after a PIN was last verified online a till still accepts it while the server is unreachable (offline sign-in); 0 switches offline sign-in off */
+            offline_signin_grace_hours: number;
             /** @description Prices are gross (VAT countries): tax is inside the price */
             prices_include_tax: boolean;
             /** @description Printed at the bottom of every receipt; empty prints "Thank you for your purchase!" */
@@ -10179,6 +10478,8 @@ export interface operations {
           cash_rounding_cents?: number | null;
           money_rounding?: ('half_up' | 'truncate' | 'bankers') | null;
           name?: string;
+          /** @description How many hours after a PIN was last verified online a till still accepts it while the server is unreachable (offline sign-in); 0 switches offline sign-in off */
+          offline_signin_grace_hours?: number;
           prices_include_tax?: boolean;
           /** @description The receipt footer; [] goes back to the default footer. Up to 4 lines of up to 42 characters; each line is trimmed and blank lines are dropped */
           receipt_footer_lines?: string[];
@@ -10222,6 +10523,8 @@ export interface operations {
             money_rounding: ('half_up' | 'truncate' | 'bankers') | null;
             /** @description The business name, printed on receipts */
             name: string;
+            /** @description How many hours after a PIN was last verified online a till still accepts it while the server is unreachable (offline sign-in); 0 switches offline sign-in off */
+            offline_signin_grace_hours: number;
             /** @description Prices are gross (VAT countries): tax is inside the price */
             prices_include_tax: boolean;
             /** @description Printed at the bottom of every receipt; empty prints "Thank you for your purchase!" */

@@ -32,11 +32,29 @@ function refreshSession(): Promise<boolean> {
   return refreshing;
 }
 
+/** Set while a cashier works signed in offline (app/offline-session.ts): signs them in online, once. */
+let signInOnline: (() => Promise<void>) | undefined;
+
+/**
+ * While a cashier signed in offline has no session, every call first signs them in online (the till's
+ * `app/offline-session.ts` passes how; undefined when there is nothing to resume), so no call, a queued sale's
+ * above all, ever goes out without a session. It throws a network error while the server is unreachable.
+ */
+export function resumeSessionWith(fn: (() => Promise<void>) | undefined): void {
+  signInOnline = fn;
+}
+
+/** Whether `fn` is still the way to resume (a sign-out since replaced it with nothing). */
+export function resumesWith(fn: () => Promise<void>): boolean {
+  return signInOnline === fn;
+}
+
 /**
  * Runs an API call; an expired access token is renewed once with the refresh token and the call repeated (a
  * till stays signed in through a shift, and a sale queued offline is sent after the token has expired).
  */
 export async function call<T>(fn: () => Promise<T>): Promise<T> {
+  if (currentSession() === undefined && signInOnline !== undefined) await signInOnline();
   try {
     return await fn();
   } catch (err) {

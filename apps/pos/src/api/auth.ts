@@ -1,4 +1,4 @@
-import { api, call, ok } from './api.ts';
+import { api, call, ok, resumeSessionWith } from './api.ts';
 import { setSession } from './session.ts';
 import type { Me } from './types.ts';
 
@@ -8,8 +8,21 @@ export async function pinSignIn(registerId: string, pin: string): Promise<void> 
   setSession({ access_token: pair.access_token, refresh_token: pair.refresh_token });
 }
 
-/** Ends the cashier's session on this till. */
+/** The user an access token was issued to (its `sub`); the server signed it, the till only reads it. */
+export function tokenSubject(accessToken: string): string | undefined {
+  try {
+    const payload = accessToken.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ends the cashier's session on this till (an offline one too: its PIN is forgotten). */
 export function signOut(): void {
+  resumeSessionWith(undefined);
   setSession(undefined);
 }
 

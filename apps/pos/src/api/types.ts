@@ -17,3 +17,10 @@ export type DiscountApprovalRequest = NonNullable<
 >['content']['application/json'];
 export type DiscountApproval =
   paths['/v1/pos/discount-approvals']['post']['responses'][201]['content']['application/json'];
+/** The PIN verifiers of the register's location, for signing in while the server is unreachable. */
+export type OfflinePins = Schema<'OfflinePins'>;
+export type OfflinePinUser = OfflinePins['users'][number];
+/** A sign-in the till accepted offline, as it reports it when the server answers again. */
+export type OfflineSigninReport = NonNullable<
+  paths['/v1/pos/offline-signins']['post']['requestBody']
+>['content']['application/json'];

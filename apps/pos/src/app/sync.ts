@@ -6,6 +6,7 @@ import { catalogCursor, storeCatalogPage } from '../data/catalog.ts';
 import { setMeta, type DeviceConfig } from '../data/db.ts';
 import { flushQueue } from './checkout.ts';
 import { browserOnline, setOnline } from './connection.ts';
+import { syncOfflineSignIn } from './offline-signin-sync.ts';
 
 /** How often an open till polls: the queue, the pricing context and the catalog's delta feed. */
 export const SYNC_EVERY_MS = 15_000;
@@ -39,7 +40,8 @@ export interface SyncHandlers {
 
 /**
  * Keeps an open till in step with the server: every `everyMs`, and at once when the browser reports the network
- * back, it sends the queue, fetches the pricing context (so a setting changed in the back office during a shift
+ * back, it sends the queue, reports offline sign-ins and refreshes the PINs it may check offline, fetches the
+ * pricing context (so a setting changed in the back office during a shift
  * changes the till's totals as the server's) and pulls the catalog's changes. Browser events and each outcome set
  * the connection state. Returns the function that stops it.
  */
@@ -57,6 +59,9 @@ export function startSync(device: DeviceConfig, handlers: SyncHandlers, everyMs 
   const tick = () => {
     if (!browserOnline()) return;
     void flushQueue();
+    syncOfflineSignIn(device).catch((err: unknown) => {
+      if (isNetworkError(err)) setOnline(false);
+    });
     refreshContext().catch((err: unknown) => {
       if (isNetworkError(err)) setOnline(false);
     });

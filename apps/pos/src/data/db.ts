@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { OrderBody, TillCategory, TillContext, TillItem } from '../api/types.ts';
 import type { Cart } from '../features/sale/cart.ts';
+import type { OfflineAttempts, OfflineSignInRecord, StoredOfflinePins } from './offline-signin.ts';
 
 /** A sale the till completed but the server has not confirmed yet, oldest first by `seq`. */
 export interface QueuedSale {
@@ -39,6 +40,12 @@ export interface MetaValues {
   cart: Cart;
   /** Where the catalog's delta feed resumes. */
   'catalog.cursor': string;
+  /** Offline sign-in (`offline-signin.ts`): the PIN verifiers of this location's staff, as last synced. */
+  'offline.pins': StoredOfflinePins;
+  /** Offline sign-in: wrong PINs typed offline in a row (a reload does not reset the wait). */
+  'offline.attempts': OfflineAttempts;
+  /** Offline sign-in: sign-ins accepted offline and not yet reported to the server. */
+  'offline.signins': OfflineSignInRecord[];
 }
 
 export type MetaKey = keyof MetaValues;

@@ -7,6 +7,7 @@ import { ErrorNotice, Field, fieldError, Loading, Notice, Page, useAction } from
 import {
   checkSettings,
   draftOf,
+  GRACE_HOURS_MAX,
   NAME_MAX,
   ROUNDING_LABELS,
   STOCK_POLICY_LABELS,
@@ -54,6 +55,12 @@ function SettingsFacts(props: { settings: TenantSettings }) {
         {s.receipt_footer_lines.length === 0
           ? 'the default (“Thank you for your purchase!”)'
           : s.receipt_footer_lines.join(' / ')}
+      </dd>
+      <dt>Offline sign-in at the tills</dt>
+      <dd>
+        {s.offline_signin_grace_hours === 0
+          ? 'off'
+          : `for ${s.offline_signin_grace_hours} h after a PIN was last checked online`}
       </dd>
       <dt>Last changed</dt>
       <dd>{when(s.updated_at)}</dd>
@@ -225,6 +232,25 @@ function SettingsForm(props: { settings: TenantSettings; onSaved: (settings: Ten
                 </option>
               ))}
             </select>
+          </Field>
+        </div>
+      </div>
+      <div className="card">
+        <div className="card-head">
+          <h2>Tills</h2>
+        </div>
+        <div className="form-grid">
+          <Field
+            label="Offline sign-in (hours)"
+            hint={`When the server cannot be reached, a till accepts a PIN for this long after it was last checked online; 0: off (at most ${GRACE_HOURS_MAX})`}
+            error={problem('offline_signin_grace_hours')}
+          >
+            <input
+              value={draft.offline_signin_grace_hours}
+              onChange={(e) => set('offline_signin_grace_hours', e.target.value)}
+              inputMode="numeric"
+              aria-invalid={problems.offline_signin_grace_hours !== undefined}
+            />
           </Field>
         </div>
       </div>

@@ -12,6 +12,7 @@ const CURRENT: TenantSettings = {
   cash_rounding_cents: 5,
   stock_policy: 'block',
   receipt_footer_lines: [],
+  offline_signin_grace_hours: 12,
   updated_at: '2026-12-01T10:00:00.000Z',
 };
 
@@ -26,6 +27,7 @@ describe('the settings form', () => {
       cash_rounding: '0.05',
       stock_policy: 'block',
       receipt_footer: '',
+      offline_signin_grace_hours: '12',
     });
     expect(checkSettings(draft, CURRENT)).toEqual({ ok: true, change: {} });
   });
@@ -101,5 +103,20 @@ describe('the settings form', () => {
       ok: false,
       errors: { receipt_footer: 'Line 2 is longer than 42 characters.' },
     });
+  });
+
+  it('takes the offline sign-in window in whole hours from 0 (off) to 168', () => {
+    expect(checkSettings({ ...draftOf(CURRENT), offline_signin_grace_hours: ' 0 ' }, CURRENT)).toEqual({
+      ok: true,
+      change: { offline_signin_grace_hours: 0 },
+    });
+    expect(checkSettings({ ...draftOf(CURRENT), offline_signin_grace_hours: '168' }, CURRENT)).toEqual({
+      ok: true,
+      change: { offline_signin_grace_hours: 168 },
+    });
+    for (const hours of ['', '-1', '169', '1.5', '12h', '1e2']) {
+      const r = checkSettings({ ...draftOf(CURRENT), offline_signin_grace_hours: hours }, CURRENT);
+      expect(!r.ok && r.errors.offline_signin_grace_hours, hours).toContain('0 (off) to 168');
+    }
   });
 });

@@ -17,12 +17,16 @@ export interface SettingsDraft {
   readonly stock_policy: StockPolicy;
   /** The receipt footer, one line per line; blank: the default footer. */
   readonly receipt_footer: string;
+  /** Hours a till accepts a PIN offline after it was last checked online, as typed; "0" switches it off. */
+  readonly offline_signin_grace_hours: string;
 }
 
 /** The server's limits (settings.schemas.ts): names up to 200 characters, cash rounding 1–100000 minor units. */
 export const NAME_MAX = 200;
 export const TIMEZONE_MAX = 64;
 export const CASH_ROUNDING_MAX = 100_000;
+/** Offline sign-in's grace window: 0 (off) to a week. */
+export const GRACE_HOURS_MAX = 168;
 
 export function draftOf(settings: TenantSettings): SettingsDraft {
   return {
@@ -34,6 +38,7 @@ export function draftOf(settings: TenantSettings): SettingsDraft {
       settings.cash_rounding_cents === null ? '' : moneyInput(settings.cash_rounding_cents, settings.currency),
     stock_policy: settings.stock_policy,
     receipt_footer: linesText(settings.receipt_footer_lines),
+    offline_signin_grace_hours: String(settings.offline_signin_grace_hours),
   };
 }
 
@@ -52,8 +57,9 @@ export type SettingsCheck =
 
 /**
  * Checks the draft the way the server will (a blank name, an unknown time zone, a cash coin out of range or with
- * more decimals than the currency has, a footer of more than 4 lines or a line over 42 characters are refused) and returns only the fields that differ from `current`: the
- * server audits what changed, and an unchanged form sends nothing.
+ * more decimals than the currency has, a footer of more than 4 lines or a line over 42 characters, an offline
+ * sign-in window that is not 0–168 whole hours are refused) and returns only the fields that differ from `current`:
+ * the server audits what changed, and an unchanged form sends nothing.
  */
 export function checkSettings(draft: SettingsDraft, current: TenantSettings): SettingsCheck {
   const errors: Partial<Record<keyof SettingsDraft, string>> = {};
@@ -77,6 +83,11 @@ export function checkSettings(draft: SettingsDraft, current: TenantSettings): Se
       cash = minor;
     }
   }
+  const graceText = draft.offline_signin_grace_hours.trim();
+  const grace = /^\d{1,3}$/.test(graceText) ? Number(graceText) : undefined;
+  if (grace === undefined || grace > GRACE_HOURS_MAX) {
+    errors.offline_signin_grace_hours = `Enter whole hours from 0 (off) to ${GRACE_HOURS_MAX}.`;
+  }
   const footer = receiptLinesOf(draft.receipt_footer);
   if (!footer.ok) errors.receipt_footer = footer.error;
   if (Object.keys(errors).length > 0 || !footer.ok) return { ok: false, errors };
@@ -89,6 +100,7 @@ export function checkSettings(draft: SettingsDraft, current: TenantSettings): Se
     cash_rounding_cents: cash,
     stock_policy: draft.stock_policy,
     receipt_footer_lines: footer.lines,
+    offline_signin_grace_hours: grace as number,
   } satisfies Required<TenantSettingsChange>;
   const change = Object.fromEntries(
     (Object.keys(wanted) as (keyof typeof wanted)[])

@@ -1,12 +1,17 @@
 import { useState, type SyntheticEvent } from 'react';
+import { isNetworkError } from '../../api/api.ts';
 import { pinSignIn } from '../../api/auth.ts';
 import { ErrorNote } from '../../app/ErrorNote.tsx';
+import { startOfflineSession, takeOfflineSessionNote } from '../../app/offline-session.ts';
 import type { DeviceConfig } from '../../data/db.ts';
+import { signInOffline } from './offline-signin.ts';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
 /**
- * A cashier signs in at this register with their PIN (typed, or tapped on the pad). The device's own settings
+ * A cashier signs in at this register with their PIN (typed, or tapped on the pad). When the server cannot be
+ * reached, the PIN is checked on the till against the verifiers of the last sync (`offline-signin.ts`) and the
+ * cashier works offline until the server answers again (`app/offline-session.ts`). The device's own settings
  * ("Reset this till", for a manager) are reached from here, not from the selling screens.
  */
 export function PinSignIn({
@@ -19,23 +24,42 @@ export function PinSignIn({
   onResetTill: () => void;
 }) {
   const [pin, setPin] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  // An offline session the server would not resume says why here, once.
+  const [error, setError] = useState<unknown>(() => {
+    const note = takeOfflineSessionNote();
+    return note === undefined ? undefined : new Error(note);
+  });
+  const [busy, setBusy] = useState<'online' | 'offline' | false>(false);
 
   async function submit(event?: SyntheticEvent) {
     event?.preventDefault();
     if (pin.length < 4) return;
-    setBusy(true);
+    setBusy('online');
     setError(undefined);
     try {
       await pinSignIn(device.register_id, pin);
       onSignedIn();
     } catch (err) {
-      setError(err);
-      setPin('');
+      if (isNetworkError(err)) await offline();
+      else {
+        setError(err);
+        setPin('');
+      }
     } finally {
       setBusy(false);
     }
+  }
+
+  async function offline() {
+    setBusy('offline');
+    const result = await signInOffline(device.register_id, pin);
+    if (result.kind === 'signed_in') {
+      await startOfflineSession(device, result.user, result.failedAttempts, pin);
+      onSignedIn();
+      return;
+    }
+    setError(new Error(result.message));
+    setPin('');
   }
 
   function press(key: (typeof KEYS)[number]) {
@@ -68,8 +92,8 @@ export function PinSignIn({
           ))}
         </div>
         <ErrorNote error={error} />
-        <button className="primary" disabled={busy || pin.length < 4}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <button className="primary" disabled={busy !== false || pin.length < 4}>
+          {busy === 'online' ? 'Signing in…' : busy === 'offline' ? 'Checking your PIN on this till…' : 'Sign in'}
         </button>
       </form>
       <div className="device-actions">

@@ -65,7 +65,7 @@ export function authRoutes(app: App, deps: AppDeps): void {
     async (request) => {
       await deps.loginLimiter.consume(`ip:${request.ip}`);
       await deps.pinLimiter.consume(`register:${request.body.register_id}`);
-      return auth.pinLogin(service, request.id, request.body);
+      return auth.pinLogin(service, request.id, request.body, request.log);
     },
   );
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Role } from '@novapos/domain';
 import type { Config } from '../../platform/config.ts';
 import { anonymousContext, type RequestContext } from '../../platform/context.ts';
@@ -10,11 +11,12 @@ import type { Metrics } from '../../platform/metrics.ts';
 import type { TokenService } from '../../platform/tokens.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findRegister } from '../tenancy/index.ts';
-import { userLocationIds } from '../users/index.ts';
+import { saveOfflinePin, touchOfflinePin, userLocationIds } from '../users/index.ts';
 import * as repo from './auth.repo.ts';
 import type { AccountKind, AccountRow } from './auth.repo.ts';
 import { decoyHash, verifyPassword } from '../../platform/passwords.ts';
 import { pinLookup } from '../../platform/pins.ts';
+import { makeOfflinePinVerifier } from '../../platform/offline-pins.ts';
 
 export interface AuthDeps {
   readonly db: Database;
@@ -170,12 +172,14 @@ export async function pinLogin(
   deps: AuthDeps,
   requestId: string,
   input: { register_id: string; pin: string },
+  log?: Pick<Logger, 'warn'>,
 ): Promise<TokenPair> {
   const tenantId = await platformTx(deps.db, (tx) => repo.findRegisterTenant(tx, input.register_id));
   if (tenantId === undefined) throw new AppError('register_not_found', 'No active register has this id');
   const ctx: RequestContext = { ...anonymousContext(requestId, tenantId), registerId: input.register_id };
   const lookup = pinLookup(deps.pinPepper, tenantId, input.pin);
-  const outcome = await tenantTx(deps.db, ctx, async (tx): Promise<{ tokens: TokenPair } | { error: AppError }> => {
+  type Outcome = { tokens: TokenPair; userId: string; hasOfflinePin: boolean } | { error: AppError };
+  const outcome = await tenantTx(deps.db, ctx, async (tx): Promise<Outcome> => {
     const found = await findRegister(tx, input.register_id);
     const register = found?.archived_at === null ? found : undefined;
     if (register === undefined) return { error: new AppError('register_not_found', 'No active register has this id') };
@@ -196,11 +200,34 @@ export async function pinLogin(
     await recordAudit(tx, actor, { action: 'auth.pin_login_succeeded', entityType: 'user', entityId: account.id });
     return {
       tokens: await openSession(deps, tx, actor, { kind: 'user', account, locationIds, registerId: register.id }),
+      userId: account.id,
+      // The PIN just succeeded online: the tills' grace window for it starts again (docs/security.md).
+      hasOfflinePin: await touchOfflinePin(tx, account.id, lookup),
     };
   });
   // The failure's audit row is committed; now report it.
   if ('error' in outcome) throw outcome.error;
+  if (!outcome.hasOfflinePin) await addOfflinePin(deps, ctx, { userId: outcome.userId, lookup, pin: input.pin }, log);
   return outcome.tokens;
+}
+
+/**
+ * Makes the offline verifier of a PIN set before verifiers existed (or lost with a PIN change), after the sign-in
+ * committed: the hash is slow and must not hold the sign-in's transaction. Best effort: the sign-in has succeeded
+ * whatever happens here, and the next one tries again.
+ */
+async function addOfflinePin(
+  deps: AuthDeps,
+  ctx: RequestContext,
+  p: { userId: string; lookup: string; pin: string },
+  log: Pick<Logger, 'warn'> | undefined,
+): Promise<void> {
+  try {
+    const verifier = await makeOfflinePinVerifier(p.pin);
+    await tenantTx(deps.db, ctx, (tx) => saveOfflinePin(tx, ctx, p.userId, p.lookup, verifier));
+  } catch (err) {
+    log?.warn({ err, user_id: p.userId }, 'could not store the offline PIN verifier');
+  }
 }
 
 /**

@@ -26,6 +26,9 @@ export const TillContext = Type.Object(
       description: "Largest discount on any line (its own and the order's, stacked) a cashier gives alone",
     }),
     card_payments: Type.Boolean({ description: 'Whether card tenders go to a processor' }),
+    offline_signin_grace_hours: Type.Integer({
+      description: 'Hours after a PIN was last verified online that the till accepts it offline; 0: never',
+    }),
   },
   { $id: 'TillContext' },
 );

@@ -60,6 +60,7 @@ export async function tillContext(deps: PosDeps, ctx: RequestContext, registerId
       cash_rounding_cents: settings.cash_rounding_cents,
       cashier_discount_limit_bp: deps.config.pos.cashierDiscountLimitBp,
       card_payments: deps.config.payments.gatewayUrl !== undefined,
+      offline_signin_grace_hours: register.offline_signin_grace_hours,
     };
   });
 }

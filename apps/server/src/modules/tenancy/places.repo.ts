@@ -34,6 +34,8 @@ export interface TillRegisterRow {
   readonly business_name: string;
   readonly address_lines: string[];
   readonly receipt_footer_lines: string[];
+  /** The tenant's offline sign-in grace window in hours (migration 0024); 0: off. */
+  readonly offline_signin_grace_hours: number;
   /** The register or its location is archived. */
   readonly archived: boolean;
 }
@@ -42,7 +44,7 @@ export async function findTillRegister(tx: Queryable, registerId: string): Promi
   const { rows } = await tx.query<TillRegisterRow>(
     `SELECT r.id AS register_id, r.name AS register_name, l.id AS location_id, l.name AS location_name,
             l.timezone AS time_zone, t.name AS business_name,
-            l.address_lines, t.receipt_footer_lines,
+            l.address_lines, t.receipt_footer_lines, t.offline_signin_grace_hours,
             (r.archived_at IS NOT NULL OR l.archived_at IS NOT NULL) AS archived
        FROM registers r JOIN locations l ON l.id = r.location_id JOIN tenants t ON t.id = r.tenant_id
       WHERE r.id = $1`,

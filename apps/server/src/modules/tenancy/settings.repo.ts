@@ -14,6 +14,8 @@ export interface TenantSettingsRow {
   stock_policy: 'block' | 'allow_negative';
   /** Migration 0016: the tenant's receipt footer; empty prints the default footer. */
   receipt_footer_lines: string[];
+  /** Migration 0024: hours a till accepts a PIN offline after it was last verified online; 0: never. */
+  offline_signin_grace_hours: number;
   updated_at: Date;
 }
 
@@ -26,11 +28,12 @@ export interface TenantSettingsPatch {
   cash_rounding_cents?: number | null | undefined;
   stock_policy?: 'block' | 'allow_negative' | undefined;
   receipt_footer_lines?: readonly string[] | undefined;
+  offline_signin_grace_hours?: number | undefined;
 }
 
 const COLUMNS =
   'name, timezone, currency, prices_include_tax, money_rounding, cash_rounding_cents, stock_policy, ' +
-  'receipt_footer_lines, updated_at';
+  'receipt_footer_lines, offline_signin_grace_hours, updated_at';
 
 /** The current tenant's settings; `forUpdate` locks the row so two edits cannot lose one another's change. */
 export async function findTenantSettings(

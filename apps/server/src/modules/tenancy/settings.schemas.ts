@@ -9,6 +9,14 @@ const CashRoundingCents = Type.Integer({
   description: 'The smallest coin, in minor units (5 rounds cash totals to 5 cents); null: no cash rounding',
 });
 
+const OfflineSigninGraceHours = Type.Integer({
+  minimum: 0,
+  maximum: 168,
+  description:
+    'How many hours after a PIN was last verified online a till still accepts it while the server is unreachable ' +
+    '(offline sign-in); 0 switches offline sign-in off',
+});
+
 const TimeZone = Text({
   minLength: 1,
   maxLength: 64,
@@ -32,6 +40,7 @@ export const TenantSettingsSchema = Type.Object({
   receipt_footer_lines: Type.Array(Type.String(), {
     description: 'Printed at the bottom of every receipt; empty prints "Thank you for your purchase!"',
   }),
+  offline_signin_grace_hours: OfflineSigninGraceHours,
   updated_at: Timestamp,
 });
 export type TenantSettingsDto = Static<typeof TenantSettingsSchema>;
@@ -45,6 +54,7 @@ export const UpdateTenantSettingsBody = Type.Object(
     cash_rounding_cents: Type.Optional(Type.Union([CashRoundingCents, Type.Null()])),
     stock_policy: Type.Optional(StockPolicySchema),
     receipt_footer_lines: Type.Optional(ReceiptLines('The receipt footer; [] goes back to the default footer')),
+    offline_signin_grace_hours: Type.Optional(OfflineSigninGraceHours),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -27,6 +27,7 @@ const SETTING_FIELDS = [
   'cash_rounding_cents',
   'stock_policy',
   'receipt_footer_lines',
+  'offline_signin_grace_hours',
 ] as const;
 
 type SettingField = (typeof SETTING_FIELDS)[number];
@@ -56,6 +57,7 @@ function toDto(row: repo.TenantSettingsRow, defaultRounding: RoundingMode): Tena
     cash_rounding_cents: row.cash_rounding_cents,
     stock_policy: row.stock_policy,
     receipt_footer_lines: row.receipt_footer_lines,
+    offline_signin_grace_hours: row.offline_signin_grace_hours,
     updated_at: row.updated_at.toISOString(),
   };
 }
@@ -99,11 +101,12 @@ export function getTenantSettings(
 }
 
 /**
- * Changes the tenant's name, time zone, money and stock settings and its receipt footer. The name is trimmed (blank
- * is a 400), the time zone stored in its canonical IANA spelling (an unknown zone is a 400) and the footer lines
- * trimmed with blank ones dropped (a control character is a 400). Only fields that differ are written; the
- * change is audited `tenant.settings_changed` with those fields before and after, in the same transaction. Sending
- * the current values changes nothing and writes no event.
+ * Changes the tenant's name, time zone, money and stock settings, its receipt footer and the tills' offline sign-in
+ * window (`offline_signin_grace_hours`, 0–168 by the schema). The name is trimmed (blank is a 400), the time zone
+ * stored in its canonical IANA spelling (an unknown zone is a 400) and the footer lines trimmed with blank ones
+ * dropped (a control character is a 400). Only fields that differ are written; the change is audited
+ * `tenant.settings_changed` with those fields before and after, in the same transaction. Sending the current values
+ * changes nothing and writes no event.
  */
 export function updateTenantSettings(
   db: Database,

@@ -44,6 +44,7 @@ describe('GET /v1/settings/tenant', () => {
         cash_rounding_cents: null,
         stock_policy: 'block',
         receipt_footer_lines: [],
+        offline_signin_grace_hours: 12,
         updated_at: expect.any(String),
       });
     }

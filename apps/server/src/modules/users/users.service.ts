@@ -6,10 +6,12 @@ import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { afterIdCursor, toPage } from '../../platform/http/pagination.ts';
 import { newId } from '../../platform/ids.ts';
+import { makeOfflinePinVerifier } from '../../platform/offline-pins.ts';
 import { hashPassword } from '../../platform/passwords.ts';
 import { pinLookup } from '../../platform/pins.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findActiveLocationIds } from '../tenancy/index.ts';
+import { saveOfflinePin } from './offline-pins.repo.ts';
 import * as repo from './users.repo.ts';
 import { assertMayGrant, sortRoles } from './users.rules.ts';
 import type { CreateUserInput, UserDto, UserListInput } from './users.schemas.ts';
@@ -123,6 +125,8 @@ export async function createUser(deps: UsersDeps, ctx: RequestContext, input: Cr
   // Hash before the transaction: argon2 is slow on purpose and must not hold a connection.
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   const pin = input.pin === undefined ? null : pinLookup(deps.pinPepper, tenantId, input.pin);
+  // The till's offline verifier of the PIN (docs/security.md): the server sees the PIN only now and at sign-ins.
+  const offlinePin = input.pin === undefined ? undefined : await makeOfflinePinVerifier(input.pin);
   return tenantTx(deps.db, ctx, async (tx) => {
     if (await repo.emailSignsInAsOperator(tx, email)) throw emailTaken();
     const locationIds = await checkLocationScope(tx, input.location_ids ?? []);
@@ -133,6 +137,7 @@ export async function createUser(deps: UsersDeps, ctx: RequestContext, input: Cr
         throw conflictOf(err);
       });
     await repo.setUserLocations(tx, ctx, id, locationIds);
+    if (pin !== null && offlinePin !== undefined) await saveOfflinePin(tx, ctx, id, pin, offlinePin);
     await recordAudit(tx, ctx, {
       action: 'user.created',
       entityType: 'user',

@@ -1,9 +1,11 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import { makeOfflinePinVerifier } from '../../platform/offline-pins.ts';
 import { hashPassword } from '../../platform/passwords.ts';
 import { pinLookup } from '../../platform/pins.ts';
 import { recordAudit } from '../audit/index.ts';
+import { removeOfflinePin, saveOfflinePin } from './offline-pins.repo.ts';
 import * as repo from './users.repo.ts';
 import { assertMayGrant, assertMayManage, assertOwnerRemains, changedRoles, sortRoles } from './users.rules.ts';
 import type { UpdateUserInput, UserDto } from './users.schemas.ts';
@@ -39,6 +41,9 @@ export async function updateUser(
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   const pin =
     input.pin === undefined || input.pin === null ? input.pin : pinLookup(deps.pinPepper, tenantId, input.pin);
+  // A new PIN gets a new offline verifier (docs/security.md); the old one stops matching and is replaced.
+  const offlinePin =
+    input.pin === undefined || input.pin === null ? undefined : await makeOfflinePinVerifier(input.pin);
 
   return tenantTx(deps.db, ctx, async (tx) => {
     // Owners first, then the target: the one lock order every user change follows (see lockActiveOwnerIds).
@@ -68,6 +73,8 @@ export async function updateUser(
       });
     }
     if (locations !== undefined) await repo.setUserLocations(tx, ctx, id, locations);
+    if (pinChanged && pin === null) await removeOfflinePin(tx, id);
+    if (pinChanged && pin !== null && offlinePin !== undefined) await saveOfflinePin(tx, ctx, id, pin, offlinePin);
 
     const audit = (action: string, data: Record<string, unknown>) =>
       recordAudit(tx, ctx, { action, entityType: 'user', entityId: id, data });
