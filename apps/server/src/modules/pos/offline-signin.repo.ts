@@ -1,7 +1,7 @@
 import { requireTenant, type RequestContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 
-// `offline_signins` (migration 0024): the offline sign-ins tills report when they reconnect. Pos owns it.
+// `offline_signins` (migration 0019): the offline sign-ins tills report when they reconnect. Pos owns it.
 
 export interface OfflineSigninRow {
   readonly id: string;

@@ -34,7 +34,7 @@ export interface TillRegisterRow {
   readonly business_name: string;
   readonly address_lines: string[];
   readonly receipt_footer_lines: string[];
-  /** The tenant's offline sign-in grace window in hours (migration 0024); 0: off. */
+  /** The tenant's offline sign-in grace window in hours (migration 0019); 0: off. */
   readonly offline_signin_grace_hours: number;
   /** The register or its location is archived. */
   readonly archived: boolean;

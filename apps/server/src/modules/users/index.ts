@@ -7,5 +7,5 @@ export {
   type NewUser,
   type UserRow,
 } from './users.repo.ts';
-// The till's offline PIN verifiers (migration 0024): auth refreshes them at PIN sign-in, pos hands them to tills.
+// The till's offline PIN verifiers (migration 0019): auth refreshes them at PIN sign-in, pos hands them to tills.
 export { listOfflinePins, saveOfflinePin, touchOfflinePin, type OfflinePinRow } from './offline-pins.repo.ts';

@@ -3,7 +3,7 @@ import { requireTenant, type RequestContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import type { OfflinePinVerifier } from '../../platform/offline-pins.ts';
 
-// `user_offline_pins` (migration 0024): per user, the verifier a till checks a PIN against while the server is
+// `user_offline_pins` (migration 0019): per user, the verifier a till checks a PIN against while the server is
 // unreachable (docs/security.md, "Offline sign-in"). Users own it: it is a user's PIN, in another form.
 
 /**
