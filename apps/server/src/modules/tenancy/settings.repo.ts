@@ -14,7 +14,7 @@ export interface TenantSettingsRow {
   stock_policy: 'block' | 'allow_negative';
   /** Migration 0016: the tenant's receipt footer; empty prints the default footer. */
   receipt_footer_lines: string[];
-  /** Migration 0024: hours a till accepts a PIN offline after it was last verified online; 0: never. */
+  /** Migration 0019: hours a till accepts a PIN offline after it was last verified online; 0: never. */
   offline_signin_grace_hours: number;
   updated_at: Date;
 }
