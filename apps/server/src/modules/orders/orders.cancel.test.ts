@@ -78,12 +78,12 @@ describe('a declined card in a split', () => {
     });
     expect(paid.statusCode, paid.body).toBe(200);
     expect(paid.json()).toMatchObject({ status: 'completed', paid_cents: 521 });
-    expect(paid.json().tenders.map((t: { method: string; applied_cents: number }) => [t.method, t.applied_cents])).toEqual(
-      [
-        ['cash', 500],
-        ['card', 21],
-      ],
-    );
+    expect(
+      paid.json().tenders.map((t: { method: string; applied_cents: number }) => [t.method, t.applied_cents]),
+    ).toEqual([
+      ['cash', 500],
+      ['card', 21],
+    ]);
     const captured = (await simAuthorizations(sim.url)).filter((a) => a.amount_cents === 21 && a.status === 'captured');
     expect(captured).toHaveLength(1);
   });

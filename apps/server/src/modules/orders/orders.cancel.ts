@@ -72,7 +72,12 @@ export async function cancelOrder(
       tenders: tenders.map((t) => ({ method: t.method, applied_cents: t.applied_cents })),
     };
     const orderCtx = orderContext(ctx, order);
-    await recordAudit(tx, orderCtx, { action: 'order.cancelled', entityType: 'order', entityId: order.id, data: facts });
+    await recordAudit(tx, orderCtx, {
+      action: 'order.cancelled',
+      entityType: 'order',
+      entityId: order.id,
+      data: facts,
+    });
     await addOutboxEvent(tx, orderCtx, { topic: 'order.cancelled', payload: facts });
     return cardsLeft;
   });

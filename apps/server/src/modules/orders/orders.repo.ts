@@ -66,7 +66,14 @@ export type TenderRowInput = Omit<OrderTenderRow, 'id' | 'order_id' | 'created_a
 
 export type NewOrder = Omit<
   OrderRow,
-  'tenant_id' | 'completed_at' | 'voided_at' | 'void_reason' | 'created_at' | 'number' | 'cancelled_at' | 'cancel_reason'
+  | 'tenant_id'
+  | 'completed_at'
+  | 'voided_at'
+  | 'void_reason'
+  | 'created_at'
+  | 'number'
+  | 'cancelled_at'
+  | 'cancel_reason'
 >;
 
 export async function insertTenders(
@@ -210,10 +217,10 @@ export async function markCancelled(
 
 /** Records how a tender was given back (once: a tender already reversed keeps its first record). */
 export async function markTenderReversed(tx: Queryable, tenderId: string, reversal: TenderReversal): Promise<void> {
-  await tx.query(
-    'UPDATE order_tenders SET reversal = $2, reversed_at = now() WHERE id = $1 AND reversal IS NULL',
-    [tenderId, reversal],
-  );
+  await tx.query('UPDATE order_tenders SET reversal = $2, reversed_at = now() WHERE id = $1 AND reversal IS NULL', [
+    tenderId,
+    reversal,
+  ]);
 }
 
 export interface OrderListFilter {

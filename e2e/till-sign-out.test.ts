@@ -1,0 +1,52 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { apiAs, demoUser, launchBrowser, newTillContext } from './harness.ts';
+import { demoItems, openTill, scan, type DemoItem } from './till.helpers.ts';
+
+// Issue 13 §1.3: after "Sign out" the next cashier saw the previous cashier's cart. Signing out parks it under the
+// cashier's name; a parked sale is deleted only with a reason.
+
+let browser: Browser;
+let page: Page;
+let items: DemoItem[];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  items = await demoItems();
+  page = await (await newTillContext(browser)).newPage();
+  page.on('pageerror', (e) => process.stderr.write(`[pageerror] ${e.message}\n`));
+  await openTill(page, 'cashier');
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+test('the next cashier starts with an empty cart and finds the last one parked under its cashier', async () => {
+  const item = items[2];
+  if (item === undefined) throw new Error('no item');
+  const cashierName = ((await (await apiAs('cashier'))('GET', '/v1/me')).body as { display_name: string }).display_name;
+  await scan(page, item.barcodes[0] ?? '');
+  await expect.poll(() => page.getByTestId('cart-lines').locator('li.line').count()).toBe(1);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('PIN').fill(demoUser('manager').pin);
+  await page.keyboard.press('Enter');
+  await page.locator('.statusbar').waitFor();
+  await expect.poll(() => page.getByTestId('cart-lines').textContent()).toContain('Scan a barcode');
+
+  await page.keyboard.press('F7');
+  const dialog = page.getByRole('dialog', { name: 'Parked sales' });
+  await expect.poll(() => dialog.textContent()).toContain(cashierName);
+  expect(await dialog.textContent()).toContain('Signed out');
+  expect(await dialog.textContent()).toContain('1 line');
+
+  // Deleting it needs a reason.
+  await dialog.getByRole('button', { name: /^Delete/ }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete parked sale' });
+  expect(await confirm.getByRole('button', { name: 'Delete' }).isDisabled()).toBe(true);
+  await confirm.getByLabel('Reason').fill('Customer left');
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await expect
+    .poll(() => page.getByRole('dialog', { name: 'Parked sales' }).textContent())
+    .toContain('No parked sales');
+});
