@@ -84,17 +84,17 @@ export async function cancelOrder(
 
   if (cards.length > 0) {
     const payments = cardPayments(deps);
-    let failure: unknown;
+    const failures: Error[] = [];
     for (const card of cards) {
       try {
         const reversal = await giveCardBack(payments, ctx, card.intentId);
         await tenantTx(deps.db, ctx, (tx) => repo.markTenderReversed(tx, card.tenderId, reversal));
       } catch (err) {
         // The others are still given back; this one waits for the cancel to be sent again.
-        failure ??= err;
+        failures.push(err instanceof Error ? err : new Error(String(err)));
       }
     }
-    if (failure !== undefined) throw failure;
+    if (failures[0] !== undefined) throw failures[0];
   }
   return tenantTx(deps.db, ctx, async (tx) => {
     const saved = await repo.findOrder(tx, orderId);
