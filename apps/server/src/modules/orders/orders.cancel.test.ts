@@ -14,10 +14,14 @@ import { addSeedTenant, SEED_ITEMS, useSeedShop } from './orders.fixtures.ts';
 // taken gives them back (cash handed back, cards voided or refunded) and is recorded.
 
 let sim: RunningSimulator;
+let simPort: number;
+let simState: string;
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'novapos-sim-'));
-  sim = await startSimulatorProcess({ port: await freePort(), stateFile: path.join(dir, 'state.json') });
+  simPort = await freePort();
+  simState = path.join(dir, 'state.json');
+  sim = await startSimulatorProcess({ port: simPort, stateFile: simState });
 });
 afterAll(async () => {
   await sim.kill();
@@ -139,6 +143,39 @@ describe('cancelling a sale in progress', () => {
       409,
       'invalid_state_transition',
     );
+  });
+
+  it('the processor down during a cancel: cancelled with the cash given back, the card refunded on the retry', async () => {
+    const res = await sell([
+      { method: 'card', amount_cents: 160, card_token: 'tok_visa' },
+      { method: 'cash', amount_cents: 90 },
+      { method: 'card', amount_cents: 271, card_token: 'tok_declined' },
+    ]);
+    expectProblem(res, 402, 'payment_declined');
+    const id = res.json().order_id as string;
+
+    await sim.kill();
+    const failed = await cancel(id);
+    expectProblem(failed, 503, 'gateway_unavailable');
+    const held = (await till.get(`/v1/orders/${id}`)).json();
+    expect(held).toMatchObject({ status: 'cancelled' });
+    expect(held.tenders).toMatchObject([
+      { method: 'card', applied_cents: 160, reversal: null },
+      { method: 'cash', applied_cents: 90, reversal: 'cash_returned' },
+    ]);
+
+    sim = await startSimulatorProcess({ port: simPort, stateFile: simState });
+    const retried = await cancel(id);
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(retried.json().tenders).toMatchObject([
+      { method: 'card', reversal: 'card_refunded' },
+      { method: 'cash', reversal: 'cash_returned' },
+    ]);
+    const intents = await query<{ state: string }>('SELECT state FROM payment_intents WHERE id = $1', [
+      retried.json().tenders[0].payment_intent_id,
+    ]);
+    expect(intents).toEqual([{ state: 'refunded' }]);
+    expect((await shop.audit({ entityId: id })).filter((a) => a.action === 'order.cancelled')).toHaveLength(1);
   });
 
   it('twice answers the cancelled order again and gives nothing back twice', async () => {
