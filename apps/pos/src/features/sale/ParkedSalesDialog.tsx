@@ -64,7 +64,9 @@ export function ParkedSalesDialog(props: {
         ))}
       </div>
       <div className="row">
-        <button onClick={props.onClose}>Close (Esc)</button>
+        <button onClick={props.onClose} autoFocus={props.parked.length === 0}>
+          Close (Esc)
+        </button>
       </div>
     </Dialog>
   );
