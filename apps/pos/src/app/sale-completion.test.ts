@@ -194,3 +194,20 @@ test('a refusal frees the id with a new key: the changed sale is not idempotency
   await payCart([{ method: 'cash', amount_cents: 300 }], TILL_CONTEXT, () => undefined);
   expect(vi.mocked(api.createOrder).mock.calls.map((c) => c[1])).toEqual([sale.id, `${sale.id}.1`]);
 });
+
+test('an unanswered sale whose order was cancelled meanwhile goes on under a new id', async () => {
+  const sale: Cart = { ...newCart(), lines: [SODA], sent: 'unanswered' };
+  await cartStore.replace(sale);
+  vi.mocked(api.getOrder).mockResolvedValue({
+    ...order(sale.id, 'open', 0, []),
+    status: 'cancelled',
+  });
+  vi.mocked(api.createOrder).mockImplementation((body) =>
+    Promise.resolve(order(body.id ?? '', 'completed', 215, [{ method: 'cash', applied_cents: 215 }])),
+  );
+  const result = await payCart([{ method: 'cash', amount_cents: 215 }], TILL_CONTEXT, () => undefined);
+  expect(result.kind).toBe('done');
+  const sentId = vi.mocked(api.createOrder).mock.calls[0]?.[0].id;
+  expect(sentId).not.toBe(sale.id);
+  expect(vi.mocked(api.createOrder).mock.calls[0]?.[1]).toBe(sentId);
+});

@@ -67,7 +67,14 @@ async function settleUnanswered(
   try {
     const order = await getOrder(cart.id);
     if (order.status === 'completed') return { done: await finishWithOrder(cart, order, ctx) };
-    const next = answered(cart, order.status === 'open' ? takenOf(order) : cart.taken);
+    if (order.status !== 'open') {
+      // Cancelled or voided meanwhile (another till, the back office): that id is spent, the sale goes on under a new one.
+      const { sent: _sent, attempt: _attempt, taken: _taken, approval: _approval, ...rest } = cart;
+      const fresh = { ...rest, id: crypto.randomUUID() };
+      await cartStore.replace(fresh);
+      return { cart: fresh, changed: false };
+    }
+    const next = answered(cart, takenOf(order));
     await cartStore.replace(next);
     return { cart: next, changed: (next.taken?.paid_cents ?? 0) !== (cart.taken?.paid_cents ?? 0) };
   } catch (err) {
