@@ -664,6 +664,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/orders/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a sale in progress (an open order): its cash is recorded as given back, its cards voided or refunded; audited; cancelling a cancelled order answers it again */
+    post: operations['cancelOrder'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/orders/{id}/receipt': {
     parameters: {
       query?: never;
@@ -5333,7 +5350,7 @@ export interface operations {
         limit?: number;
         location_id?: string;
         register_id?: string;
-        status?: 'open' | 'completed' | 'voided';
+        status?: 'open' | 'completed' | 'voided' | 'cancelled';
         to?: string;
       };
       header?: never;
@@ -5368,6 +5385,8 @@ export interface operations {
         content: {
           'application/json': {
             data: {
+              cancel_reason: string | null;
+              cancelled_at: string | null;
               cash_rounding_cents: number;
               change_cents: number;
               completed_at: string | null;
@@ -5413,7 +5432,7 @@ export interface operations {
               prices_include_tax: boolean;
               /** Format: uuid */
               register_id: string;
-              status: 'open' | 'completed' | 'voided';
+              status: 'open' | 'completed' | 'voided' | 'cancelled';
               subtotal_cents: number;
               tax_cents: number;
               tax_rate_bps: number;
@@ -5430,6 +5449,9 @@ export interface operations {
                 method: 'cash' | 'external_card' | 'card';
                 payment_intent_id: string | null;
                 reference: string | null;
+                /** @description How this tender was given back when its order was cancelled: cash handed back, a stand-alone terminal refund, a card authorisation voided or a captured card refunded; null while it stands */
+                reversal: 'cash_returned' | 'terminal_refund' | 'card_voided' | 'card_refunded' | null;
+                reversed_at: string | null;
                 tendered_cents: number;
               }[];
               total_cents: number;
@@ -5552,6 +5574,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            cancel_reason: string | null;
+            cancelled_at: string | null;
             cash_rounding_cents: number;
             change_cents: number;
             completed_at: string | null;
@@ -5597,7 +5621,7 @@ export interface operations {
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
-            status: 'open' | 'completed' | 'voided';
+            status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
             tax_rate_bps: number;
@@ -5614,6 +5638,9 @@ export interface operations {
               method: 'cash' | 'external_card' | 'card';
               payment_intent_id: string | null;
               reference: string | null;
+              /** @description How this tender was given back when its order was cancelled: cash handed back, a stand-alone terminal refund, a card authorisation voided or a captured card refunded; null while it stands */
+              reversal: 'cash_returned' | 'terminal_refund' | 'card_voided' | 'card_refunded' | null;
+              reversed_at: string | null;
               tendered_cents: number;
             }[];
             total_cents: number;
@@ -5629,6 +5656,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            cancel_reason: string | null;
+            cancelled_at: string | null;
             cash_rounding_cents: number;
             change_cents: number;
             completed_at: string | null;
@@ -5674,7 +5703,7 @@ export interface operations {
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
-            status: 'open' | 'completed' | 'voided';
+            status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
             tax_rate_bps: number;
@@ -5691,6 +5720,9 @@ export interface operations {
               method: 'cash' | 'external_card' | 'card';
               payment_intent_id: string | null;
               reference: string | null;
+              /** @description How this tender was given back when its order was cancelled: cash handed back, a stand-alone terminal refund, a card authorisation voided or a captured card refunded; null while it stands */
+              reversal: 'cash_returned' | 'terminal_refund' | 'card_voided' | 'card_refunded' | null;
+              reversed_at: string | null;
               tendered_cents: number;
             }[];
             total_cents: number;
@@ -5827,6 +5859,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            cancel_reason: string | null;
+            cancelled_at: string | null;
             cash_rounding_cents: number;
             change_cents: number;
             completed_at: string | null;
@@ -5872,7 +5906,7 @@ export interface operations {
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
-            status: 'open' | 'completed' | 'voided';
+            status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
             tax_rate_bps: number;
@@ -5889,6 +5923,9 @@ export interface operations {
               method: 'cash' | 'external_card' | 'card';
               payment_intent_id: string | null;
               reference: string | null;
+              /** @description How this tender was given back when its order was cancelled: cash handed back, a stand-alone terminal refund, a card authorisation voided or a captured card refunded; null while it stands */
+              reversal: 'cash_returned' | 'terminal_refund' | 'card_voided' | 'card_refunded' | null;
+              reversed_at: string | null;
               tendered_cents: number;
             }[];
             total_cents: number;
@@ -5926,6 +5963,182 @@ export interface operations {
       };
       /** @description Not found (or not visible to this tenant) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  cancelOrder: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cancel_reason: string | null;
+            cancelled_at: string | null;
+            cash_rounding_cents: number;
+            change_cents: number;
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** @description Every discount: item_discount_cents + order_discount_cents */
+            discount_cents: number;
+            discount_percent_bp: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Σ the lines' own discounts */
+            item_discount_cents: number;
+            items: {
+              /** @description The line's own discount in basis points (0 for none) */
+              discount_percent_bp: number;
+              /** @description The line's own discount (line subtotal × discount_percent_bp) */
+              item_discount_cents: number;
+              /** @description All the line's discount: its own plus its share of the order's */
+              line_discount_cents: number;
+              line_subtotal_cents: number;
+              line_tax_cents: number;
+              line_total_cents: number;
+              name: string;
+              position: number;
+              /** Format: uuid */
+              product_id: string;
+              quantity: number;
+              sku: string;
+              tax_code: 'STD' | 'EXEMPT' | 'ZERO' | 'NONE';
+              tax_rate_bps: number;
+              unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            /** Format: uuid */
+            location_id: string;
+            note: string | null;
+            number: number | null;
+            /** @description The order discount, on what the lines cost after their own */
+            order_discount_cents: number;
+            paid_cents: number;
+            prices_include_tax: boolean;
+            /** Format: uuid */
+            register_id: string;
+            status: 'open' | 'completed' | 'voided' | 'cancelled';
+            subtotal_cents: number;
+            tax_cents: number;
+            tax_rate_bps: number;
+            tax_rate_source: string;
+            tenders: {
+              applied_cents: number;
+              card_brand: string | null;
+              card_last4: string | null;
+              change_cents: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              id: string;
+              method: 'cash' | 'external_card' | 'card';
+              payment_intent_id: string | null;
+              reference: string | null;
+              /** @description How this tender was given back when its order was cancelled: cash handed back, a stand-alone terminal refund, a card authorisation voided or a captured card refunded; null while it stands */
+              reversal: 'cash_returned' | 'terminal_refund' | 'card_voided' | 'card_refunded' | null;
+              reversed_at: string | null;
+              tendered_cents: number;
+            }[];
+            total_cents: number;
+            void_reason: string | null;
+            voided_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -6077,6 +6290,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            cancel_reason: string | null;
+            cancelled_at: string | null;
             cash_rounding_cents: number;
             change_cents: number;
             completed_at: string | null;
@@ -6122,7 +6337,7 @@ export interface operations {
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
-            status: 'open' | 'completed' | 'voided';
+            status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
             tax_rate_bps: number;
@@ -6139,6 +6354,9 @@ export interface operations {
               method: 'cash' | 'external_card' | 'card';
               payment_intent_id: string | null;
               reference: string | null;
+              /** @description How this tender was given back when its order was cancelled: cash handed back, a stand-alone terminal refund, a card authorisation voided or a captured card refunded; null while it stands */
+              reversal: 'cash_returned' | 'terminal_refund' | 'card_voided' | 'card_refunded' | null;
+              reversed_at: string | null;
               tendered_cents: number;
             }[];
             total_cents: number;
@@ -6284,6 +6502,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            cancel_reason: string | null;
+            cancelled_at: string | null;
             cash_rounding_cents: number;
             change_cents: number;
             completed_at: string | null;
@@ -6329,7 +6549,7 @@ export interface operations {
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
-            status: 'open' | 'completed' | 'voided';
+            status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
             tax_rate_bps: number;
@@ -6346,6 +6566,9 @@ export interface operations {
               method: 'cash' | 'external_card' | 'card';
               payment_intent_id: string | null;
               reference: string | null;
+              /** @description How this tender was given back when its order was cancelled: cash handed back, a stand-alone terminal refund, a card authorisation voided or a captured card refunded; null while it stands */
+              reversal: 'cash_returned' | 'terminal_refund' | 'card_voided' | 'card_refunded' | null;
+              reversed_at: string | null;
               tendered_cents: number;
             }[];
             total_cents: number;
@@ -6640,6 +6863,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            cancel_reason: string | null;
+            cancelled_at: string | null;
             cash_rounding_cents: number;
             change_cents: number;
             completed_at: string | null;
@@ -6685,7 +6910,7 @@ export interface operations {
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
-            status: 'open' | 'completed' | 'voided';
+            status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
             tax_rate_bps: number;
@@ -6702,6 +6927,9 @@ export interface operations {
               method: 'cash' | 'external_card' | 'card';
               payment_intent_id: string | null;
               reference: string | null;
+              /** @description How this tender was given back when its order was cancelled: cash handed back, a stand-alone terminal refund, a card authorisation voided or a captured card refunded; null while it stands */
+              reversal: 'cash_returned' | 'terminal_refund' | 'card_voided' | 'card_refunded' | null;
+              reversed_at: string | null;
               tendered_cents: number;
             }[];
             total_cents: number;
@@ -6717,6 +6945,8 @@ export interface operations {
         };
         content: {
           'application/json': {
+            cancel_reason: string | null;
+            cancelled_at: string | null;
             cash_rounding_cents: number;
             change_cents: number;
             completed_at: string | null;
@@ -6762,7 +6992,7 @@ export interface operations {
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
-            status: 'open' | 'completed' | 'voided';
+            status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
             tax_rate_bps: number;
@@ -6779,6 +7009,9 @@ export interface operations {
               method: 'cash' | 'external_card' | 'card';
               payment_intent_id: string | null;
               reference: string | null;
+              /** @description How this tender was given back when its order was cancelled: cash handed back, a stand-alone terminal refund, a card authorisation voided or a captured card refunded; null while it stands */
+              reversal: 'cash_returned' | 'terminal_refund' | 'card_voided' | 'card_refunded' | null;
+              reversed_at: string | null;
               tendered_cents: number;
             }[];
             total_cents: number;

@@ -1,38 +1,37 @@
-import type { ReceiptData } from '@novapos/domain';
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { isNetworkError } from '../api/api.ts';
 import { signOut } from '../api/auth.ts';
 import { hasSession, onSignedOut } from '../api/session.ts';
 import type { TillContext } from '../api/types.ts';
 import { cartStore } from '../data/cart-store.ts';
 import { catalog } from '../data/catalog.ts';
-import { getMeta, setMeta, type DeviceConfig } from '../data/db.ts';
+import { getMeta, setMeta, type DeviceConfig, type ShownReceipt } from '../data/db.ts';
 import { ResetTill } from '../features/device/ResetTill.tsx';
-import { receiptFromCart, receiptFromOrder } from '../features/receipt/receipt-data.ts';
 import { ReceiptScreen } from '../features/receipt/ReceiptScreen.tsx';
-import { newCart, repriceCart } from '../features/sale/cart.ts';
+import { repriceCart } from '../features/sale/cart.ts';
 import { SaleScreen } from '../features/sale/SaleScreen.tsx';
 import { DeviceSetup } from '../features/setup/DeviceSetup.tsx';
 import { PinSignIn } from '../features/signin/PinSignIn.tsx';
 import { StatusBar } from '../features/status/StatusBar.tsx';
-import { orderBody, type Tender } from '../features/tender/tenders.ts';
+import { giveBackSentences } from '../features/tender/give-back.ts';
+import type { Tender } from '../features/tender/tenders.ts';
 import { TenderScreen } from '../features/tender/TenderScreen.tsx';
-import { checkout, flushQueue } from './checkout.ts';
+import { flushQueue } from './checkout.ts';
 import { setOnline } from './connection.ts';
 import { ErrorNote } from './ErrorNote.tsx';
+import { cancelSale, leaveReceipt, payCart, restoreSale } from './sale-completion.ts';
+import { parkForNextCashier } from './sign-out.ts';
 import { startSync, syncCatalog } from './sync.ts';
 import { openLocalTill, startSession, type Cashier } from './till-session.ts';
 
 type Phase = 'loading' | 'setup' | 'signin' | 'reset' | 'till';
-type Screen =
-  | { kind: 'sale' }
-  | { kind: 'tender' }
-  | { kind: 'receipt'; receipt: ReceiptData; saleId: string; orderId: string | undefined; queued: boolean };
+type Screen = { kind: 'sale'; notice?: string } | { kind: 'tender' } | ({ kind: 'receipt' } & ShownReceipt);
 
 /**
  * The till's shell: device set-up, PIN sign-in, then selling (sale → payment → receipt). The work is elsewhere:
- * starting a session (`till-session.ts`), the poll (`sync.ts`), sending or queueing a sale (`checkout.ts`), the cart
- * and its mirror on the device (`data/cart-store.ts`); this component holds the phase and the screen.
+ * starting a session (`till-session.ts`), the poll (`sync.ts`), paying, cancelling and ending a sale
+ * (`sale-completion.ts`, `checkout.ts`), signing out (`sign-out.ts`), the cart and its mirror on the device
+ * (`data/cart-store.ts`); this component holds the phase and the screen.
  */
 export function App() {
   const [phase, setPhase] = useState<Phase>('loading');
@@ -45,6 +44,9 @@ export function App() {
   const [busy, setBusy] = useState(false);
   const [tenderError, setTenderError] = useState<unknown>();
   const [startError, setStartError] = useState<unknown>();
+  // Who to park the sale under when the session ends by itself (the listener outlives renders).
+  const cashierName = useRef<string>(undefined);
+  cashierName.current = cashier?.display_name;
   const catalogChanged = useCallback(() => setCatalogVersion((v) => v + 1), []);
 
   /** After a PIN sign-in (or a reload with a session): the cache first, then who, the pricing context, the catalog. */
@@ -79,13 +81,19 @@ export function App() {
   useEffect(() => {
     void (async () => {
       const dev = await getMeta('device');
-      await cartStore.restore();
+      const shown = await restoreSale();
+      if (shown !== undefined) setScreen({ kind: 'receipt', ...shown });
       setDevice(dev);
       if (dev === undefined) setPhase('setup');
       else if (!hasSession()) setPhase('signin');
       else await enterTill(dev);
     })();
-    return onSignedOut(() => setPhase('signin'));
+    return onSignedOut(() => {
+      void parkForNextCashier(cashierName.current).finally(() => {
+        setScreen({ kind: 'sale' });
+        setPhase('signin');
+      });
+    });
   }, [enterTill]);
 
   // A reload or a closed tab must not lose the cart's last change, still waiting for its debounced save.
@@ -120,28 +128,25 @@ export function App() {
   async function complete(tenders: Tender[]) {
     if (ctx === undefined) return;
     setTenderError(undefined);
-    const result = await checkout(orderBody(cart, tenders, ctx), {
-      card: tenders.some((t) => t.method === 'card'),
-      onSend: () => setBusy(true),
-    }).finally(() => setBusy(false));
+    const result = await payCart(tenders, ctx, () => setBusy(true)).finally(() => setBusy(false));
     if (result.kind === 'failed') {
-      if (result.newSaleId) cartStore.set({ ...cart, id: crypto.randomUUID() });
       setTenderError(result.error);
       setScreen({ kind: 'tender' });
       return;
     }
-    const sent = result.kind === 'sent';
-    setScreen({
-      kind: 'receipt',
-      receipt: sent ? receiptFromOrder(result.order, ctx) : receiptFromCart(cart, tenders, ctx),
-      saleId: cart.id,
-      orderId: sent ? result.order.id : undefined,
-      queued: !sent,
-    });
+    setScreen({ kind: 'receipt', ...result.shown });
+  }
+
+  async function cancel(reason: string) {
+    if (ctx === undefined) return;
+    const giveBack = giveBackSentences(cart.taken, ctx.currency);
+    await cancelSale(reason);
+    setTenderError(undefined);
+    setScreen({ kind: 'sale', notice: ['Sale cancelled.', ...giveBack].join(' ') });
   }
 
   function startNewSale() {
-    cartStore.set(newCart());
+    void leaveReceipt();
     setTenderError(undefined);
     setScreen({ kind: 'sale' });
   }
@@ -196,8 +201,11 @@ export function App() {
         cashier={cashier.display_name}
         items={catalog.size}
         onSignOut={() => {
-          signOut();
-          setPhase('signin');
+          void parkForNextCashier(cashier.display_name).finally(() => {
+            signOut();
+            setScreen({ kind: 'sale' });
+            setPhase('signin');
+          });
         }}
       />
       {screen.kind === 'sale' && (
@@ -208,17 +216,20 @@ export function App() {
           roles={cashier.roles}
           catalogVersion={catalogVersion}
           onPay={() => setScreen({ kind: 'tender' })}
+          cashierName={cashier.display_name}
+          initialNotice={screen.notice}
         />
       )}
       {screen.kind === 'tender' && (
         <TenderScreen
-          key={cart.id}
+          key={`${cart.id}.${String(cart.attempt ?? 0)}`}
           ctx={ctx}
           cart={cart}
           busy={busy}
           error={tenderError}
           onBack={() => setScreen({ kind: 'sale' })}
           onComplete={(tenders) => void complete(tenders)}
+          onCancelSale={cancel}
         />
       )}
       {screen.kind === 'receipt' && (

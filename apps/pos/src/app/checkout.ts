@@ -31,6 +31,11 @@ export interface CheckoutOptions {
   /** Called when the sale leaves for the server (not when it goes straight to the queue): the screen shows it. */
   readonly onSend?: () => void;
   readonly send?: SendOrder;
+  /**
+   * The key of this send when it is not the sale's id: after the server answered this id without completing it
+   * (`<id>.<n>`, features/sale/sale-identity.ts). A send that ends in the queue is replayed with the sale's id.
+   */
+  readonly idempotencyKey?: string | undefined;
 }
 
 /**
@@ -51,7 +56,7 @@ export async function checkout(sale: OrderBody, options: CheckoutOptions): Promi
   if (!options.card && (state.queued > 0 || !state.online || !browserOnline())) return queueIt();
   options.onSend?.();
   try {
-    const order = await send(body, body.id);
+    const order = await send(body, options.idempotencyKey ?? body.id);
     setOnline(true);
     if (order.status !== 'completed') throw new ApiError({ code: 'insufficient_tender', status: 422 });
     return { kind: 'sent', order };

@@ -94,3 +94,25 @@ test('the cart saved on the device comes back at the next start, and is not save
   await next.flush();
   expect(saves).toBe(0);
 });
+
+test('replace writes the new cart at once, instead of a pending debounced save of the old one', async () => {
+  const { store, saved } = recorded();
+  store.set((c) => addItem(c, soda));
+  const next = newCart();
+  const together: Cart[] = [];
+  await store.replace(next, (c) => (together.push(c), Promise.resolve()));
+  expect(together).toEqual([next]);
+  expect(store.get()).toBe(next);
+  await vi.advanceTimersByTimeAsync(1000);
+  // The old cart's pending save never lands after it.
+  expect(saved).toEqual([]);
+});
+
+test('every edit goes through the sale-id rule: removing every line resets the sale', () => {
+  const { store } = recorded();
+  store.set((c) => ({ ...addItem(c, soda), discount_bp: 500 }));
+  const id = store.get().id;
+  store.set((c) => setQuantity(c, 0, 0));
+  expect(store.get().id).not.toBe(id);
+  expect(store.get().discount_bp).toBe(0);
+});

@@ -1,11 +1,14 @@
 import { newCart, type Cart } from '../features/sale/cart.ts';
+import { reviseCart } from '../features/sale/sale-identity.ts';
 import { getMeta, setMeta } from './db.ts';
 
 /**
  * The cart on the sale screen, outside React: every change applies to the latest cart (two scans in one frame both
  * count) and is mirrored to the device (`meta.cart`), so a reload or a crash does not lose it. The mirror is
  * debounced: a burst of scans is one write, `delayMs` after the last change; `flush()` writes at once (the app
- * calls it when the page is hidden or closed).
+ * calls it when the page is hidden or closed). Every edit of the sale on screen goes through `reviseCart` (a sale id
+ * never carries two different sales); `replace` swaps in another sale and writes it at once, with no debounce (a
+ * completed sale's cart must not be the one on the device for even 250 ms).
  */
 export interface CartStore {
   /** The cart now. */
@@ -20,6 +23,12 @@ export interface CartStore {
   readonly flush: () => Promise<void>;
   /** Drops a pending save (the device is being reset: nothing may be written after the reset's clear). */
   readonly discard: () => void;
+  /**
+   * Puts `cart` on screen and writes it now, after any write already running, instead of a pending one; `persist`
+   * writes it together with what must change in the same step (the receipt of the sale just completed). Resolves
+   * when it is written.
+   */
+  readonly replace: (cart: Cart, persist?: (cart: Cart) => Promise<void>) => Promise<void>;
 }
 
 export interface CartStoreOptions {
@@ -27,6 +36,8 @@ export interface CartStoreOptions {
   readonly delayMs?: number;
   readonly load?: () => Promise<Cart | undefined>;
   readonly save?: (cart: Cart) => Promise<void>;
+  /** The rule every edit of the cart on screen follows (default: `reviseCart`). */
+  readonly revise?: (before: Cart, after: Cart) => Cart;
 }
 
 /** The pause after the last change before the cart is written: a scanner's burst of lines is one write. */
@@ -36,6 +47,7 @@ export function createCartStore(options: CartStoreOptions = {}): CartStore {
   const delayMs = options.delayMs ?? CART_SAVE_DELAY_MS;
   const load = options.load ?? (() => getMeta('cart'));
   const save = options.save ?? ((cart: Cart) => setMeta('cart', cart));
+  const revise = options.revise ?? reviseCart;
   const listeners = new Set<() => void>();
   let cart = newCart();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -57,7 +69,7 @@ export function createCartStore(options: CartStoreOptions = {}): CartStore {
   return {
     get: () => cart,
     set(update) {
-      const next = typeof update === 'function' ? update(cart) : update;
+      const next = revise(cart, typeof update === 'function' ? update(cart) : update);
       if (next === cart) return;
       cart = next;
       pending = true;
@@ -80,6 +92,16 @@ export function createCartStore(options: CartStoreOptions = {}): CartStore {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       pending = false;
+    },
+    replace(next, persist = save) {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      pending = false;
+      cart = next;
+      for (const l of listeners) l();
+      const written = writing.then(() => persist(next));
+      writing = written.catch(() => undefined);
+      return written;
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { ReceiptData } from '@novapos/domain';
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { OrderBody, TillCategory, TillContext, TillItem } from '../api/types.ts';
 import type { Cart } from '../features/sale/cart.ts';
@@ -19,6 +20,30 @@ export interface ParkedCart {
   readonly id: string;
   readonly parked_at: string;
   readonly cart: Cart;
+  /** Why it was put aside: "Parked" (F6), "Signed out", "Put aside to resume another" (absent: parked before). */
+  readonly label?: string | undefined;
+  /** Who was signed in when it was parked. */
+  readonly cashier?: string | undefined;
+}
+
+/** A parked sale deleted at this till: who, why and when, and what it was (kept on the device: the last 200). */
+export interface DeletedParkedSale {
+  readonly id: string;
+  readonly deleted_at: string;
+  readonly deleted_by: string;
+  readonly reason: string;
+  readonly parked: ParkedCart;
+}
+
+/**
+ * The receipt on screen after a sale, kept so that a reload shows it again (the sale itself is never on screen as a
+ * cart again: it is written in the same step as the next sale's empty cart).
+ */
+export interface ShownReceipt {
+  readonly receipt: ReceiptData;
+  readonly saleId: string;
+  readonly orderId: string | undefined;
+  readonly queued: boolean;
 }
 
 /** This till's set-up: chosen once by a manager. */
@@ -46,6 +71,10 @@ export interface MetaValues {
   'offline.attempts': OfflineAttempts;
   /** Offline sign-in: sign-ins accepted offline and not yet reported to the server. */
   'offline.signins': OfflineSignInRecord[];
+  /** The receipt on screen, until "New sale" (a reload shows it again). */
+  receipt: ShownReceipt;
+  /** Parked sales deleted at this till, newest last. */
+  'parked.deleted': DeletedParkedSale[];
 }
 
 export type MetaKey = keyof MetaValues;

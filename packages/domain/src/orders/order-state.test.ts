@@ -18,3 +18,15 @@ describe('creating and parking through the order state machine', () => {
     expect(canTransition('open', 'park')).toBe(true);
   });
 });
+
+describe('cancelling a sale in progress', () => {
+  it('cancels an open order only, and a cancelled order moves no more', () => {
+    expect(nextOrderStatus('open', 'cancel')).toBe('cancelled');
+    expect(() => nextOrderStatus('completed', 'cancel')).toThrow(/completed cannot be cancelled/);
+    expect(() => nextOrderStatus('voided', 'cancel')).toThrow(InvalidTransition);
+    expect(() => nextOrderStatus('new', 'cancel')).toThrow(InvalidTransition);
+    for (const event of ['park', 'pay', 'void', 'cancel'] as const) {
+      expect(canTransition('cancelled', event)).toBe(false);
+    }
+  });
+});

@@ -1,8 +1,9 @@
 /**
  * The life of an order. An order is `open` while it is being rung up or is parked; tenders that cover its total
- * complete it; a manager may void it, open or completed. Refunds come with returns.
+ * complete it; a manager may void it, open or completed; the till may cancel an open one, giving back what its
+ * tenders took (cash handed back, cards voided or refunded). Refunds of completed sales come with returns.
  */
-export type OrderStatus = 'open' | 'completed' | 'voided';
+export type OrderStatus = 'open' | 'completed' | 'voided' | 'cancelled';
 
 /** An order's state for the state machine: `new` before it is saved, then its status. */
 export type OrderState = 'new' | OrderStatus;
@@ -12,18 +13,21 @@ export type OrderState = 'new' | OrderStatus;
  * - `park`: saved without tenders that cover it (a parked sale, or one a declined card left partly paid); it
  *   creates an open order, or keeps an open one open;
  * - `pay`: tenders cover what is due; it creates a completed order, or completes an open one;
- * - `void`: a manager voids it.
+ * - `void`: a manager voids it;
+ * - `cancel`: the sale in progress is abandoned at the till (an open order only: a completed sale is voided or
+ *   returned, never cancelled); what its tenders took is given back.
  */
-export type OrderEvent = 'park' | 'pay' | 'void';
+export type OrderEvent = 'park' | 'pay' | 'void' | 'cancel';
 
 const TRANSITIONS: Record<OrderState, Partial<Record<OrderEvent, OrderStatus>>> = {
   new: { park: 'open', pay: 'completed' },
-  open: { park: 'open', pay: 'completed', void: 'voided' },
+  open: { park: 'open', pay: 'completed', void: 'voided', cancel: 'cancelled' },
   completed: { void: 'voided' },
   voided: {},
+  cancelled: {},
 };
 
-const PAST: Record<OrderEvent, string> = { park: 'parked', pay: 'paid', void: 'voided' };
+const PAST: Record<OrderEvent, string> = { park: 'parked', pay: 'paid', void: 'voided', cancel: 'cancelled' };
 
 /** A move the state machine does not allow; the server answers 409 `invalid_state_transition`. */
 export class InvalidTransition extends Error {

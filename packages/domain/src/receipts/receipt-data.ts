@@ -44,7 +44,7 @@ export interface ReceiptData {
   readonly register_name: string | null;
   /** Sequential per register; null while the order is open. */
   readonly order_number: number | null;
-  readonly status: 'open' | 'completed' | 'voided';
+  readonly status: 'open' | 'completed' | 'voided' | 'cancelled';
   /** When the sale completed (ISO); an open order shows its creation time instead. */
   readonly completed_at: string | null;
   readonly created_at: string;

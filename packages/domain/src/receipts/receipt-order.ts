@@ -15,7 +15,7 @@ export interface ReceiptOrderLine extends ReceiptLineItem {
 export interface ReceiptOrder {
   /** Sequential per register; null while the order is open (or not yet numbered by the server). */
   readonly number: number | null;
-  readonly status: 'open' | 'completed' | 'voided';
+  readonly status: 'open' | 'completed' | 'voided' | 'cancelled';
   readonly completed_at: string | null;
   readonly created_at: string;
   readonly currency: string;

@@ -33,6 +33,8 @@ export function tenderLabel(tender: ReceiptTender): string {
 
 const VOIDED_BANNER = '*** VOIDED ***';
 const OPEN_BANNER = '*** NOT PAID ***';
+// A sale abandoned at the till: what its tenders took was given back (docs/orders.md "Cancelling").
+const CANCELLED_BANNER = '*** CANCELLED ***';
 
 function headerRows(data: ReceiptData): ReceiptRow[] {
   const rows: ReceiptRow[] = [
@@ -46,6 +48,7 @@ function headerRows(data: ReceiptData): ReceiptRow[] {
     if (data.void_reason !== null) rows.push({ kind: 'center', text: `Reason: ${data.void_reason}` });
   }
   if (data.status === 'open') rows.push({ kind: 'center', text: OPEN_BANNER, strong: true });
+  if (data.status === 'cancelled') rows.push({ kind: 'center', text: CANCELLED_BANNER, strong: true });
   rows.push({
     kind: 'pair',
     left: data.order_number === null ? 'Open order' : `Receipt #${data.order_number}`,

@@ -6,7 +6,7 @@ import { money, percent, when } from '../../app/format.ts';
 import { useSession } from '../../app/session-context.tsx';
 import { useLoad } from '../../app/use-load.ts';
 import { Badge, Dialog, ErrorNotice, Field, Loading, Notice, Page, useAction } from '../../app/ui.tsx';
-import { STATUS_KIND, STATUS_NAMES, tenderName } from './order-labels.ts';
+import { reversalName, STATUS_KIND, STATUS_NAMES, tenderName } from './order-labels.ts';
 
 /**
  * Prints the order's HTML receipt (the server's escaped layout) from a hidden frame, so the browser's print dialog
@@ -168,7 +168,12 @@ export function OrderPage(props: { id: string }) {
                 <strong>{m(o.total_cents)}</strong>
               </dd>
               {o.tenders.map((t) => (
-                <FragmentTender key={t.id} name={tenderName(t)} amount={m(t.tendered_cents)} />
+                <FragmentTender
+                  key={t.id}
+                  name={tenderName(t)}
+                  amount={m(t.tendered_cents)}
+                  reversal={reversalName(t)}
+                />
               ))}
               {o.change_cents > 0 && (
                 <>
@@ -191,6 +196,14 @@ export function OrderPage(props: { id: string }) {
                   <dt>Voided</dt>
                   <dd>
                     {when(o.voided_at)} — {o.void_reason}
+                  </dd>
+                </>
+              )}
+              {o.cancelled_at !== null && (
+                <>
+                  <dt>Cancelled</dt>
+                  <dd>
+                    {when(o.cancelled_at)} — {o.cancel_reason}
                   </dd>
                 </>
               )}
@@ -241,11 +254,14 @@ export function OrderPage(props: { id: string }) {
   );
 }
 
-function FragmentTender(props: { name: string; amount: string }) {
+function FragmentTender(props: { name: string; amount: string; reversal: string }) {
   return (
     <>
       <dt>Paid ({props.name})</dt>
-      <dd>{props.amount}</dd>
+      <dd>
+        {props.amount}
+        {props.reversal === '' ? '' : ` — ${props.reversal}`}
+      </dd>
     </>
   );
 }

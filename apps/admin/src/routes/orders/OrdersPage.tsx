@@ -22,7 +22,7 @@ export function OrdersPage() {
   const orders = useLoad(
     () =>
       listOrders({
-        status: status === '' ? undefined : (status as 'open' | 'completed' | 'voided'),
+        status: status === '' ? undefined : (status as 'open' | 'completed' | 'voided' | 'cancelled'),
         location_id: locationId === '' ? undefined : locationId,
         register_id: registerId === '' ? undefined : registerId,
         from: from === '' ? undefined : startOfLocalDay(from),
@@ -49,6 +49,7 @@ export function OrdersPage() {
               <option value="completed">Completed</option>
               <option value="open">Open (parked)</option>
               <option value="voided">Voided</option>
+              <option value="cancelled">Cancelled at the till</option>
             </select>
           </label>
           <label className="field">

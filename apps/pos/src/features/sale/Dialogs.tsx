@@ -2,9 +2,8 @@ import { useState, type SyntheticEvent, type ReactNode } from 'react';
 import { approveDiscount } from '../../api/pos.ts';
 import type { TillContext } from '../../api/types.ts';
 import { ErrorNote } from '../../app/ErrorNote.tsx';
-import type { ParkedCart } from '../../data/db.ts';
-import { cartTotals, type Approval, type Cart } from './cart.ts';
-import { money, percent } from './money.ts';
+import type { Approval, Cart } from './cart.ts';
+import { percent } from './money.ts';
 
 /** A modal with a title; Escape closes it. */
 export function Dialog(props: { title: string; onClose: () => void; children: ReactNode }) {
@@ -29,7 +28,9 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
 /**
  * A discount: the order's, or one line's. Up to the cashier's limit it applies at once; above it a manager types
  * their PIN here, the server checks it, audits the approval and signs it for this sale only. The limit is on the
- * largest discount any line ends up with (`largestWith`: a line's own and the order's stack), as the server checks.
+ * largest discount any line ends up with (`largestWith`: a line's own and the order's stack), as the server checks
+ * (the domain's `discountNeedsApproval`), and the dialog says so before anything is typed, then shows the stacked
+ * discount as the cashier types (issue 13 §1.7).
  */
 export function DiscountDialog(props: {
   title: string;
@@ -37,6 +38,8 @@ export function DiscountDialog(props: {
   current: number;
   /** The largest discount on any line of the cart if this discount were `bp`. */
   largestWith: (bp: number) => number;
+  /** A line's dialog: that line's own and the order's discount stacked, if its own were `bp`. */
+  lineWith?: ((bp: number) => number) | undefined;
   cart: Cart;
   ctx: TillContext;
   isManager: boolean;
@@ -93,15 +96,12 @@ export function DiscountDialog(props: {
             aria-label="Discount percent"
           />
         </label>
-        <p className="hint">
-          You may give up to {percent(limit)}
-          {props.isManager ? ' (you are a manager: no limit)' : '; above that a manager approves with their PIN'}.
+        <p className="hint" data-testid="discount-rule">
+          {props.isManager ? 'You are a manager: no limit. A cashier’s limit is ' : 'Your limit is '}
+          {percent(limit)} in total per line, line and order discounts combined
+          {valid ? `: ${stackedSentence(bp, largest, props.lineWith)}` : ''}.
+          {!props.isManager && ' Above it a manager approves with their PIN.'}
         </p>
-        {valid && largest !== bp && (
-          <p className="hint">
-            Together with the other discounts, a line gets {percent(largest)} off in all: the limit applies to that.
-          </p>
-        )}
         {needsManager && (
           <label>
             Manager PIN to approve {percent(largest)}
@@ -130,6 +130,15 @@ export function DiscountDialog(props: {
   );
 }
 
+/** What the discount typed gives, stacked: on this line (a line's dialog), and on the most discounted line. */
+function stackedSentence(bp: number, largest: number, lineWith: ((bp: number) => number) | undefined): string {
+  if (lineWith === undefined) return `the most discounted line would get ${percent(largest)}`;
+  const line = lineWith(bp);
+  return line === largest
+    ? `this line would get ${percent(line)}`
+    : `this line would get ${percent(line)}, another line ${percent(largest)}`;
+}
+
 /** A note on the order (printed on the receipt). */
 export function NoteDialog(props: { note: string; onSave: (note: string) => void; onClose: () => void }) {
   const [note, setNote] = useState(props.note);
@@ -149,32 +158,6 @@ export function NoteDialog(props: { note: string; onSave: (note: string) => void
           <button className="primary">Save note</button>
         </div>
       </form>
-    </Dialog>
-  );
-}
-
-/** The carts parked on this till, oldest first; choosing one resumes it. */
-export function ParkedSalesDialog(props: {
-  parked: readonly ParkedCart[];
-  ctx: TillContext;
-  onResume: (id: string) => void;
-  onClose: () => void;
-}) {
-  const { ctx } = props;
-  return (
-    <Dialog title="Parked sales" onClose={props.onClose}>
-      {props.parked.length === 0 && <p className="muted">No parked sales.</p>}
-      <div className="choices">
-        {props.parked.map((p, i) => (
-          <button key={p.id} className="choice" autoFocus={i === 0} onClick={() => props.onResume(p.id)}>
-            {new Date(p.parked_at).toLocaleTimeString()} · {p.cart.lines.length} lines ·{' '}
-            {money(cartTotals(p.cart, ctx).total_cents, ctx.currency)}
-          </button>
-        ))}
-      </div>
-      <div className="row">
-        <button onClick={props.onClose}>Close (Esc)</button>
-      </div>
     </Dialog>
   );
 }

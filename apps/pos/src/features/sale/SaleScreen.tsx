@@ -1,4 +1,4 @@
-import { hasAnyRole, rolesAtLeast, type Role } from '@novapos/domain';
+import { hasAnyRole, largestDiscountBp, rolesAtLeast, type Role } from '@novapos/domain';
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import type { TillContext, TillItem } from '../../api/types.ts';
 import { catalog } from '../../data/catalog.ts';
@@ -15,8 +15,11 @@ import {
   setQuantity,
   type Cart,
 } from './cart.ts';
-import { DiscountDialog, NoteDialog, ParkedSalesDialog } from './Dialogs.tsx';
+import { DiscountDialog, NoteDialog } from './Dialogs.tsx';
 import { money, percent } from './money.ts';
+import { deleteParkedSale } from './parked-sales.ts';
+import { ParkedSalesDialog } from './ParkedSalesDialog.tsx';
+import { hasTakenMoney } from './sale-identity.ts';
 import { useFunctionKeys } from './use-function-keys.ts';
 import { useScanner } from './use-scanner.ts';
 
@@ -32,13 +35,19 @@ export function SaleScreen(props: {
   roles: readonly Role[];
   catalogVersion: number;
   onPay: () => void;
+  /** Who is signed in: a parked sale carries their name. */
+  cashierName: string;
+  /** What the screen says first (after a cancelled sale: what to give back). */
+  initialNotice?: string | undefined;
 }) {
   const { ctx, cart, setCart } = props;
   const isManager = hasAnyRole(props.roles, rolesAtLeast('manager'));
   const [query, setQuery] = useState('');
   const [category, setCategory] = useState<string | null>(null);
   const [highlight, setHighlight] = useState(0);
-  const [notice, setNotice] = useState<{ text: string; kind: 'ok' | 'bad' }>();
+  const [notice, setNotice] = useState<{ text: string; kind: 'ok' | 'bad' } | undefined>(
+    props.initialNotice === undefined ? undefined : { text: props.initialNotice, kind: 'ok' },
+  );
   const [modal, setModal] = useState<Modal>();
   const [parked, setParked] = useState<ParkedCart[]>([]);
   const search = useRef<HTMLInputElement>(null);
@@ -104,7 +113,7 @@ export function SaleScreen(props: {
 
   async function park() {
     if (cartRef.current.lines.length === 0) return;
-    await parkCart(cartRef.current);
+    await parkCart(cartRef.current, { label: 'Parked', cashier: props.cashierName });
     setCart(newCart());
     setNotice({ text: 'Sale parked. Resume it with F7.', kind: 'ok' });
   }
@@ -259,6 +268,11 @@ export function SaleScreen(props: {
           <p className="approved">Discounts approved by {cart.approval.manager_name}</p>
         )}
         {cart.note !== '' && <p className="note">Note: {cart.note}</p>}
+        {hasTakenMoney(cart) && (
+          <p className="notice warn" role="status">
+            Payments were taken on this sale: it cannot change. Pay what is left, or cancel it on the payment screen.
+          </p>
+        )}
         <div className="actions">
           <button onClick={() => setModal('discount')} title="Order discount (F4)">
             Discount F4
@@ -293,6 +307,7 @@ export function SaleScreen(props: {
           title={`Discount on ${cart.lines[modal.lineDiscount]?.name ?? ''}`}
           current={cart.lines[modal.lineDiscount]?.discount_bp ?? 0}
           largestWith={(bp) => largestDiscount(cart, { line: { index: modal.lineDiscount, bp } })}
+          lineWith={(bp) => largestDiscountBp([bp], cart.discount_bp)}
           cart={cart}
           ctx={ctx}
           isManager={isManager}
@@ -320,9 +335,15 @@ export function SaleScreen(props: {
           parked={parked}
           ctx={ctx}
           onClose={() => setModal(undefined)}
+          onDelete={async (p, reason) => {
+            await deleteParkedSale(p, reason, props.cashierName);
+            setParked(await parkedCarts());
+          }}
           onResume={(id) => {
             void (async () => {
-              if (cart.lines.length > 0) await parkCart(cart);
+              if (cart.lines.length > 0) {
+                await parkCart(cart, { label: 'Put aside to resume another', cashier: props.cashierName });
+              }
               const resumed = await resumeCart(id);
               // Parked at the prices of then: sold at the catalog's prices of now, as the server will.
               if (resumed !== undefined) setCart(repriceCart(resumed, (variantId) => catalog.get(variantId)));

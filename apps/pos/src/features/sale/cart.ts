@@ -20,13 +20,45 @@ export interface Approval {
   readonly max_discount_bp: number;
 }
 
+/** A tender the server already holds on this sale's open order (kept there when a later card was declined). */
+export interface TakenTender {
+  readonly method: 'cash' | 'external_card' | 'card';
+  readonly applied_cents: number;
+  readonly reference?: string | null | undefined;
+  readonly card_brand?: string | null | undefined;
+  readonly card_last4?: string | null | undefined;
+}
+
+/**
+ * The server's open order under this sale's id, as last read: its total (the server's), what its tenders paid, and
+ * those tenders. What is left is paid on that order (POST /v1/orders/{id}/tenders), never as a new sale.
+ */
+export interface TakenPayments {
+  readonly total_cents: number;
+  readonly paid_cents: number;
+  readonly tenders: readonly TakenTender[];
+}
+
 export interface Cart {
-  /** The sale's client UUID: the order id on the server and the Idempotency-Key of every send. */
+  /** The sale's client UUID: the order id on the server and the Idempotency-Key of its first send. */
   readonly id: string;
   readonly lines: readonly CartLine[];
   readonly discount_bp: number;
   readonly approval?: Approval | undefined;
   readonly note: string;
+  /**
+   * `unanswered`: a send of this sale left without an answer (the network failed, the page was reloaded), so the
+   * server may hold an order under this id: the next payment asks it first, and any change gives the cart a new id.
+   */
+  readonly sent?: 'unanswered' | undefined;
+  /**
+   * How many answers the server gave this sale id without completing it (a refusal, a declined card): the next
+   * request under this id carries a new Idempotency-Key (`<id>.<attempt>`), since the server keeps the answer to a
+   * key for 24 hours and a changed request under an old key is refused (`idempotency_key_reused`).
+   */
+  readonly attempt?: number | undefined;
+  /** Tenders the server already took on this sale's open order (a declined card in a split). */
+  readonly taken?: TakenPayments | undefined;
 }
 
 export function newCart(): Cart {

@@ -4,6 +4,9 @@ import type { TillContext } from '../../api/api.ts';
 import { ErrorNote } from '../../app/ErrorNote.tsx';
 import { cartTotals, type Cart } from '../sale/cart.ts';
 import { money } from '../sale/money.ts';
+import { hasTakenMoney } from '../sale/sale-identity.ts';
+import { CancelSaleDialog } from './CancelSaleDialog.tsx';
+import { takenLabel } from './give-back.ts';
 import { parseAmount, quickCashAmounts, settle, type Tender } from './tenders.ts';
 
 /** Simulator test tokens (docs/payments.md): what a card reader hands over in demo mode. */
@@ -16,6 +19,8 @@ const TEST_CARDS = [
 /**
  * Taking payment: cash with quick amounts and change due, a card through the processor, a card on a stand-alone
  * terminal with its reference, or several of them (split). The sale completes when the tenders cover the total.
+ * Tenders the server already took (a card declined after them) are listed and count: only the rest is due, and the
+ * sale can no longer go back to be changed — it is paid, or cancelled with what was taken given back.
  */
 export function TenderScreen(props: {
   ctx: TillContext;
@@ -24,11 +29,19 @@ export function TenderScreen(props: {
   error: unknown;
   onBack: () => void;
   onComplete: (tenders: Tender[]) => void;
+  /** Cancels the sale on the server (its taken tenders given back); rejects with the server's error. */
+  onCancelSale: (reason: string) => Promise<void>;
 }) {
   const { ctx } = props;
+  const taken = props.cart.taken;
+  const locked = hasTakenMoney(props.cart);
   const totals = useMemo(() => cartTotals(props.cart, ctx), [props.cart, ctx]);
+  // The server's total once it holds the order: what its tenders are settled against.
+  const totalCents = taken?.total_cents ?? totals.total_cents;
+  const alreadyPaid = taken?.paid_cents ?? 0;
   const [tenders, setTenders] = useState<Tender[]>([]);
-  const settlement = settle(totals.total_cents, tenders, ctx);
+  const [cancelling, setCancelling] = useState(false);
+  const settlement = settle(totalCents, tenders, ctx, alreadyPaid);
   const remaining = settlement.remaining_cents;
   const cashDue =
     ctx.cash_rounding_cents === null || remaining === 0
@@ -46,7 +59,7 @@ export function TenderScreen(props: {
     const next = [...tenders, tender];
     let result;
     try {
-      result = settle(totals.total_cents, next, ctx);
+      result = settle(totalCents, next, ctx, alreadyPaid);
     } catch (err) {
       setProblem(
         (err as Error).message.includes('change only comes from cash')
@@ -89,8 +102,18 @@ export function TenderScreen(props: {
       <section className="due">
         <p className="label">Total</p>
         <p className="big" data-testid="tender-total">
-          {money(totals.total_cents, ctx.currency)}
+          {money(totalCents, ctx.currency)}
         </p>
+        {taken !== undefined && taken.tenders.length > 0 && (
+          <>
+            <p className="label">Already taken</p>
+            <ul className="paid taken" data-testid="taken">
+              {taken.tenders.map((t, i) => (
+                <li key={i}>{takenLabel(t, ctx.currency)}</li>
+              ))}
+            </ul>
+          </>
+        )}
         {tenders.length > 0 && (
           <ul className="paid">
             {settlement.tenders.map((t, i) => (
@@ -134,7 +157,7 @@ export function TenderScreen(props: {
               value={amount}
               onChange={(e) => setAmount(e.target.value)}
               onKeyDown={(e) => {
-                if (e.key === 'Escape') props.onBack();
+                if (e.key === 'Escape' && !locked) props.onBack();
               }}
               autoFocus
               disabled={props.busy}
@@ -187,10 +210,19 @@ export function TenderScreen(props: {
           </p>
         )}
         <ErrorNote error={props.error} />
+        {locked && (
+          <p className="hint">Payments were taken on this sale: pay what is left, or cancel it and give them back.</p>
+        )}
         <div className="row">
-          <button type="button" onClick={props.onBack} disabled={props.busy}>
-            Back to the sale (Esc)
-          </button>
+          {locked ? (
+            <button type="button" onClick={() => setCancelling(true)} disabled={props.busy}>
+              Cancel sale…
+            </button>
+          ) : (
+            <button type="button" onClick={props.onBack} disabled={props.busy}>
+              Back to the sale (Esc)
+            </button>
+          )}
           {tenders.length > 0 && (
             <button type="button" onClick={() => setTenders([])} disabled={props.busy}>
               Clear payments
@@ -199,6 +231,14 @@ export function TenderScreen(props: {
         </div>
         {props.busy && <p className="hint">Completing the sale…</p>}
       </section>
+      {cancelling && (
+        <CancelSaleDialog
+          taken={taken}
+          currency={ctx.currency}
+          onCancel={props.onCancelSale}
+          onClose={() => setCancelling(false)}
+        />
+      )}
     </main>
   );
 }

@@ -5,9 +5,13 @@ import type { Cart } from '../sale/cart.ts';
 /** A tender as the till collects it; `card` carries the processor token the card reader gave. */
 export type Tender = TenderInput & { readonly card_token?: string | undefined };
 
-/** The tenders applied to what is due, by the domain's settlement (the server's own rules). */
-export function settle(totalCents: number, tenders: readonly Tender[], ctx: TillContext): Settlement {
+/**
+ * The tenders applied to what is due, by the domain's settlement (the server's own rules); `alreadyPaid` is what
+ * tenders the server already took on this sale's open order paid.
+ */
+export function settle(totalCents: number, tenders: readonly Tender[], ctx: TillContext, alreadyPaid = 0): Settlement {
   return settleTenders(totalCents, tenders, {
+    alreadyPaid,
     cashRoundingCents: ctx.cash_rounding_cents ?? undefined,
     rounding: ctx.money_rounding,
   });

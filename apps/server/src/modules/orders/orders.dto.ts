@@ -47,6 +47,8 @@ export function orderDto(
       payment_intent_id: t.payment_intent_id,
       card_brand: t.card_brand,
       card_last4: t.card_last4,
+      reversal: t.reversal ?? null,
+      reversed_at: t.reversed_at?.toISOString() ?? null,
       created_at: t.created_at.toISOString(),
     })),
     note: o.note,
@@ -54,5 +56,7 @@ export function orderDto(
     completed_at: o.completed_at?.toISOString() ?? null,
     voided_at: o.voided_at?.toISOString() ?? null,
     void_reason: o.void_reason,
+    cancelled_at: o.cancelled_at?.toISOString() ?? null,
+    cancel_reason: o.cancel_reason ?? null,
   };
 }

@@ -168,6 +168,8 @@ export function savedOrderOf(
       completed_at: saved.completed_at,
       voided_at: null,
       void_reason: null,
+      cancelled_at: null,
+      cancel_reason: null,
       created_at: saved.created_at,
     },
     lines: lines.map((l, i) => ({ ...l, position: i + 1 })),

@@ -29,6 +29,8 @@ export interface OrderRow {
   completed_at: Date | null;
   voided_at: Date | null;
   void_reason: string | null;
+  cancelled_at: Date | null;
+  cancel_reason: string | null;
   created_at: Date;
 }
 
@@ -50,15 +52,28 @@ export interface OrderTenderRow {
   payment_intent_id: string | null;
   card_brand: string | null;
   card_last4: string | null;
+  /** How the tender was given back when its order was cancelled (migration 0020); null while it stands. */
+  reversal?: TenderReversal | null;
+  reversed_at?: Date | null;
   created_at: Date;
 }
 
+/** How a tender of a cancelled order was given back. */
+export type TenderReversal = 'cash_returned' | 'terminal_refund' | 'card_voided' | 'card_refunded';
+
 /** A tender to record: a settled tender, a card with its intent and what may be printed of it. */
-export type TenderRowInput = Omit<OrderTenderRow, 'id' | 'order_id' | 'created_at'>;
+export type TenderRowInput = Omit<OrderTenderRow, 'id' | 'order_id' | 'created_at' | 'reversal' | 'reversed_at'>;
 
 export type NewOrder = Omit<
   OrderRow,
-  'tenant_id' | 'completed_at' | 'voided_at' | 'void_reason' | 'created_at' | 'number'
+  | 'tenant_id'
+  | 'completed_at'
+  | 'voided_at'
+  | 'void_reason'
+  | 'created_at'
+  | 'number'
+  | 'cancelled_at'
+  | 'cancel_reason'
 >;
 
 export async function insertTenders(
@@ -185,6 +200,27 @@ export async function markVoided(
       WHERE id = $1`,
     [id, p.actorId, p.reason, p.status],
   );
+}
+
+/** Records a cancel; `status` is what the order state machine gave for `cancel`. */
+export async function markCancelled(
+  tx: Queryable,
+  id: string,
+  p: { status: OrderStatus; actorId: string | null; reason: string },
+): Promise<void> {
+  await tx.query(
+    `UPDATE orders SET status = $4, cancelled_at = now(), cancelled_by = $2, cancel_reason = $3, updated_at = now()
+      WHERE id = $1`,
+    [id, p.actorId, p.reason, p.status],
+  );
+}
+
+/** Records how a tender was given back (once: a tender already reversed keeps its first record). */
+export async function markTenderReversed(tx: Queryable, tenderId: string, reversal: TenderReversal): Promise<void> {
+  await tx.query('UPDATE order_tenders SET reversal = $2, reversed_at = now() WHERE id = $1 AND reversal IS NULL', [
+    tenderId,
+    reversal,
+  ]);
 }
 
 export interface OrderListFilter {

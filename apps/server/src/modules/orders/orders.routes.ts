@@ -7,6 +7,7 @@ import { paymentsDepsOf } from '../payments/index.ts';
 import { listOrders } from './orders.list.ts';
 import {
   AddTendersBody,
+  CancelBody,
   ComputeBody,
   ComputeResult,
   CreateOrderBody,
@@ -17,6 +18,7 @@ import {
   VoidBody,
   type OrderDto,
 } from './orders.schemas.ts';
+import { cancelOrder } from './orders.cancel.ts';
 import { addTenders } from './orders.pay.ts';
 import { computeOrder, getOrder, placeOrder, type PlaceOrderDeps } from './orders.service.ts';
 import { voidOrder } from './orders.void.ts';
@@ -111,6 +113,24 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
     },
     async (request) =>
       counted(await addTenders(orders, request.ctx, request.params.id, request.body.tenders), request.ctx.tenantId),
+  );
+
+  app.post(
+    '/v1/orders/:id/cancel',
+    {
+      config: { access: SELLERS, idempotent: true },
+      schema: {
+        tags: TAGS,
+        operationId: 'cancelOrder',
+        summary:
+          'Cancel a sale in progress (an open order): its cash is recorded as given back, its cards voided or ' +
+          'refunded; audited; cancelling a cancelled order answers it again',
+        params: IdParams,
+        body: CancelBody,
+        response: { 200: OrderSchema, ...problems(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    (request) => cancelOrder(orders, request.ctx, request.params.id, request.body.reason),
   );
 
   app.post(

@@ -117,6 +117,20 @@ export const AddTendersBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** An order's status (the domain's order state machine). */
+const OrderStatusSchema = Type.Union([
+  Type.Literal('open'),
+  Type.Literal('completed'),
+  Type.Literal('voided'),
+  Type.Literal('cancelled'),
+]);
+
+/** Why a sale in progress is cancelled at the till (audited, kept on the order). */
+export const CancelBody = Type.Object(
+  { reason: Text({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
 export const VoidBody = Type.Object(
   { reason: Text({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
@@ -125,7 +139,7 @@ export const VoidBody = Type.Object(
 export const OrderListQuery = Type.Object(
   {
     ...PageQuery.properties,
-    status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('completed'), Type.Literal('voided')])),
+    status: Type.Optional(OrderStatusSchema),
     register_id: Type.Optional(Uuid),
     location_id: Type.Optional(Uuid),
     from: Type.Optional(Timestamp),
@@ -200,13 +214,28 @@ export const OrderTenderSchema = Type.Object({
   payment_intent_id: Type.Union([Uuid, Type.Null()]),
   card_brand: Type.Union([Type.String(), Type.Null()]),
   card_last4: Type.Union([Type.String(), Type.Null()]),
+  reversal: Type.Union(
+    [
+      Type.Literal('cash_returned'),
+      Type.Literal('terminal_refund'),
+      Type.Literal('card_voided'),
+      Type.Literal('card_refunded'),
+      Type.Null(),
+    ],
+    {
+      description:
+        'How this tender was given back when its order was cancelled: cash handed back, a stand-alone terminal ' +
+        'refund, a card authorisation voided or a captured card refunded; null while it stands',
+    },
+  ),
+  reversed_at: Type.Union([Timestamp, Type.Null()]),
   created_at: Timestamp,
 });
 
 export const OrderSchema = Type.Object({
   id: Uuid,
   number: Type.Union([Type.Integer(), Type.Null()]),
-  status: Type.Union([Type.Literal('open'), Type.Literal('completed'), Type.Literal('voided')]),
+  status: OrderStatusSchema,
   location_id: Uuid,
   register_id: Uuid,
   currency: Type.String(),
@@ -228,5 +257,7 @@ export const OrderSchema = Type.Object({
   completed_at: Type.Union([Timestamp, Type.Null()]),
   voided_at: Type.Union([Timestamp, Type.Null()]),
   void_reason: Type.Union([Type.String(), Type.Null()]),
+  cancelled_at: Type.Union([Timestamp, Type.Null()]),
+  cancel_reason: Type.Union([Type.String(), Type.Null()]),
 });
 export type OrderDto = Static<typeof OrderSchema>;

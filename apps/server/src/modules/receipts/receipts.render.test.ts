@@ -78,6 +78,8 @@ const SEED_ORDER: OrderDto = {
       tendered_cents: 1000,
       applied_cents: 521,
       change_cents: 479,
+      reversal: null,
+      reversed_at: null,
       reference: null,
       payment_intent_id: null,
       card_brand: null,
@@ -90,6 +92,8 @@ const SEED_ORDER: OrderDto = {
   completed_at: '2025-03-14T19:04:05.000Z',
   voided_at: null,
   void_reason: null,
+  cancelled_at: null,
+  cancel_reason: null,
 };
 
 const NAMES: ReceiptNames = {

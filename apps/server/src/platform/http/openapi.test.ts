@@ -64,6 +64,7 @@ const IDEMPOTENT_OPERATIONS = [
   'createOrderBySku',
   'createOrder',
   'payOrder',
+  'cancelOrder',
   'voidOrder',
   'createPaymentIntent',
   'confirmPaymentIntent',
