@@ -46,6 +46,11 @@ export interface Config {
     readonly bodyBytes: number;
   };
   readonly idempotencyTtlHours: number;
+  /**
+   * How long a claimed Idempotency-Key stays held without its request renewing it: a key whose request died with
+   * its process is free again this long after the process's last renewal (docs/api.md "Idempotency").
+   */
+  readonly idempotencyLeaseSeconds: number;
   readonly defaultCurrency: string;
   /** Tax rate when no override applies (the last step of precedence, docs/tax.md), in basis points. */
   readonly defaultTaxRateBps: number;
@@ -311,6 +316,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       bodyBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     },
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 30),
+    idempotencyLeaseSeconds: int(env, 'IDEMPOTENCY_LEASE_SECONDS', 10, 2, 300),
     defaultCurrency: currency,
     defaultTaxRateBps: int(env, 'DEFAULT_TAX_RATE_BPS', 0, 0, 10_000),
     moneyRounding: moneyRounding(env),
