@@ -20,7 +20,12 @@ beforeAll(async () => {
 });
 
 function saleBody(): { id: string; register_id: string; items: typeof SEED_ITEMS; tenders: unknown[] } {
-  return { id: newId(), register_id: shop.registerId, items: SEED_ITEMS, tenders: [{ method: 'cash', amount_cents: 1000 }] };
+  return {
+    id: newId(),
+    register_id: shop.registerId,
+    items: SEED_ITEMS,
+    tenders: [{ method: 'cash', amount_cents: 1000 }],
+  };
 }
 
 function fingerprint(body: unknown): string {

@@ -117,7 +117,8 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Database; 
       case 'claimed':
         claims.set(request, claim);
         leases.hold(claim);
-        if (result.tookOver) request.log.warn({ idempotencyKey: header }, 'idempotency key taken over: its lease ran out');
+        if (result.tookOver)
+          request.log.warn({ idempotencyKey: header }, 'idempotency key taken over: its lease ran out');
         return;
       case 'in_progress':
       case 'completed':
