@@ -13,3 +13,8 @@
 ALTER TABLE idempotency_keys
   ADD COLUMN lease_until timestamptz NOT NULL DEFAULT now(),
   ADD COLUMN holder uuid NULL;
+
+-- The stuck-order watchdog (monitoring.stuck_orders, and the `orders_stuck` gauge read at each scrape) looks for
+-- few rows among many: sales whose request died (keys still `in_progress`) and orders left open with money taken.
+CREATE INDEX idempotency_keys_in_progress ON idempotency_keys (lease_until) WHERE status = 'in_progress';
+CREATE INDEX orders_open_paid ON orders (created_at) WHERE status = 'open' AND paid_cents > 0;
