@@ -68,6 +68,7 @@ describe('an Idempotency-Key left in progress by a request that died', () => {
     expect(res.json()).toMatchObject({ id: body.id, status: 'completed' });
     expect(await ordersWithId(body.id)).toBe(1);
     expect(await keyRow(key)).toMatchObject({ status: 'completed' });
+    expect((await shop.anon.get('/metrics')).body).toMatch(/^idempotency_takeovers_total [1-9]/m);
     // The stored answer is the takeover's: the next retry replays it.
     const again = await till.post(PATH, body, { idempotencyKey: key });
     expect(again.statusCode).toBe(201);

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import type { Config } from '../config.ts';
 import type { RequestContext } from '../context.ts';
 import type { Database } from '../db/database.ts';
+import type { Metrics } from '../metrics.ts';
 import { tenantStatement } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
 import { LeaseKeeper } from './idempotency.leases.ts';
@@ -79,7 +80,10 @@ function fingerprintOf(request: FastifyRequest): string {
  * Keys are per tenant and kept IDEMPOTENCY_TTL_HOURS (at least 24 h). Validation errors happen before the claim,
  * so they are not stored, as with Stripe.
  */
-export function registerIdempotency(app: FastifyInstance, deps: { db: Database; config: Config }): void {
+export function registerIdempotency(
+  app: FastifyInstance,
+  deps: { db: Database; config: Config; metrics: Metrics },
+): void {
   const leaseSeconds = deps.config.idempotencyLeaseSeconds;
   const leases = new LeaseKeeper(deps.db, leaseSeconds, app.log);
   app.addHook('onClose', async () => {
@@ -117,8 +121,10 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Database; 
       case 'claimed':
         claims.set(request, claim);
         leases.hold(claim);
-        if (result.tookOver)
+        if (result.tookOver) {
+          deps.metrics.idempotencyTakeovers.inc();
           request.log.warn({ idempotencyKey: header }, 'idempotency key taken over: its lease ran out');
+        }
         return;
       case 'in_progress':
       case 'completed':
