@@ -8,6 +8,7 @@ import type { Metrics } from './platform/metrics.ts';
 import { authSchedules } from './modules/auth/index.ts';
 import { backupJobs } from './modules/backups/index.ts';
 import { createDeliveryWorker, subscribeOutgoingWebhooks } from './modules/hooks/index.ts';
+import { registerStuckOrderGauges, watchdogSchedules } from './modules/monitoring/index.ts';
 import { paymentJobs, paymentsDepsFor, registerPaymentWebhookHandlers } from './modules/payments/index.ts';
 import { createWebhookProcessor } from './modules/webhooks/index.ts';
 
@@ -34,7 +35,7 @@ export interface BackgroundOptions {
  * Starts everything a process does besides HTTP, the same for `novapos serve` and `novapos worker`: the outbox
  * relay feeding the event bus (with its consumers subscribed first), and the one job queue with every module's
  * work — outgoing webhook deliveries, incoming processor events, and the schedules (housekeeping, auth's
- * refresh-token purge, payments' auto-void and reconciliation, backups). Any number of processes may run it: the
+ * refresh-token purge, payments' auto-void and reconciliation, backups, the stuck-order watchdog). Any number of processes may run it: the
  * relay claims rows with FOR UPDATE SKIP LOCKED, the queue locks each job, and each schedule slot is enqueued once.
  */
 export async function startBackground(options: BackgroundOptions): Promise<Background> {
@@ -69,6 +70,11 @@ export async function startBackground(options: BackgroundOptions): Promise<Backg
             ...authSchedules(db, logger),
             ...paymentJobs(payments, logger),
             ...backupJobs({ db, config, logger }),
+            ...watchdogSchedules(
+              db.system,
+              { schedule: config.jobs.watchdogSchedule, stuckAfterMinutes: config.jobs.stuckAfterMinutes },
+              logger,
+            ),
           ],
         },
       ],
@@ -76,6 +82,9 @@ export async function startBackground(options: BackgroundOptions): Promise<Backg
     await queue.start();
     registerJobGauges(metrics.registry, db.system, (err) =>
       logger.warn({ err: err.message }, 'could not read the job queue figures for /metrics'),
+    );
+    registerStuckOrderGauges(metrics.registry, db.system, config.jobs.stuckAfterMinutes, (err) =>
+      logger.warn({ err: err.message }, 'could not read the stuck-order figures for /metrics'),
     );
     let stopping: Promise<void> | undefined;
     const off = offHandlers;

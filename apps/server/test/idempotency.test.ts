@@ -60,8 +60,9 @@ describe('Idempotency-Key on POST /v1/locations', () => {
     const key = newId();
     const body = { name: 'Still Running' };
     await a.db.query(
-      `INSERT INTO idempotency_keys (tenant_id, key, method, path, fingerprint, status, expires_at)
-       VALUES ($1, $2, 'POST', '/v1/locations', $3, 'in_progress', now() + interval '1 hour')`,
+      `INSERT INTO idempotency_keys (tenant_id, key, method, path, fingerprint, status, expires_at, lease_until)
+       VALUES ($1, $2, 'POST', '/v1/locations', $3, 'in_progress', now() + interval '1 hour',
+               now() + interval '1 hour')`,
       [a.tenantId, key, fingerprint('POST', '/v1/locations', body)],
     );
     const res = await createLocation(ownerA, key, body);

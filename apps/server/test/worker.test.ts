@@ -57,6 +57,7 @@ describe('novapos worker', () => {
       expect(rows.map((r) => r.identifier)).toEqual([
         'auth.purge_refresh_tokens',
         'backups.scheduled',
+        'monitoring.stuck_orders',
         'platform.housekeeping',
         'webhooks.prune_nonces',
       ]);

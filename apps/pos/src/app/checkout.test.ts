@@ -9,7 +9,7 @@ import { checkout, flushQueue, refreshQueueCounts } from './checkout.ts';
 import { setOnline, syncState } from './connection.ts';
 
 /** What the server does with one send it receives. */
-type Answer = 'completed' | 'answer-lost' | 'declined' | 'refused' | 'short';
+type Answer = 'completed' | 'answer-lost' | 'declined' | 'refused' | 'short' | 'key-in-use';
 
 /**
  * POST /v1/orders as the till sees it. Orders are kept by client id and a repeated id answers the first order, as
@@ -29,6 +29,7 @@ class Server {
     const answer = this.script.shift() ?? 'completed';
     if (answer === 'declined') return Promise.reject(new ApiError({ code: 'payment_declined', status: 402 }));
     if (answer === 'refused') return Promise.reject(new ApiError({ code: 'variant_archived', status: 422 }));
+    if (answer === 'key-in-use') return Promise.reject(new ApiError({ code: 'idempotency_key_in_use', status: 409 }));
     // The checkout reads an order's id and status; the rest of the server's answer does not matter here.
     const order = this.orders.get(id) ?? ({ id, status: answer === 'short' ? 'open' : 'completed' } as Order);
     this.orders.set(id, order);
@@ -181,6 +182,36 @@ test('a refused sale stays with its error, is not sent again, and the run goes o
   const c = sale();
   expect(await checkout(c, { card: false, send: server.send })).toMatchObject({ kind: 'sent' });
   expect(server.ids()).toEqual([a.id, b.id, c.id]);
+});
+
+test('a sale whose key the server still holds (409 idempotency_key_in_use) waits, first in line, and is sent later', async () => {
+  server.down = true;
+  setOnline(false);
+  const [a, b] = [sale(), sale()];
+  for (const body of [a, b]) await checkout(body, { card: false, send: server.send });
+  await flushQueue(server.send);
+
+  // A server died holding the key of a's first send: until the key's lease runs out, the key is in use.
+  server.down = false;
+  server.script.push('key-in-use');
+  await flushQueue(server.send);
+  expect(server.ids()).toEqual([a.id]);
+  expect(await queued()).toEqual([
+    { id: a.id, error: undefined },
+    { id: b.id, error: undefined },
+  ]);
+  expect(syncState()).toMatchObject({ queued: 2, failed: 0 });
+
+  await flushQueue(server.send);
+  expect(server.ids()).toEqual([a.id, a.id, b.id]);
+  expect(await queued()).toEqual([]);
+
+  // Sent at once and answered 409 (an earlier send of the same sale still runs): a cash sale is queued, not lost.
+  const c = sale();
+  server.script.push('key-in-use');
+  expect(await checkout(c, { card: false, send: server.send })).toEqual({ kind: 'queued' });
+  await flushQueue(server.send);
+  expect(server.orders.has(c.id ?? '')).toBe(true);
 });
 
 test('two runs at once are one run: each sale is sent once', async () => {

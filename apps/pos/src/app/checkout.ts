@@ -62,9 +62,17 @@ export async function checkout(sale: OrderBody, options: CheckoutOptions): Promi
     return { kind: 'sent', order };
   } catch (err) {
     if (isNetworkError(err)) setOnline(false);
-    if (isNetworkError(err) && !options.card) return queueIt();
+    if ((isNetworkError(err) || isKeyInUse(err)) && !options.card) return queueIt();
     return { kind: 'failed', error: err, newSaleId: err instanceof ApiError && err.code === 'payment_declined' };
   }
+}
+
+/**
+ * 409 `idempotency_key_in_use`: the server is still running an earlier send of this very sale, or holds the key of
+ * one whose server died until its lease runs out (seconds). Send again later; never a refusal.
+ */
+function isKeyInUse(err: unknown): boolean {
+  return err instanceof ApiError && err.code === 'idempotency_key_in_use';
 }
 
 /** The body with its client id (the till always sets one; a body without gets one here, once, before any send). */
@@ -94,6 +102,9 @@ export function flushQueue(send: SendOrder = createOrder): Promise<void> {
             setOnline(false);
             break;
           }
+          // Not a refusal: an earlier send of this sale still holds its key (or a server died holding it, and the
+          // key's lease has not run out yet). It stays first in the queue for the next run (docs/api.md).
+          if (isKeyInUse(err)) break;
           const e = err instanceof ApiError ? err : new ApiError({ code: 'internal_error', status: 500 });
           await markRefused(next, { code: e.code, message: e.message, request_id: e.request_id });
         }

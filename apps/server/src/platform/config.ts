@@ -46,6 +46,11 @@ export interface Config {
     readonly bodyBytes: number;
   };
   readonly idempotencyTtlHours: number;
+  /**
+   * How long a claimed Idempotency-Key stays held without its request renewing it: a key whose request died with
+   * its process is free again this long after the process's last renewal (docs/api.md "Idempotency").
+   */
+  readonly idempotencyLeaseSeconds: number;
   readonly defaultCurrency: string;
   /** Tax rate when no override applies (the last step of precedence, docs/tax.md), in basis points. */
   readonly defaultTaxRateBps: number;
@@ -62,6 +67,11 @@ export interface Config {
     readonly gatewayTimeoutMs: number;
     /** Authorizations not captured within this many minutes are voided by the `payments.auto_void` job. */
     readonly authTtlMinutes: number;
+    /**
+     * A sale's card authorization whose order was never saved (the request died between the two) is voided by
+     * `payments.auto_void` after this many minutes (at most authTtlMinutes): no retry of that sale can still need it.
+     */
+    readonly orphanAuthMinutes: number;
   };
   readonly jobs: {
     /** `novapos serve` runs the scheduled jobs too; false when dedicated `novapos worker`s run them. */
@@ -70,6 +80,10 @@ export interface Config {
     readonly autoVoidSchedule: string;
     /** Cron (UTC) of the nightly settlement reconciliation (of the previous UTC day). */
     readonly reconcileSchedule: string;
+    /** Cron (UTC) of the stuck-order watchdog (`monitoring.stuck_orders`). */
+    readonly watchdogSchedule: string;
+    /** A sale left half-done this many minutes is stuck: the watchdog reports it and `orders_stuck` counts it. */
+    readonly stuckAfterMinutes: number;
   };
   readonly worker: {
     /** `novapos worker` answers /healthz, /readyz and /metrics on this port (0: any free port). */
@@ -311,6 +325,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       bodyBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     },
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 24, 24 * 30),
+    idempotencyLeaseSeconds: int(env, 'IDEMPOTENCY_LEASE_SECONDS', 10, 2, 300),
     defaultCurrency: currency,
     defaultTaxRateBps: int(env, 'DEFAULT_TAX_RATE_BPS', 0, 0, 10_000),
     moneyRounding: moneyRounding(env),
@@ -321,11 +336,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       gatewayUrl: url(env, 'GATEWAY_URL', ['http:', 'https:']),
       gatewayTimeoutMs: int(env, 'GATEWAY_TIMEOUT_MS', 5000, 100, 120_000),
       authTtlMinutes: int(env, 'PAYMENT_AUTH_TTL_MINUTES', 60, 1, 7 * 24 * 60),
+      orphanAuthMinutes: int(env, 'PAYMENT_ORPHAN_AUTH_MINUTES', 10, 1, 7 * 24 * 60),
     },
     jobs: {
       inServer: bool(env, 'JOBS_IN_SERVER', true),
       autoVoidSchedule: cron(env, 'AUTO_VOID_SCHEDULE', '* * * * *'),
       reconcileSchedule: cron(env, 'RECONCILE_SCHEDULE', '30 2 * * *'),
+      watchdogSchedule: cron(env, 'WATCHDOG_SCHEDULE', '*/5 * * * *'),
+      stuckAfterMinutes: int(env, 'WATCHDOG_STUCK_MINUTES', 30, 1, 7 * 24 * 60),
     },
     worker: {
       healthPort: int(env, 'WORKER_HEALTH_PORT', 3001, 0, 65535),

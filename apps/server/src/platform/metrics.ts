@@ -12,6 +12,8 @@ export interface Metrics {
   readonly outboxPublishFailures: Counter<'bus'>;
   readonly loginFailures: Counter<'reason'>;
   readonly dbPool: Gauge<'pool' | 'state'>;
+  /** Idempotency keys taken over from a request whose lease ran out (its process died): docs/api.md. */
+  readonly idempotencyTakeovers: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -25,6 +27,11 @@ export function createMetrics(): Metrics {
   }
   return {
     registry,
+    idempotencyTakeovers: new Counter({
+      name: 'idempotency_takeovers_total',
+      help: 'Idempotency-Keys taken over by a retry because the request holding them died with its process',
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by method, route template and status code',

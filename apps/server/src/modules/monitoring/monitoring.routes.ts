@@ -1,5 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
+import { registerStuckOrderGauges } from './watchdog.ts';
 import { slowQueryLogOf } from '../../platform/db/query-timing.ts';
 import { problems } from '../../platform/http/schemas.ts';
 import { BusinessQuery, BusinessReport, PerformanceQuery, PerformanceReport } from './monitoring.schemas.ts';
@@ -13,6 +14,10 @@ const OWNERS_AND_OPERATORS = ['owner', 'superadmin'] as const;
 
 /** Seed 002's metrics API: /v1/monitoring/business and /v1/monitoring/performance. */
 export function monitoringRoutes(app: App, deps: AppDeps): void {
+  // The stuck-order gauges (watchdog.ts) on this server's /metrics too, whichever process runs the watchdog job.
+  registerStuckOrderGauges(deps.metrics.registry, deps.db.system, deps.config.jobs.stuckAfterMinutes, (err) =>
+    deps.logger?.warn({ err: err.message }, 'could not read the stuck-order figures for /metrics'),
+  );
   const threshold = deps.config.monitoring.slowQueryMs;
   const log = slowQueryLogOf(deps.db.app);
   if (log !== undefined) log.thresholdMs = threshold; // both pools share one log (createDatabase)

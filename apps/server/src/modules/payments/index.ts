@@ -7,4 +7,4 @@ export { GatewayDecline, GatewayRejected, GatewayUnavailable } from './gateway/g
 export { HttpGateway } from './gateway/http-gateway.ts';
 export { linkIntentsToOrder } from './payments.orders.ts';
 export { paymentsDepsFor, paymentsDepsOf } from './payments.deps.ts';
-export { paymentJobs, registerPaymentWebhookHandlers } from './jobs/index.ts';
+export { paymentJobs, registerPaymentWebhookHandlers, runAutoVoid } from './jobs/index.ts';

@@ -1,13 +1,22 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '@novapos/domain';
 import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../config.ts';
 import type { RequestContext } from '../context.ts';
 import type { Database } from '../db/database.ts';
+import type { Metrics } from '../metrics.ts';
 import { tenantStatement } from '../db/tx.ts';
 import { AppError } from '../errors.ts';
-import { claimKey, completeKey, releaseKey, type ClaimResult, type RunStatement } from './idempotency.repo.ts';
+import { LeaseKeeper } from './idempotency.leases.ts';
+import {
+  claimKey,
+  completeKey,
+  releaseKey,
+  type ClaimResult,
+  type KeyClaim,
+  type RunStatement,
+} from './idempotency.repo.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Response headers replayed with the stored body. */
@@ -43,11 +52,7 @@ export function documentIdempotencyKey(schema: FastifySchema, idempotent: boolea
   };
 }
 
-interface Claim {
-  readonly tenantId: string;
-  readonly key: string;
-}
-const claims = new WeakMap<FastifyRequest, Claim>();
+const claims = new WeakMap<FastifyRequest, KeyClaim>();
 
 /** Each bookkeeping statement in a transaction of its own, in one round trip (tenantStatement). */
 function statementsOf(db: Database, ctx: RequestContext): RunStatement {
@@ -68,11 +73,23 @@ function fingerprintOf(request: FastifyRequest): string {
  * - same key and same request again: the stored response is replayed (header `Idempotent-Replayed: true`);
  * - same key, another request: 422 `idempotency_key_reused`;
  * - while the first is still running: 409 `idempotency_key_in_use`;
- * - when the first failed on our side (5xx), the key is released so the retry can run.
+ * - when the first failed on our side (5xx), the key is released so the retry can run;
+ * - when the first died with its process (or its database), the key is free again once its lease has run out
+ *   (IDEMPOTENCY_LEASE_SECONDS; this process renews its running claims' leases, `LeaseKeeper`): the same request
+ *   takes it over and runs again.
  * Keys are per tenant and kept IDEMPOTENCY_TTL_HOURS (at least 24 h). Validation errors happen before the claim,
  * so they are not stored, as with Stripe.
  */
-export function registerIdempotency(app: FastifyInstance, deps: { db: Database; config: Config }): void {
+export function registerIdempotency(
+  app: FastifyInstance,
+  deps: { db: Database; config: Config; metrics: Metrics },
+): void {
+  const leaseSeconds = deps.config.idempotencyLeaseSeconds;
+  const leases = new LeaseKeeper(deps.db, leaseSeconds, app.log);
+  app.addHook('onClose', async () => {
+    leases.close();
+  });
+
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.config.idempotent !== true) return;
     const header = request.headers['idempotency-key'];
@@ -88,19 +105,26 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Database; 
     const run = statementsOf(deps.db, ctx);
     const fingerprint = fingerprintOf(request);
     const path = request.url.split('?')[0] ?? request.url;
+    const claim: KeyClaim = { tenantId, key: header, holder: randomUUID() };
     let result: ClaimResult = { kind: 'gone' };
     // 'gone': the holder released the key between our two statements; claim again.
     for (let attempt = 0; attempt < 3 && result.kind === 'gone'; attempt++) {
-      result = await claimKey(run, tenantId, header, {
+      result = await claimKey(run, claim, {
         method: request.method,
         path,
         fingerprint,
         ttlHours: deps.config.idempotencyTtlHours,
+        leaseSeconds,
       });
     }
     switch (result.kind) {
       case 'claimed':
-        claims.set(request, { tenantId, key: header });
+        claims.set(request, claim);
+        leases.hold(claim);
+        if (result.tookOver) {
+          deps.metrics.idempotencyTakeovers.inc();
+          request.log.warn({ idempotencyKey: header }, 'idempotency key taken over: its lease ran out');
+        }
         return;
       case 'in_progress':
       case 'completed':
@@ -129,17 +153,28 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Database; 
     const claim = claims.get(request);
     if (claim === undefined) return payload;
     claims.delete(request);
-    const run = statementsOf(deps.db, request.ctx);
-    if (reply.statusCode >= 500 || typeof payload !== 'string') {
-      await releaseKey(run, claim.tenantId, claim.key);
+    try {
+      const run = statementsOf(deps.db, request.ctx);
+      if (reply.statusCode >= 500 || typeof payload !== 'string') {
+        await releaseKey(run, claim);
+        return payload;
+      }
+      const headers: Record<string, string> = {};
+      for (const name of KEPT_HEADERS) {
+        const value = reply.getHeader(name);
+        if (typeof value === 'string') headers[name] = value;
+      }
+      const stored = await completeKey(run, claim, { status: reply.statusCode, headers, body: payload });
+      if (!stored) request.log.warn({ idempotencyKey: claim.key }, 'idempotency key was taken over: answer not stored');
       return payload;
+    } finally {
+      leases.drop(claim.holder);
     }
-    const headers: Record<string, string> = {};
-    for (const name of KEPT_HEADERS) {
-      const value = reply.getHeader(name);
-      if (typeof value === 'string') headers[name] = value;
-    }
-    await completeKey(run, claim.tenantId, claim.key, { status: reply.statusCode, headers, body: payload });
-    return payload;
+  });
+
+  // A request that ends without sending (hijacked, or its connection gone before onSend) leaves no lease renewed.
+  app.addHook('onResponse', async (request) => {
+    const claim = claims.get(request);
+    if (claim !== undefined) leases.drop(claim.holder);
   });
 }

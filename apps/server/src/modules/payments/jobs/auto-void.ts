@@ -15,7 +15,10 @@ const CAPTURE_AFTER_MINUTES = 2;
  * the system pool; each is voided by the ordinary `voidIntent` use case in its tenant's system context, so the
  * processor call, the row lock, the audit entry (`payment.voided`, reason `auto_void`) and the metric are those of a
  * manager's void. An authorization of a COMPLETED order is captured instead (the customer has the goods; the sale's
- * own capture failed), a couple of minutes after it was made. An intent moved meanwhile is refused by the state
+ * own capture failed), a couple of minutes after it was made. A sale's card whose order was never saved (the
+ * sale's request died after authorizing it, issue 13) is voided sooner, after PAYMENT_ORPHAN_AUTH_MINUTES, with
+ * reason `orphaned`: a sale that failed is retried at once (or its key taken over within seconds), not minutes
+ * later. An intent moved meanwhile is refused by the state
  * machine and skipped; a processor that does not answer leaves the intent for the next run.
  */
 export async function runAutoVoid(
@@ -25,6 +28,7 @@ export async function runAutoVoid(
   const stale = await findStaleAuthorizations(deps.db.system, {
     voidAfterMinutes: deps.config.payments.authTtlMinutes,
     captureAfterMinutes: Math.min(CAPTURE_AFTER_MINUTES, deps.config.payments.authTtlMinutes),
+    orphanAfterMinutes: Math.min(deps.config.payments.orphanAuthMinutes, deps.config.payments.authTtlMinutes),
     batch: BATCH,
   });
   const counts = { voided: 0, captured: 0, skipped: 0, failed: 0 };
@@ -35,7 +39,7 @@ export async function runAutoVoid(
         await captureIntent(deps, ctx, intent.id, undefined);
         counts.captured++;
       } else {
-        await voidIntent(deps, ctx, intent.id, 'auto_void');
+        await voidIntent(deps, ctx, intent.id, intent.orphaned ? 'orphaned' : 'auto_void');
         counts.voided++;
       }
     } catch (err) {

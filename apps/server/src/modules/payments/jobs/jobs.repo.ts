@@ -3,29 +3,39 @@ import type { Queryable } from '../../../platform/db/database.ts';
 // Every query here runs on the system pool (no row-level security): these are the cross-tenant reads of the jobs
 // and of processor events, and they return tenant ids so that the work itself runs in each tenant's context.
 
-/** An authorization the sweeper acts on; `order_completed`: it pays an order that was completed. */
+/**
+ * An authorization the sweeper acts on; `order_completed`: it pays an order that was completed; `orphaned`: a
+ * sale's card (its key names the order, `order:<id>:tender:…`) whose order was never saved.
+ */
 export interface StaleAuthorization {
   id: string;
   tenant_id: string;
   order_completed: boolean;
+  orphaned: boolean;
 }
 
 /**
  * Authorized intents to settle, oldest first: those of a completed order once `captureAfterMinutes` have passed
- * (their capture failed after the sale), every other one after `voidAfterMinutes`.
+ * (their capture failed after the sale), a sale's card whose order was never saved once `orphanAfterMinutes` have
+ * (the sale's request died between the authorization and the save; its order id is unknown to `orders`), every
+ * other one after `voidAfterMinutes`. An order links its intents in the transaction that saves it, so an intent of
+ * a sale without `order_id` has no order.
  */
 export async function findStaleAuthorizations(
   db: Queryable,
-  limits: { voidAfterMinutes: number; captureAfterMinutes: number; batch: number },
+  limits: { voidAfterMinutes: number; captureAfterMinutes: number; orphanAfterMinutes: number; batch: number },
 ): Promise<StaleAuthorization[]> {
   const { rows } = await db.query<StaleAuthorization>(
-    `SELECT i.id, i.tenant_id, coalesce(o.status = 'completed', false) AS order_completed
-       FROM payment_intents i
-       LEFT JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
-      WHERE i.state = 'authorized'
-        AND i.authorized_at < now() - make_interval(mins => CASE WHEN o.status = 'completed' THEN $2::int ELSE $1::int END)
-      ORDER BY i.authorized_at LIMIT $3`,
-    [limits.voidAfterMinutes, limits.captureAfterMinutes, limits.batch],
+    `SELECT id, tenant_id, order_completed, orphaned FROM (
+       SELECT i.id, i.tenant_id, i.authorized_at, coalesce(o.status = 'completed', false) AS order_completed,
+              (i.order_id IS NULL AND i.idempotency_key LIKE 'order:%') AS orphaned
+         FROM payment_intents i
+         LEFT JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
+        WHERE i.state = 'authorized') s
+      WHERE s.authorized_at < now() - make_interval(mins => CASE WHEN s.order_completed THEN $2::int
+                                                                 WHEN s.orphaned THEN $3::int ELSE $1::int END)
+      ORDER BY s.authorized_at LIMIT $4`,
+    [limits.voidAfterMinutes, limits.captureAfterMinutes, limits.orphanAfterMinutes, limits.batch],
   );
   return rows;
 }
