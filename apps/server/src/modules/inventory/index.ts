@@ -2,8 +2,10 @@
 // from inventory.routes.ts.
 export {
   applyStockMovements,
+  findShortStock,
   getStockLevels,
   getStockPolicy,
+  insufficientStock,
   type ShortLine,
   type StockLevel,
   type StockMovementInput,

@@ -100,6 +100,14 @@ const orderFields = {
       description: "A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit",
     }),
   ),
+  stock_approval: Type.Optional(
+    Text({
+      maxLength: 4000,
+      description:
+        "A manager's approval (POST /v1/pos/stock-approvals) to sell this sale beyond stock while the shop's " +
+        'policy blocks it: the sale completes, stock goes below zero, and `order.oversold` is audited',
+    }),
+  ),
   tax_rate_bps: Type.Optional(TaxRateBps),
   note: Type.Optional(Note),
   tenders: Type.Optional(Type.Array(TenderBody, { maxItems: 10 })),

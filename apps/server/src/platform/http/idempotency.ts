@@ -68,10 +68,19 @@ function fingerprintOf(request: FastifyRequest): string {
  * - same key and same request again: the stored response is replayed (header `Idempotent-Replayed: true`);
  * - same key, another request: 422 `idempotency_key_reused`;
  * - while the first is still running: 409 `idempotency_key_in_use`;
- * - when the first failed on our side (5xx), the key is released so the retry can run.
+ * - when the first failed on our side (5xx), the key is released so the retry can run;
+ * - so is it after a refusal that wrote nothing and that the same sale may pass later (`RETRYABLE_REFUSALS`: not
+ *   enough stock, until stock arrives or a manager approves selling beyond it — the till then sends the same sale,
+ *   under the same key, with the approval added).
  * Keys are per tenant and kept IDEMPOTENCY_TTL_HOURS (at least 24 h). Validation errors happen before the claim,
  * so they are not stored, as with Stripe.
  */
+/**
+ * Refusals that hold no key: the request ran, wrote nothing (its transaction rolled back) and may succeed when sent
+ * again, changed or not. Replaying the refusal would block the sale for the key's whole life.
+ */
+const RETRYABLE_REFUSALS: ReadonlySet<string> = new Set(['insufficient_stock']);
+
 export function registerIdempotency(app: FastifyInstance, deps: { db: Database; config: Config }): void {
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.config.idempotent !== true) return;
@@ -130,7 +139,12 @@ export function registerIdempotency(app: FastifyInstance, deps: { db: Database; 
     if (claim === undefined) return payload;
     claims.delete(request);
     const run = statementsOf(deps.db, request.ctx);
-    if (reply.statusCode >= 500 || typeof payload !== 'string') {
+    const refusal = reply.getHeader('x-error-code');
+    if (
+      reply.statusCode >= 500 ||
+      typeof payload !== 'string' ||
+      (typeof refusal === 'string' && RETRYABLE_REFUSALS.has(refusal))
+    ) {
       await releaseKey(run, claim.tenantId, claim.key);
       return payload;
     }
