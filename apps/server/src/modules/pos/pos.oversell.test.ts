@@ -63,6 +63,15 @@ describe('not enough stock', () => {
     });
     expect((await owner.get(`/v1/orders/${id}`)).statusCode).toBe(404);
     expect(await onHand(shirt.variantId)).toBe(0);
+    // The refusal holds no Idempotency-Key: once stock has arrived, the same sale sent again goes through.
+    const stocked = await owner.post('/v1/inventory/adjustments', {
+      location_id: shop.locationId,
+      lines: [{ sku: shirt.sku, delta: 3, reason: 'receipt' }],
+    });
+    expect(stocked.statusCode, stocked.body).toBe(201);
+    const again = await till.post('/v1/orders/sku', sale(id, shirt.sku, 3), { idempotencyKey: id });
+    expect(again.statusCode, again.body).toBe(201);
+    expect(await onHand(shirt.variantId)).toBe(0);
   });
 
   test('a manager PIN approves selling beyond stock: the same sale under the same key completes, audited', async () => {
