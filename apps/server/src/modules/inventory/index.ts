@@ -13,4 +13,10 @@ export {
   type StockPolicy,
   type StockReason,
 } from './inventory.engine.ts';
-export { adjustStock, setThreshold } from './inventory.service.ts';
+export {
+  adjustStock,
+  receiveOpeningStock,
+  setThreshold,
+  type OpeningStock,
+  type OpeningStockLine,
+} from './inventory.service.ts';
