@@ -17,3 +17,8 @@ export type DiscountApprovalRequest = NonNullable<
 >['content']['application/json'];
 export type DiscountApproval =
   paths['/v1/pos/discount-approvals']['post']['responses'][201]['content']['application/json'];
+/** A manager's PIN approval to sell one sale beyond stock (POST /v1/pos/stock-approvals). */
+export type StockApprovalRequest = NonNullable<
+  paths['/v1/pos/stock-approvals']['post']['requestBody']
+>['content']['application/json'];
+export type StockApproval = paths['/v1/pos/stock-approvals']['post']['responses'][201]['content']['application/json'];

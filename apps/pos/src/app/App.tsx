@@ -219,6 +219,7 @@ export function App() {
           error={tenderError}
           onBack={() => setScreen({ kind: 'sale' })}
           onComplete={(tenders) => void complete(tenders)}
+          setCart={cartStore.set}
         />
       )}
       {screen.kind === 'receipt' && (

@@ -20,13 +20,29 @@ export interface Approval {
   readonly max_discount_bp: number;
 }
 
+/**
+ * A manager's approval to sell this sale beyond stock (signed by the server for the sale id `order_id` only): the
+ * shop's policy refused the sale for want of stock, and a manager typed their PIN at the till.
+ */
+export interface StockApproval {
+  readonly token: string;
+  readonly manager_name: string;
+  readonly order_id: string;
+}
+
 export interface Cart {
   /** The sale's client UUID: the order id on the server and the Idempotency-Key of every send. */
   readonly id: string;
   readonly lines: readonly CartLine[];
   readonly discount_bp: number;
   readonly approval?: Approval | undefined;
+  readonly stock_approval?: StockApproval | undefined;
   readonly note: string;
+}
+
+/** The cart's approval to sell beyond stock, when it is for the cart's own sale id (a new sale id voids it). */
+export function stockApprovalOf(cart: Cart): StockApproval | undefined {
+  return cart.stock_approval?.order_id === cart.id ? cart.stock_approval : undefined;
 }
 
 export function newCart(): Cart {

@@ -4,6 +4,8 @@ import type { TillContext } from '../../api/api.ts';
 import { ErrorNote } from '../../app/ErrorNote.tsx';
 import { cartTotals, type Cart } from '../sale/cart.ts';
 import { money } from '../sale/money.ts';
+import { shortLinesOf } from './stock-short.ts';
+import { StockShortNote, useResendWhenApproved } from './StockShortNote.tsx';
 import { parseAmount, quickCashAmounts, settle, type Tender } from './tenders.ts';
 
 /** Simulator test tokens (docs/payments.md): what a card reader hands over in demo mode. */
@@ -24,6 +26,8 @@ export function TenderScreen(props: {
   error: unknown;
   onBack: () => void;
   onComplete: (tenders: Tender[]) => void;
+  /** Changes the cart (a manager's approval to sell beyond stock joins it). */
+  setCart: (cart: Cart) => void;
 }) {
   const { ctx } = props;
   const totals = useMemo(() => cartTotals(props.cart, ctx), [props.cart, ctx]);
@@ -40,6 +44,8 @@ export function TenderScreen(props: {
   const [problem, setProblem] = useState<string>();
   const amountInput = useRef<HTMLInputElement>(null);
   const typed = amount.trim() === '' ? remaining : parseAmount(amount, ctx.currency);
+  const short = shortLinesOf(props.error, props.cart);
+  const resendApproved = useResendWhenApproved(props.cart, () => props.onComplete(tenders));
 
   function addTender(tender: Tender) {
     setProblem(undefined);
@@ -186,7 +192,20 @@ export function TenderScreen(props: {
             {problem}
           </p>
         )}
-        <ErrorNote error={props.error} />
+        {short === undefined ? (
+          <ErrorNote error={props.error} />
+        ) : (
+          <StockShortNote
+            lines={short}
+            cart={props.cart}
+            ctx={ctx}
+            busy={props.busy}
+            onApproved={(approval) => {
+              props.setCart({ ...props.cart, stock_approval: approval });
+              resendApproved();
+            }}
+          />
+        )}
         <div className="row">
           <button type="button" onClick={props.onBack} disabled={props.busy}>
             Back to the sale (Esc)
