@@ -46,8 +46,7 @@ async function sell(barcode: string, name: string, times: number): Promise<Page>
     await scan(till, barcode);
     await expect.poll(() => till.getByTestId('cart-lines').textContent(), SLOW).toContain(name);
   }
-  const qty = till.getByTestId('cart-lines').locator('li.line .qty').first();
-  await expect.poll(() => qty.textContent(), SLOW).toContain(String(times));
+  await expect.poll(() => till.getByLabel(`Quantity of ${name}`).inputValue(), SLOW).toBe(String(times));
   await till.keyboard.press('F8');
   await expect.poll(() => till.getByTestId('tender-total').textContent(), SLOW).toBeTruthy();
   await till.keyboard.type('100');
