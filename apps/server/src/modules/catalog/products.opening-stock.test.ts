@@ -82,7 +82,7 @@ describe('POST /v1/products with opening stock', () => {
     const audited = await shop.audit({ action: 'inventory.adjusted' });
     const mine = audited.filter((e) => (e.data as { product_id?: string }).product_id === body.id);
     expect(mine).toHaveLength(2);
-    expect(mine.map((e) => e.data)).toEqual(
+    expect(mine.map((e): unknown => e.data)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
           location_id: second.id,
