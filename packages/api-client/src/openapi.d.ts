@@ -5973,6 +5973,8 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description A manager's approval (POST /v1/pos/stock-approvals) to sell this sale beyond stock while the shop's policy blocks it: the sale completes, stock goes below zero, and `order.oversold` is audited */
+          stock_approval?: string;
           tenders: (
             | {
                 amount_cents: number;

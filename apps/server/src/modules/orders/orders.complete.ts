@@ -109,6 +109,7 @@ export async function completeOrder(
   lines: readonly SoldLine[],
   settlement: Settlement,
   policy: StockPolicy,
+  override?: StockOverride,
 ): Promise<number> {
   const status = transition(order.status, 'pay');
   const number = await repo.nextOrderNumber(tx, ctx, order.register_id);
@@ -119,6 +120,6 @@ export async function completeOrder(
     change: settlement.change_cents,
     cashRounding: settlement.cash_rounding_cents,
   });
-  await recordCompletion(tx, ctx, order, number, lines, settlement, policy);
+  await recordCompletion(tx, ctx, order, number, lines, settlement, policy, override);
   return number;
 }

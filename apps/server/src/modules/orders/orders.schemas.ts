@@ -121,7 +121,7 @@ export const CreateOrderBody = Type.Object({ ...orderFields, items: Items(IdItem
 export type CreateOrderInput = Static<typeof CreateOrderBody> | Static<typeof CreateOrderBySkuBody>;
 
 export const AddTendersBody = Type.Object(
-  { tenders: Type.Array(TenderBody, { minItems: 1, maxItems: 10 }) },
+  { tenders: Type.Array(TenderBody, { minItems: 1, maxItems: 10 }), stock_approval: orderFields.stock_approval },
   { additionalProperties: false },
 );
 

@@ -269,12 +269,27 @@ export async function createOrder(
   });
   if (prepared.replay !== undefined) return { order: prepared.replay, replayed: true };
 
-  const cards = await authorizeCards(payments, ctx, {
-    orderId: id,
-    currency: prepared.currency,
-    firstPosition: 0,
-    tenders,
-  });
+  let cards: CardAuthorizations;
+  try {
+    cards = await authorizeCards(payments, ctx, {
+      orderId: id,
+      currency: prepared.currency,
+      firstPosition: 0,
+      tenders,
+    });
+  } catch (err) {
+    // A concurrent copy of this sale saved and captured it between our look and our authorization (the card's
+    // intent, shared through its key, is settled already): answer the order it saved.
+    const first =
+      err instanceof AppError && err.code === 'invalid_state_transition'
+        ? await tenantTx(deps.db, ctx, async (tx) => {
+            const existing = await repo.findOrder(tx, id);
+            return existing === undefined ? undefined : toOrderDto(tx, existing);
+          })
+        : undefined;
+    if (first !== undefined) return { order: first, replayed: true };
+    throw err;
+  }
   let result: { order: OrderDto; replayed: boolean };
   try {
     result = await save(cards);

@@ -127,6 +127,37 @@ describe('not enough stock', () => {
     expect(await onHand(shirt.variantId)).toBe(-3);
   });
 
+  test('a parked sale paid later: the payment takes the approval too', async () => {
+    const shirt = await unstocked('Linen shirt');
+    const id = randomUUID();
+    const { tenders: _none, ...parked } = sale(id, shirt.sku, 2);
+    const open = await till.post('/v1/orders/sku', parked);
+    expect(open.statusCode, open.body).toBe(201);
+    expect(open.json().status).toBe('open');
+    const pay = (approval?: string) =>
+      till.post(`/v1/orders/${id}/tenders`, {
+        tenders: [{ method: 'cash', amount_cents: 20_000 }],
+        ...(approval === undefined ? {} : { stock_approval: approval }),
+      });
+    expectProblem(await pay(), 409, 'insufficient_stock');
+    const other = randomUUID();
+    expectProblem(await pay((await approve(other)).json().approval), 403, 'invalid_approval');
+    const { approval } = (await approve(id)).json();
+    const paid = await pay(approval);
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect(paid.json().status).toBe('completed');
+    expect(await onHand(shirt.variantId)).toBe(-2);
+    expect(await shop.audit({ action: 'order.oversold', entityId: id })).toMatchAudit([
+      {
+        action: 'order.oversold',
+        data: expect.objectContaining({
+          manager_id: shop.userIds.manager,
+          lines: [expect.objectContaining({ name: 'Linen shirt', requested: 2, available: 0 })],
+        }),
+      },
+    ]);
+  });
+
   test('an approval of a sale that turns out to be in stock oversells nothing and audits no oversale', async () => {
     const id = randomUUID();
     const { approval } = (await approve(id)).json();
