@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiAs, demoUser, launchBrowser, newTillContext } from './harness.ts';
+import { apiAs, demoUser, launchBrowser, newTillContext, screenshot } from './harness.ts';
 import { inStoreEan13, newOfficeContext, openSection, runTag, signInAs } from './admin.helpers.ts';
 import { demoRegister, openTill, scan, serverOrder } from './till.helpers.ts';
 
@@ -66,6 +66,7 @@ describe('a new product at the till (issue 13, defect 5)', () => {
     const till = await sell(barcode, name, 3);
     const short = till.getByTestId('stock-short');
     await expect.poll(() => short.textContent(), SLOW).toContain(`${name} — 3 wanted, 0 in stock`);
+    await screenshot(till, 'pos-stock-short');
     const saleId = await till.getByTestId('stock-short').getAttribute('data-sale-id');
     expect(await serverOrder(saleId ?? '')).toBeUndefined();
 
