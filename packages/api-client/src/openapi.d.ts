@@ -994,6 +994,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/pos/stock-approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A manager's PIN approves selling one sale beyond stock under the blocking policy (audited) */
+    post: operations['approveOversell'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/pos/telemetry': {
     parameters: {
       query?: never;
@@ -1024,7 +1041,7 @@ export interface paths {
     /** List or search products (q: name similarity or fragment, or SKU prefix), in pages */
     get: operations['listProducts'];
     put?: never;
-    /** Create a product with its variants (SKUs and barcodes unique in the tenant) */
+    /** Create a product with its variants (SKUs and barcodes unique in the tenant) and their opening stock */
     post: operations['createProduct'];
     delete?: never;
     options?: never;
@@ -1592,6 +1609,17 @@ export interface components {
       type: string;
     } & {
       [key: string]: unknown;
+    };
+    StockApprovalResult: {
+      /** @description Send as stock_approval with the order */
+      approval: string;
+      /** Format: uuid */
+      approval_id: string;
+      /** Format: date-time */
+      expires_at: string;
+      /** Format: uuid */
+      manager_id: string;
+      manager_name: string;
     };
     TillContext: {
       /** @description The location's address, printed under its name */
@@ -5528,6 +5556,8 @@ export interface operations {
           note?: string;
           /** Format: uuid */
           register_id: string;
+          /** @description A manager's approval (POST /v1/pos/stock-approvals) to sell this sale beyond stock while the shop's policy blocks it: the sale completes, stock goes below zero, and `order.oversold` is audited */
+          stock_approval?: string;
           /** @description Explicit tax rate (manager or above); beats every override */
           tax_rate_bps?: number;
           tenders?: (
@@ -6246,6 +6276,8 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @description A manager's approval (POST /v1/pos/stock-approvals) to sell this sale beyond stock while the shop's policy blocks it: the sale completes, stock goes below zero, and `order.oversold` is audited */
+          stock_approval?: string;
           tenders: (
             | {
                 amount_cents: number;
@@ -6817,6 +6849,8 @@ export interface operations {
           note?: string;
           /** Format: uuid */
           register_id: string;
+          /** @description A manager's approval (POST /v1/pos/stock-approvals) to sell this sale beyond stock while the shop's policy blocks it: the sale completes, stock goes below zero, and `order.oversold` is audited */
+          stock_approval?: string;
           /** @description Explicit tax rate (manager or above); beats every override */
           tax_rate_bps?: number;
           tenders?: (
@@ -8776,6 +8810,103 @@ export interface operations {
       };
     };
   };
+  approveOversell: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: uuid
+           * @description The sale's client id: the approval is for it only
+           */
+          order_id: string;
+          /** @description The approving manager's PIN */
+          pin: string;
+          /** Format: uuid */
+          register_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StockApprovalResult'];
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many attempts: wait for Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   recordTillTelemetry: {
     parameters: {
       query?: never;
@@ -9012,6 +9143,13 @@ export interface operations {
           variants: {
             barcodes?: string[];
             name?: string;
+            /** @description Stock to start with, at most once per location: received as "Opening stock" (reason `initial`) in the product's transaction and audited as `inventory.adjusted`. Without it the variant has no stock, and the tills refuse to sell it while the shop blocks sales beyond stock */
+            opening_stock?: {
+              /** Format: uuid */
+              location_id: string;
+              /** @description Units on hand to start with */
+              quantity: number;
+            }[];
             /** @description Price in minor units of the tenant currency */
             price_cents: number;
             /** @description 1 to 64 printable ASCII characters, no spaces; unique in the tenant (archived variants count) */
@@ -9056,6 +9194,18 @@ export interface operations {
             /** Format: uuid */
             id: string;
             name: string;
+            /** @description Each variant stocked at creation, per location: its stock now */
+            opening_stock: {
+              /** Format: uuid */
+              location_id: string;
+              location_name: string;
+              on_hand: number;
+              sku: string;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            /** @description The shop's policy when a sale takes more than is in stock: `block` refuses it (a manager may approve it at the till), `allow_negative` lets stock go below zero */
+            stock_policy: 'block' | 'allow_negative';
             /** Format: date-time */
             updated_at: string;
             variants: {

@@ -7,6 +7,9 @@ export type Category = ItemOf<'/v1/categories'>;
 export type NewCategory = BodyOf<'/v1/categories', 'post'>;
 export type CategoryChange = BodyOf<'/v1/categories/{id}', 'patch'>;
 export type NewProduct = BodyOf<'/v1/products', 'post'>;
+/** A product just created, with the stock it starts with and the shop's stock policy. */
+export type CreatedProduct = ResultOf<'/v1/products', 'post'>;
+export type OpeningStock = NonNullable<NewProduct['variants'][number]['opening_stock']>;
 export type NewVariant = BodyOf<'/v1/products/{id}/variants', 'post'>;
 export type ProductChange = BodyOf<'/v1/products/{id}', 'patch'>;
 export type VariantChange = BodyOf<'/v1/variants/{id}', 'patch'>;
@@ -19,7 +22,7 @@ export function getProduct(id: string): Promise<Product> {
   return ok(api.GET('/v1/products/{id}', { params: { path: { id } } }));
 }
 
-export function createProduct(body: NewProduct): Promise<Product> {
+export function createProduct(body: NewProduct): Promise<CreatedProduct> {
   return ok(api.POST('/v1/products', { body }));
 }
 

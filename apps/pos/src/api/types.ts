@@ -24,3 +24,8 @@ export type OfflinePinUser = OfflinePins['users'][number];
 export type OfflineSigninReport = NonNullable<
   paths['/v1/pos/offline-signins']['post']['requestBody']
 >['content']['application/json'];
+/** A manager's PIN approval to sell one sale beyond stock (POST /v1/pos/stock-approvals). */
+export type StockApprovalRequest = NonNullable<
+  paths['/v1/pos/stock-approvals']['post']['requestBody']
+>['content']['application/json'];
+export type StockApproval = paths['/v1/pos/stock-approvals']['post']['responses'][201]['content']['application/json'];

@@ -230,6 +230,7 @@ export function App() {
           onBack={() => setScreen({ kind: 'sale' })}
           onComplete={(tenders) => void complete(tenders)}
           onCancelSale={cancel}
+          setCart={cartStore.set}
         />
       )}
       {screen.kind === 'receipt' && (

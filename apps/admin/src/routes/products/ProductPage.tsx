@@ -14,10 +14,13 @@ import {
   type Product,
   type Variant,
 } from '../../api/catalog.ts';
+import { listLocations } from '../../api/locations.ts';
 import { money, when } from '../../app/format.ts';
 import { useSession } from '../../app/session-context.tsx';
 import { useLoad } from '../../app/use-load.ts';
 import { Badge, ErrorNotice, Field, fieldError, Loading, Notice, Page, useAction } from '../../app/ui.tsx';
+import { createdMessage, openingStockOf, type OpeningDraft } from './opening-stock.ts';
+import { OpeningStockFields } from './OpeningStockFields.tsx';
 import { VariantFields } from './VariantFields.tsx';
 import { draftOf, emptyDraft, toNewVariant, type VariantDraft } from './variant-draft.ts';
 
@@ -208,23 +211,39 @@ function NewProduct() {
   const [description, setDescription] = useState('');
   const [categoryId, setCategoryId] = useState('');
   const [variants, setVariants] = useState<VariantDraft[]>([emptyDraft()]);
+  const [openings, setOpenings] = useState<OpeningDraft[]>([{}]);
   const [priceErrors, setPriceErrors] = useState<(string | undefined)[]>([]);
+  const [openingErrors, setOpeningErrors] = useState<(string | undefined)[]>([]);
+  const locations = useLoad(() => listLocations(false), []);
+  const activeLocations = locations.data?.data ?? [];
+  const locationName = (id: string) => activeLocations.find((l) => l.id === id)?.name ?? 'that location';
   const action = useAction();
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     const bodies = variants.map((v) => toNewVariant(v, currency));
     const errors = bodies.map((b) => ('priceError' in b ? b.priceError : undefined));
+    const stock = variants.map((_, i) => openingStockOf(openings[i] ?? {}, locationName));
+    const stockErrors = stock.map((s) => ('error' in s ? s.error : undefined));
     setPriceErrors(errors);
-    if (errors.some((e) => e !== undefined)) return;
+    setOpeningErrors(stockErrors);
+    if ([...errors, ...stockErrors].some((e) => e !== undefined)) return;
     void action.run(async () => {
       const product = await createProduct({
         name: name.trim(),
         ...(description.trim() === '' ? {} : { description: description.trim() }),
         category_id: categoryId === '' ? null : categoryId,
-        variants: bodies.filter((b): b is NewVariant => !('priceError' in b)),
+        variants: bodies
+          .filter((b): b is NewVariant => !('priceError' in b))
+          .map((b, i) => {
+            const opening = stock[i];
+            return opening !== undefined && 'opening' in opening && opening.opening.length > 0
+              ? { ...b, opening_stock: opening.opening }
+              : b;
+          }),
       });
-      navigate(`/products/${product.id}?created=1`);
+      // The product's page says what is true of it now: its stock, and whether the tills will sell it.
+      navigate(`/products/${product.id}?created=1`, { state: { created: createdMessage(product) } });
     });
   };
 
@@ -251,7 +270,10 @@ function NewProduct() {
                 <button
                   type="button"
                   className="btn small"
-                  onClick={() => setVariants((vs) => vs.filter((_, j) => j !== i))}
+                  onClick={() => {
+                    setVariants((vs) => vs.filter((_, j) => j !== i));
+                    setOpenings((os) => os.filter((_, j) => j !== i));
+                  }}
                 >
                   Remove
                 </button>
@@ -266,10 +288,23 @@ function NewProduct() {
               priceError={priceErrors[i]}
               disabled={false}
             />
+            <OpeningStockFields
+              locations={activeLocations}
+              draft={openings[i] ?? {}}
+              onChange={(d) => setOpenings((os) => variants.map((_, j) => (j === i ? d : (os[j] ?? {}))))}
+              error={openingErrors[i]}
+            />
           </div>
         ))}
         <div className="row">
-          <button type="button" className="btn" onClick={() => setVariants((vs) => [...vs, emptyDraft()])}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              setVariants((vs) => [...vs, emptyDraft()]);
+              setOpenings((os) => [...os, {}]);
+            }}
+          >
             Add another variant
           </button>
           <span className="spacer" />
@@ -293,6 +328,7 @@ function EditProduct(props: { product: Product; onChanged: () => void }) {
   const action = useAction();
   const [saved, setSaved] = useState(false);
   const justCreated = new URLSearchParams(location.search).has('created');
+  const createdNote = (history.state as { created?: unknown } | null)?.created;
   useEffect(() => {
     setName(product.name);
     setDescription(product.description ?? '');
@@ -339,7 +375,13 @@ function EditProduct(props: { product: Product; onChanged: () => void }) {
       }
     >
       <div className="stack">
-        {justCreated && <Notice kind="ok">Product created. It can be sold at the tills now.</Notice>}
+        {justCreated && (
+          <div data-testid="created">
+            <Notice kind={typeof createdNote === 'string' && createdNote.includes('No stock yet') ? 'info' : 'ok'}>
+              {typeof createdNote === 'string' ? createdNote : 'Product created.'}
+            </Notice>
+          </div>
+        )}
         <ErrorNotice error={action.error} />
         {saved && !changed && <Notice kind="ok">Saved.</Notice>}
         <form className="card" onSubmit={save} aria-label="Product details">

@@ -39,12 +39,23 @@ export interface TakenPayments {
   readonly tenders: readonly TakenTender[];
 }
 
+/**
+ * A manager's approval to sell this sale beyond stock (signed by the server for the sale id `order_id` only): the
+ * shop's policy refused the sale for want of stock, and a manager typed their PIN at the till.
+ */
+export interface StockApproval {
+  readonly token: string;
+  readonly manager_name: string;
+  readonly order_id: string;
+}
+
 export interface Cart {
   /** The sale's client UUID: the order id on the server and the Idempotency-Key of its first send. */
   readonly id: string;
   readonly lines: readonly CartLine[];
   readonly discount_bp: number;
   readonly approval?: Approval | undefined;
+  readonly stock_approval?: StockApproval | undefined;
   readonly note: string;
   /**
    * `unanswered`: a send of this sale left without an answer (the network failed, the page was reloaded), so the
@@ -59,6 +70,11 @@ export interface Cart {
   readonly attempt?: number | undefined;
   /** Tenders the server already took on this sale's open order (a declined card in a split). */
   readonly taken?: TakenPayments | undefined;
+}
+
+/** The cart's approval to sell beyond stock, when it is for the cart's own sale id (a new sale id voids it). */
+export function stockApprovalOf(cart: Cart): StockApproval | undefined {
+  return cart.stock_approval?.order_id === cart.id ? cart.stock_approval : undefined;
 }
 
 export function newCart(): Cart {

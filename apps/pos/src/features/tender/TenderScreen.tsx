@@ -7,6 +7,8 @@ import { money } from '../sale/money.ts';
 import { hasTakenMoney } from '../sale/sale-identity.ts';
 import { CancelSaleDialog } from './CancelSaleDialog.tsx';
 import { takenLabel } from './give-back.ts';
+import { shortLinesOf } from './stock-short.ts';
+import { StockShortNote, useResendWhenApproved } from './StockShortNote.tsx';
 import { parseAmount, quickCashAmounts, settle, type Tender } from './tenders.ts';
 
 /** Simulator test tokens (docs/payments.md): what a card reader hands over in demo mode. */
@@ -31,6 +33,8 @@ export function TenderScreen(props: {
   onComplete: (tenders: Tender[]) => void;
   /** Cancels the sale on the server (its taken tenders given back); rejects with the server's error. */
   onCancelSale: (reason: string) => Promise<void>;
+  /** Changes the cart (a manager's approval to sell beyond stock joins it). */
+  setCart: (cart: Cart) => void;
 }) {
   const { ctx } = props;
   const taken = props.cart.taken;
@@ -53,6 +57,8 @@ export function TenderScreen(props: {
   const [problem, setProblem] = useState<string>();
   const amountInput = useRef<HTMLInputElement>(null);
   const typed = amount.trim() === '' ? remaining : parseAmount(amount, ctx.currency);
+  const short = shortLinesOf(props.error, props.cart);
+  const resendApproved = useResendWhenApproved(props.cart, () => props.onComplete(tenders));
 
   function addTender(tender: Tender) {
     setProblem(undefined);
@@ -209,7 +215,20 @@ export function TenderScreen(props: {
             {problem}
           </p>
         )}
-        <ErrorNote error={props.error} />
+        {short === undefined ? (
+          <ErrorNote error={props.error} />
+        ) : (
+          <StockShortNote
+            lines={short}
+            cart={props.cart}
+            ctx={ctx}
+            busy={props.busy}
+            onApproved={(approval) => {
+              props.setCart({ ...props.cart, stock_approval: approval });
+              resendApproved();
+            }}
+          />
+        )}
         {locked && (
           <p className="hint">Payments were taken on this sale: pay what is left, or cancel it and give them back.</p>
         )}

@@ -1,6 +1,6 @@
 import { currencyExponent, parseTypedAmount, settleTenders, type Settlement, type TenderInput } from '@novapos/domain';
 import type { OrderBody, TillContext } from '../../api/api.ts';
-import type { Cart } from '../sale/cart.ts';
+import { stockApprovalOf, type Cart } from '../sale/cart.ts';
 
 /** A tender as the till collects it; `card` carries the processor token the card reader gave. */
 export type Tender = TenderInput & { readonly card_token?: string | undefined };
@@ -44,8 +44,12 @@ export function quickCashAmounts(dueCents: number, currency: string): number[] {
   return out;
 }
 
-/** The order the till sends (and queues): items by variant id, the client id, the discounts and their approval. */
+/**
+ * The order the till sends (and queues): items by variant id, the client id, the discounts and their approval, and
+ * a manager's approval to sell beyond stock.
+ */
 export function orderBody(cart: Cart, tenders: readonly Tender[], ctx: TillContext): OrderBody {
+  const stockApproval = stockApprovalOf(cart);
   return {
     id: cart.id,
     register_id: ctx.register_id,
@@ -57,6 +61,7 @@ export function orderBody(cart: Cart, tenders: readonly Tender[], ctx: TillConte
     })),
     ...(cart.discount_bp > 0 ? { discount_percent_bp: cart.discount_bp } : {}),
     ...(cart.approval === undefined ? {} : { discount_approval: cart.approval.token }),
+    ...(stockApproval === undefined ? {} : { stock_approval: stockApproval.token }),
     ...(cart.note.trim() === '' ? {} : { note: cart.note.trim() }),
     tenders: tenders.map((t) =>
       t.method === 'card'

@@ -70,16 +70,65 @@ export const NewVariantBody = Type.Object(
 );
 export type NewVariantInput = Static<typeof NewVariantBody>;
 
+/** The most units of opening stock one variant receives at one location (an adjustment's largest line). */
+export const MAX_OPENING_STOCK = 1_000_000;
+
+export const OpeningStockBody = Type.Object(
+  {
+    location_id: Uuid,
+    quantity: Type.Integer({ minimum: 1, maximum: MAX_OPENING_STOCK, description: 'Units on hand to start with' }),
+  },
+  { additionalProperties: false },
+);
+
+/** A variant of a new product: a variant's fields, and its opening stock per location. */
+export const NewProductVariantBody = Type.Object(
+  {
+    ...NewVariantBody.properties,
+    opening_stock: Type.Optional(
+      Type.Array(OpeningStockBody, {
+        maxItems: 200,
+        description:
+          'Stock to start with, at most once per location: received as "Opening stock" (reason `initial`) in the ' +
+          "product's transaction and audited as `inventory.adjusted`. Without it the variant has no stock, and the " +
+          'tills refuse to sell it while the shop blocks sales beyond stock',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const CreateProductBody = Type.Object(
   {
     name: Name,
     description: Type.Optional(Description),
     category_id: Type.Optional(NullableUuid),
-    variants: Type.Array(NewVariantBody, { minItems: 1, maxItems: MAX_VARIANTS_PER_PRODUCT }),
+    variants: Type.Array(NewProductVariantBody, { minItems: 1, maxItems: MAX_VARIANTS_PER_PRODUCT }),
   },
   { additionalProperties: false },
 );
 export type CreateProductInput = Static<typeof CreateProductBody>;
+
+/** A product just created: the product, the stock it starts with, and whether the tills sell beyond stock. */
+export const CreatedProductSchema = Type.Object({
+  ...ProductSchema.properties,
+  opening_stock: Type.Array(
+    Type.Object({
+      location_id: Uuid,
+      location_name: Type.String(),
+      variant_id: Uuid,
+      sku: Type.String(),
+      on_hand: Type.Integer(),
+    }),
+    { description: 'Each variant stocked at creation, per location: its stock now' },
+  ),
+  stock_policy: Type.Union([Type.Literal('block'), Type.Literal('allow_negative')], {
+    description:
+      "The shop's policy when a sale takes more than is in stock: `block` refuses it (a manager may approve it at " +
+      'the till), `allow_negative` lets stock go below zero',
+  }),
+});
+export type CreatedProductDto = Static<typeof CreatedProductSchema>;
 
 export const UpdateProductBody = Type.Object(
   {

@@ -1,6 +1,7 @@
 import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { Page, problems } from '../../platform/http/schemas.ts';
 import {
+  CreatedProductSchema,
   CreateProductBody,
   IdParams,
   LookupQuery,
@@ -26,9 +27,9 @@ export function productsRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: TAGS,
         operationId: 'createProduct',
-        summary: 'Create a product with its variants (SKUs and barcodes unique in the tenant)',
+        summary: 'Create a product with its variants (SKUs and barcodes unique in the tenant) and their opening stock',
         body: CreateProductBody,
-        response: { 201: ProductSchema, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+        response: { 201: CreatedProductSchema, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
     async (request, reply) => {

@@ -4,7 +4,14 @@ import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { invalidField } from '../../platform/errors.ts';
 import { afterIdCursor, toPage } from '../../platform/http/pagination.ts';
 import { recordAudit } from '../audit/index.ts';
-import type { CreateProductInput, ProductDto, ProductListInput, UpdateProductInput } from './catalog.schemas.ts';
+import { getStockPolicy, receiveOpeningStock, type OpeningStockLine } from '../inventory/index.ts';
+import type {
+  CreatedProductDto,
+  CreateProductInput,
+  ProductDto,
+  ProductListInput,
+  UpdateProductInput,
+} from './catalog.schemas.ts';
 import { categoryNotFound, cleanName, productNotFound, toProductDto } from './catalog.shared.ts';
 import * as writes from './catalog.writes.ts';
 import { findCategory } from './categories.repo.ts';
@@ -39,11 +46,32 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** Each variant's opening stock, refusing a location named twice for one variant (400, naming the field). */
+function openingStockOf(input: CreateProductInput): { index: number; locationId: string; quantity: number }[] {
+  return input.variants.flatMap((v, i) => {
+    const seen = new Set<string>();
+    return (v.opening_stock ?? []).map((o, j) => {
+      const locationId = o.location_id.toLowerCase();
+      if (seen.has(locationId)) {
+        throw invalidField(`variants[${i}].opening_stock[${j}].location_id`, 'names a location a second time');
+      }
+      seen.add(locationId);
+      return { index: i, locationId, quantity: o.quantity };
+    });
+  });
+}
+
 /**
- * Creates a product with its variants (1 to 100). SKUs and barcodes are checked first so the problem can name
- * the field (`variants[1].sku`); nothing is written unless everything is.
+ * Creates a product with its variants (1 to 100) and their opening stock per location. SKUs and barcodes are
+ * checked first so the problem can name the field (`variants[1].sku`); nothing is written unless everything is.
+ * The answer says what the tills will do with it: the stock it starts with and the shop's stock policy.
  */
-export function createProduct(db: Database, ctx: RequestContext, input: CreateProductInput): Promise<ProductDto> {
+export function createProduct(
+  db: Database,
+  ctx: RequestContext,
+  input: CreateProductInput,
+): Promise<CreatedProductDto> {
+  const opening = openingStockOf(input);
   const name = cleanName('name', input.name);
   const variants: writes.NewVariant[] = input.variants.map((v, i) => ({
     sku: v.sku,
@@ -71,7 +99,18 @@ export function createProduct(db: Database, ctx: RequestContext, input: CreatePr
       ctx,
       variants.map((variant) => ({ productId: product.id, variant })),
     );
-    return toProductDto(product, rows);
+    const lines: OpeningStockLine[] = opening.map((o) => {
+      const sku = variants[o.index]?.sku ?? '';
+      const row = rows.find((r) => r.sku === sku);
+      if (row === undefined) throw new Error(`variant ${sku} not returned`);
+      return { locationId: o.locationId, variantId: row.id, sku, quantity: o.quantity };
+    });
+    const stocked = await receiveOpeningStock(tx, ctx, lines, { productId: product.id });
+    return {
+      ...toProductDto(product, rows),
+      opening_stock: stocked,
+      stock_policy: await getStockPolicy(tx, ctx),
+    };
   });
 }
 

@@ -55,7 +55,10 @@ describe('POST /v1/products', () => {
         },
       },
     ]);
-    expect((await cashier.get(`/v1/products/${body.id}`)).json()).toEqual(body);
+    // The creation's answer adds what the product starts with (docs/catalog.md "Opening stock").
+    const { opening_stock: opening, stock_policy: policy, ...product } = body;
+    expect({ opening, policy }).toEqual({ opening: [], policy: 'block' });
+    expect((await cashier.get(`/v1/products/${body.id}`)).json()).toEqual(product);
   });
 
   it('keeps SKUs unique per tenant (409 sku_taken) but lets another tenant use the same SKU', async () => {

@@ -2,8 +2,10 @@
 // from inventory.routes.ts.
 export {
   applyStockMovements,
+  findShortStock,
   getStockLevels,
   getStockPolicy,
+  insufficientStock,
   type ShortLine,
   type StockLevel,
   type StockMovementInput,
@@ -11,4 +13,10 @@ export {
   type StockPolicy,
   type StockReason,
 } from './inventory.engine.ts';
-export { adjustStock, setThreshold } from './inventory.service.ts';
+export {
+  adjustStock,
+  receiveOpeningStock,
+  setThreshold,
+  type OpeningStock,
+  type OpeningStockLine,
+} from './inventory.service.ts';

@@ -128,7 +128,15 @@ describe('POST /v1/inventory/adjustments', () => {
     });
     expectProblem(res, 409, 'insufficient_stock');
     expect(res.json().lines).toEqual([
-      { variant_id: v(2).id, sku: v(2).sku, label: v(2).sku, requested: 5, available: 2 },
+      {
+        variant_id: v(2).id,
+        sku: v(2).sku,
+        label: v(2).sku,
+        name: v(2).sku,
+        location_id: shop.locationId,
+        requested: 5,
+        available: 2,
+      },
     ]);
     expect(await movementCount()).toBe(before);
 

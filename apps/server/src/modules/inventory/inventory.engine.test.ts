@@ -61,8 +61,20 @@ describe('applyStockMovements under concurrency', () => {
     expect(refused).toHaveLength(40);
     for (const err of refused) expect(err).toMatchObject({ code: 'insufficient_stock', status: 409 });
     expect((refused[0] as AppError).extra).toEqual({
-      lines: [{ variant_id: item.id, sku: item.sku, label: 'Hot Item', requested: 1, available: 0 }],
+      lines: [
+        {
+          variant_id: item.id,
+          sku: item.sku,
+          label: 'Hot Item',
+          name: 'Hot Item',
+          location_id: shop.locationId,
+          requested: 1,
+          available: 0,
+        },
+      ],
+      location_id: shop.locationId,
     });
+    expect((refused[0] as AppError).message).toBe('Not enough stock: Hot Item — 1 wanted, 0 in stock');
     expect(await levelAndLedger(shop.db, item.id, shop.locationId)).toEqual({ onHand: 0, ledger: 0, movements: 11 });
   });
 
@@ -119,8 +131,8 @@ describe('applyStockMovements and the stock policy', () => {
     expect(err.code).toBe('insufficient_stock');
     // b's two lines are judged together (3 wanted, 2 there); c was never stocked.
     expect(err.extra?.lines).toEqual([
-      { variant_id: b.id, sku: b.sku, label: 'B', requested: 3, available: 2 },
-      { variant_id: c.id, sku: c.sku, label: 'C', requested: 1, available: 0 },
+      { variant_id: b.id, sku: b.sku, label: 'B', name: 'B', location_id: shop.locationId, requested: 3, available: 2 },
+      { variant_id: c.id, sku: c.sku, label: 'C', name: 'C', location_id: shop.locationId, requested: 1, available: 0 },
     ]);
     expect(await levelAndLedger(shop.db, a.id, shop.locationId)).toEqual({ onHand: 5, ledger: 5, movements: 1 });
     expect(await levelAndLedger(shop.db, b.id, shop.locationId)).toEqual({ onHand: 2, ledger: 2, movements: 2 });
@@ -156,8 +168,20 @@ describe('applyStockMovements and the stock policy', () => {
   it('under allow_negative lets on_hand go below zero, and the ledger follows', async () => {
     const [a] = (await insertVariants(shop.db, shop.tenantId, 1)) as [TestVariant];
     await stock([a], 1);
-    const { levels } = await move({ policy: 'allow_negative', lines: [{ variantId: a.id, delta: -4 }] });
+    const { levels, short } = await move({ policy: 'allow_negative', lines: [{ variantId: a.id, delta: -4 }] });
     expect(levels[0]?.onHand).toBe(-3);
+    // What went below zero is said, for the caller to audit (an oversold sale).
+    expect(short).toEqual([
+      {
+        variant_id: a.id,
+        sku: a.sku,
+        label: undefined,
+        name: a.sku,
+        location_id: shop.locationId,
+        requested: 4,
+        available: 1,
+      },
+    ]);
     expect(await levelAndLedger(shop.db, a.id, shop.locationId)).toEqual({ onHand: -3, ledger: -3, movements: 2 });
     // Back under block, a negative level takes nothing more but still takes stock in.
     expect((await failure(move({ lines: [{ variantId: a.id, delta: -1 }] }))).extra?.lines).toMatchObject([

@@ -52,11 +52,15 @@ export interface StockLevel {
   readonly belowThreshold: boolean;
 }
 
-/** One line of an `insufficient_stock` problem. */
+/** One line of an `insufficient_stock` problem (and of an `order.oversold` audit event). */
 export interface ShortLine {
   readonly variant_id: string;
   readonly sku: string;
   readonly label: string | undefined;
+  /** How the line reads to a person: its label (an order's product name), else its SKU. */
+  readonly name: string;
+  /** Where the stock is short. */
+  readonly location_id: string;
   /** Units the call wanted to take (the variant's lines merged). */
   readonly requested: number;
   /** Units on hand before the call, never below 0. */
@@ -162,8 +166,8 @@ export async function applyStockMovements(
   tx: Tx,
   ctx: RequestContext,
   input: StockMovementInput,
-): Promise<{ levels: StockLevel[]; movementIds: string[] }> {
-  if (input.lines.length === 0) return { levels: [], movementIds: [] };
+): Promise<{ levels: StockLevel[]; movementIds: string[]; short: ShortLine[] }> {
+  if (input.lines.length === 0) return { levels: [], movementIds: [], short: [] };
   const merged = mergeLines(input.lines);
   const variantIds = merged.map((m) => m.variantId);
   const rows = input.lines.map((line) => ({
@@ -184,9 +188,11 @@ export async function applyStockMovements(
   let before = new Map(attempt.before.map((r) => [r.variant_id, r]));
   if (!attempt.moved) {
     if (before.size < variantIds.length) before = await createMissingLevels(tx, ctx, input.locationId, variantIds);
-    checkMove(merged, before, input.policy);
+    checkMove(merged, before, input.policy, input.locationId);
     await repo.insertMovements(tx, ctx, movement);
   }
+  // Under `allow_negative`, the lines this call took below 0 (an oversold sale audits them).
+  const short = shortLines(merged, before, input.locationId);
   // The ledger's trigger added each variant's net to on_hand under the locks we hold: the levels after are known
   // without reading them again.
   const after = merged.map((m) => {
@@ -194,32 +200,85 @@ export async function applyStockMovements(
     return toLevel({ ...level, on_hand: level.on_hand + m.net });
   });
   const levels = await settleLowStock(tx, ctx, after);
-  return { levels, movementIds: rows.map((r) => r.id) };
+  return { levels, movementIds: rows.map((r) => r.id), short };
+}
+
+/** The merged lines whose net take leaves on_hand below 0, given the levels before the move. */
+function shortLines(
+  merged: readonly Merged[],
+  before: ReadonlyMap<string, { sku: string; on_hand: number }>,
+  locationId: string,
+): ShortLine[] {
+  const short: ShortLine[] = [];
+  for (const m of merged) {
+    const level = before.get(m.variantId);
+    if (level === undefined || m.net >= 0 || level.on_hand + m.net >= 0) continue;
+    short.push({
+      variant_id: m.variantId,
+      sku: level.sku,
+      label: m.label,
+      name: m.label ?? level.sku,
+      location_id: locationId,
+      requested: -m.net,
+      available: Math.max(level.on_hand, 0),
+    });
+  }
+  return short;
+}
+
+/**
+ * The 409 `insufficient_stock` problem: `lines` names each short variant (name, SKU, units wanted, units available,
+ * location), and the detail says it in words ("Not enough stock: Linen shirt — 3 wanted, 0 in stock").
+ */
+export function insufficientStock(short: readonly ShortLine[]): AppError {
+  const words = short.map((s) => `${s.name} — ${s.requested} wanted, ${s.available} in stock`).join('; ');
+  return new AppError('insufficient_stock', `Not enough stock: ${words}`, {
+    extra: { lines: short, location_id: short[0]?.location_id },
+  });
 }
 
 /** Throws when the move may not be made: a count would leave the int4 range, or `block` would go below 0 (409). */
-function checkMove(merged: readonly Merged[], before: ReadonlyMap<string, repo.LevelRow>, policy: StockPolicy): void {
-  const short: ShortLine[] = [];
+function checkMove(
+  merged: readonly Merged[],
+  before: ReadonlyMap<string, repo.LevelRow>,
+  policy: StockPolicy,
+  locationId: string,
+): void {
   for (const m of merged) {
     const level = before.get(m.variantId);
     if (level === undefined) throw new Error(`stock level of ${m.variantId} vanished under its lock`);
     if (level.on_hand + m.up > INT4_MAX || level.on_hand + m.down < -INT4_MAX) {
       throw new AppError('validation_failed', `The stock of ${level.sku} would leave the range of a stock count`);
     }
-    if (policy === 'block' && m.net < 0 && level.on_hand + m.net < 0) {
-      short.push({
-        variant_id: m.variantId,
-        sku: level.sku,
-        label: m.label,
-        requested: -m.net,
-        available: Math.max(level.on_hand, 0),
-      });
-    }
   }
-  if (short.length > 0) {
-    const names = short.map((s) => s.label ?? s.sku).join(', ');
-    throw new AppError('insufficient_stock', `Not enough stock of ${names}`, { extra: { lines: short } });
-  }
+  const short = policy === 'block' ? shortLines(merged, before, locationId) : [];
+  if (short.length > 0) throw insufficientStock(short);
+}
+
+/**
+ * Which lines a take would leave short, read without locks (a variant never stocked at the location has 0): the
+ * check a sale makes before it charges a card, so a card is not authorized for a sale the stock will refuse. The
+ * engine checks again under its locks when the stock moves.
+ */
+export async function findShortStock(
+  tx: Tx,
+  ctx: RequestContext,
+  input: { locationId: string; lines: readonly (StockMovementLine & { readonly sku: string })[] },
+): Promise<ShortLine[]> {
+  if (input.lines.length === 0) return [];
+  const merged = mergeLines(input.lines);
+  const levels = await getStockLevels(tx, ctx, {
+    locationId: input.locationId,
+    variantIds: merged.map((m) => m.variantId),
+  });
+  const skus = new Map(input.lines.map((l) => [l.variantId.toLowerCase(), l.sku]));
+  const before = new Map(
+    merged.map((m) => {
+      const level = levels.find((l) => l.variantId === m.variantId);
+      return [m.variantId, { sku: level?.sku ?? skus.get(m.variantId) ?? '', on_hand: level?.onHand ?? 0 }];
+    }),
+  );
+  return shortLines(merged, before, input.locationId);
 }
 
 /**

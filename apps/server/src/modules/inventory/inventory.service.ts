@@ -30,7 +30,7 @@ function scopeOf(ctx: RequestContext): readonly string[] | null {
  * A location the actor may work with: 404 when the tenant has no such location, 403 when it lies outside the
  * actor's location scope, and for writes 409 when it is archived.
  */
-async function usableLocation(tx: Tx, ctx: RequestContext, id: string, forWrite: boolean): Promise<string> {
+async function usableLocationRow(tx: Tx, ctx: RequestContext, id: string, forWrite: boolean) {
   // FOR SHARE: an archive of the location that runs now waits for our transaction, or we see it archived.
   const location = await findLocation(tx, id, 'share');
   if (location === undefined) throw new AppError('location_not_found', 'No location with this id');
@@ -40,7 +40,11 @@ async function usableLocation(tx: Tx, ctx: RequestContext, id: string, forWrite:
   if (forWrite && location.archived_at !== null) {
     throw new AppError('location_archived', 'This location is archived; its stock no longer changes');
   }
-  return location.id;
+  return location;
+}
+
+async function usableLocation(tx: Tx, ctx: RequestContext, id: string, forWrite: boolean): Promise<string> {
+  return (await usableLocationRow(tx, ctx, id, forWrite)).id;
 }
 
 /** A reference to a variant by exactly one of SKU or id; `at` is where it sits in the body (`lines[3]`, or '' for the body itself). */
@@ -264,4 +268,85 @@ export function setThreshold(db: Database, ctx: RequestContext, input: Threshold
     }
     return toLevelDto(level);
   });
+}
+
+/** One variant's opening stock at one location, as a new product brings it. */
+export interface OpeningStockLine {
+  readonly locationId: string;
+  readonly variantId: string;
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+/** A new variant's stock at a location after its opening stock was received. */
+export interface OpeningStock {
+  readonly location_id: string;
+  readonly location_name: string;
+  readonly variant_id: string;
+  readonly sku: string;
+  readonly on_hand: number;
+}
+
+/**
+ * Receives the opening stock of a product being created, in the caller's transaction: per location (in location-id
+ * order, as the engine asks), one adjustment of `initial` movements ("Opening stock") with its `inventory.adjusted`
+ * audit event, exactly as POST /v1/inventory/adjustments would write it. The location checks are the adjustments'
+ * (404, 403 outside the actor's scope, 409 archived).
+ *
+ * Lock order: the caller (product creation) has taken the back-office audit chain head already, before the stock
+ * rows — the reverse of an adjustment. No cycle can form: the rows are those of variants created in this very
+ * transaction, which no other transaction can see, let alone hold.
+ */
+export async function receiveOpeningStock(
+  tx: Tx,
+  ctx: RequestContext,
+  lines: readonly OpeningStockLine[],
+  source: { readonly productId: string },
+): Promise<OpeningStock[]> {
+  const byLocation = new Map<string, OpeningStockLine[]>();
+  for (const line of lines) byLocation.set(line.locationId, [...(byLocation.get(line.locationId) ?? []), line]);
+  const received: OpeningStock[] = [];
+  if (byLocation.size === 0) return received;
+  const policy = await getStockPolicy(tx, ctx);
+  for (const locationId of [...byLocation.keys()].sort()) {
+    const location = await usableLocationRow(tx, ctx, locationId, true);
+    const atLocation = byLocation.get(locationId) ?? [];
+    const id = newId();
+    const note = 'Opening stock';
+    const { levels } = await applyStockMovements(tx, ctx, {
+      locationId: location.id,
+      policy,
+      reason: 'initial',
+      reference: { type: 'stock_adjustment', id },
+      lines: atLocation.map((l) => ({ variantId: l.variantId, delta: l.quantity, label: l.sku, note })),
+    });
+    await recordAudit(tx, ctx, {
+      action: 'inventory.adjusted',
+      entityType: 'stock_adjustment',
+      entityId: id,
+      data: {
+        location_id: location.id,
+        policy,
+        product_id: source.productId,
+        lines: atLocation.map((l) => ({
+          variant_id: l.variantId,
+          sku: l.sku,
+          delta: l.quantity,
+          reason: 'initial',
+          note,
+        })),
+        on_hand: levels.map((l) => ({ variant_id: l.variantId, on_hand: l.onHand })),
+      },
+    });
+    for (const level of levels) {
+      received.push({
+        location_id: location.id,
+        location_name: location.name,
+        variant_id: level.variantId,
+        sku: level.sku,
+        on_hand: level.onHand,
+      });
+    }
+  }
+  return received;
 }

@@ -9,7 +9,8 @@ import { newId } from '../../platform/ids.ts';
 import { freePort, simAuthorizations } from '../payments/payments.fixtures.ts';
 // Started by an event-driven wait (its "listening" line or its exit), not a 30 s timer.
 import { startSimulatorProcess, type RunningSimulator } from '../../../test/processes.ts';
-import { SEED_ITEMS, useSeedShop } from './orders.fixtures.ts';
+import { waitForLockWait } from '../../../test/timing.ts';
+import { SEED_ITEMS, stock, useSeedShop } from './orders.fixtures.ts';
 
 let sim: RunningSimulator;
 
@@ -53,6 +54,35 @@ async function simOf(amount: number) {
 }
 
 describe('card tenders', () => {
+  it('a card is not charged for a sale short of stock; with a manager approval the same sale is charged once', async () => {
+    const sku = `SKU-${newId().slice(-8)}`;
+    const created = await shop
+      .as('owner')
+      .post('/v1/products', { name: 'Linen shirt', variants: [{ sku, price_cents: 3000 }] });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = newId();
+    const body = (approval?: string) => ({
+      id,
+      register_id: shop.registerId,
+      items: [{ sku, quantity: 2 }],
+      tenders: [{ method: 'card', amount_cents: 6480, card_token: 'tok_visa' }],
+      ...(approval === undefined ? {} : { stock_approval: approval }),
+    });
+    const refused = await till.post('/v1/orders/sku', body(), { idempotencyKey: id });
+    expectProblem(refused, 409, 'insufficient_stock');
+    expect(await simOf(6480)).toEqual([]);
+    const approval = await till.post('/v1/pos/stock-approvals', {
+      register_id: shop.registerId,
+      order_id: id,
+      pin: shop.pins.manager,
+    });
+    expect(approval.statusCode, approval.body).toBe(201);
+    const sold = await till.post('/v1/orders/sku', body(approval.json().approval), { idempotencyKey: id });
+    expect(sold.statusCode, sold.body).toBe(201);
+    expect(sold.json()).toMatchObject({ status: 'completed', paid_cents: 6480 });
+    expect(await simOf(6480)).toHaveLength(1);
+  });
+
   it('completes cash + card in one order: change from cash only, the card captured, brand and last 4 kept', async () => {
     const res = await sell({
       tenders: [
@@ -135,7 +165,7 @@ describe('card tenders', () => {
     expect((await simOf(321)).map((a) => a.status)).toEqual(['captured']);
   });
 
-  it('voids the authorization when the order cannot be saved (insufficient stock): nothing charged, no order', async () => {
+  it('a card is not even authorized for a sale the stock refuses (checked before the processor is called)', async () => {
     const id = newId();
     const res = await till.post('/v1/orders/sku', {
       id,
@@ -147,10 +177,48 @@ describe('card tenders', () => {
       ],
     });
     expectProblem(res, 409, 'insufficient_stock');
-    expect(await simOf(777)).toMatchObject([{ status: 'voided', captured_cents: 0 }]);
+    expect(await simOf(777)).toEqual([]);
     expect(await query('SELECT 1 FROM orders WHERE id = $1', [id])).toHaveLength(0);
-    const intents = await query<{ state: string }>('SELECT state FROM payment_intents WHERE amount_cents = 777');
-    expect(intents).toEqual([{ state: 'voided' }]);
+    expect(await query('SELECT 1 FROM payment_intents WHERE amount_cents = 777')).toEqual([]);
+  });
+
+  it('voids the authorization when the stock runs out between the check and the save: nothing charged, no order', async () => {
+    const sku = `SKU-${newId().slice(-8)}`;
+    await shop.as('owner').post('/v1/products', { name: 'Last scarf', variants: [{ sku, price_cents: 720 }] });
+    await stock(shop, { [sku]: 1 });
+    const { rows } = await shop.db.query<{ id: string }>('SELECT id FROM product_variants WHERE sku = $1', [sku]);
+    const variantId = rows[0]?.id ?? '';
+    // Another transaction holds the level row: the sale checks stock (1 left) and authorizes the card, then waits
+    // for the row while that transaction sells the last one.
+    const other = await shop.db.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM stock_levels WHERE variant_id = $1 AND location_id = $2 FOR UPDATE', [
+        variantId,
+        shop.locationId,
+      ]);
+      const id = newId();
+      const sale = till.post('/v1/orders/sku', {
+        id,
+        register_id: shop.registerId,
+        items: [{ sku, quantity: 1 }],
+        tenders: [{ method: 'card', amount_cents: 778, card_token: 'tok_visa' }],
+      });
+      await waitForLockWait(shop.db);
+      await other.query('UPDATE stock_levels SET on_hand = 0 WHERE variant_id = $1 AND location_id = $2', [
+        variantId,
+        shop.locationId,
+      ]);
+      await other.query('COMMIT');
+      const res = await sale;
+      expectProblem(res, 409, 'insufficient_stock');
+      expect(await simOf(778)).toMatchObject([{ status: 'voided', captured_cents: 0 }]);
+      expect(await query('SELECT 1 FROM orders WHERE id = $1', [id])).toHaveLength(0);
+      const intents = await query<{ state: string }>('SELECT state FROM payment_intents WHERE amount_cents = 778');
+      expect(intents).toEqual([{ state: 'voided' }]);
+    } finally {
+      other.release();
+    }
   });
 
   it('a replayed client id returns the first order and charges once', async () => {

@@ -1,7 +1,9 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
+import { findShortStock, insufficientStock } from '../inventory/index.ts';
 import { linkIntentsToOrder } from '../payments/index.ts';
+import { stockOverrideOf, type StockOverride } from '../pos/index.ts';
 import { getTenantMoneySettings } from '../tenancy/index.ts';
 import {
   authorizeCards,
@@ -23,7 +25,7 @@ import * as repo from './orders.repo.ts';
 import { transition } from './orders.state.ts';
 import type { OrderDto } from './orders.schemas.ts';
 import { orderNotFound, settle, settleAny } from './orders.service.ts';
-import type { OrdersDeps } from './orders.deps.ts';
+import type { OrdersDeps, PlaceOrderDeps } from './orders.deps.ts';
 
 /** An open order, or 404 / 409 `invalid_state_transition`. */
 async function openOrder(tx: Tx, orderId: string, lock: boolean): Promise<repo.OrderRow> {
@@ -35,17 +37,43 @@ async function openOrder(tx: Tx, orderId: string, lock: boolean): Promise<repo.O
 }
 
 /**
+ * A manager's approval to sell the order beyond stock, checked against the order's register (its tenant, order id
+ * and kind are the checker's): the override, undefined without an approval, 403 `invalid_approval` when invalid.
+ */
+export type StockApprovalCheck = (registerId: string) => Promise<StockOverride | undefined>;
+
+/**
+ * Pays an open order as POST /v1/orders/{id}/tenders asks (the use case behind `addTenders`): with a manager's
+ * `stock_approval` for this order (its register checked against the order's), it completes beyond stock.
+ */
+export function payOrder(
+  deps: PlaceOrderDeps,
+  ctx: RequestContext,
+  orderId: string,
+  body: { readonly tenders: readonly TenderRequest[]; readonly stock_approval?: string | undefined },
+): Promise<OrderDto> {
+  const approval = body.stock_approval;
+  const check: StockApprovalCheck | undefined =
+    approval === undefined
+      ? undefined
+      : (registerId) => stockOverrideOf(deps, ctx, { order_id: orderId, register_id: registerId, approval });
+  return addTenders(deps, ctx, orderId, body.tenders, check);
+}
+
+/**
  * Pays an open (parked, or partly paid) order: tenders that cover what is left complete it; anything less is 422
- * insufficient_tender. Card tenders go as in `createOrder`: checked, authorized outside the transaction, saved,
- * captured; voided if the save fails; a decline keeps the other tenders and answers 402 `payment_declined`.
+ * insufficient_tender. Card tenders go as in `createOrder`: checked (stock too), authorized outside the
+ * transaction, saved, captured; voided if the save fails; a decline keeps the other tenders and answers 402
+ * `payment_declined`. `stockApproval`: a manager's approval to complete it beyond stock (docs/pos.md).
  */
 export async function addTenders(
   deps: OrdersDeps,
   ctx: RequestContext,
   orderId: string,
   tenders: readonly TenderRequest[],
+  stockApproval?: StockApprovalCheck,
 ): Promise<OrderDto> {
-  if (!hasCards(tenders)) return saveTenders(deps, ctx, orderId, tenders, NO_CARDS, undefined);
+  if (!hasCards(tenders)) return saveTenders(deps, ctx, orderId, tenders, NO_CARDS, undefined, stockApproval);
   const payments = cardPayments(deps);
   const prepared = await tenantTx(deps.db, ctx, async (tx) => {
     const order = await openOrder(tx, orderId, false);
@@ -55,6 +83,18 @@ export async function addTenders(
       cashRoundingCents: settings.cash_rounding_cents ?? undefined,
       rounding: settings.money_rounding,
     });
+    // Nor is a card charged for a sale the stock will refuse (checked again, under locks, when stock moves).
+    const override = await stockApproval?.(order.register_id);
+    if (settings.stock_policy === 'block' && override === undefined) {
+      const lines = (await repo.findLines(tx, orderId)).map((l) => ({
+        variantId: l.variant_id,
+        sku: l.sku,
+        label: l.name,
+        delta: -l.quantity,
+      }));
+      const short = await findShortStock(tx, ctx, { locationId: order.location_id, lines });
+      if (short.length > 0) throw insufficientStock(short);
+    }
     const position = (await repo.findTenders(tx, orderId)).length;
     return { currency: order.currency, paid: order.paid_cents, position };
   });
@@ -66,7 +106,7 @@ export async function addTenders(
   });
   let dto: OrderDto;
   try {
-    dto = await saveTenders(deps, ctx, orderId, tenders, cards, prepared.paid);
+    dto = await saveTenders(deps, ctx, orderId, tenders, cards, prepared.paid, stockApproval);
   } catch (err) {
     await voidCards(payments, ctx, cards.authorized);
     throw err;
@@ -84,9 +124,11 @@ function saveTenders(
   requested: readonly TenderRequest[],
   cards: CardAuthorizations,
   expectedPaid: number | undefined,
+  stockApproval: StockApprovalCheck | undefined,
 ): Promise<OrderDto> {
   return tenantTx(deps.db, ctx, async (tx) => {
     const order = await openOrder(tx, orderId, true);
+    const override = await stockApproval?.(order.register_id);
     if (expectedPaid !== undefined && order.paid_cents !== expectedPaid) {
       // Another payment landed while the cards were authorized: these authorizations are voided by the caller.
       throw new AppError('invalid_state_transition', 'The order was paid meanwhile; read it and try again', {
@@ -112,7 +154,7 @@ function saveTenders(
     const total = { ...settlement, paid_cents: order.paid_cents + settlement.paid_cents };
     if (cards.declined === undefined) {
       const lines = await repo.findLines(tx, order.id);
-      await completeOrder(tx, ctx, order, lines, total, settings.stock_policy);
+      await completeOrder(tx, ctx, order, lines, total, settings.stock_policy, override);
     } else {
       // Partly paid, it stays open: the machine's `park`.
       transition(order.status, 'park');

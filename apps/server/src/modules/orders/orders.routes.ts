@@ -19,7 +19,7 @@ import {
   type OrderDto,
 } from './orders.schemas.ts';
 import { cancelOrder } from './orders.cancel.ts';
-import { addTenders } from './orders.pay.ts';
+import { payOrder } from './orders.pay.ts';
 import { computeOrder, getOrder, placeOrder, type PlaceOrderDeps } from './orders.service.ts';
 import { voidOrder } from './orders.void.ts';
 
@@ -112,7 +112,7 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) =>
-      counted(await addTenders(orders, request.ctx, request.params.id, request.body.tenders), request.ctx.tenantId),
+      counted(await payOrder(orders, request.ctx, request.params.id, request.body), request.ctx.tenantId),
   );
 
   app.post(

@@ -100,6 +100,14 @@ const orderFields = {
       description: "A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit",
     }),
   ),
+  stock_approval: Type.Optional(
+    Text({
+      maxLength: 4000,
+      description:
+        "A manager's approval (POST /v1/pos/stock-approvals) to sell this sale beyond stock while the shop's " +
+        'policy blocks it: the sale completes, stock goes below zero, and `order.oversold` is audited',
+    }),
+  ),
   tax_rate_bps: Type.Optional(TaxRateBps),
   note: Type.Optional(Note),
   tenders: Type.Optional(Type.Array(TenderBody, { maxItems: 10 })),
@@ -113,7 +121,7 @@ export const CreateOrderBody = Type.Object({ ...orderFields, items: Items(IdItem
 export type CreateOrderInput = Static<typeof CreateOrderBody> | Static<typeof CreateOrderBySkuBody>;
 
 export const AddTendersBody = Type.Object(
-  { tenders: Type.Array(TenderBody, { minItems: 1, maxItems: 10 }) },
+  { tenders: Type.Array(TenderBody, { minItems: 1, maxItems: 10 }), stock_approval: orderFields.stock_approval },
   { additionalProperties: false },
 );
 

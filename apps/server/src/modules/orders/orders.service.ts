@@ -6,7 +6,8 @@ import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { linkIntentsToOrder } from '../payments/index.ts';
-import { requireDiscountAllowed } from '../pos/index.ts';
+import { findShortStock, insufficientStock } from '../inventory/index.ts';
+import { requireDiscountAllowed, stockOverrideOf, type StockOverride } from '../pos/index.ts';
 import { findActiveRegister } from '../tenancy/index.ts';
 import { auditExplicitTaxRate, explicitTaxRateFrom, type ExplicitTaxRateSource } from '../tax/index.ts';
 import {
@@ -177,7 +178,8 @@ async function priceNewOrder(
  * An order as a till or an integrator places it (POST /v1/orders, /v1/orders/sku): the request's explicit tax
  * rate (body `tax_rate_bps`, else the `X-Tax-Rate-Bps` / `X-Tenant-Tax-Rate-Bps` headers; manager or above only),
  * then the discount check — above the cashier's limit, a manager's approval of this very sale (docs/pos.md
- * "Discounts") — before anything is priced or charged; then `createOrder`.
+ * "Discounts") — and the check of a manager's approval to sell beyond stock (`stock_approval`, docs/pos.md "Not
+ * enough stock"), before anything is priced or charged; then `createOrder`.
  */
 export async function placeOrder(
   deps: PlaceOrderDeps,
@@ -193,7 +195,12 @@ export async function placeOrder(
     register_id: input.register_id,
     approval: input.discount_approval,
   });
-  return createOrder(deps, ctx, input, explicitTaxBps);
+  const stockOverride = await stockOverrideOf(deps, ctx, {
+    order_id: input.id,
+    register_id: input.register_id,
+    approval: input.stock_approval,
+  });
+  return createOrder(deps, ctx, input, explicitTaxBps, { stockOverride });
 }
 
 /**
@@ -213,12 +220,14 @@ export async function createOrder(
   ctx: RequestContext,
   input: CreateOrderInput,
   explicitTaxBps: number | undefined,
+  options: { readonly stockOverride?: StockOverride | undefined } = {},
 ): Promise<{ order: OrderDto; replayed: boolean }> {
   const id = input.id ?? newId();
   const tenders = input.tenders ?? [];
+  const override = options.stockOverride;
   const save = async (cards: CardAuthorizations) => {
     try {
-      return await saveNewOrder(deps, ctx, input, explicitTaxBps, id, cards);
+      return await saveNewOrder(deps, ctx, input, explicitTaxBps, { id, cards, override });
     } catch (err) {
       // A replay (the same client id again, perhaps at the same moment: the second insert lost the race) answers
       // the first order, which holds the same intents (their keys derive from the order id). A new sale does not
@@ -240,21 +249,47 @@ export async function createOrder(
   const prepared = await tenantTx(deps.db, ctx, async (tx) => {
     const existing = await repo.findOrder(tx, id);
     if (existing !== undefined) return { replay: await toOrderDto(tx, existing) };
-    const { cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps);
+    const { register, cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps);
     settle(cart.totals.total_cents, tenders, {
       cashRoundingCents: cart.settings.cash_rounding_cents ?? undefined,
       rounding: cart.settings.money_rounding,
     });
+    // Nor is a card charged for a sale the stock will refuse (checked again, under locks, when stock moves).
+    if (cart.settings.stock_policy === 'block' && override === undefined) {
+      const lines = pricedLines(cart).map((l) => ({
+        variantId: l.variant_id,
+        sku: l.sku,
+        label: l.name,
+        delta: -l.quantity,
+      }));
+      const short = await findShortStock(tx, ctx, { locationId: register.location_id, lines });
+      if (short.length > 0) throw insufficientStock(short);
+    }
     return { currency: cart.settings.currency };
   });
   if (prepared.replay !== undefined) return { order: prepared.replay, replayed: true };
 
-  const cards = await authorizeCards(payments, ctx, {
-    orderId: id,
-    currency: prepared.currency,
-    firstPosition: 0,
-    tenders,
-  });
+  let cards: CardAuthorizations;
+  try {
+    cards = await authorizeCards(payments, ctx, {
+      orderId: id,
+      currency: prepared.currency,
+      firstPosition: 0,
+      tenders,
+    });
+  } catch (err) {
+    // A concurrent copy of this sale saved and captured it between our look and our authorization (the card's
+    // intent, shared through its key, is settled already): answer the order it saved.
+    const first =
+      err instanceof AppError && err.code === 'invalid_state_transition'
+        ? await tenantTx(deps.db, ctx, async (tx) => {
+            const existing = await repo.findOrder(tx, id);
+            return existing === undefined ? undefined : toOrderDto(tx, existing);
+          })
+        : undefined;
+    if (first !== undefined) return { order: first, replayed: true };
+    throw err;
+  }
   let result: { order: OrderDto; replayed: boolean };
   try {
     result = await save(cards);
@@ -278,9 +313,9 @@ function saveNewOrder(
   ctx: RequestContext,
   input: CreateOrderInput,
   explicitTaxBps: number | undefined,
-  id: string,
-  cards: CardAuthorizations,
+  attempt: { id: string; cards: CardAuthorizations; override: StockOverride | undefined },
 ): Promise<{ order: OrderDto; replayed: boolean }> {
+  const { id, cards } = attempt;
   return tenantTx(deps.db, ctx, async (tx) => {
     const { register, cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps);
     const options = {
@@ -320,7 +355,7 @@ function saveNewOrder(
     await linkIntentsToOrder(tx, cards.intentIds, id);
     const number = saved.order.number;
     if (settlement !== undefined && number !== null) {
-      await recordCompletion(tx, ctx, order, number, lines, settlement, cart.settings.stock_policy);
+      await recordCompletion(tx, ctx, order, number, lines, settlement, cart.settings.stock_policy, attempt.override);
     } else if (settlement !== undefined && cards.declined !== undefined) {
       await recordPartPayment(tx, ctx, order, settlement, cards.declined.reason);
     }

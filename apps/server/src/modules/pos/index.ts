@@ -1,2 +1,2 @@
 // What other modules may use of pos. Routes are registered by app.ts from pos.routes.ts.
-export { requireDiscountAllowed } from './pos.service.ts';
+export { requireDiscountAllowed, stockOverrideOf, type StockOverride } from './pos.service.ts';

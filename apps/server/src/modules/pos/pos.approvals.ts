@@ -2,31 +2,51 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 
 /**
- * A manager's approval of one discount, signed by the server (Ed25519, the access tokens' key, under its own
- * audience so an access token is never an approval and an approval never an access token). It names the tenant,
- * the register, the order's client id and the largest discount approved, so it approves exactly one sale.
- *
- * It lives 24 hours, not minutes: a sale approved at the till may wait in the offline queue and be sent later;
- * being bound to one order id, which can be created only once, a longer life approves nothing more.
+ * What a manager approves at the till by PIN: a discount above the cashier's limit (`discount`), or selling beyond
+ * stock under the blocking policy (`oversell`). The kind is a signed claim, and each check asks for its own kind, so
+ * one kind of approval is never accepted as the other.
  */
-export interface DiscountApproval {
+export type ApprovalKind = 'discount' | 'oversell';
+
+interface ApprovalFacts {
   readonly approval_id: string;
   readonly tenant_id: string;
   readonly register_id: string;
   readonly order_id: string;
-  readonly max_discount_bp: number;
   readonly manager_id: string;
 }
 
+/** A manager's approval of a discount up to `max_discount_bp` (the largest stacked discount of any line). */
+export interface DiscountApproval extends ApprovalFacts {
+  readonly kind: 'discount';
+  readonly max_discount_bp: number;
+}
+
+/** A manager's approval to sell one sale beyond stock (its shortfalls are audited when the sale is saved). */
+export interface OversellApproval extends ApprovalFacts {
+  readonly kind: 'oversell';
+}
+
+export type Approval = DiscountApproval | OversellApproval;
+
+/**
+ * A manager's approval, signed by the server (Ed25519, the access tokens' key, under its own audience so an access
+ * token is never an approval and an approval never an access token). It names the tenant, the register and the
+ * order's client id, so it approves exactly one sale.
+ *
+ * It lives 24 hours, not minutes: a sale approved at the till may wait in the offline queue and be sent later;
+ * being bound to one order id, which can be created only once, a longer life approves nothing more.
+ */
 const AUDIENCE = 'novapos-discount-approval';
 export const APPROVAL_TTL_SECONDS = 24 * 3600;
 
-export async function signApproval(key: KeyObject, issuer: string, a: DiscountApproval): Promise<string> {
+export async function signApproval(key: KeyObject, issuer: string, a: Approval): Promise<string> {
   return new SignJWT({
+    kind: a.kind,
     tid: a.tenant_id,
     reg: a.register_id,
     oid: a.order_id,
-    bp: a.max_discount_bp,
+    ...(a.kind === 'discount' ? { bp: a.max_discount_bp } : {}),
   })
     .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
     .setIssuer(issuer)
@@ -38,12 +58,17 @@ export async function signApproval(key: KeyObject, issuer: string, a: DiscountAp
     .sign(key);
 }
 
-/** The approval a token carries, or undefined when it is forged, expired or not an approval. */
-export async function verifyApproval(
+/**
+ * The approval a token carries when it is of `kind`; undefined when it is forged, expired, not an approval, or an
+ * approval of another kind. A token without a `kind` claim was signed before oversell approvals existed: it is a
+ * discount approval (and so never an oversell one).
+ */
+export async function verifyApproval<K extends ApprovalKind>(
   key: KeyObject,
   issuer: string,
   token: string,
-): Promise<DiscountApproval | undefined> {
+  kind: K,
+): Promise<Extract<Approval, { kind: K }> | undefined> {
   try {
     const { payload } = await jwtVerify(token, createPublicKey(key), {
       issuer,
@@ -51,16 +76,20 @@ export async function verifyApproval(
       algorithms: ['EdDSA'],
     });
     const { tid, reg, oid, bp, sub, jti } = payload;
+    const signedKind = payload['kind'] ?? 'discount';
     if (
+      signedKind !== kind ||
       typeof tid !== 'string' ||
       typeof reg !== 'string' ||
       typeof oid !== 'string' ||
-      typeof bp !== 'number' ||
       typeof sub !== 'string' ||
       typeof jti !== 'string'
     )
       return undefined;
-    return { approval_id: jti, tenant_id: tid, register_id: reg, order_id: oid, max_discount_bp: bp, manager_id: sub };
+    const facts = { approval_id: jti, tenant_id: tid, register_id: reg, order_id: oid, manager_id: sub };
+    if (kind === 'oversell') return { ...facts, kind: 'oversell' } as Extract<Approval, { kind: K }>;
+    if (typeof bp !== 'number') return undefined;
+    return { ...facts, kind: 'discount', max_discount_bp: bp } as Extract<Approval, { kind: K }>;
   } catch {
     return undefined;
   }

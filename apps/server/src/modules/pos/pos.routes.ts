@@ -1,8 +1,15 @@
 import { rolesAtLeast } from '@novapos/domain';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems } from '../../platform/http/schemas.ts';
-import { DiscountApprovalBody, DiscountApprovalResult, TillContext, TillContextQuery } from './pos.schemas.ts';
-import { approveDiscount, tillContext } from './pos.service.ts';
+import {
+  DiscountApprovalBody,
+  DiscountApprovalResult,
+  StockApprovalBody,
+  StockApprovalResult,
+  TillContext,
+  TillContextQuery,
+} from './pos.schemas.ts';
+import { approveDiscount, approveOversell, tillContext } from './pos.service.ts';
 
 const TAGS = ['pos'];
 const SELLERS = rolesAtLeast('cashier');
@@ -11,6 +18,7 @@ const SELLERS = rolesAtLeast('cashier');
 export function posRoutes(app: App, deps: AppDeps): void {
   app.addSchema(TillContext);
   app.addSchema(DiscountApprovalResult);
+  app.addSchema(StockApprovalResult);
 
   app.get(
     '/v1/pos/context',
@@ -40,5 +48,20 @@ export function posRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => reply.code(201).send(await approveDiscount(deps, request.ctx, request.body)),
+  );
+
+  app.post(
+    '/v1/pos/stock-approvals',
+    {
+      config: { access: SELLERS },
+      schema: {
+        tags: TAGS,
+        operationId: 'approveOversell',
+        summary: "A manager's PIN approves selling one sale beyond stock under the blocking policy (audited)",
+        body: StockApprovalBody,
+        response: { 201: StockApprovalResult, ...problems(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await approveOversell(deps, request.ctx, request.body)),
   );
 }

@@ -60,3 +60,24 @@ export const DiscountApprovalResult = Type.Object(
   },
   { $id: 'DiscountApprovalResult' },
 );
+
+export const StockApprovalBody = Type.Object(
+  {
+    register_id: Uuid,
+    order_id: Type.String({ format: 'uuid', description: "The sale's client id: the approval is for it only" }),
+    pin: Type.String({ pattern: '^[0-9]{4,8}$', description: "The approving manager's PIN" }),
+  },
+  { additionalProperties: false },
+);
+export type StockApprovalInput = Static<typeof StockApprovalBody>;
+
+export const StockApprovalResult = Type.Object(
+  {
+    approval: Type.String({ description: 'Send as stock_approval with the order' }),
+    approval_id: Uuid,
+    manager_id: Uuid,
+    manager_name: Type.String(),
+    expires_at: Timestamp,
+  },
+  { $id: 'StockApprovalResult' },
+);

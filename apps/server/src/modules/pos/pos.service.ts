@@ -12,7 +12,7 @@ import { findUserByPin, pinLookup } from '../auth/index.ts';
 import { resolveTaxRate } from '../tax/index.ts';
 import { findTillRegister, getTenantMoneySettings } from '../tenancy/index.ts';
 import { APPROVAL_TTL_SECONDS, signApproval, verifyApproval } from './pos.approvals.ts';
-import type { DiscountApprovalInput, TillContext } from './pos.schemas.ts';
+import type { DiscountApprovalInput, StockApprovalInput, TillContext } from './pos.schemas.ts';
 
 /** What the till's server side needs: its database, settings, signing key and the PIN attempt limiter. */
 export interface PosDeps {
@@ -65,11 +65,23 @@ export async function tillContext(deps: PosDeps, ctx: RequestContext, registerId
   });
 }
 
+/** Who approved at the till: the manager and the id of their approval (its audit event carries it). */
+interface ManagerApproval {
+  readonly manager: { readonly id: string; readonly display_name: string };
+  readonly approvalId: string;
+}
+
 /**
- * A manager approves a discount above the cashier's limit by typing their PIN at the till. Both outcomes are
- * audited on the register's chain; a wrong PIN counts against the register's PIN rate limit.
+ * A manager approves something at the till by typing their PIN: the PIN must be an active manager's (or above).
+ * Both outcomes are audited on the register's chain (`approved` / `refused` actions, with `data`); a wrong PIN counts
+ * against the register's PIN rate limit.
  */
-export async function approveDiscount(deps: PosDeps, ctx: RequestContext, input: DiscountApprovalInput) {
+export async function managerApproval(
+  deps: PosDeps,
+  ctx: RequestContext,
+  input: { register_id: string; order_id: string; pin: string },
+  audit: { approved: string; refused: string; data: Record<string, unknown> },
+): Promise<ManagerApproval> {
   await deps.pinLimiter.consume(`approval:${input.register_id}`);
   const tenantId = ctx.tenantId;
   if (tenantId === undefined) throw new AppError('forbidden', 'Sign in to a shop first');
@@ -82,44 +94,106 @@ export async function approveDiscount(deps: PosDeps, ctx: RequestContext, input:
     const manager = await findUserByPin(tx, pinLookup(deps.secrets.pinPepper, tenantId, input.pin));
     if (manager === undefined || !manager.active || !hasAnyRole(manager.roles, DISCOUNT_APPROVER_ROLES)) {
       await recordAudit(tx, at, {
-        action: 'pos.discount_approval_refused',
+        action: audit.refused,
         entityType: 'order',
         entityId: input.order_id,
-        data: { discount_bp: input.discount_bp },
+        data: audit.data,
       });
       return { error: new AppError('invalid_pin', 'That PIN is not a manager’s') };
     }
     const approvalId = newId();
     await recordAudit(tx, at, {
-      action: 'pos.discount_approved',
+      action: audit.approved,
       entityType: 'order',
       entityId: input.order_id,
-      data: {
-        approval_id: approvalId,
-        discount_bp: input.discount_bp,
-        manager_id: manager.id,
-        cashier_id: ctx.actorId ?? null,
-      },
+      data: { approval_id: approvalId, ...audit.data, manager_id: manager.id, cashier_id: ctx.actorId ?? null },
     });
     return { manager, approvalId };
   });
   if ('error' in outcome) throw outcome.error as AppError;
+  return outcome;
+}
+
+/** A manager approves a discount above the cashier's limit for one sale by typing their PIN at the till. */
+export async function approveDiscount(deps: PosDeps, ctx: RequestContext, input: DiscountApprovalInput) {
+  const { manager, approvalId } = await managerApproval(deps, ctx, input, {
+    approved: 'pos.discount_approved',
+    refused: 'pos.discount_approval_refused',
+    data: { discount_bp: input.discount_bp },
+  });
   const approval = await signApproval(deps.secrets.jwtPrivateKey, deps.config.jwt.issuer, {
-    approval_id: outcome.approvalId,
-    tenant_id: tenantId,
+    kind: 'discount',
+    approval_id: approvalId,
+    tenant_id: ctx.tenantId ?? '',
     register_id: input.register_id,
     order_id: input.order_id,
     max_discount_bp: input.discount_bp,
-    manager_id: outcome.manager.id,
+    manager_id: manager.id,
   });
   return {
     approval,
-    approval_id: outcome.approvalId,
-    manager_id: outcome.manager.id,
-    manager_name: outcome.manager.display_name,
+    approval_id: approvalId,
+    manager_id: manager.id,
+    manager_name: manager.display_name,
     max_discount_bp: input.discount_bp,
     expires_at: new Date(Date.now() + APPROVAL_TTL_SECONDS * 1000).toISOString(),
   };
+}
+
+/**
+ * A manager approves selling one sale beyond stock (the tenant's policy blocks it) by typing their PIN at the till.
+ * The approval names the sale; what it actually oversells is audited with the sale (`order.oversold`).
+ */
+export async function approveOversell(deps: PosDeps, ctx: RequestContext, input: StockApprovalInput) {
+  const { manager, approvalId } = await managerApproval(deps, ctx, input, {
+    approved: 'pos.oversell_approved',
+    refused: 'pos.oversell_approval_refused',
+    data: {},
+  });
+  const approval = await signApproval(deps.secrets.jwtPrivateKey, deps.config.jwt.issuer, {
+    kind: 'oversell',
+    approval_id: approvalId,
+    tenant_id: ctx.tenantId ?? '',
+    register_id: input.register_id,
+    order_id: input.order_id,
+    manager_id: manager.id,
+  });
+  return {
+    approval,
+    approval_id: approvalId,
+    manager_id: manager.id,
+    manager_name: manager.display_name,
+    expires_at: new Date(Date.now() + APPROVAL_TTL_SECONDS * 1000).toISOString(),
+  };
+}
+
+/** Who let a sale go beyond stock: the manager and their approval's id (for the sale's `order.oversold` event). */
+export interface StockOverride {
+  readonly manager_id: string;
+  readonly approval_id: string;
+}
+
+/**
+ * The override a sale's `stock_approval` carries, after checking it is a valid oversell approval (not a discount
+ * one) for this very tenant, register and order; 403 `invalid_approval` otherwise. No approval: undefined (the
+ * tenant's stock policy applies). Called by the orders service (`placeOrder`) before anything is priced or charged.
+ */
+export async function stockOverrideOf(
+  deps: Pick<PosDeps, 'config' | 'secrets'>,
+  ctx: RequestContext,
+  order: { order_id: string | undefined; register_id: string; approval: string | undefined },
+): Promise<StockOverride | undefined> {
+  if (order.approval === undefined) return undefined;
+  const approval = await verifyApproval(deps.secrets.jwtPrivateKey, deps.config.jwt.issuer, order.approval, 'oversell');
+  if (
+    approval === undefined ||
+    approval.tenant_id !== ctx.tenantId ||
+    approval.register_id !== order.register_id ||
+    approval.order_id !== order.order_id
+  ) {
+    throw new AppError('invalid_approval', 'The approval to sell beyond stock is not valid for this sale');
+  }
+  return { manager_id: approval.manager_id, approval_id: approval.approval_id };
 }
 
 /**
@@ -152,7 +226,7 @@ export async function requireDiscountAllowed(
       extra: { limit_bp: limit },
     });
   }
-  const approval = await verifyApproval(deps.secrets.jwtPrivateKey, deps.config.jwt.issuer, order.approval);
+  const approval = await verifyApproval(deps.secrets.jwtPrivateKey, deps.config.jwt.issuer, order.approval, 'discount');
   if (
     approval === undefined ||
     approval.tenant_id !== ctx.tenantId ||

@@ -68,6 +68,12 @@ function fingerprintOf(request: FastifyRequest): string {
 }
 
 /**
+ * Refusals that hold no key: the request ran, wrote nothing (its transaction rolled back) and may succeed when sent
+ * again, changed or not. Replaying the refusal would block the sale for the key's whole life.
+ */
+const RETRYABLE_REFUSALS: ReadonlySet<string> = new Set(['insufficient_stock']);
+
+/**
  * `Idempotency-Key` with Stripe's semantics on routes marked `config.idempotent`:
  * - first use: the key is claimed (`in_progress`), the handler runs, its response is stored;
  * - same key and same request again: the stored response is replayed (header `Idempotent-Replayed: true`);
@@ -76,7 +82,10 @@ function fingerprintOf(request: FastifyRequest): string {
  * - when the first failed on our side (5xx), the key is released so the retry can run;
  * - when the first died with its process (or its database), the key is free again once its lease has run out
  *   (IDEMPOTENCY_LEASE_SECONDS; this process renews its running claims' leases, `LeaseKeeper`): the same request
- *   takes it over and runs again.
+ *   takes it over and runs again;
+ * - so is it after a refusal that wrote nothing and that the same sale may pass later (`RETRYABLE_REFUSALS`: not
+ *   enough stock, until stock arrives or a manager approves selling beyond it — the till then sends the same sale,
+ *   under the same key, with the approval added).
  * Keys are per tenant and kept IDEMPOTENCY_TTL_HOURS (at least 24 h). Validation errors happen before the claim,
  * so they are not stored, as with Stripe.
  */
@@ -155,7 +164,12 @@ export function registerIdempotency(
     claims.delete(request);
     try {
       const run = statementsOf(deps.db, request.ctx);
-      if (reply.statusCode >= 500 || typeof payload !== 'string') {
+      const refusal = reply.getHeader('x-error-code');
+      if (
+        reply.statusCode >= 500 ||
+        typeof payload !== 'string' ||
+        (typeof refusal === 'string' && RETRYABLE_REFUSALS.has(refusal))
+      ) {
         await releaseKey(run, claim);
         return payload;
       }
