@@ -39,4 +39,5 @@ export const TILL_CONTEXT: TillContext = {
   cash_rounding_cents: null,
   cashier_discount_limit_bp: 1000,
   card_payments: false,
+  offline_card_policy: { mode: 'refuse', max_sale_cents: 0, max_outage_cents: 0 },
 };

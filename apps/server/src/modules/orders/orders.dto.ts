@@ -54,5 +54,8 @@ export function orderDto(
     completed_at: o.completed_at?.toISOString() ?? null,
     voided_at: o.voided_at?.toISOString() ?? null,
     void_reason: o.void_reason,
+    created_offline_at: o.created_offline_at?.toISOString() ?? null,
+    replay_resolution: o.replay_resolution ?? null,
+    offline_card_review: o.offline_card_review ?? false,
   };
 }

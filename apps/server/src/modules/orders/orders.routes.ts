@@ -20,6 +20,8 @@ import {
 import { addTenders } from './orders.pay.ts';
 import { computeOrder, getOrder, placeOrder, type PlaceOrderDeps } from './orders.service.ts';
 import { voidOrder } from './orders.void.ts';
+import { offlineSalesRoutes } from './offline-sales.routes.ts';
+import { placeOfflineOrder, type OfflineOrderInput } from './orders.offline.ts';
 
 const TAGS = ['orders'];
 const SELLERS = TENANT_ROLES;
@@ -86,7 +88,12 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
         },
       },
       async (request, reply) => {
-        const { order, replayed } = await placeOrder(orders, request.ctx, request.body, request.headers);
+        const body = request.body;
+        // A sale a till queued offline is admitted by its device's signature and checked against its price lock.
+        const { order, replayed } =
+          body.offline === undefined
+            ? await placeOrder(orders, request.ctx, body, request.headers)
+            : await placeOfflineOrder(orders, request.ctx, body as OfflineOrderInput, request.headers);
         if (!replayed) counted(order, request.ctx.tenantId);
         return reply
           .code(replayed ? 200 : 201)
@@ -162,4 +169,6 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
     },
     (request) => listOrders(orders, request.ctx, request.query),
   );
+
+  offlineSalesRoutes(app, deps, orders);
 }

@@ -28,6 +28,7 @@ import { orderDto, toOrderDto } from './orders.dto.ts';
 import { insertNewOrder } from './orders.insert.repo.ts';
 import { priceCart, priceCartFromCache, pricedLines, type PricingInput } from './orders.pricing.ts';
 import { newOrderRecord } from './orders.record.ts';
+import { recordReplayedSale, type ReplayPlan } from './orders.replay.ts';
 import { pricingCacheFor, type ActiveRegister } from './pricing-cache.ts';
 import * as repo from './orders.repo.ts';
 import type { ComputeInput, ComputeResult, CreateOrderInput, OrderDto } from './orders.schemas.ts';
@@ -153,6 +154,7 @@ async function priceNewOrder(
   ctx: RequestContext,
   input: CreateOrderInput,
   explicitTaxBps: number | undefined,
+  replay: ReplayPlan | undefined,
 ) {
   const register = await registerOf(tx, deps, ctx, input);
   const cart = await priceCart(
@@ -167,6 +169,7 @@ async function priceNewOrder(
       defaultTaxBps: deps.config.defaultTaxRateBps,
       defaultRounding: deps.config.moneyRounding,
       refuseArchived: true,
+      unitPrices: replay?.unitPrices,
     },
     pricingCacheFor(deps.db),
   );
@@ -207,18 +210,21 @@ export async function placeOrder(
  * is authorized (manual capture) outside the order's transaction; then the order is saved and completed in one
  * transaction and the authorizations captured. If the save fails, the authorizations are voided. A declined card
  * keeps the order open with the other tenders: 402 `payment_declined` with `reason` and `order_id`.
+ *
+ * `replay`: a sale a till took offline, admitted and checked by orders.offline.ts (`placeOfflineOrder`).
  */
 export async function createOrder(
   deps: OrdersDeps,
   ctx: RequestContext,
   input: CreateOrderInput,
   explicitTaxBps: number | undefined,
+  replay?: ReplayPlan,
 ): Promise<{ order: OrderDto; replayed: boolean }> {
   const id = input.id ?? newId();
   const tenders = input.tenders ?? [];
   const save = async (cards: CardAuthorizations) => {
     try {
-      return await saveNewOrder(deps, ctx, input, explicitTaxBps, id, cards);
+      return await saveNewOrder(deps, ctx, input, explicitTaxBps, id, cards, replay);
     } catch (err) {
       // A replay (the same client id again, perhaps at the same moment: the second insert lost the race) answers
       // the first order, which holds the same intents (their keys derive from the order id). A new sale does not
@@ -240,7 +246,7 @@ export async function createOrder(
   const prepared = await tenantTx(deps.db, ctx, async (tx) => {
     const existing = await repo.findOrder(tx, id);
     if (existing !== undefined) return { replay: await toOrderDto(tx, existing) };
-    const { cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps);
+    const { cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps, replay);
     settle(cart.totals.total_cents, tenders, {
       cashRoundingCents: cart.settings.cash_rounding_cents ?? undefined,
       rounding: cart.settings.money_rounding,
@@ -280,9 +286,10 @@ function saveNewOrder(
   explicitTaxBps: number | undefined,
   id: string,
   cards: CardAuthorizations,
+  replay: ReplayPlan | undefined,
 ): Promise<{ order: OrderDto; replayed: boolean }> {
   return tenantTx(deps.db, ctx, async (tx) => {
-    const { register, cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps);
+    const { register, cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps, replay);
     const options = {
       cashRoundingCents: cart.settings.cash_rounding_cents ?? undefined,
       rounding: cart.settings.money_rounding,
@@ -319,12 +326,15 @@ function saveNewOrder(
     await auditExplicitTaxRate(tx, { ...ctx, registerId: register.id }, { orderId: id, resolved: cart.taxRate });
     await linkIntentsToOrder(tx, cards.intentIds, id);
     const number = saved.order.number;
+    // A manager allowed this replayed sale beyond stock (its goods left the shop while the till was offline).
+    const policy = replay?.allowBeyondStock === true ? 'allow_negative' : cart.settings.stock_policy;
     if (settlement !== undefined && number !== null) {
-      await recordCompletion(tx, ctx, order, number, lines, settlement, cart.settings.stock_policy);
+      await recordCompletion(tx, ctx, order, number, lines, settlement, policy);
     } else if (settlement !== undefined && cards.declined !== undefined) {
       await recordPartPayment(tx, ctx, order, settlement, cards.declined.reason);
     }
-    return { order: orderDto(saved.order, saved.lines, saved.tenders), replayed: false };
+    const row = replay === undefined ? saved.order : await recordReplayedSale(tx, ctx, saved.order, replay);
+    return { order: orderDto(row, saved.lines, saved.tenders), replayed: false };
   });
 }
 

@@ -10,6 +10,8 @@ import { jwtVerify, SignJWT } from 'jose';
  * being bound to one order id, which can be created only once, a longer life approves nothing more.
  */
 export interface DiscountApproval {
+  /** What is approved: a discount (tokens without a kind), or a replay resolution (docs/pos.md "Replay"). */
+  readonly kind?: ApprovalKind | undefined;
   readonly approval_id: string;
   readonly tenant_id: string;
   readonly register_id: string;
@@ -17,6 +19,9 @@ export interface DiscountApproval {
   readonly max_discount_bp: number;
   readonly manager_id: string;
 }
+
+export type ApprovalKind = 'discount' | 'keep_till_prices' | 'sell_beyond_stock';
+const KINDS: readonly string[] = ['discount', 'keep_till_prices', 'sell_beyond_stock'] satisfies ApprovalKind[];
 
 const AUDIENCE = 'novapos-discount-approval';
 export const APPROVAL_TTL_SECONDS = 24 * 3600;
@@ -27,6 +32,7 @@ export async function signApproval(key: KeyObject, issuer: string, a: DiscountAp
     reg: a.register_id,
     oid: a.order_id,
     bp: a.max_discount_bp,
+    ...(a.kind === undefined || a.kind === 'discount' ? {} : { knd: a.kind }),
   })
     .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
     .setIssuer(issuer)
@@ -51,6 +57,8 @@ export async function verifyApproval(
       algorithms: ['EdDSA'],
     });
     const { tid, reg, oid, bp, sub, jti } = payload;
+    const kind = payload.knd ?? 'discount';
+    if (typeof kind !== 'string' || !KINDS.includes(kind)) return undefined;
     if (
       typeof tid !== 'string' ||
       typeof reg !== 'string' ||
@@ -60,7 +68,15 @@ export async function verifyApproval(
       typeof jti !== 'string'
     )
       return undefined;
-    return { approval_id: jti, tenant_id: tid, register_id: reg, order_id: oid, max_discount_bp: bp, manager_id: sub };
+    return {
+      kind: kind as ApprovalKind,
+      approval_id: jti,
+      tenant_id: tid,
+      register_id: reg,
+      order_id: oid,
+      max_discount_bp: bp,
+      manager_id: sub,
+    };
   } catch {
     return undefined;
   }

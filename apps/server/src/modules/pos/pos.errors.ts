@@ -4,6 +4,9 @@ import type { ErrorStatusMap } from '../../platform/errors.ts';
 export const POS_ERRORS = {
   discount_approval_required: 403,
   invalid_approval: 403,
+  // A replayed sale's resolution that overrides money or stock rules (keep_till_prices, sell_beyond_stock) came
+  // without a manager's approval (POST /v1/pos/replay-approvals).
+  replay_approval_required: 403,
 } as const satisfies ErrorStatusMap;
 
 declare module '../../platform/errors.ts' {

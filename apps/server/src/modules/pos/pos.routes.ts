@@ -1,8 +1,20 @@
 import { rolesAtLeast } from '@novapos/domain';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems } from '../../platform/http/schemas.ts';
-import { DiscountApprovalBody, DiscountApprovalResult, TillContext, TillContextQuery } from './pos.schemas.ts';
+import { registerDevice } from './devices.service.ts';
+import {
+  DeviceParams,
+  DiscountApprovalBody,
+  DiscountApprovalResult,
+  RegisterDeviceBody,
+  RegisterDeviceResult,
+  ReplayApprovalBody,
+  ReplayApprovalResult,
+  TillContext,
+  TillContextQuery,
+} from './pos.schemas.ts';
 import { approveDiscount, tillContext } from './pos.service.ts';
+import { approveReplay } from './replay-approvals.ts';
 
 const TAGS = ['pos'];
 const SELLERS = rolesAtLeast('cashier');
@@ -40,5 +52,37 @@ export function posRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => reply.code(201).send(await approveDiscount(deps, request.ctx, request.body)),
+  );
+
+  app.post(
+    '/v1/pos/replay-approvals',
+    {
+      config: { access: SELLERS },
+      schema: {
+        tags: TAGS,
+        operationId: 'approveReplay',
+        summary: "A manager's PIN approves one resolution of a refused offline sale (audited)",
+        body: ReplayApprovalBody,
+        response: { 201: ReplayApprovalResult, ...problems(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await approveReplay(deps, request.ctx, request.body)),
+  );
+
+  app.post(
+    '/v1/registers/:id/devices',
+    {
+      config: { access: rolesAtLeast('manager'), idempotent: true },
+      schema: {
+        tags: TAGS,
+        operationId: 'registerDevice',
+        summary: 'Issue a till device of a register: its Ed25519 public key signs the sales it queues offline',
+        params: DeviceParams,
+        body: RegisterDeviceBody,
+        response: { 201: RegisterDeviceResult, ...problems(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await registerDevice(deps.db, request.ctx, request.params.id, request.body)),
   );
 }

@@ -90,6 +90,9 @@ const SEED_ORDER: OrderDto = {
   completed_at: '2025-03-14T19:04:05.000Z',
   voided_at: null,
   void_reason: null,
+  created_offline_at: null,
+  replay_resolution: null,
+  offline_card_review: false,
 };
 
 const NAMES: ReceiptNames = {

@@ -14,6 +14,10 @@ export interface TenantSettingsRow {
   stock_policy: 'block' | 'allow_negative';
   /** Migration 0016: the tenant's receipt footer; empty prints the default footer. */
   receipt_footer_lines: string[];
+  /** Migration 0022: cards while a till is offline (docs/pos.md "Cards while offline"). */
+  offline_card_mode: 'refuse' | 'external_terminal';
+  offline_card_max_sale_cents: number;
+  offline_card_max_outage_cents: number;
   updated_at: Date;
 }
 
@@ -26,11 +30,14 @@ export interface TenantSettingsPatch {
   cash_rounding_cents?: number | null | undefined;
   stock_policy?: 'block' | 'allow_negative' | undefined;
   receipt_footer_lines?: readonly string[] | undefined;
+  offline_card_mode?: 'refuse' | 'external_terminal' | undefined;
+  offline_card_max_sale_cents?: number | undefined;
+  offline_card_max_outage_cents?: number | undefined;
 }
 
 const COLUMNS =
   'name, timezone, currency, prices_include_tax, money_rounding, cash_rounding_cents, stock_policy, ' +
-  'receipt_footer_lines, updated_at';
+  'receipt_footer_lines, offline_card_mode, offline_card_max_sale_cents, offline_card_max_outage_cents, updated_at';
 
 /** The current tenant's settings; `forUpdate` locks the row so two edits cannot lose one another's change. */
 export async function findTenantSettings(

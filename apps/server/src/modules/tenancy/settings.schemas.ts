@@ -9,6 +9,11 @@ const CashRoundingCents = Type.Integer({
   description: 'The smallest coin, in minor units (5 rounds cash totals to 5 cents); null: no cash rounding',
 });
 
+const OfflineCardMode = Type.Union([Type.Literal('refuse'), Type.Literal('external_terminal')], {
+  description: 'Cards while a till is offline: refused, or taken on an external terminal within the caps',
+});
+const OfflineCardCap = Type.Integer({ minimum: 0, maximum: 100_000_000_000 });
+
 const TimeZone = Text({
   minLength: 1,
   maxLength: 64,
@@ -32,6 +37,9 @@ export const TenantSettingsSchema = Type.Object({
   receipt_footer_lines: Type.Array(Type.String(), {
     description: 'Printed at the bottom of every receipt; empty prints "Thank you for your purchase!"',
   }),
+  offline_card_mode: OfflineCardMode,
+  offline_card_max_sale_cents: Type.Integer({ description: 'Largest card sale on an external terminal offline' }),
+  offline_card_max_outage_cents: Type.Integer({ description: 'Most card money on external terminals per outage' }),
   updated_at: Timestamp,
 });
 export type TenantSettingsDto = Static<typeof TenantSettingsSchema>;
@@ -45,6 +53,9 @@ export const UpdateTenantSettingsBody = Type.Object(
     cash_rounding_cents: Type.Optional(Type.Union([CashRoundingCents, Type.Null()])),
     stock_policy: Type.Optional(StockPolicySchema),
     receipt_footer_lines: Type.Optional(ReceiptLines('The receipt footer; [] goes back to the default footer')),
+    offline_card_mode: Type.Optional(OfflineCardMode),
+    offline_card_max_sale_cents: Type.Optional(OfflineCardCap),
+    offline_card_max_outage_cents: Type.Optional(OfflineCardCap),
   },
   { additionalProperties: false, minProperties: 1 },
 );

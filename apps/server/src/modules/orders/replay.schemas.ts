@@ -1,0 +1,88 @@
+import { Type, type Static } from 'typebox';
+import { Text, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { CreateOrderBody, CreateOrderBySkuBody } from './orders.schemas.ts';
+import { ReplayDiffSchema } from './replay-diff.schema.ts';
+
+// The replay of sales taken offline (issue 13 §2, docs/pos.md "Replay"): the diff's shape, the offline sales'
+// cancel and the back office's attention list. The diff itself is computed by the domain's `replayDiff`.
+
+export const RefundBody = Type.Object(
+  {
+    method: Type.Union([Type.Literal('cash'), Type.Literal('external_card')]),
+    amount_cents: Type.Integer({ minimum: 1, maximum: 100_000_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Cancel a sale the server refused: the queued body (its `offline` block signed by the device, so the server
+ * knows which sale it is) and what was handed back to the customer.
+ */
+export const CancelOfflineSaleBody = Type.Object(
+  {
+    sale: Type.Union([CreateOrderBody, CreateOrderBySkuBody], {
+      description: 'The queued order body as the till signed it, offline block included',
+    }),
+    reason: Text({ minLength: 1, maxLength: 500 }),
+    refunds: Type.Array(RefundBody, { maxItems: 10 }),
+  },
+  { additionalProperties: false },
+);
+export type CancelOfflineSaleInput = Static<typeof CancelOfflineSaleBody>;
+
+export const CancelledOfflineSale = Type.Object({
+  id: Uuid,
+  status: Type.Literal('cancelled'),
+  device_id: Uuid,
+  seq: Type.Integer(),
+  refunded_cents: Type.Integer(),
+  resolved_at: Timestamp,
+});
+
+export const AttentionGap = Type.Object({
+  register_id: Uuid,
+  register_name: Type.String(),
+  device_id: Uuid,
+  device_label: Type.String(),
+  from_seq: Type.Integer(),
+  to_seq: Type.Integer(),
+  detected_at: Timestamp,
+});
+
+export const AttentionRefused = Type.Object({
+  order_id: Uuid,
+  register_id: Uuid,
+  register_name: Type.String(),
+  device_id: Uuid,
+  device_label: Type.String(),
+  seq: Type.Integer(),
+  code: Type.String(),
+  diff: Type.Union([ReplayDiffSchema, Type.Null()]),
+  total_cents: Type.Union([Type.Integer(), Type.Null()]),
+  created_offline_at: Timestamp,
+  refused_at: Timestamp,
+});
+
+export const AttentionReview = Type.Object({
+  order_id: Uuid,
+  number: Type.Union([Type.Integer(), Type.Null()]),
+  register_id: Uuid,
+  register_name: Type.String(),
+  total_cents: Type.Integer(),
+  card_cents: Type.Integer({ description: 'What external-terminal cards paid while the till was offline' }),
+  created_offline_at: Type.Union([Timestamp, Type.Null()]),
+  created_at: Timestamp,
+});
+
+/** GET /v1/pos/attention: what a person must look at (docs/pos.md "Sales needing attention"). */
+export const Attention = Type.Object(
+  {
+    gaps: Type.Array(AttentionGap),
+    refused: Type.Array(AttentionRefused),
+    review: Type.Array(AttentionReview),
+  },
+  { $id: 'Attention' },
+);
+export type AttentionDto = Static<typeof Attention>;
+
+export { ReplayDiffSchema };
