@@ -207,3 +207,18 @@ export async function findReview(tx: Queryable): Promise<ReviewRow[]> {
   );
   return rows;
 }
+
+/**
+ * Across every tenant (the system pool: the gauge is the platform's): offline sales that never arrived (the
+ * numbers missing below each device's highest) and sales refused and not yet resolved.
+ */
+export async function attentionCounts(system: Queryable): Promise<{ gap: number; refused: number }> {
+  const { rows } = await system.query<{ gap: number | null; refused: number | null }>(
+    `SELECT (SELECT sum(seq - prev_seq - 1)::bigint
+               FROM (SELECT seq, coalesce(lag(seq) OVER (PARTITION BY tenant_id, device_id ORDER BY seq), 0) AS prev_seq
+                       FROM offline_sales) g
+              WHERE seq > prev_seq + 1) AS gap,
+            (SELECT count(*)::bigint FROM offline_sales WHERE status = 'refused') AS refused`,
+  );
+  return { gap: rows[0]?.gap ?? 0, refused: rows[0]?.refused ?? 0 };
+}

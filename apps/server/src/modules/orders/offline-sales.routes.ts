@@ -2,6 +2,7 @@ import { rolesAtLeast, TENANT_ROLES } from '@novapos/domain';
 import { Type } from 'typebox';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems, Uuid } from '../../platform/http/schemas.ts';
+import { registerAttentionGauge } from './offline-sales.metrics.ts';
 import { attention, cancelOfflineSale } from './orders.attention.ts';
 import type { PlaceOrderDeps } from './orders.deps.ts';
 import { Attention, CancelledOfflineSale, CancelOfflineSaleBody } from './replay.schemas.ts';
@@ -12,6 +13,7 @@ const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 /** The replay's own routes (docs/pos.md "Replay"): cancelling a refused offline sale, and what needs attention. */
 export function offlineSalesRoutes(app: App, deps: AppDeps, orders: PlaceOrderDeps): void {
   app.addSchema(Attention);
+  registerAttentionGauge(deps.metrics.registry, deps.db);
 
   app.post(
     '/v1/pos/offline-sales/:id/cancel',

@@ -94,12 +94,17 @@ export async function admitOfflineSale(
   }
   switch (verdict.refused) {
     case 'device':
-      await auditAlone(deps, at, {
-        action: 'order.offline_sale_forged',
-        entityType: 'register',
-        entityId: input.register_id,
-        data: { ...facts, reason: 'unknown_device' },
-      });
+      // On the tenant's chain: the register named may not be this tenant's.
+      await auditAlone(
+        deps,
+        { ...ctx, registerId: undefined },
+        {
+          action: 'order.offline_sale_forged',
+          entityType: 'register',
+          entityId: input.register_id,
+          data: { ...facts, reason: 'unknown_device' },
+        },
+      );
       throw new AppError('device_not_found', 'No active device of this register has this id');
     case 'signature':
       await auditAlone(deps, at, {
