@@ -234,7 +234,7 @@ describe('conflicts and their resolutions', () => {
   async function conflictOf(sale: { id: string }) {
     const res = await till.post('/v1/orders', sale);
     expectProblem(res, 409, 'replay_conflict');
-    return (res.json() as { diff: { version: number; changes: Record<string, unknown>[] } }).diff;
+    return res.json<{ diff: { version: number; changes: Record<string, unknown>[] } }>().diff;
   }
 
   test('price changed: the diff, the refusal on the attention list, then accept the server prices and settle', async () => {
