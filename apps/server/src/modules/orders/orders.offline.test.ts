@@ -116,6 +116,10 @@ describe('a sale taken offline', () => {
     expect(list.data.filter((o) => o.id === sale.id)).toHaveLength(1);
     const receipt = await till.get(`/v1/orders/${sale.id}`);
     expect(bodyOf<{ created_offline_at: string }>(receipt, 200).created_offline_at).toBe('2026-12-05T07:00:00.000Z');
+    // The receipt copy prints the till's time as the sale's, and the server's as "Synced".
+    const text = (await till.get(`/v1/orders/${sale.id}/receipt?format=text`)).body;
+    expect(text).toMatch(/^Receipt #\d+ +2026-12-05 07:00$/m);
+    expect(text).toMatch(/^Synced +\S/m);
   });
 
   test('two copies at once under two client ids: one order', async () => {
