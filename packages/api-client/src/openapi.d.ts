@@ -1501,6 +1501,8 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     Attention: {
+      /** @description The tenant's currency, for the amounts */
+      currency: string;
       gaps: {
         /** Format: date-time */
         detected_at: string;

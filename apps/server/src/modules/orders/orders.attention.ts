@@ -3,6 +3,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
+import { getTenantMoneySettings } from '../tenancy/index.ts';
 import type { PlaceOrderDeps } from './orders.deps.ts';
 import { admitOfflineSale, type OfflineOrderInput } from './orders.offline.ts';
 import { findGaps, findOfflineSale, findRefused, findReview, saveOfflineSale } from './offline-sales.repo.ts';
@@ -16,8 +17,11 @@ import type { AttentionDto, CancelOfflineSaleInput } from './replay.schemas.ts';
 export function attention(db: Database, ctx: RequestContext): Promise<AttentionDto> {
   return tenantTx(db, ctx, async (tx) => {
     const [gaps, refused, review] = [await findGaps(tx), await findRefused(tx), await findReview(tx)];
+    // The rounding mode is not used here: only the currency of the amounts.
+    const { currency } = await getTenantMoneySettings(tx, ctx, 'half_up');
     const visible = (locationId: string) => ctx.locationIds.length === 0 || ctx.locationIds.includes(locationId);
     return {
+      currency,
       gaps: gaps
         .filter((g) => visible(g.location_id))
         .map((g) => ({

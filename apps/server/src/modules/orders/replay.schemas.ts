@@ -77,6 +77,7 @@ export const AttentionReview = Type.Object({
 /** GET /v1/pos/attention: what a person must look at (docs/pos.md "Sales needing attention"). */
 export const Attention = Type.Object(
   {
+    currency: Type.String({ description: "The tenant's currency, for the amounts" }),
     gaps: Type.Array(AttentionGap),
     refused: Type.Array(AttentionRefused),
     review: Type.Array(AttentionReview),
