@@ -547,6 +547,66 @@ describe('cards while offline', () => {
   });
 });
 
+describe('a manager closes what cannot be resolved at a till', () => {
+  test('numbers lost with the till are written off: the gap closes; a sale that turns up after all is accepted', async () => {
+    const device = await addDevice(shop);
+    const { variantId } = await product(shop, 100);
+    const sales = [1, 2, 3, 4].map(() => offlineSale(device, oneLine(variantId, 100)));
+    bodyOf(await till.post('/v1/orders', sales[0]), 201);
+    bodyOf(await till.post('/v1/orders', sales[3]), 201);
+    expect((await attention()).gaps.filter((g) => g.device_id === device.id)).toEqual([
+      expect.objectContaining({ from_seq: 2, to_seq: 3 }),
+    ]);
+    const url = '/v1/pos/attention/gaps/write-off';
+    const body = { device_id: device.id, from_seq: 2, to_seq: 3, reason: 'Till reset before it synced' };
+    expectProblem(await till.post(url, body), 403, 'forbidden');
+    expectProblem(await manager.post(url, { ...body, to_seq: 4 }), 400, 'validation_failed');
+    expectProblem(await manager.post(url, { ...body, to_seq: 1 }), 400, 'validation_failed');
+    expectProblem(await manager.post(url, { ...body, reason: 'x\u0000' }), 400, 'validation_failed');
+    expectProblem(await manager.post(url, { ...body, reason: '' }), 400, 'validation_failed');
+    expectProblem(await manager.post(url, { ...body, from_seq: 0 }), 400, 'validation_failed');
+    expectProblem(await manager.post(url, { ...body, device_id: randomUUID() }), 404, 'device_not_found');
+    expect(bodyOf(await manager.post(url, body), 200)).toEqual({ ...body, reason: undefined, written_off: 2 });
+    expect((await attention()).gaps.filter((g) => g.device_id === device.id)).toEqual([]);
+    expect(await shop.audit({ action: 'order.offline_gap_written_off', last: 1 })).toMatchAudit([
+      { action: 'order.offline_gap_written_off', data: { ...body, count: 2 } },
+    ]);
+    // Sale 2 was not lost after all: it is accepted, once.
+    bodyOf(await till.post('/v1/orders', sales[1]), 201);
+    bodyOf(await till.post('/v1/orders', sales[1]), 200);
+  });
+
+  test("another tenant's device cannot be written off", async () => {
+    const other = await shop.addTenant('Third Shop', ['owner', 'manager', 'till']);
+    const theirs = await addDevice(other);
+    const { variantId } = await product(other, 100);
+    bodyOf(await other.as('till').post('/v1/orders', offlineSale(theirs, { ...oneLine(variantId, 100), seq: 3 })), 201);
+    const body = { device_id: theirs.id, from_seq: 1, to_seq: 2, reason: 'x' };
+    expectProblem(await manager.post('/v1/pos/attention/gaps/write-off', body), 404, 'device_not_found');
+  });
+
+  test('an offline card sale checked against the terminal leaves the review list (audited)', async () => {
+    const device = await addDevice(shop);
+    const { variantId } = await product(shop, 900);
+    const sale = offlineSale(device, {
+      ...oneLine(variantId, 900),
+      tenders: [{ method: 'external_card', amount_cents: 900, reference: 'T-9' }],
+    });
+    bodyOf(await till.post('/v1/orders', sale), 201);
+    const url = `/v1/pos/attention/review/${sale.id}/checked`;
+    expectProblem(await till.post(url), 403, 'forbidden');
+    bodyOf(await manager.post(url), 200);
+    expect((await attention()).review.find((r) => r.order_id === sale.id)).toBeUndefined();
+    expectProblem(await manager.post(url), 404, 'order_not_found');
+    expectProblem(await manager.post(`/v1/pos/attention/review/${randomUUID()}/checked`), 404, 'order_not_found');
+    expect(await shop.audit({ entityId: sale.id, action: 'order.offline_card_reviewed' })).toHaveLength(1);
+    // The order still says it was an offline card sale.
+    expect(
+      bodyOf<{ offline_card_review: boolean }>(await till.get(`/v1/orders/${sale.id}`), 200).offline_card_review,
+    ).toBe(true);
+  });
+});
+
 describe('GET /v1/pos/attention', () => {
   test('managers and above; a cashier may not', async () => {
     expectProblem(await till.get('/v1/pos/attention'), 403, 'forbidden');

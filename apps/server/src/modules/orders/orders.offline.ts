@@ -71,8 +71,9 @@ export async function admitOfflineSale(
     if (device === undefined || device.register_id !== input.register_id) return { refused: 'device' };
     if (!deviceSigned(device, payload, offline.signature)) return { refused: 'signature' };
     const known = await findOfflineSale(tx, offline.device_id, offline.seq);
-    if (known === undefined) return { admitted: input.id };
-    if (known.content_hash !== hash) return { refused: 'seq' };
+    // A number written off as lost whose sale turns up after all: it is admitted as new, and takes the row.
+    if (known === undefined || known.status === 'written_off') return { admitted: input.id };
+    if (known.content_hash !== hash || known.order_id === null) return { refused: 'seq' };
     if (known.status === 'cancelled') return { refused: 'cancelled' };
     if (known.status === 'refused') return { admitted: known.order_id };
     const order = await repo.findOrder(tx, known.order_id);
