@@ -1229,10 +1229,28 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** The till devices of a register, revoked ones included */
+    get: operations['listRegisterDevices'];
     put?: never;
     /** Issue a till device of a register: its Ed25519 public key signs the sales it queues offline */
     post: operations['registerDevice'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/registers/{id}/devices/{device_id}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Revoke a till device (lost or stolen): sales it signs are refused from now on (audited) */
+    post: operations['revokeRegisterDevice'];
     delete?: never;
     options?: never;
     head?: never;
@@ -11504,6 +11522,95 @@ export interface operations {
       };
     };
   };
+  listRegisterDevices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            devices: {
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              device_id: string;
+              label: string;
+              /** @description The raw Ed25519 public key, base64url */
+              public_key: string;
+              /** Format: uuid */
+              register_id: string;
+              revoked_at: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   registerDevice: {
     parameters: {
       query?: never;
@@ -11618,6 +11725,94 @@ export interface operations {
       };
       /** @description The body is not in a supported media type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  revokeRegisterDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        device_id: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            device_id: string;
+            label: string;
+            /** @description The raw Ed25519 public key, base64url */
+            public_key: string;
+            /** Format: uuid */
+            register_id: string;
+            revoked_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

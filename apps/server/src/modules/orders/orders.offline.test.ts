@@ -94,6 +94,29 @@ describe('POST /v1/registers/{id}/devices', () => {
   });
 });
 
+describe("a register's devices", () => {
+  test("listed for a manager; a revoked device's sales are refused from then on (audited)", async () => {
+    const device = await addDevice(shop);
+    const { variantId } = await product(shop, 100);
+    const url = `/v1/registers/${shop.registerId}/devices`;
+    const listed = bodyOf<{ devices: { device_id: string; revoked_at: string | null }[] }>(await manager.get(url), 200);
+    expect(listed.devices.find((d) => d.device_id === device.id)).toMatchObject({ revoked_at: null });
+    expectProblem(await till.get(url), 403, 'forbidden');
+    expectProblem(await manager.get(`/v1/registers/${randomUUID()}/devices`), 404, 'register_not_found');
+
+    bodyOf(await till.post('/v1/orders', offlineSale(device, oneLine(variantId, 100))), 201);
+    expectProblem(await till.post(`${url}/${device.id}/revoke`), 403, 'forbidden');
+    const revoked = bodyOf<{ revoked_at: string | null }>(await manager.post(`${url}/${device.id}/revoke`), 200);
+    expect(revoked.revoked_at).not.toBeNull();
+    expectProblem(await manager.post(`${url}/${device.id}/revoke`), 404, 'device_not_found');
+    expectProblem(await manager.post(`${url}/${randomUUID()}/revoke`), 404, 'device_not_found');
+    expect(await shop.audit({ entityId: shop.registerId, action: 'pos.device_revoked', last: 1 })).toMatchAudit([
+      { action: 'pos.device_revoked', data: expect.objectContaining({ device_id: device.id }) },
+    ]);
+    expectProblem(await till.post('/v1/orders', offlineSale(device, oneLine(variantId, 100))), 404, 'device_not_found');
+  });
+});
+
 describe('a sale taken offline', () => {
   test("accepted as it is: the till's time and the server's, recorded once whatever client id it comes under", async () => {
     const device = await addDevice(shop);
