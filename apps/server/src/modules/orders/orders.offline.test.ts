@@ -419,6 +419,71 @@ describe('conflicts and their resolutions', () => {
     expect(levels.data.find((l) => l.variant_id === variantId)?.on_hand).toBe(-3);
   });
 
+  test("price changed and stock short: today's prices with a manager's stock approval", async () => {
+    const device = await addDevice(shop);
+    const { variantId } = await product(shop, 300, 1);
+    const sale = offlineSale(device, oneLine(variantId, 300, 2));
+    bodyOf(await owner.patch(`/v1/variants/${variantId}`, { price_cents: 350 }), 200);
+    const diff = await conflictOf(sale);
+    expect(diff.changes.map((c) => c.kind)).toEqual(['price_changed', 'stock_short', 'total_changed']);
+    const resolution = { kind: 'accept_server_prices', tenders: [{ method: 'cash', amount_cents: 100 }] };
+    // Without the stock approval the shortage is not settled; with one of the wrong kind, it is refused.
+    expect(await conflictOf({ ...sale, replay_resolution: resolution } as typeof sale)).toEqual(diff);
+    const wrong = await approval(sale.id, 'keep_till_prices');
+    expectProblem(
+      await till.post('/v1/orders', { ...sale, replay_resolution: { ...resolution, stock_approval: wrong.approval } }),
+      403,
+      'invalid_approval',
+    );
+    const stockOk = await approval(sale.id, 'sell_beyond_stock');
+    const order = bodyOf<{ total_cents: number; replay_resolution: Record<string, unknown> }>(
+      await till.post('/v1/orders', {
+        ...sale,
+        replay_resolution: { ...resolution, stock_approval: stockOk.approval },
+      }),
+      201,
+    );
+    expect(order.total_cents).toBe(700);
+    expect(order.replay_resolution).toMatchObject({
+      kind: 'accept_server_prices',
+      stock_approval_id: stockOk.approval_id,
+      manager_id: stockOk.manager_id,
+    });
+  });
+
+  test('replay approvals: hostile input is 400, a wrong PIN 401 and audited', async () => {
+    const url = '/v1/pos/replay-approvals';
+    const base = {
+      register_id: shop.registerId,
+      order_id: randomUUID(),
+      kind: 'keep_till_prices',
+      pin: shop.pins.manager,
+    };
+    for (const body of [
+      { ...base, kind: 'discount' },
+      { ...base, pin: '12' },
+      { ...base, pin: '1234\u0000' },
+      { ...base, order_id: 'x' },
+      { ...base, extra: true },
+    ]) {
+      expectProblem(await till.post(url, body), 400, 'validation_failed');
+    }
+    expectProblem(await till.post(url, { ...base, pin: shop.pins.cashier }), 401, 'invalid_pin');
+    expect(await shop.audit({ entityId: base.order_id, action: 'pos.replay_approval_refused' })).toHaveLength(1);
+    expectProblem(await till.post(url, { ...base, register_id: randomUUID() }), 404, 'register_not_found');
+    // A replay approval is no discount approval.
+    const token = (await approval(randomUUID(), 'keep_till_prices')).approval;
+    const sale = await till.post('/v1/orders/sku', {
+      id: randomUUID(),
+      register_id: shop.registerId,
+      items: [{ sku: 'SKU-SODA', quantity: 1 }],
+      discount_percent_bp: 2000,
+      discount_approval: token,
+      tenders: [{ method: 'cash', amount_cents: 10_000 }],
+    });
+    expectProblem(sale, 403, 'invalid_approval');
+  });
+
   test('tax rate changed, and a discount over the limit, are in the diff', async () => {
     const device = await addDevice(shop);
     const { variantId } = await product(shop, 1000);
