@@ -1721,6 +1721,90 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    /** @description A conflict (RFC 9457 problem); with code replay_conflict, `diff` says what differs (ReplayDiff v1) */
+    ReplayConflictProblem: {
+      /** @description Stable machine-readable error code; also in the X-Error-Code header */
+      code: string;
+      detail: string;
+      /** @description What differs between a sale taken offline and what the server holds now */
+      diff?: {
+        changes: (
+          | {
+              current_unit_price_cents: number;
+              /** @enum {string} */
+              kind: 'price_changed';
+              name: string;
+              /** @description The line's index in the order's items (0-based) */
+              position: number;
+              sku: string;
+              till_unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }
+          | {
+              current_rate_bps: number;
+              /** @enum {string} */
+              kind: 'tax_rate_changed';
+              till_rate_bps: number;
+            }
+          | {
+              /** @enum {string} */
+              kind: 'product_archived';
+              name: string;
+              /** @description The line's index in the order's items (0-based) */
+              position: number;
+              sku: string;
+              /** Format: uuid */
+              variant_id: string;
+            }
+          | {
+              available: number;
+              /** @enum {string} */
+              kind: 'stock_short';
+              /** Format: uuid */
+              location_id: string;
+              name: string;
+              /** @description The line's index in the order's items (0-based) */
+              position: number;
+              sku: string;
+              /** Format: uuid */
+              variant_id: string;
+              wanted: number;
+            }
+          | {
+              /** @enum {string} */
+              kind: 'register_closed';
+              /** Format: uuid */
+              register_id: string;
+            }
+          | {
+              discount_bp: number;
+              /** @enum {string} */
+              kind: 'discount_over_limit';
+              limit_bp: number;
+            }
+          | {
+              current_total_cents: number;
+              /** @enum {string} */
+              kind: 'total_changed';
+              till_total_cents: number;
+            }
+        )[];
+        /** @enum {number} */
+        version: 1;
+      };
+      errors?: {
+        field: string;
+        message: string;
+      }[];
+      instance?: string;
+      request_id: string;
+      status: number;
+      title: string;
+      type: string;
+    } & {
+      [key: string]: unknown;
+    };
     TillContext: {
       /** @description The location's address, printed under its name */
       address_lines: string[];
@@ -6181,13 +6265,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      /** @description A conflict: with code replay_conflict (a sale taken offline), `diff` says what differs */
       409: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/problem+json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['ReplayConflictProblem'];
         };
       };
       /** @description The request body is too large */
@@ -7715,13 +7799,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      /** @description A conflict: with code replay_conflict (a sale taken offline), `diff` says what differs */
       409: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/problem+json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['ReplayConflictProblem'];
         };
       };
       /** @description The request body is too large */
