@@ -40,4 +40,5 @@ export const TILL_CONTEXT: TillContext = {
   cashier_discount_limit_bp: 1000,
   card_payments: false,
   offline_signin_grace_hours: 12,
+  offline_card_policy: { mode: 'refuse', max_sale_cents: 0, max_outage_cents: 0 },
 };

@@ -91,6 +91,16 @@ const ADDED_SINCE = {
   id_taken: 409,
   amount_too_large: 422,
   offline_signin_conflict: 409,
+  // Issue 13 §2, replay of sales taken offline.
+  device_not_found: 404,
+  offline_signature_invalid: 422,
+  offline_seq_reused: 409,
+  offline_sale_cancelled: 409,
+  replay_conflict: 409,
+  offline_card_not_allowed: 422,
+  offline_sale_accepted: 409,
+  invalid_refund: 422,
+  replay_approval_required: 403,
 };
 
 describe('the composed error map', () => {

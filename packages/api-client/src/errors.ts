@@ -87,6 +87,15 @@ export const ERROR_SENTENCES = {
   tax_rate_override_not_found: 'That tax override does not exist.',
   offline_signin_conflict: 'This offline sign-in was already reported differently. Call support.',
   network_error: 'The server cannot be reached. Check the connection.',
+  device_not_found: 'This till is not set up to send offline sales. Ask a manager to set it up again.',
+  offline_signature_invalid: 'This offline sale was altered or not signed by this till. It was refused and recorded.',
+  offline_seq_reused: 'Another sale already used this number on this till. It was refused and recorded.',
+  offline_sale_cancelled: 'This sale was cancelled at the till.',
+  replay_conflict: 'Prices or stock changed since this sale was made offline. Choose how to resolve it.',
+  offline_card_not_allowed: 'A card cannot be charged through the processor while offline.',
+  offline_sale_accepted: 'The server already accepted this sale. Void its order instead.',
+  invalid_refund: 'The refund is more than the sale took.',
+  replay_approval_required: "This resolution needs a manager's PIN.",
 } as const satisfies Record<string, string>;
 
 export type KnownErrorCode = keyof typeof ERROR_SENTENCES;

@@ -923,6 +923,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/pos/attention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sales needing attention: sequence gaps, refused offline sales, offline cards to review */
+    get: operations['getPosAttention'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pos/attention/gaps/write-off': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Write off missing offline sales whose till lost them: the gap closes (audited, with the reason) */
+    post: operations['writeOffOfflineGap'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pos/attention/review/{id}/checked': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark an offline card sale as checked against the terminal report (audited) */
+    post: operations['markOfflineCardReviewed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/pos/context': {
     parameters: {
       query?: never;
@@ -977,6 +1028,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/pos/offline-sales/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a sale taken offline that the server refused, with what was refunded (audited) */
+    post: operations['cancelOfflineSale'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/pos/offline-signins': {
     parameters: {
       query?: never;
@@ -988,6 +1056,23 @@ export interface paths {
     put?: never;
     /** A till reports a sign-in it accepted while offline (audited; a repeated report is recorded once) */
     post: operations['reportOfflineSignin'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pos/replay-approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A manager's PIN approves one resolution of a refused offline sale (audited) */
+    post: operations['approveReplay'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1202,6 +1287,41 @@ export interface paths {
     put?: never;
     /** Archive a register (it can no longer be signed in at) */
     post: operations['archiveRegister'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/registers/{id}/devices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The till devices of a register, revoked ones included */
+    get: operations['listRegisterDevices'];
+    put?: never;
+    /** Issue a till device of a register: its Ed25519 public key signs the sales it queues offline */
+    post: operations['registerDevice'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/registers/{id}/devices/{device_id}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Revoke a till device (lost or stolen): sales it signs are refused from now on (audited) */
+    post: operations['revokeRegisterDevice'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1503,6 +1623,119 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    Attention: {
+      /** @description The tenant's currency, for the amounts */
+      currency: string;
+      gaps: {
+        /** Format: date-time */
+        detected_at: string;
+        /** Format: uuid */
+        device_id: string;
+        device_label: string;
+        from_seq: number;
+        /** Format: uuid */
+        register_id: string;
+        register_name: string;
+        to_seq: number;
+      }[];
+      refused: {
+        code: string;
+        /** Format: date-time */
+        created_offline_at: string;
+        /** Format: uuid */
+        device_id: string;
+        device_label: string;
+        diff: {
+          changes: (
+            | {
+                current_unit_price_cents: number;
+                /** @enum {string} */
+                kind: 'price_changed';
+                name: string;
+                /** @description The line's index in the order's items (0-based) */
+                position: number;
+                sku: string;
+                till_unit_price_cents: number;
+                /** Format: uuid */
+                variant_id: string;
+              }
+            | {
+                current_rate_bps: number;
+                /** @enum {string} */
+                kind: 'tax_rate_changed';
+                till_rate_bps: number;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'product_archived';
+                name: string;
+                /** @description The line's index in the order's items (0-based) */
+                position: number;
+                sku: string;
+                /** Format: uuid */
+                variant_id: string;
+              }
+            | {
+                available: number;
+                /** @enum {string} */
+                kind: 'stock_short';
+                /** Format: uuid */
+                location_id: string;
+                name: string;
+                /** @description The line's index in the order's items (0-based) */
+                position: number;
+                sku: string;
+                /** Format: uuid */
+                variant_id: string;
+                wanted: number;
+              }
+            | {
+                /** @enum {string} */
+                kind: 'register_closed';
+                /** Format: uuid */
+                register_id: string;
+              }
+            | {
+                discount_bp: number;
+                /** @enum {string} */
+                kind: 'discount_over_limit';
+                limit_bp: number;
+              }
+            | {
+                current_total_cents: number;
+                /** @enum {string} */
+                kind: 'total_changed';
+                till_total_cents: number;
+              }
+          )[];
+          /** @enum {number} */
+          version: 1;
+        } | null;
+        /** Format: uuid */
+        order_id: string;
+        /** Format: date-time */
+        refused_at: string;
+        /** Format: uuid */
+        register_id: string;
+        register_name: string;
+        seq: number;
+        total_cents: number | null;
+      }[];
+      review: {
+        /** @description What external-terminal cards paid while the till was offline */
+        card_cents: number;
+        /** Format: date-time */
+        created_at: string;
+        created_offline_at: string | null;
+        number: number | null;
+        /** Format: uuid */
+        order_id: string;
+        /** Format: uuid */
+        register_id: string;
+        register_name: string;
+        total_cents: number;
+      }[];
+    };
     CatalogChanges: {
       categories: {
         archived: boolean;
@@ -1610,6 +1843,90 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    /** @description A conflict (RFC 9457 problem); with code replay_conflict, `diff` says what differs (ReplayDiff v1) */
+    ReplayConflictProblem: {
+      /** @description Stable machine-readable error code; also in the X-Error-Code header */
+      code: string;
+      detail: string;
+      /** @description What differs between a sale taken offline and what the server holds now */
+      diff?: {
+        changes: (
+          | {
+              current_unit_price_cents: number;
+              /** @enum {string} */
+              kind: 'price_changed';
+              name: string;
+              /** @description The line's index in the order's items (0-based) */
+              position: number;
+              sku: string;
+              till_unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }
+          | {
+              current_rate_bps: number;
+              /** @enum {string} */
+              kind: 'tax_rate_changed';
+              till_rate_bps: number;
+            }
+          | {
+              /** @enum {string} */
+              kind: 'product_archived';
+              name: string;
+              /** @description The line's index in the order's items (0-based) */
+              position: number;
+              sku: string;
+              /** Format: uuid */
+              variant_id: string;
+            }
+          | {
+              available: number;
+              /** @enum {string} */
+              kind: 'stock_short';
+              /** Format: uuid */
+              location_id: string;
+              name: string;
+              /** @description The line's index in the order's items (0-based) */
+              position: number;
+              sku: string;
+              /** Format: uuid */
+              variant_id: string;
+              wanted: number;
+            }
+          | {
+              /** @enum {string} */
+              kind: 'register_closed';
+              /** Format: uuid */
+              register_id: string;
+            }
+          | {
+              discount_bp: number;
+              /** @enum {string} */
+              kind: 'discount_over_limit';
+              limit_bp: number;
+            }
+          | {
+              current_total_cents: number;
+              /** @enum {string} */
+              kind: 'total_changed';
+              till_total_cents: number;
+            }
+        )[];
+        /** @enum {number} */
+        version: 1;
+      };
+      errors?: {
+        field: string;
+        message: string;
+      }[];
+      instance?: string;
+      request_id: string;
+      status: number;
+      title: string;
+      type: string;
+    } & {
+      [key: string]: unknown;
+    };
     StockApprovalResult: {
       /** @description Send as stock_approval with the order */
       approval: string;
@@ -1636,6 +1953,14 @@ export interface components {
       location_id: string;
       location_name: string;
       money_rounding: 'half_up' | 'truncate' | 'bankers';
+      /** @description Cards while the till is offline: refused (default) or on an external terminal, within caps */
+      offline_card_policy: {
+        /** @description Most card money taken on external terminals in one outage */
+        max_outage_cents: number;
+        /** @description Largest card sale on an external terminal while offline */
+        max_sale_cents: number;
+        mode: 'refuse' | 'external_terminal';
+      };
       /** @description Hours after a PIN was last verified online that the till accepts it offline; 0: never */
       offline_signin_grace_hours: number;
       prices_include_tax: boolean;
@@ -5420,6 +5745,8 @@ export interface operations {
               completed_at: string | null;
               /** Format: date-time */
               created_at: string;
+              /** @description The till's clock when a sale taken offline was made (created_at is the server's) */
+              created_offline_at: string | null;
               currency: string;
               /** @description Every discount: item_discount_cents + order_discount_cents */
               discount_cents: number;
@@ -5454,12 +5781,90 @@ export interface operations {
               location_id: string;
               note: string | null;
               number: number | null;
+              /** @description A card taken on an external terminal while the till was offline: marked for review */
+              offline_card_review: boolean;
               /** @description The order discount, on what the lines cost after their own */
               order_discount_cents: number;
               paid_cents: number;
               prices_include_tax: boolean;
               /** Format: uuid */
               register_id: string;
+              replay_resolution: {
+                approval_id: string | null;
+                /** @description What differs between a sale taken offline and what the server holds now */
+                diff: {
+                  changes: (
+                    | {
+                        current_unit_price_cents: number;
+                        /** @enum {string} */
+                        kind: 'price_changed';
+                        name: string;
+                        /** @description The line's index in the order's items (0-based) */
+                        position: number;
+                        sku: string;
+                        till_unit_price_cents: number;
+                        /** Format: uuid */
+                        variant_id: string;
+                      }
+                    | {
+                        current_rate_bps: number;
+                        /** @enum {string} */
+                        kind: 'tax_rate_changed';
+                        till_rate_bps: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'product_archived';
+                        name: string;
+                        /** @description The line's index in the order's items (0-based) */
+                        position: number;
+                        sku: string;
+                        /** Format: uuid */
+                        variant_id: string;
+                      }
+                    | {
+                        available: number;
+                        /** @enum {string} */
+                        kind: 'stock_short';
+                        /** Format: uuid */
+                        location_id: string;
+                        name: string;
+                        /** @description The line's index in the order's items (0-based) */
+                        position: number;
+                        sku: string;
+                        /** Format: uuid */
+                        variant_id: string;
+                        wanted: number;
+                      }
+                    | {
+                        /** @enum {string} */
+                        kind: 'register_closed';
+                        /** Format: uuid */
+                        register_id: string;
+                      }
+                    | {
+                        discount_bp: number;
+                        /** @enum {string} */
+                        kind: 'discount_over_limit';
+                        limit_bp: number;
+                      }
+                    | {
+                        current_total_cents: number;
+                        /** @enum {string} */
+                        kind: 'total_changed';
+                        till_total_cents: number;
+                      }
+                  )[];
+                  /** @enum {number} */
+                  version: 1;
+                };
+                kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+                manager_id: string | null;
+                /** @description What the server's prices made the sale at replay */
+                server_total_cents: number;
+                stock_approval_id: string | null;
+                till_total_cents: number | null;
+              } | null;
               status: 'open' | 'completed' | 'voided' | 'cancelled';
               subtotal_cents: number;
               tax_cents: number;
@@ -5554,8 +5959,54 @@ export interface operations {
           /** Format: uuid */
           location_id?: string;
           note?: string;
+          offline?: {
+            /**
+             * Format: date-time
+             * @description The till's clock when the sale was taken
+             */
+            created_at: string;
+            /** Format: uuid */
+            device_id: string;
+            /** @description The sale's number in the device's unbroken sequence */
+            seq: number;
+            /** @description The device's Ed25519 signature (base64url, no padding) over offlineSigningPayload(body) */
+            signature: string;
+          };
+          price_lock?: {
+            /** @description One per item, in the order of items */
+            lines: {
+              unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            tax_rate_bps: number;
+            total_cents: number;
+          };
           /** Format: uuid */
           register_id: string;
+          replay_resolution?: {
+            /** @description A manager's approval (POST /v1/pos/replay-approvals) of this kind */
+            approval?: string;
+            kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+            /** @description A manager's sell_beyond_stock approval, when a price resolution's sale is also short of stock */
+            stock_approval?: string;
+            /** @description Taken now to settle a higher server total */
+            tenders?: (
+              | {
+                  amount_cents: number;
+                  method: 'cash' | 'external_card';
+                  /** @description Terminal reference of a card */
+                  reference?: string;
+                }
+              | {
+                  amount_cents: number;
+                  /** @description A processor token: tok_… */
+                  card_token: string;
+                  /** @enum {string} */
+                  method: 'card';
+                }
+            )[];
+          };
           /** @description A manager's approval (POST /v1/pos/stock-approvals) to sell this sale beyond stock while the shop's policy blocks it: the sale completes, stock goes below zero, and `order.oversold` is audited */
           stock_approval?: string;
           /** @description Explicit tax rate (manager or above); beats every override */
@@ -5611,6 +6062,8 @@ export interface operations {
             completed_at: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description The till's clock when a sale taken offline was made (created_at is the server's) */
+            created_offline_at: string | null;
             currency: string;
             /** @description Every discount: item_discount_cents + order_discount_cents */
             discount_cents: number;
@@ -5645,12 +6098,90 @@ export interface operations {
             location_id: string;
             note: string | null;
             number: number | null;
+            /** @description A card taken on an external terminal while the till was offline: marked for review */
+            offline_card_review: boolean;
             /** @description The order discount, on what the lines cost after their own */
             order_discount_cents: number;
             paid_cents: number;
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
+            replay_resolution: {
+              approval_id: string | null;
+              /** @description What differs between a sale taken offline and what the server holds now */
+              diff: {
+                changes: (
+                  | {
+                      current_unit_price_cents: number;
+                      /** @enum {string} */
+                      kind: 'price_changed';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      till_unit_price_cents: number;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      current_rate_bps: number;
+                      /** @enum {string} */
+                      kind: 'tax_rate_changed';
+                      till_rate_bps: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'product_archived';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      available: number;
+                      /** @enum {string} */
+                      kind: 'stock_short';
+                      /** Format: uuid */
+                      location_id: string;
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                      wanted: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'register_closed';
+                      /** Format: uuid */
+                      register_id: string;
+                    }
+                  | {
+                      discount_bp: number;
+                      /** @enum {string} */
+                      kind: 'discount_over_limit';
+                      limit_bp: number;
+                    }
+                  | {
+                      current_total_cents: number;
+                      /** @enum {string} */
+                      kind: 'total_changed';
+                      till_total_cents: number;
+                    }
+                )[];
+                /** @enum {number} */
+                version: 1;
+              };
+              kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+              manager_id: string | null;
+              /** @description What the server's prices made the sale at replay */
+              server_total_cents: number;
+              stock_approval_id: string | null;
+              till_total_cents: number | null;
+            } | null;
             status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
@@ -5693,6 +6224,8 @@ export interface operations {
             completed_at: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description The till's clock when a sale taken offline was made (created_at is the server's) */
+            created_offline_at: string | null;
             currency: string;
             /** @description Every discount: item_discount_cents + order_discount_cents */
             discount_cents: number;
@@ -5727,12 +6260,90 @@ export interface operations {
             location_id: string;
             note: string | null;
             number: number | null;
+            /** @description A card taken on an external terminal while the till was offline: marked for review */
+            offline_card_review: boolean;
             /** @description The order discount, on what the lines cost after their own */
             order_discount_cents: number;
             paid_cents: number;
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
+            replay_resolution: {
+              approval_id: string | null;
+              /** @description What differs between a sale taken offline and what the server holds now */
+              diff: {
+                changes: (
+                  | {
+                      current_unit_price_cents: number;
+                      /** @enum {string} */
+                      kind: 'price_changed';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      till_unit_price_cents: number;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      current_rate_bps: number;
+                      /** @enum {string} */
+                      kind: 'tax_rate_changed';
+                      till_rate_bps: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'product_archived';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      available: number;
+                      /** @enum {string} */
+                      kind: 'stock_short';
+                      /** Format: uuid */
+                      location_id: string;
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                      wanted: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'register_closed';
+                      /** Format: uuid */
+                      register_id: string;
+                    }
+                  | {
+                      discount_bp: number;
+                      /** @enum {string} */
+                      kind: 'discount_over_limit';
+                      limit_bp: number;
+                    }
+                  | {
+                      current_total_cents: number;
+                      /** @enum {string} */
+                      kind: 'total_changed';
+                      till_total_cents: number;
+                    }
+                )[];
+                /** @enum {number} */
+                version: 1;
+              };
+              kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+              manager_id: string | null;
+              /** @description What the server's prices made the sale at replay */
+              server_total_cents: number;
+              stock_approval_id: string | null;
+              till_total_cents: number | null;
+            } | null;
             status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
@@ -5806,13 +6417,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      /** @description A conflict: with code replay_conflict (a sale taken offline), `diff` says what differs */
       409: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/problem+json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['ReplayConflictProblem'];
         };
       };
       /** @description The request body is too large */
@@ -5896,6 +6507,8 @@ export interface operations {
             completed_at: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description The till's clock when a sale taken offline was made (created_at is the server's) */
+            created_offline_at: string | null;
             currency: string;
             /** @description Every discount: item_discount_cents + order_discount_cents */
             discount_cents: number;
@@ -5930,12 +6543,90 @@ export interface operations {
             location_id: string;
             note: string | null;
             number: number | null;
+            /** @description A card taken on an external terminal while the till was offline: marked for review */
+            offline_card_review: boolean;
             /** @description The order discount, on what the lines cost after their own */
             order_discount_cents: number;
             paid_cents: number;
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
+            replay_resolution: {
+              approval_id: string | null;
+              /** @description What differs between a sale taken offline and what the server holds now */
+              diff: {
+                changes: (
+                  | {
+                      current_unit_price_cents: number;
+                      /** @enum {string} */
+                      kind: 'price_changed';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      till_unit_price_cents: number;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      current_rate_bps: number;
+                      /** @enum {string} */
+                      kind: 'tax_rate_changed';
+                      till_rate_bps: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'product_archived';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      available: number;
+                      /** @enum {string} */
+                      kind: 'stock_short';
+                      /** Format: uuid */
+                      location_id: string;
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                      wanted: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'register_closed';
+                      /** Format: uuid */
+                      register_id: string;
+                    }
+                  | {
+                      discount_bp: number;
+                      /** @enum {string} */
+                      kind: 'discount_over_limit';
+                      limit_bp: number;
+                    }
+                  | {
+                      current_total_cents: number;
+                      /** @enum {string} */
+                      kind: 'total_changed';
+                      till_total_cents: number;
+                    }
+                )[];
+                /** @enum {number} */
+                version: 1;
+              };
+              kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+              manager_id: string | null;
+              /** @description What the server's prices made the sale at replay */
+              server_total_cents: number;
+              stock_approval_id: string | null;
+              till_total_cents: number | null;
+            } | null;
             status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
@@ -6054,6 +6745,8 @@ export interface operations {
             completed_at: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description The till's clock when a sale taken offline was made (created_at is the server's) */
+            created_offline_at: string | null;
             currency: string;
             /** @description Every discount: item_discount_cents + order_discount_cents */
             discount_cents: number;
@@ -6088,12 +6781,90 @@ export interface operations {
             location_id: string;
             note: string | null;
             number: number | null;
+            /** @description A card taken on an external terminal while the till was offline: marked for review */
+            offline_card_review: boolean;
             /** @description The order discount, on what the lines cost after their own */
             order_discount_cents: number;
             paid_cents: number;
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
+            replay_resolution: {
+              approval_id: string | null;
+              /** @description What differs between a sale taken offline and what the server holds now */
+              diff: {
+                changes: (
+                  | {
+                      current_unit_price_cents: number;
+                      /** @enum {string} */
+                      kind: 'price_changed';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      till_unit_price_cents: number;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      current_rate_bps: number;
+                      /** @enum {string} */
+                      kind: 'tax_rate_changed';
+                      till_rate_bps: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'product_archived';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      available: number;
+                      /** @enum {string} */
+                      kind: 'stock_short';
+                      /** Format: uuid */
+                      location_id: string;
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                      wanted: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'register_closed';
+                      /** Format: uuid */
+                      register_id: string;
+                    }
+                  | {
+                      discount_bp: number;
+                      /** @enum {string} */
+                      kind: 'discount_over_limit';
+                      limit_bp: number;
+                    }
+                  | {
+                      current_total_cents: number;
+                      /** @enum {string} */
+                      kind: 'total_changed';
+                      till_total_cents: number;
+                    }
+                )[];
+                /** @enum {number} */
+                version: 1;
+              };
+              kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+              manager_id: string | null;
+              /** @description What the server's prices made the sale at replay */
+              server_total_cents: number;
+              stock_approval_id: string | null;
+              till_total_cents: number | null;
+            } | null;
             status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
@@ -6329,6 +7100,8 @@ export interface operations {
             completed_at: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description The till's clock when a sale taken offline was made (created_at is the server's) */
+            created_offline_at: string | null;
             currency: string;
             /** @description Every discount: item_discount_cents + order_discount_cents */
             discount_cents: number;
@@ -6363,12 +7136,90 @@ export interface operations {
             location_id: string;
             note: string | null;
             number: number | null;
+            /** @description A card taken on an external terminal while the till was offline: marked for review */
+            offline_card_review: boolean;
             /** @description The order discount, on what the lines cost after their own */
             order_discount_cents: number;
             paid_cents: number;
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
+            replay_resolution: {
+              approval_id: string | null;
+              /** @description What differs between a sale taken offline and what the server holds now */
+              diff: {
+                changes: (
+                  | {
+                      current_unit_price_cents: number;
+                      /** @enum {string} */
+                      kind: 'price_changed';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      till_unit_price_cents: number;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      current_rate_bps: number;
+                      /** @enum {string} */
+                      kind: 'tax_rate_changed';
+                      till_rate_bps: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'product_archived';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      available: number;
+                      /** @enum {string} */
+                      kind: 'stock_short';
+                      /** Format: uuid */
+                      location_id: string;
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                      wanted: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'register_closed';
+                      /** Format: uuid */
+                      register_id: string;
+                    }
+                  | {
+                      discount_bp: number;
+                      /** @enum {string} */
+                      kind: 'discount_over_limit';
+                      limit_bp: number;
+                    }
+                  | {
+                      current_total_cents: number;
+                      /** @enum {string} */
+                      kind: 'total_changed';
+                      till_total_cents: number;
+                    }
+                )[];
+                /** @enum {number} */
+                version: 1;
+              };
+              kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+              manager_id: string | null;
+              /** @description What the server's prices made the sale at replay */
+              server_total_cents: number;
+              stock_approval_id: string | null;
+              till_total_cents: number | null;
+            } | null;
             status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
@@ -6541,6 +7392,8 @@ export interface operations {
             completed_at: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description The till's clock when a sale taken offline was made (created_at is the server's) */
+            created_offline_at: string | null;
             currency: string;
             /** @description Every discount: item_discount_cents + order_discount_cents */
             discount_cents: number;
@@ -6575,12 +7428,90 @@ export interface operations {
             location_id: string;
             note: string | null;
             number: number | null;
+            /** @description A card taken on an external terminal while the till was offline: marked for review */
+            offline_card_review: boolean;
             /** @description The order discount, on what the lines cost after their own */
             order_discount_cents: number;
             paid_cents: number;
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
+            replay_resolution: {
+              approval_id: string | null;
+              /** @description What differs between a sale taken offline and what the server holds now */
+              diff: {
+                changes: (
+                  | {
+                      current_unit_price_cents: number;
+                      /** @enum {string} */
+                      kind: 'price_changed';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      till_unit_price_cents: number;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      current_rate_bps: number;
+                      /** @enum {string} */
+                      kind: 'tax_rate_changed';
+                      till_rate_bps: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'product_archived';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      available: number;
+                      /** @enum {string} */
+                      kind: 'stock_short';
+                      /** Format: uuid */
+                      location_id: string;
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                      wanted: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'register_closed';
+                      /** Format: uuid */
+                      register_id: string;
+                    }
+                  | {
+                      discount_bp: number;
+                      /** @enum {string} */
+                      kind: 'discount_over_limit';
+                      limit_bp: number;
+                    }
+                  | {
+                      current_total_cents: number;
+                      /** @enum {string} */
+                      kind: 'total_changed';
+                      till_total_cents: number;
+                    }
+                )[];
+                /** @enum {number} */
+                version: 1;
+              };
+              kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+              manager_id: string | null;
+              /** @description What the server's prices made the sale at replay */
+              server_total_cents: number;
+              stock_approval_id: string | null;
+              till_total_cents: number | null;
+            } | null;
             status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
@@ -6847,8 +7778,54 @@ export interface operations {
           /** Format: uuid */
           location_id?: string;
           note?: string;
+          offline?: {
+            /**
+             * Format: date-time
+             * @description The till's clock when the sale was taken
+             */
+            created_at: string;
+            /** Format: uuid */
+            device_id: string;
+            /** @description The sale's number in the device's unbroken sequence */
+            seq: number;
+            /** @description The device's Ed25519 signature (base64url, no padding) over offlineSigningPayload(body) */
+            signature: string;
+          };
+          price_lock?: {
+            /** @description One per item, in the order of items */
+            lines: {
+              unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }[];
+            tax_rate_bps: number;
+            total_cents: number;
+          };
           /** Format: uuid */
           register_id: string;
+          replay_resolution?: {
+            /** @description A manager's approval (POST /v1/pos/replay-approvals) of this kind */
+            approval?: string;
+            kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+            /** @description A manager's sell_beyond_stock approval, when a price resolution's sale is also short of stock */
+            stock_approval?: string;
+            /** @description Taken now to settle a higher server total */
+            tenders?: (
+              | {
+                  amount_cents: number;
+                  method: 'cash' | 'external_card';
+                  /** @description Terminal reference of a card */
+                  reference?: string;
+                }
+              | {
+                  amount_cents: number;
+                  /** @description A processor token: tok_… */
+                  card_token: string;
+                  /** @enum {string} */
+                  method: 'card';
+                }
+            )[];
+          };
           /** @description A manager's approval (POST /v1/pos/stock-approvals) to sell this sale beyond stock while the shop's policy blocks it: the sale completes, stock goes below zero, and `order.oversold` is audited */
           stock_approval?: string;
           /** @description Explicit tax rate (manager or above); beats every override */
@@ -6904,6 +7881,8 @@ export interface operations {
             completed_at: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description The till's clock when a sale taken offline was made (created_at is the server's) */
+            created_offline_at: string | null;
             currency: string;
             /** @description Every discount: item_discount_cents + order_discount_cents */
             discount_cents: number;
@@ -6938,12 +7917,90 @@ export interface operations {
             location_id: string;
             note: string | null;
             number: number | null;
+            /** @description A card taken on an external terminal while the till was offline: marked for review */
+            offline_card_review: boolean;
             /** @description The order discount, on what the lines cost after their own */
             order_discount_cents: number;
             paid_cents: number;
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
+            replay_resolution: {
+              approval_id: string | null;
+              /** @description What differs between a sale taken offline and what the server holds now */
+              diff: {
+                changes: (
+                  | {
+                      current_unit_price_cents: number;
+                      /** @enum {string} */
+                      kind: 'price_changed';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      till_unit_price_cents: number;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      current_rate_bps: number;
+                      /** @enum {string} */
+                      kind: 'tax_rate_changed';
+                      till_rate_bps: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'product_archived';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      available: number;
+                      /** @enum {string} */
+                      kind: 'stock_short';
+                      /** Format: uuid */
+                      location_id: string;
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                      wanted: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'register_closed';
+                      /** Format: uuid */
+                      register_id: string;
+                    }
+                  | {
+                      discount_bp: number;
+                      /** @enum {string} */
+                      kind: 'discount_over_limit';
+                      limit_bp: number;
+                    }
+                  | {
+                      current_total_cents: number;
+                      /** @enum {string} */
+                      kind: 'total_changed';
+                      till_total_cents: number;
+                    }
+                )[];
+                /** @enum {number} */
+                version: 1;
+              };
+              kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+              manager_id: string | null;
+              /** @description What the server's prices made the sale at replay */
+              server_total_cents: number;
+              stock_approval_id: string | null;
+              till_total_cents: number | null;
+            } | null;
             status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
@@ -6986,6 +8043,8 @@ export interface operations {
             completed_at: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description The till's clock when a sale taken offline was made (created_at is the server's) */
+            created_offline_at: string | null;
             currency: string;
             /** @description Every discount: item_discount_cents + order_discount_cents */
             discount_cents: number;
@@ -7020,12 +8079,90 @@ export interface operations {
             location_id: string;
             note: string | null;
             number: number | null;
+            /** @description A card taken on an external terminal while the till was offline: marked for review */
+            offline_card_review: boolean;
             /** @description The order discount, on what the lines cost after their own */
             order_discount_cents: number;
             paid_cents: number;
             prices_include_tax: boolean;
             /** Format: uuid */
             register_id: string;
+            replay_resolution: {
+              approval_id: string | null;
+              /** @description What differs between a sale taken offline and what the server holds now */
+              diff: {
+                changes: (
+                  | {
+                      current_unit_price_cents: number;
+                      /** @enum {string} */
+                      kind: 'price_changed';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      till_unit_price_cents: number;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      current_rate_bps: number;
+                      /** @enum {string} */
+                      kind: 'tax_rate_changed';
+                      till_rate_bps: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'product_archived';
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                    }
+                  | {
+                      available: number;
+                      /** @enum {string} */
+                      kind: 'stock_short';
+                      /** Format: uuid */
+                      location_id: string;
+                      name: string;
+                      /** @description The line's index in the order's items (0-based) */
+                      position: number;
+                      sku: string;
+                      /** Format: uuid */
+                      variant_id: string;
+                      wanted: number;
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'register_closed';
+                      /** Format: uuid */
+                      register_id: string;
+                    }
+                  | {
+                      discount_bp: number;
+                      /** @enum {string} */
+                      kind: 'discount_over_limit';
+                      limit_bp: number;
+                    }
+                  | {
+                      current_total_cents: number;
+                      /** @enum {string} */
+                      kind: 'total_changed';
+                      till_total_cents: number;
+                    }
+                )[];
+                /** @enum {number} */
+                version: 1;
+              };
+              kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+              manager_id: string | null;
+              /** @description What the server's prices made the sale at replay */
+              server_total_cents: number;
+              stock_approval_id: string | null;
+              till_total_cents: number | null;
+            } | null;
             status: 'open' | 'completed' | 'voided' | 'cancelled';
             subtotal_cents: number;
             tax_cents: number;
@@ -7099,13 +8236,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      /** @description A conflict: with code replay_conflict (a sale taken offline), `diff` says what differs */
       409: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/problem+json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['ReplayConflictProblem'];
         };
       };
       /** @description The request body is too large */
@@ -8428,6 +9565,255 @@ export interface operations {
       };
     };
   };
+  getPosAttention: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Attention'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  writeOffOfflineGap: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: uuid */
+          device_id: string;
+          from_seq: number;
+          reason: string;
+          to_seq: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            device_id: string;
+            from_seq: number;
+            to_seq: number;
+            /** @description Numbers written off (those that had arrived meanwhile are left alone) */
+            written_off: number;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  markOfflineCardReviewed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            order_id: string;
+            /** Format: date-time */
+            reviewed_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getPosContext: {
     parameters: {
       query: {
@@ -8679,6 +10065,323 @@ export interface operations {
       };
     };
   };
+  cancelOfflineSale: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason: string;
+          refunds: {
+            amount_cents: number;
+            method: 'cash' | 'external_card';
+          }[];
+          /** @description The queued order body as the till signed it, offline block included */
+          sale:
+            | {
+                /** @description A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit */
+                discount_approval?: string;
+                /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
+                discount_percent_bp?: number;
+                /**
+                 * Format: uuid
+                 * @description Client-generated id: a replay returns the first order
+                 */
+                id?: string;
+                items: {
+                  /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
+                  discount_percent_bp?: number;
+                  /** Format: uuid */
+                  product_id?: string;
+                  /** @description A positive whole number */
+                  quantity: number;
+                  /** Format: uuid */
+                  variant_id?: string;
+                }[];
+                /** Format: uuid */
+                location_id?: string;
+                note?: string;
+                offline?: {
+                  /**
+                   * Format: date-time
+                   * @description The till's clock when the sale was taken
+                   */
+                  created_at: string;
+                  /** Format: uuid */
+                  device_id: string;
+                  /** @description The sale's number in the device's unbroken sequence */
+                  seq: number;
+                  /** @description The device's Ed25519 signature (base64url, no padding) over offlineSigningPayload(body) */
+                  signature: string;
+                };
+                price_lock?: {
+                  /** @description One per item, in the order of items */
+                  lines: {
+                    unit_price_cents: number;
+                    /** Format: uuid */
+                    variant_id: string;
+                  }[];
+                  tax_rate_bps: number;
+                  total_cents: number;
+                };
+                /** Format: uuid */
+                register_id: string;
+                replay_resolution?: {
+                  /** @description A manager's approval (POST /v1/pos/replay-approvals) of this kind */
+                  approval?: string;
+                  kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+                  /** @description A manager's sell_beyond_stock approval, when a price resolution's sale is also short of stock */
+                  stock_approval?: string;
+                  /** @description Taken now to settle a higher server total */
+                  tenders?: (
+                    | {
+                        amount_cents: number;
+                        method: 'cash' | 'external_card';
+                        /** @description Terminal reference of a card */
+                        reference?: string;
+                      }
+                    | {
+                        amount_cents: number;
+                        /** @description A processor token: tok_… */
+                        card_token: string;
+                        /** @enum {string} */
+                        method: 'card';
+                      }
+                  )[];
+                };
+                /** @description A manager's approval (POST /v1/pos/stock-approvals) to sell this sale beyond stock while the shop's policy blocks it: the sale completes, stock goes below zero, and `order.oversold` is audited */
+                stock_approval?: string;
+                /** @description Explicit tax rate (manager or above); beats every override */
+                tax_rate_bps?: number;
+                tenders?: (
+                  | {
+                      amount_cents: number;
+                      method: 'cash' | 'external_card';
+                      /** @description Terminal reference of a card */
+                      reference?: string;
+                    }
+                  | {
+                      amount_cents: number;
+                      /** @description A processor token: tok_… */
+                      card_token: string;
+                      /** @enum {string} */
+                      method: 'card';
+                    }
+                )[];
+              }
+            | {
+                /** @description A manager's approval (POST /v1/pos/discount-approvals) of a discount above the cashier's limit */
+                discount_approval?: string;
+                /** @description Order discount in basis points (1000 = 10 %), taken after the lines' own discounts */
+                discount_percent_bp?: number;
+                /**
+                 * Format: uuid
+                 * @description Client-generated id: a replay returns the first order
+                 */
+                id?: string;
+                items: {
+                  /** @description This line's own discount in basis points (1000 = 10 %), taken before the order discount */
+                  discount_percent_bp?: number;
+                  /** @description A positive whole number */
+                  quantity: number;
+                  sku: string;
+                }[];
+                /** Format: uuid */
+                location_id?: string;
+                note?: string;
+                offline?: {
+                  /**
+                   * Format: date-time
+                   * @description The till's clock when the sale was taken
+                   */
+                  created_at: string;
+                  /** Format: uuid */
+                  device_id: string;
+                  /** @description The sale's number in the device's unbroken sequence */
+                  seq: number;
+                  /** @description The device's Ed25519 signature (base64url, no padding) over offlineSigningPayload(body) */
+                  signature: string;
+                };
+                price_lock?: {
+                  /** @description One per item, in the order of items */
+                  lines: {
+                    unit_price_cents: number;
+                    /** Format: uuid */
+                    variant_id: string;
+                  }[];
+                  tax_rate_bps: number;
+                  total_cents: number;
+                };
+                /** Format: uuid */
+                register_id: string;
+                replay_resolution?: {
+                  /** @description A manager's approval (POST /v1/pos/replay-approvals) of this kind */
+                  approval?: string;
+                  kind: 'accept_server_prices' | 'keep_till_prices' | 'sell_beyond_stock';
+                  /** @description A manager's sell_beyond_stock approval, when a price resolution's sale is also short of stock */
+                  stock_approval?: string;
+                  /** @description Taken now to settle a higher server total */
+                  tenders?: (
+                    | {
+                        amount_cents: number;
+                        method: 'cash' | 'external_card';
+                        /** @description Terminal reference of a card */
+                        reference?: string;
+                      }
+                    | {
+                        amount_cents: number;
+                        /** @description A processor token: tok_… */
+                        card_token: string;
+                        /** @enum {string} */
+                        method: 'card';
+                      }
+                  )[];
+                };
+                /** @description A manager's approval (POST /v1/pos/stock-approvals) to sell this sale beyond stock while the shop's policy blocks it: the sale completes, stock goes below zero, and `order.oversold` is audited */
+                stock_approval?: string;
+                /** @description Explicit tax rate (manager or above); beats every override */
+                tax_rate_bps?: number;
+                tenders?: (
+                  | {
+                      amount_cents: number;
+                      method: 'cash' | 'external_card';
+                      /** @description Terminal reference of a card */
+                      reference?: string;
+                    }
+                  | {
+                      amount_cents: number;
+                      /** @description A processor token: tok_… */
+                      card_token: string;
+                      /** @enum {string} */
+                      method: 'card';
+                    }
+                )[];
+              };
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            device_id: string;
+            /** Format: uuid */
+            id: string;
+            refunded_cents: number;
+            /** Format: date-time */
+            resolved_at: string;
+            seq: number;
+            /** @enum {string} */
+            status: 'cancelled';
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused by a business rule (the code says which) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   reportOfflineSignin: {
     parameters: {
       query?: never;
@@ -8801,6 +10504,115 @@ export interface operations {
       };
       /** @description The body is not in a supported media type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  approveReplay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          kind: 'keep_till_prices' | 'sell_beyond_stock';
+          /**
+           * Format: uuid
+           * @description The refused sale's client id: the approval is for it only
+           */
+          order_id: string;
+          /** @description The approving manager's PIN */
+          pin: string;
+          /** Format: uuid */
+          register_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Send in replay_resolution (approval, or stock_approval) with the sale */
+            approval: string;
+            /** Format: uuid */
+            approval_id: string;
+            /** Format: date-time */
+            expires_at: string;
+            kind: 'keep_till_prices' | 'sell_beyond_stock';
+            /** Format: uuid */
+            manager_id: string;
+            manager_name: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many attempts: wait for Retry-After */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -10558,6 +12370,306 @@ export interface operations {
       };
     };
   };
+  listRegisterDevices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            devices: {
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              device_id: string;
+              label: string;
+              /** @description The raw Ed25519 public key, base64url */
+              public_key: string;
+              /** Format: uuid */
+              register_id: string;
+              revoked_at: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  registerDevice: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Which till this is, for the back office */
+          label: string;
+          /** @description The raw Ed25519 public key (32 bytes), base64url without padding */
+          public_key: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            device_id: string;
+            label: string;
+            /** Format: uuid */
+            register_id: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  revokeRegisterDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        device_id: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            device_id: string;
+            label: string;
+            /** @description The raw Ed25519 public key, base64url */
+            public_key: string;
+            /** Format: uuid */
+            register_id: string;
+            revoked_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getHourlySales: {
     parameters: {
       query?: {
@@ -10805,6 +12917,12 @@ export interface operations {
             money_rounding: ('half_up' | 'truncate' | 'bankers') | null;
             /** @description The business name, printed on receipts */
             name: string;
+            /** @description Most card money on external terminals per outage */
+            offline_card_max_outage_cents: number;
+            /** @description Largest card sale on an external terminal offline */
+            offline_card_max_sale_cents: number;
+            /** @description Cards while a till is offline: refused, or taken on an external terminal within the caps */
+            offline_card_mode: 'refuse' | 'external_terminal';
             /** @description How many hours after a PIN was last verified online a till still accepts it while the server is unreachable (offline sign-in); 0 switches offline sign-in off */
             offline_signin_grace_hours: number;
             /** @description Prices are gross (VAT countries): tax is inside the price */
@@ -10861,6 +12979,10 @@ export interface operations {
           cash_rounding_cents?: number | null;
           money_rounding?: ('half_up' | 'truncate' | 'bankers') | null;
           name?: string;
+          offline_card_max_outage_cents?: number;
+          offline_card_max_sale_cents?: number;
+          /** @description Cards while a till is offline: refused, or taken on an external terminal within the caps */
+          offline_card_mode?: 'refuse' | 'external_terminal';
           /** @description How many hours after a PIN was last verified online a till still accepts it while the server is unreachable (offline sign-in); 0 switches offline sign-in off */
           offline_signin_grace_hours?: number;
           prices_include_tax?: boolean;
@@ -10906,6 +13028,12 @@ export interface operations {
             money_rounding: ('half_up' | 'truncate' | 'bankers') | null;
             /** @description The business name, printed on receipts */
             name: string;
+            /** @description Most card money on external terminals per outage */
+            offline_card_max_outage_cents: number;
+            /** @description Largest card sale on an external terminal offline */
+            offline_card_max_sale_cents: number;
+            /** @description Cards while a till is offline: refused, or taken on an external terminal within the caps */
+            offline_card_mode: 'refuse' | 'external_terminal';
             /** @description How many hours after a PIN was last verified online a till still accepts it while the server is unreachable (offline sign-in); 0 switches offline sign-in off */
             offline_signin_grace_hours: number;
             /** @description Prices are gross (VAT countries): tax is inside the price */

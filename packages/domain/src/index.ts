@@ -9,3 +9,4 @@ export * from './pricing/index.ts';
 export * from './orders/index.ts';
 export * from './receipts/index.ts';
 export * from './payments/index.ts';
+export * from './replay/index.ts';

@@ -1,6 +1,7 @@
 import { highestTenantRole } from '@novapos/domain';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { SignInPage } from '../routes/sign-in/SignInPage.tsx';
+import { AttentionPage } from '../routes/attention/AttentionPage.tsx';
 import { AuditPage } from '../routes/audit/AuditPage.tsx';
 import { CategoriesPage } from '../routes/categories/CategoriesPage.tsx';
 import { DashboardPage } from '../routes/dashboard/DashboardPage.tsx';
@@ -28,6 +29,7 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { href: '/', label: 'Dashboard' },
   { href: '/orders', label: 'Orders' },
+  { href: '/attention', label: 'Sales needing attention', needs: 'attention.read' },
   { href: '/products', label: 'Products' },
   { href: '/categories', label: 'Categories' },
   { href: '/stock', label: 'Stock' },
@@ -79,6 +81,7 @@ function Shell() {
             <Route path="/" component={DashboardPage} />
             <Route path="/orders" component={OrdersPage} />
             <Route path="/orders/:id">{(p) => <OrderPage id={p.id} />}</Route>
+            <Route path="/attention" component={AttentionPage} />
             <Route path="/products" component={ProductsPage} />
             <Route path="/products/import" component={ImportPage} />
             <Route path="/products/new">{() => <ProductPage id={undefined} />}</Route>

@@ -18,6 +18,7 @@ const RULES = {
   'registers.write': rolesAtLeast('manager'),
   'orders.void': rolesAtLeast('manager'),
   'audit.read': rolesAtLeast('manager'),
+  'attention.read': rolesAtLeast('manager'),
   'audit.verify': rolesAtLeast('admin'),
 } as const satisfies Record<string, readonly Role[]>;
 

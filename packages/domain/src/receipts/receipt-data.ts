@@ -48,6 +48,11 @@ export interface ReceiptData {
   /** When the sale completed (ISO); an open order shows its creation time instead. */
   readonly completed_at: string | null;
   readonly created_at: string;
+  /**
+   * A sale taken while the till was offline: the till's clock when it was made. The receipt then prints that time
+   * as the sale's, and the server's time on a line of its own ("Synced").
+   */
+  readonly created_offline_at?: string | null | undefined;
   /** The store's IANA time zone, in which the date prints. */
   readonly time_zone: string;
   readonly currency: string;

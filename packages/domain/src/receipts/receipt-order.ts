@@ -18,6 +18,8 @@ export interface ReceiptOrder {
   readonly status: 'open' | 'completed' | 'voided' | 'cancelled';
   readonly completed_at: string | null;
   readonly created_at: string;
+  /** A sale taken while the till was offline: the till's clock when it was made (the other times are the server's). */
+  readonly created_offline_at?: string | null | undefined;
   readonly currency: string;
   readonly items: readonly ReceiptOrderLine[];
   readonly subtotal_cents: number;
@@ -69,6 +71,7 @@ export function receiptDataFromOrder(order: ReceiptOrder, names: ReceiptNames): 
     status: order.status,
     completed_at: order.completed_at,
     created_at: order.created_at,
+    created_offline_at: order.created_offline_at ?? null,
     time_zone: names.time_zone,
     currency: order.currency,
     lines: order.items.map((item) => ({

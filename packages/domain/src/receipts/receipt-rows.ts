@@ -49,11 +49,16 @@ function headerRows(data: ReceiptData): ReceiptRow[] {
   }
   if (data.status === 'open') rows.push({ kind: 'center', text: OPEN_BANNER, strong: true });
   if (data.status === 'cancelled') rows.push({ kind: 'center', text: CANCELLED_BANNER, strong: true });
+  const serverTime = data.completed_at ?? data.created_at;
+  const offline = data.created_offline_at ?? null;
   rows.push({
     kind: 'pair',
     left: data.order_number === null ? 'Open order' : `Receipt #${data.order_number}`,
-    right: formatReceiptDateTime(data.completed_at ?? data.created_at, data.time_zone),
+    right: formatReceiptDateTime(offline ?? serverTime, data.time_zone),
   });
+  // Taken offline: the till's time above, the server's here, so both clocks are on the customer's copy.
+  if (offline !== null)
+    rows.push({ kind: 'pair', left: 'Synced', right: formatReceiptDateTime(serverTime, data.time_zone) });
   if (data.register_name !== null) rows.push({ kind: 'text', text: `Register: ${data.register_name}` });
   return rows;
 }

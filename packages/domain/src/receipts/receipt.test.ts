@@ -228,6 +228,33 @@ describe('text receipt', () => {
     expect(text).not.toContain('Paid');
   });
 
+  it.each(RECEIPT_WIDTHS)(
+    "prints a sale taken offline at the till's time, and the server's as Synced, at %i columns",
+    (width) => {
+      const offline: ReceiptData = {
+        ...SEED_SALE,
+        created_offline_at: '2025-03-14T18:40:00.000Z',
+      };
+      const text = render(offline, width);
+      const lines = text.split('\n');
+      const header = lines.find((l) => l.startsWith('Receipt #'));
+      const synced = lines.find((l) => l.startsWith('Synced'));
+      expect(header).toBeDefined();
+      expect(synced).toBeDefined();
+      expect(header).not.toBe(
+        render(SEED_SALE, width)
+          .split('\n')
+          .find((l) => l.startsWith('Receipt #')),
+      );
+      expect(synced?.replace(/^Synced\s+/, '')).toBe(
+        render(SEED_SALE, width)
+          .split('\n')
+          .find((l) => l.startsWith('Receipt #'))
+          ?.replace(/^Receipt #\d+\s+/, ''),
+      );
+    },
+  );
+
   it('prints "Tax 0.00" for an untaxed sale', () => {
     expect(render({ ...SEED_SALE, taxes: [] }, 42)).toMatch(/^Tax +0\.00$/m);
   });

@@ -9,6 +9,7 @@ import {
   draftOf,
   GRACE_HOURS_MAX,
   NAME_MAX,
+  OFFLINE_CARD_MODE_LABELS,
   ROUNDING_LABELS,
   STOCK_POLICY_LABELS,
   TIMEZONE_MAX,
@@ -29,6 +30,14 @@ const ROUNDING_MEANING = {
 function roundingText(s: TenantSettings): string {
   const mode = ROUNDING_MEANING[s.effective_money_rounding];
   return s.money_rounding === null ? `${mode}, the server's default` : mode;
+}
+
+function offlineCardsText(s: TenantSettings): string {
+  if (s.offline_card_mode === 'refuse') return 'refused';
+  return `on an external terminal, up to ${money(s.offline_card_max_sale_cents, s.currency)} a sale and ${money(
+    s.offline_card_max_outage_cents,
+    s.currency,
+  )} an outage; marked for review`;
 }
 
 /** What everyone may read: the settings as sentences. */
@@ -62,6 +71,8 @@ function SettingsFacts(props: { settings: TenantSettings }) {
           ? 'off'
           : `for ${s.offline_signin_grace_hours} h after a PIN was last checked online`}
       </dd>
+      <dt>Cards while a till is offline</dt>
+      <dd>{offlineCardsText(s)}</dd>
       <dt>Last changed</dt>
       <dd>{when(s.updated_at)}</dd>
     </dl>
@@ -233,6 +244,50 @@ function SettingsForm(props: { settings: TenantSettings; onSaved: (settings: Ten
               ))}
             </select>
           </Field>
+          <Field
+            label="Cards while a till is offline"
+            hint="Taken on an external terminal: each such sale is marked for review"
+            error={problem('offline_card_mode')}
+          >
+            <select
+              value={draft.offline_card_mode}
+              onChange={(e) => set('offline_card_mode', e.target.value as SettingsDraft['offline_card_mode'])}
+            >
+              {(Object.keys(OFFLINE_CARD_MODE_LABELS) as (keyof typeof OFFLINE_CARD_MODE_LABELS)[]).map((mode) => (
+                <option key={mode} value={mode}>
+                  {OFFLINE_CARD_MODE_LABELS[mode]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {draft.offline_card_mode === 'external_terminal' && (
+            <>
+              <Field
+                label={`Offline card limit per sale (${settings.currency})`}
+                hint="The largest card sale a till takes offline"
+                error={problem('offline_card_max_sale', 'offline_card_max_sale_cents')}
+              >
+                <input
+                  value={draft.offline_card_max_sale}
+                  onChange={(e) => set('offline_card_max_sale', e.target.value)}
+                  inputMode="decimal"
+                  aria-invalid={problems.offline_card_max_sale !== undefined}
+                />
+              </Field>
+              <Field
+                label={`Offline card limit per outage (${settings.currency})`}
+                hint="The most card money a till takes in one outage"
+                error={problem('offline_card_max_outage', 'offline_card_max_outage_cents')}
+              >
+                <input
+                  value={draft.offline_card_max_outage}
+                  onChange={(e) => set('offline_card_max_outage', e.target.value)}
+                  inputMode="decimal"
+                  aria-invalid={problems.offline_card_max_outage !== undefined}
+                />
+              </Field>
+            </>
+          )}
         </div>
       </div>
       <div className="card">

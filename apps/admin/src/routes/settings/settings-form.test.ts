@@ -13,6 +13,9 @@ const CURRENT: TenantSettings = {
   stock_policy: 'block',
   receipt_footer_lines: [],
   offline_signin_grace_hours: 12,
+  offline_card_mode: 'refuse',
+  offline_card_max_sale_cents: 0,
+  offline_card_max_outage_cents: 0,
   updated_at: '2026-12-01T10:00:00.000Z',
 };
 
@@ -28,8 +31,32 @@ describe('the settings form', () => {
       stock_policy: 'block',
       receipt_footer: '',
       offline_signin_grace_hours: '12',
+      offline_card_mode: 'refuse',
+      offline_card_max_sale: '0.00',
+      offline_card_max_outage: '0.00',
     });
     expect(checkSettings(draft, CURRENT)).toEqual({ ok: true, change: {} });
+  });
+
+  it('sends the offline card policy in minor units and refuses an amount it cannot read', () => {
+    const draft = {
+      ...draftOf(CURRENT),
+      offline_card_mode: 'external_terminal' as const,
+      offline_card_max_sale: '50',
+      offline_card_max_outage: '200.00',
+    };
+    expect(checkSettings(draft, CURRENT)).toEqual({
+      ok: true,
+      change: {
+        offline_card_mode: 'external_terminal',
+        offline_card_max_sale_cents: 5000,
+        offline_card_max_outage_cents: 20000,
+      },
+    });
+    expect(checkSettings({ ...draft, offline_card_max_sale: 'lots' }, CURRENT)).toMatchObject({
+      ok: false,
+      errors: { offline_card_max_sale: 'Enter an amount, or 0 for none.' },
+    });
   });
 
   it('sends only what differs, as the server stores it (trimmed name, canonical zone, minor units, null)', () => {

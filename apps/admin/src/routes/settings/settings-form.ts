@@ -4,6 +4,7 @@ import { linesText, receiptLinesOf, sameLines } from '../../app/receipt-lines.ts
 
 type RoundingMode = TenantSettings['effective_money_rounding'];
 type StockPolicy = TenantSettings['stock_policy'];
+type OfflineCardMode = TenantSettings['offline_card_mode'];
 
 /** The settings form as typed: text where people type, the server's values where they pick. */
 export interface SettingsDraft {
@@ -19,6 +20,10 @@ export interface SettingsDraft {
   readonly receipt_footer: string;
   /** Hours a till accepts a PIN offline after it was last checked online, as typed; "0" switches it off. */
   readonly offline_signin_grace_hours: string;
+  /** Cards while a till is offline: refused, or on an external terminal within the two caps (amounts as typed). */
+  readonly offline_card_mode: OfflineCardMode;
+  readonly offline_card_max_sale: string;
+  readonly offline_card_max_outage: string;
 }
 
 /** The server's limits (settings.schemas.ts): names up to 200 characters, cash rounding 1–100000 minor units. */
@@ -27,6 +32,8 @@ export const TIMEZONE_MAX = 64;
 export const CASH_ROUNDING_MAX = 100_000;
 /** Offline sign-in's grace window: 0 (off) to a week. */
 export const GRACE_HOURS_MAX = 168;
+/** The server's cap on an offline card limit, in minor units. */
+export const OFFLINE_CARD_CAP_MAX = 100_000_000_000;
 
 export function draftOf(settings: TenantSettings): SettingsDraft {
   return {
@@ -39,6 +46,9 @@ export function draftOf(settings: TenantSettings): SettingsDraft {
     stock_policy: settings.stock_policy,
     receipt_footer: linesText(settings.receipt_footer_lines),
     offline_signin_grace_hours: String(settings.offline_signin_grace_hours),
+    offline_card_mode: settings.offline_card_mode,
+    offline_card_max_sale: moneyInput(settings.offline_card_max_sale_cents, settings.currency),
+    offline_card_max_outage: moneyInput(settings.offline_card_max_outage_cents, settings.currency),
   };
 }
 
@@ -88,6 +98,16 @@ export function checkSettings(draft: SettingsDraft, current: TenantSettings): Se
   if (grace === undefined || grace > GRACE_HOURS_MAX) {
     errors.offline_signin_grace_hours = `Enter whole hours from 0 (off) to ${GRACE_HOURS_MAX}.`;
   }
+  const cap = (field: 'offline_card_max_sale' | 'offline_card_max_outage'): number => {
+    const minor = parseMoney(draft[field].trim() === '' ? '0' : draft[field].trim(), current.currency);
+    if (minor === undefined || minor < 0 || minor > OFFLINE_CARD_CAP_MAX) {
+      errors[field] = 'Enter an amount, or 0 for none.';
+      return 0;
+    }
+    return minor;
+  };
+  const maxSale = cap('offline_card_max_sale');
+  const maxOutage = cap('offline_card_max_outage');
   const footer = receiptLinesOf(draft.receipt_footer);
   if (!footer.ok) errors.receipt_footer = footer.error;
   if (Object.keys(errors).length > 0 || !footer.ok) return { ok: false, errors };
@@ -101,6 +121,9 @@ export function checkSettings(draft: SettingsDraft, current: TenantSettings): Se
     stock_policy: draft.stock_policy,
     receipt_footer_lines: footer.lines,
     offline_signin_grace_hours: grace as number,
+    offline_card_mode: draft.offline_card_mode,
+    offline_card_max_sale_cents: maxSale,
+    offline_card_max_outage_cents: maxOutage,
   } satisfies Required<TenantSettingsChange>;
   const change = Object.fromEntries(
     (Object.keys(wanted) as (keyof typeof wanted)[])
@@ -125,4 +148,9 @@ export const ROUNDING_LABELS: Record<RoundingMode, string> = {
 export const STOCK_POLICY_LABELS: Record<StockPolicy, string> = {
   block: 'Refused',
   allow_negative: 'Allowed (stock goes negative)',
+};
+
+export const OFFLINE_CARD_MODE_LABELS: Record<OfflineCardMode, string> = {
+  refuse: 'Refused',
+  external_terminal: 'On an external terminal, within the limits',
 };

@@ -58,5 +58,8 @@ export function orderDto(
     void_reason: o.void_reason,
     cancelled_at: o.cancelled_at?.toISOString() ?? null,
     cancel_reason: o.cancel_reason ?? null,
+    created_offline_at: o.created_offline_at?.toISOString() ?? null,
+    replay_resolution: o.replay_resolution ?? null,
+    offline_card_review: o.offline_card_review ?? false,
   };
 }

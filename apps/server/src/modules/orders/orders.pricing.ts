@@ -20,6 +20,11 @@ export interface PricingInput {
   /** Orders refuse archived items (422 product_archived); compute only prices what it is given. */
   readonly refuseArchived: boolean;
   readonly trace?: boolean;
+  /**
+   * Each item's unit price instead of the catalog's: a replayed sale whose till prices a manager kept (the price
+   * lock is the sale's evidence; docs/pos.md "Replay"). Never from compute.
+   */
+  readonly unitPrices?: readonly number[] | undefined;
 }
 
 /** A priced cart: what is sold, at which tax rate, under which money settings, and the totals. */
@@ -103,7 +108,7 @@ export function priceFacts(facts: PricingFacts, input: PricingInput): PricedCart
   const sale: Sale = {
     lines: items.map((item, i) => ({
       quantity: input.items[i]?.quantity ?? 0,
-      unit_price_cents: item.unit_price_cents,
+      unit_price_cents: input.unitPrices?.[i] ?? item.unit_price_cents,
       tax_code: item.tax_code,
       discount_bp: input.items[i]?.discount_percent_bp ?? 0,
     })),

@@ -2,6 +2,7 @@ import type { OrderStatus, TenderMethod } from '@novapos/domain';
 import { requireTenant, type RequestContext } from '../../platform/context.ts';
 import type { Queryable } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
+import type { ReplayResolutionRecord } from './orders.schemas.ts';
 import type { pricedLines } from './orders.pricing.ts';
 
 export interface OrderRow {
@@ -32,6 +33,10 @@ export interface OrderRow {
   cancelled_at: Date | null;
   cancel_reason: string | null;
   created_at: Date;
+  // Set only on sales taken offline (migration 0022); a new order's insert leaves them to their defaults.
+  created_offline_at?: Date | null;
+  replay_resolution?: ReplayResolutionRecord | null;
+  offline_card_review?: boolean;
 }
 
 /** A priced line as an order keeps it (the price lock). */

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { MultilineText, PageQuery, Text, Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { ReplayDiffSchema } from './replay-diff.schema.ts';
 
 const Quantity = Type.Integer({ minimum: 1, maximum: 100_000, description: 'A positive whole number' });
 const DiscountBp = Type.Integer({
@@ -72,6 +73,8 @@ export const TenderBody = Type.Union([
   ),
 ]);
 
+export type TenderBodyInput = Static<typeof TenderBody>;
+
 const Items = <T extends typeof ComputeItem | typeof SkuItem | typeof IdItem>(item: T) =>
   Type.Array(item, { minItems: 1, maxItems: 500 });
 
@@ -86,6 +89,70 @@ export const ComputeBody = Type.Object(
   { additionalProperties: false },
 );
 export type ComputeInput = Static<typeof ComputeBody>;
+
+const CentsLimit = { minimum: 0, maximum: 100_000_000_000 };
+
+/** What the till showed when it took a sale offline: the evidence a replay is checked against (docs/pos.md "Replay"). */
+export const PriceLockBody = Type.Object(
+  {
+    lines: Type.Array(
+      Type.Object({ variant_id: Uuid, unit_price_cents: Type.Integer(CentsLimit) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 500, description: 'One per item, in the order of items' },
+    ),
+    tax_rate_bps: Type.Integer({ minimum: 0, maximum: 10_000 }),
+    total_cents: Type.Integer(CentsLimit),
+  },
+  { additionalProperties: false },
+);
+
+/** A sale a till queued while offline: its device, its number in the device's sequence, its clock, its signature. */
+export const OfflineBody = Type.Object(
+  {
+    device_id: Uuid,
+    seq: Type.Integer({
+      minimum: 1,
+      maximum: 2_147_483_647,
+      description: "The sale's number in the device's unbroken sequence",
+    }),
+    created_at: Type.String({
+      format: 'date-time',
+      maxLength: 40,
+      description: "The till's clock when the sale was taken",
+    }),
+    signature: Type.String({
+      pattern: '^[A-Za-z0-9_-]{86}$',
+      description: "The device's Ed25519 signature (base64url, no padding) over offlineSigningPayload(body)",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const ReplayResolutionKind = Type.Union([
+  Type.Literal('accept_server_prices'),
+  Type.Literal('keep_till_prices'),
+  Type.Literal('sell_beyond_stock'),
+]);
+
+/** A person's choice after a replay conflict: not signed by the device; its approvals are the server's own tokens. */
+export const ReplayResolutionBody = Type.Object(
+  {
+    kind: ReplayResolutionKind,
+    approval: Type.Optional(
+      Text({ maxLength: 4000, description: "A manager's approval (POST /v1/pos/replay-approvals) of this kind" }),
+    ),
+    stock_approval: Type.Optional(
+      Text({
+        maxLength: 4000,
+        description: "A manager's sell_beyond_stock approval, when a price resolution's sale is also short of stock",
+      }),
+    ),
+    tenders: Type.Optional(
+      Type.Array(TenderBody, { maxItems: 10, description: 'Taken now to settle a higher server total' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ReplayResolutionInput = Static<typeof ReplayResolutionBody>;
 
 const orderFields = {
   id: Type.Optional(
@@ -111,6 +178,9 @@ const orderFields = {
   tax_rate_bps: Type.Optional(TaxRateBps),
   note: Type.Optional(Note),
   tenders: Type.Optional(Type.Array(TenderBody, { maxItems: 10 })),
+  price_lock: Type.Optional(PriceLockBody),
+  offline: Type.Optional(OfflineBody),
+  replay_resolution: Type.Optional(ReplayResolutionBody),
 };
 
 export const CreateOrderBySkuBody = Type.Object(
@@ -240,6 +310,18 @@ export const OrderTenderSchema = Type.Object({
   created_at: Timestamp,
 });
 
+/** How a refused replay was resolved, as the order keeps it. */
+export const ReplayResolutionRecord = Type.Object({
+  kind: ReplayResolutionKind,
+  manager_id: Type.Union([Uuid, Type.Null()]),
+  approval_id: Type.Union([Uuid, Type.Null()]),
+  stock_approval_id: Type.Union([Uuid, Type.Null()]),
+  till_total_cents: Type.Union([Type.Integer(), Type.Null()]),
+  server_total_cents: Type.Integer({ description: "What the server's prices made the sale at replay" }),
+  diff: ReplayDiffSchema,
+});
+export type ReplayResolutionRecord = Static<typeof ReplayResolutionRecord>;
+
 export const OrderSchema = Type.Object({
   id: Uuid,
   number: Type.Union([Type.Integer(), Type.Null()]),
@@ -267,5 +349,12 @@ export const OrderSchema = Type.Object({
   void_reason: Type.Union([Type.String(), Type.Null()]),
   cancelled_at: Type.Union([Timestamp, Type.Null()]),
   cancel_reason: Type.Union([Type.String(), Type.Null()]),
+  created_offline_at: Type.Union([Timestamp, Type.Null()], {
+    description: "The till's clock when a sale taken offline was made (created_at is the server's)",
+  }),
+  replay_resolution: Type.Union([ReplayResolutionRecord, Type.Null()]),
+  offline_card_review: Type.Boolean({
+    description: 'A card taken on an external terminal while the till was offline: marked for review',
+  }),
 });
 export type OrderDto = Static<typeof OrderSchema>;

@@ -29,6 +29,7 @@ import { orderDto, toOrderDto } from './orders.dto.ts';
 import { insertNewOrder } from './orders.insert.repo.ts';
 import { priceCart, priceCartFromCache, pricedLines, type PricingInput } from './orders.pricing.ts';
 import { newOrderRecord } from './orders.record.ts';
+import { recordReplayedSale, type ReplayPlan } from './orders.replay.ts';
 import { pricingCacheFor, type ActiveRegister } from './pricing-cache.ts';
 import * as repo from './orders.repo.ts';
 import type { ComputeInput, ComputeResult, CreateOrderInput, OrderDto } from './orders.schemas.ts';
@@ -154,6 +155,7 @@ async function priceNewOrder(
   ctx: RequestContext,
   input: CreateOrderInput,
   explicitTaxBps: number | undefined,
+  replay: ReplayPlan | undefined,
 ) {
   const register = await registerOf(tx, deps, ctx, input);
   const cart = await priceCart(
@@ -168,6 +170,7 @@ async function priceNewOrder(
       defaultTaxBps: deps.config.defaultTaxRateBps,
       defaultRounding: deps.config.moneyRounding,
       refuseArchived: true,
+      unitPrices: replay?.unitPrices,
     },
     pricingCacheFor(deps.db),
   );
@@ -214,20 +217,22 @@ export async function placeOrder(
  * is authorized (manual capture) outside the order's transaction; then the order is saved and completed in one
  * transaction and the authorizations captured. If the save fails, the authorizations are voided. A declined card
  * keeps the order open with the other tenders: 402 `payment_declined` with `reason` and `order_id`.
+ *
+ * `replay`: a sale a till took offline, admitted and checked by orders.offline.ts (`placeOfflineOrder`).
  */
 export async function createOrder(
   deps: OrdersDeps,
   ctx: RequestContext,
   input: CreateOrderInput,
   explicitTaxBps: number | undefined,
-  options: { readonly stockOverride?: StockOverride | undefined } = {},
+  options: { readonly stockOverride?: StockOverride | undefined; readonly replay?: ReplayPlan | undefined } = {},
 ): Promise<{ order: OrderDto; replayed: boolean }> {
   const id = input.id ?? newId();
   const tenders = input.tenders ?? [];
-  const override = options.stockOverride;
+  const { stockOverride: override, replay } = options;
   const save = async (cards: CardAuthorizations) => {
     try {
-      return await saveNewOrder(deps, ctx, input, explicitTaxBps, { id, cards, override });
+      return await saveNewOrder(deps, ctx, input, explicitTaxBps, { id, cards, override, replay });
     } catch (err) {
       // A replay (the same client id again, perhaps at the same moment: the second insert lost the race) answers
       // the first order, which holds the same intents (their keys derive from the order id). A new sale does not
@@ -249,13 +254,13 @@ export async function createOrder(
   const prepared = await tenantTx(deps.db, ctx, async (tx) => {
     const existing = await repo.findOrder(tx, id);
     if (existing !== undefined) return { replay: await toOrderDto(tx, existing) };
-    const { register, cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps);
+    const { register, cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps, replay);
     settle(cart.totals.total_cents, tenders, {
       cashRoundingCents: cart.settings.cash_rounding_cents ?? undefined,
       rounding: cart.settings.money_rounding,
     });
     // Nor is a card charged for a sale the stock will refuse (checked again, under locks, when stock moves).
-    if (cart.settings.stock_policy === 'block' && override === undefined) {
+    if (cart.settings.stock_policy === 'block' && override === undefined && replay?.allowBeyondStock !== true) {
       const lines = pricedLines(cart).map((l) => ({
         variantId: l.variant_id,
         sku: l.sku,
@@ -313,11 +318,16 @@ function saveNewOrder(
   ctx: RequestContext,
   input: CreateOrderInput,
   explicitTaxBps: number | undefined,
-  attempt: { id: string; cards: CardAuthorizations; override: StockOverride | undefined },
+  attempt: {
+    id: string;
+    cards: CardAuthorizations;
+    override: StockOverride | undefined;
+    replay: ReplayPlan | undefined;
+  },
 ): Promise<{ order: OrderDto; replayed: boolean }> {
-  const { id, cards } = attempt;
+  const { id, cards, replay } = attempt;
   return tenantTx(deps.db, ctx, async (tx) => {
-    const { register, cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps);
+    const { register, cart } = await priceNewOrder(tx, deps, ctx, input, explicitTaxBps, replay);
     const options = {
       cashRoundingCents: cart.settings.cash_rounding_cents ?? undefined,
       rounding: cart.settings.money_rounding,
@@ -354,12 +364,15 @@ function saveNewOrder(
     await auditExplicitTaxRate(tx, { ...ctx, registerId: register.id }, { orderId: id, resolved: cart.taxRate });
     await linkIntentsToOrder(tx, cards.intentIds, id);
     const number = saved.order.number;
+    // A manager allowed this replayed sale beyond stock (its goods left the shop while the till was offline).
+    const policy = replay?.allowBeyondStock === true ? 'allow_negative' : cart.settings.stock_policy;
     if (settlement !== undefined && number !== null) {
-      await recordCompletion(tx, ctx, order, number, lines, settlement, cart.settings.stock_policy, attempt.override);
+      await recordCompletion(tx, ctx, order, number, lines, settlement, policy, attempt.override);
     } else if (settlement !== undefined && cards.declined !== undefined) {
       await recordPartPayment(tx, ctx, order, settlement, cards.declined.reason);
     }
-    return { order: orderDto(saved.order, saved.lines, saved.tenders), replayed: false };
+    const row = replay === undefined ? saved.order : await recordReplayedSale(tx, ctx, saved.order, replay);
+    return { order: orderDto(row, saved.lines, saved.tenders), replayed: false };
   });
 }
 

@@ -2,11 +2,15 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 
 /**
- * What a manager approves at the till by PIN: a discount above the cashier's limit (`discount`), or selling beyond
- * stock under the blocking policy (`oversell`). The kind is a signed claim, and each check asks for its own kind, so
- * one kind of approval is never accepted as the other.
+ * What a manager approves at the till by PIN: a discount above the cashier's limit (`discount`), selling beyond
+ * stock under the blocking policy (`oversell`), or a resolution of a refused offline sale that overrides a money or
+ * stock rule (`keep_till_prices`, `sell_beyond_stock`: docs/pos.md "Replay"). The kind is a signed claim, and each
+ * check asks for its own kind, so one kind of approval is never accepted as another.
  */
-export type ApprovalKind = 'discount' | 'oversell';
+export type ApprovalKind = 'discount' | 'oversell' | ReplayResolutionApprovalKind;
+
+/** The approvals of a replay resolution (POST /v1/pos/replay-approvals). */
+export type ReplayResolutionApprovalKind = 'keep_till_prices' | 'sell_beyond_stock';
 
 interface ApprovalFacts {
   readonly approval_id: string;
@@ -22,12 +26,15 @@ export interface DiscountApproval extends ApprovalFacts {
   readonly max_discount_bp: number;
 }
 
-/** A manager's approval to sell one sale beyond stock (its shortfalls are audited when the sale is saved). */
-export interface OversellApproval extends ApprovalFacts {
-  readonly kind: 'oversell';
+/**
+ * A manager's approval that names only its sale: selling it beyond stock (its shortfalls are audited when the sale
+ * is saved), or resolving its replay by the kind approved.
+ */
+export interface SaleApproval extends ApprovalFacts {
+  readonly kind: Exclude<ApprovalKind, 'discount'>;
 }
 
-export type Approval = DiscountApproval | OversellApproval;
+export type Approval = DiscountApproval | SaleApproval;
 
 /**
  * A manager's approval, signed by the server (Ed25519, the access tokens' key, under its own audience so an access
@@ -68,7 +75,7 @@ export async function verifyApproval<K extends ApprovalKind>(
   issuer: string,
   token: string,
   kind: K,
-): Promise<Extract<Approval, { kind: K }> | undefined> {
+): Promise<(Approval & { kind: K }) | undefined> {
   try {
     const { payload } = await jwtVerify(token, createPublicKey(key), {
       issuer,
@@ -87,7 +94,7 @@ export async function verifyApproval<K extends ApprovalKind>(
     )
       return undefined;
     const facts = { approval_id: jti, tenant_id: tid, register_id: reg, order_id: oid, manager_id: sub };
-    if (kind === 'oversell') return { ...facts, kind: 'oversell' } as Extract<Approval, { kind: K }>;
+    if (kind !== 'discount') return { ...facts, kind } as Extract<Approval, { kind: K }>;
     if (typeof bp !== 'number') return undefined;
     return { ...facts, kind: 'discount', max_discount_bp: bp } as Extract<Approval, { kind: K }>;
   } catch {

@@ -9,6 +9,9 @@ export const POS_ERRORS = {
   invalid_approval: 403,
   /** An offline sign-in report reuses the id of another, different one (offline-signin.service.ts). */
   offline_signin_conflict: 409,
+  // A replayed sale's resolution that overrides money or stock rules (keep_till_prices, sell_beyond_stock) came
+  // without a manager's approval (POST /v1/pos/replay-approvals).
+  replay_approval_required: 403,
 } as const satisfies ErrorStatusMap;
 
 declare module '../../platform/errors.ts' {

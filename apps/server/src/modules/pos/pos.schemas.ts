@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Timestamp, Uuid } from '../../platform/http/schemas.ts';
+import { Text, Timestamp, Uuid } from '../../platform/http/schemas.ts';
 
 export const TillContextQuery = Type.Object({ register_id: Uuid }, { additionalProperties: false });
 
@@ -29,6 +29,14 @@ export const TillContext = Type.Object(
     offline_signin_grace_hours: Type.Integer({
       description: 'Hours after a PIN was last verified online that the till accepts it offline; 0: never',
     }),
+    offline_card_policy: Type.Object(
+      {
+        mode: Type.Union([Type.Literal('refuse'), Type.Literal('external_terminal')]),
+        max_sale_cents: Type.Integer({ description: 'Largest card sale on an external terminal while offline' }),
+        max_outage_cents: Type.Integer({ description: 'Most card money taken on external terminals in one outage' }),
+      },
+      { description: 'Cards while the till is offline: refused (default) or on an external terminal, within caps' },
+    ),
   },
   { $id: 'TillContext' },
 );
@@ -81,3 +89,60 @@ export const StockApprovalResult = Type.Object(
   },
   { $id: 'StockApprovalResult' },
 );
+
+export const DeviceParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export const OneDeviceParams = Type.Object({ id: Uuid, device_id: Uuid }, { additionalProperties: false });
+
+/** A till device of a register, as the back office lists it. */
+export const DeviceSchema = Type.Object({
+  device_id: Uuid,
+  register_id: Uuid,
+  label: Type.String(),
+  public_key: Type.String({ description: 'The raw Ed25519 public key, base64url' }),
+  created_at: Timestamp,
+  revoked_at: Type.Union([Timestamp, Type.Null()]),
+});
+export type DeviceDto = Static<typeof DeviceSchema>;
+export const DeviceList = Type.Object({ devices: Type.Array(DeviceSchema) });
+
+/** A till device's public key, made by the till at set-up (docs/pos.md "Replay"). */
+export const RegisterDeviceBody = Type.Object(
+  {
+    public_key: Type.String({
+      pattern: '^[A-Za-z0-9_-]{43}$',
+      description: 'The raw Ed25519 public key (32 bytes), base64url without padding',
+    }),
+    label: Text({ minLength: 1, maxLength: 100, description: 'Which till this is, for the back office' }),
+  },
+  { additionalProperties: false },
+);
+export type RegisterDeviceInput = Static<typeof RegisterDeviceBody>;
+
+export const RegisterDeviceResult = Type.Object({
+  device_id: Uuid,
+  register_id: Uuid,
+  label: Type.String(),
+  created_at: Timestamp,
+});
+export type RegisterDeviceResult = Static<typeof RegisterDeviceResult>;
+
+/** A manager's PIN approves one replay resolution of one refused sale (keep the till's prices, sell beyond stock). */
+export const ReplayApprovalBody = Type.Object(
+  {
+    register_id: Uuid,
+    order_id: Type.String({ format: 'uuid', description: "The refused sale's client id: the approval is for it only" }),
+    kind: Type.Union([Type.Literal('keep_till_prices'), Type.Literal('sell_beyond_stock')]),
+    pin: Type.String({ pattern: '^[0-9]{4,8}$', description: "The approving manager's PIN" }),
+  },
+  { additionalProperties: false },
+);
+export type ReplayApprovalInput = Static<typeof ReplayApprovalBody>;
+
+export const ReplayApprovalResult = Type.Object({
+  approval: Type.String({ description: 'Send in replay_resolution (approval, or stock_approval) with the sale' }),
+  approval_id: Uuid,
+  kind: Type.Union([Type.Literal('keep_till_prices'), Type.Literal('sell_beyond_stock')]),
+  manager_id: Uuid,
+  manager_name: Type.String(),
+  expires_at: Timestamp,
+});

@@ -10,7 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findUserByPin, pinLookup } from '../auth/index.ts';
 import { resolveTaxRate } from '../tax/index.ts';
-import { findTillRegister, getTenantMoneySettings } from '../tenancy/index.ts';
+import { findTillRegister, getOfflineCardPolicy, getTenantMoneySettings } from '../tenancy/index.ts';
 import { APPROVAL_TTL_SECONDS, signApproval, verifyApproval } from './pos.approvals.ts';
 import type { DiscountApprovalInput, StockApprovalInput, TillContext } from './pos.schemas.ts';
 
@@ -35,13 +35,14 @@ export async function tillContext(deps: PosDeps, ctx: RequestContext, registerId
     if (ctx.locationIds.length > 0 && !ctx.locationIds.includes(register.location_id)) {
       throw new AppError('forbidden', 'You are not allowed to work at this location');
     }
-    const [settings, rate] = await Promise.all([
+    const [settings, rate, offlineCards] = await Promise.all([
       getTenantMoneySettings(tx, ctx, deps.config.moneyRounding),
       resolveTaxRate(tx, ctx, {
         registerId: register.register_id,
         locationId: register.location_id,
         defaultBps: deps.config.defaultTaxRateBps,
       }),
+      getOfflineCardPolicy(tx, ctx),
     ]);
     return {
       register_id: register.register_id,
@@ -61,6 +62,7 @@ export async function tillContext(deps: PosDeps, ctx: RequestContext, registerId
       cashier_discount_limit_bp: deps.config.pos.cashierDiscountLimitBp,
       card_payments: deps.config.payments.gatewayUrl !== undefined,
       offline_signin_grace_hours: register.offline_signin_grace_hours,
+      offline_card_policy: offlineCards,
     };
   });
 }
@@ -229,6 +231,7 @@ export async function requireDiscountAllowed(
   const approval = await verifyApproval(deps.secrets.jwtPrivateKey, deps.config.jwt.issuer, order.approval, 'discount');
   if (
     approval === undefined ||
+    approval.kind !== 'discount' ||
     approval.tenant_id !== ctx.tenantId ||
     approval.register_id !== order.register_id ||
     approval.order_id !== order.order_id ||

@@ -94,6 +94,9 @@ const SEED_ORDER: OrderDto = {
   void_reason: null,
   cancelled_at: null,
   cancel_reason: null,
+  created_offline_at: null,
+  replay_resolution: null,
+  offline_card_review: false,
 };
 
 const NAMES: ReceiptNames = {

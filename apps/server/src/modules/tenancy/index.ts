@@ -16,7 +16,13 @@ export {
 export { createLocation, updateLocation } from './locations.service.ts';
 export { createRegister } from './registers.service.ts';
 export { canonicalTimeZone, cleanName, cleanReceiptLines, sameLines } from './tenancy.shared.ts';
-export { getStockPolicy, getTenantMoneySettings, type TenantMoneySettings } from './settings.service.ts';
+export {
+  getOfflineCardPolicy,
+  getStockPolicy,
+  getTenantMoneySettings,
+  type OfflineCardPolicy,
+  type TenantMoneySettings,
+} from './settings.service.ts';
 // For orders (the sale path), pos (the till's context) and receipts: one statement each, the same SQL they ran
 // against tenancy's tables themselves (docs/architecture.md, "Table owners").
 export {

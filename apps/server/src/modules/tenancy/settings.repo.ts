@@ -16,6 +16,10 @@ export interface TenantSettingsRow {
   receipt_footer_lines: string[];
   /** Migration 0019: hours a till accepts a PIN offline after it was last verified online; 0: never. */
   offline_signin_grace_hours: number;
+  /** Migration 0022: cards while a till is offline (docs/pos.md "Cards while offline"). */
+  offline_card_mode: 'refuse' | 'external_terminal';
+  offline_card_max_sale_cents: number;
+  offline_card_max_outage_cents: number;
   updated_at: Date;
 }
 
@@ -29,11 +33,15 @@ export interface TenantSettingsPatch {
   stock_policy?: 'block' | 'allow_negative' | undefined;
   receipt_footer_lines?: readonly string[] | undefined;
   offline_signin_grace_hours?: number | undefined;
+  offline_card_mode?: 'refuse' | 'external_terminal' | undefined;
+  offline_card_max_sale_cents?: number | undefined;
+  offline_card_max_outage_cents?: number | undefined;
 }
 
 const COLUMNS =
   'name, timezone, currency, prices_include_tax, money_rounding, cash_rounding_cents, stock_policy, ' +
-  'receipt_footer_lines, offline_signin_grace_hours, updated_at';
+  'receipt_footer_lines, offline_signin_grace_hours, offline_card_mode, offline_card_max_sale_cents, ' +
+  'offline_card_max_outage_cents, updated_at';
 
 /** The current tenant's settings; `forUpdate` locks the row so two edits cannot lose one another's change. */
 export async function findTenantSettings(

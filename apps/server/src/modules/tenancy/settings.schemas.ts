@@ -16,6 +16,10 @@ const OfflineSigninGraceHours = Type.Integer({
     'How many hours after a PIN was last verified online a till still accepts it while the server is unreachable ' +
     '(offline sign-in); 0 switches offline sign-in off',
 });
+const OfflineCardMode = Type.Union([Type.Literal('refuse'), Type.Literal('external_terminal')], {
+  description: 'Cards while a till is offline: refused, or taken on an external terminal within the caps',
+});
+const OfflineCardCap = Type.Integer({ minimum: 0, maximum: 100_000_000_000 });
 
 const TimeZone = Text({
   minLength: 1,
@@ -41,6 +45,9 @@ export const TenantSettingsSchema = Type.Object({
     description: 'Printed at the bottom of every receipt; empty prints "Thank you for your purchase!"',
   }),
   offline_signin_grace_hours: OfflineSigninGraceHours,
+  offline_card_mode: OfflineCardMode,
+  offline_card_max_sale_cents: Type.Integer({ description: 'Largest card sale on an external terminal offline' }),
+  offline_card_max_outage_cents: Type.Integer({ description: 'Most card money on external terminals per outage' }),
   updated_at: Timestamp,
 });
 export type TenantSettingsDto = Static<typeof TenantSettingsSchema>;
@@ -55,6 +62,9 @@ export const UpdateTenantSettingsBody = Type.Object(
     stock_policy: Type.Optional(StockPolicySchema),
     receipt_footer_lines: Type.Optional(ReceiptLines('The receipt footer; [] goes back to the default footer')),
     offline_signin_grace_hours: Type.Optional(OfflineSigninGraceHours),
+    offline_card_mode: Type.Optional(OfflineCardMode),
+    offline_card_max_sale_cents: Type.Optional(OfflineCardCap),
+    offline_card_max_outage_cents: Type.Optional(OfflineCardCap),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -28,6 +28,9 @@ const SETTING_FIELDS = [
   'stock_policy',
   'receipt_footer_lines',
   'offline_signin_grace_hours',
+  'offline_card_mode',
+  'offline_card_max_sale_cents',
+  'offline_card_max_outage_cents',
 ] as const;
 
 type SettingField = (typeof SETTING_FIELDS)[number];
@@ -58,6 +61,9 @@ function toDto(row: repo.TenantSettingsRow, defaultRounding: RoundingMode): Tena
     stock_policy: row.stock_policy,
     receipt_footer_lines: row.receipt_footer_lines,
     offline_signin_grace_hours: row.offline_signin_grace_hours,
+    offline_card_mode: row.offline_card_mode,
+    offline_card_max_sale_cents: row.offline_card_max_sale_cents,
+    offline_card_max_outage_cents: row.offline_card_max_outage_cents,
     updated_at: row.updated_at.toISOString(),
   };
 }
@@ -79,6 +85,23 @@ export async function getTenantMoneySettings(
     money_rounding: row.money_rounding ?? defaultRounding,
     cash_rounding_cents: row.cash_rounding_cents,
     stock_policy: row.stock_policy,
+  };
+}
+
+/** The tenant's policy for cards while a till is offline (the till's context; the replay's review mark). */
+export interface OfflineCardPolicy {
+  readonly mode: 'refuse' | 'external_terminal';
+  readonly max_sale_cents: number;
+  readonly max_outage_cents: number;
+}
+
+export async function getOfflineCardPolicy(tx: Queryable, ctx: RequestContext): Promise<OfflineCardPolicy> {
+  const row = await repo.findTenantSettings(tx, ctx);
+  if (row === undefined) throw tenantNotFound();
+  return {
+    mode: row.offline_card_mode,
+    max_sale_cents: row.offline_card_max_sale_cents,
+    max_outage_cents: row.offline_card_max_outage_cents,
   };
 }
 

@@ -45,6 +45,9 @@ describe('GET /v1/settings/tenant', () => {
         stock_policy: 'block',
         receipt_footer_lines: [],
         offline_signin_grace_hours: 12,
+        offline_card_mode: 'refuse',
+        offline_card_max_sale_cents: 0,
+        offline_card_max_outage_cents: 0,
         updated_at: expect.any(String),
       });
     }

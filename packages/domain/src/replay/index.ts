@@ -1,0 +1,2 @@
+export * from './signing.ts';
+export * from './replay-diff.ts';
