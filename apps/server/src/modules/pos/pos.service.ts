@@ -231,7 +231,6 @@ export async function requireDiscountAllowed(
   const approval = await verifyApproval(deps.secrets.jwtPrivateKey, deps.config.jwt.issuer, order.approval, 'discount');
   if (
     approval === undefined ||
-    approval.kind !== 'discount' ||
     approval.tenant_id !== ctx.tenantId ||
     approval.register_id !== order.register_id ||
     approval.order_id !== order.order_id ||
