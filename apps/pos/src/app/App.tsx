@@ -7,6 +7,7 @@ import type { TillContext } from '../api/types.ts';
 import { cartStore } from '../data/cart-store.ts';
 import { catalog } from '../data/catalog.ts';
 import { getMeta, setMeta, type DeviceConfig } from '../data/db.ts';
+import { ConflictScreen } from '../features/conflicts/ConflictScreen.tsx';
 import { ResetTill } from '../features/device/ResetTill.tsx';
 import { receiptFromCart, receiptFromOrder } from '../features/receipt/receipt-data.ts';
 import { ReceiptScreen } from '../features/receipt/ReceiptScreen.tsx';
@@ -27,6 +28,7 @@ type Phase = 'loading' | 'setup' | 'signin' | 'reset' | 'till';
 type Screen =
   | { kind: 'sale' }
   | { kind: 'tender' }
+  | { kind: 'conflicts' }
   | { kind: 'receipt'; receipt: ReceiptData; saleId: string; orderId: string | undefined; queued: boolean };
 
 /**
@@ -199,7 +201,9 @@ export function App() {
           signOut();
           setPhase('signin');
         }}
+        onOpenConflicts={() => setScreen({ kind: 'conflicts' })}
       />
+      {screen.kind === 'conflicts' && <ConflictScreen ctx={ctx} onClose={() => setScreen({ kind: 'sale' })} />}
       {screen.kind === 'sale' && (
         <SaleScreen
           ctx={ctx}
