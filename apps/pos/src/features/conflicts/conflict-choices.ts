@@ -23,7 +23,8 @@ export function stockShort(diff: ReplayDiff | undefined): boolean {
 
 /**
  * The choices offered for a refused sale, in the screen's order: the resolutions that settle every change of its
- * diff (a price resolution of a sale short of stock counts with a stock approval), then cancelling with a refund,
+ * diff (a price resolution of a sale also short of stock counts with a stock approval; a sale only short of stock
+ * is offered "sell beyond stock", not a price resolution that changes nothing), then cancelling with a refund,
  * which a signed sale always allows unless the server could not recognise it. A refusal without a diff offers only
  * the cancellation (and sending it again, which is not a resolution).
  */
@@ -32,9 +33,12 @@ export function conflictChoices(sale: QueuedSale): ConflictChoice[] {
   const choices: ConflictChoice[] = [];
   if (diff !== undefined && diff.changes.length > 0) {
     const short = stockShort(diff);
-    for (const kind of ['accept_server_prices', 'keep_till_prices', 'sell_beyond_stock'] as const) {
-      if (resolutionSettles(diff, kind, kind !== 'sell_beyond_stock' && short)) choices.push(kind);
+    // A price resolution is for a sale whose money differs; one only short of stock is sold beyond it (or not).
+    const money = diff.changes.some((c) => c.kind !== 'stock_short');
+    for (const kind of ['accept_server_prices', 'keep_till_prices'] as const) {
+      if (money && resolutionSettles(diff, kind, short)) choices.push(kind);
     }
+    if (resolutionSettles(diff, 'sell_beyond_stock')) choices.push('sell_beyond_stock');
   }
   if (sale.body.offline !== undefined && !NOT_CANCELLABLE.has(sale.error?.code ?? '')) choices.push('cancel');
   return choices;

@@ -22,7 +22,7 @@ async function issueDeviceKey(grant: ManagerGrant, registerId: string, registerN
     // This browser has no Ed25519 in WebCrypto: the till is set up without a key (the status bar says so).
     return;
   }
-  const label = `${registerName} · set up ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
+  const label = `${registerName} · set up ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`;
   const device = await registerDevice(grant, registerId, pair.publicKey, label);
   await saveDeviceKey({ device_id: device.device_id, private_key: pair.privateKey, public_key: pair.publicKey });
 }
