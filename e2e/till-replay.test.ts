@@ -153,6 +153,7 @@ beforeAll(async () => {
   await createProduct('PEN', 300, 50);
   await createProduct('BAG', 500, 50);
   await createProduct('HAT', 900, 50);
+  await createProduct('SOCK', 900, 50);
   browser = await launchBrowser();
   context = await newTillContext(browser);
   page = await context.newPage();
@@ -368,5 +369,59 @@ describe('the till replays offline sales a person can trust', () => {
     );
     expect(withHat).toHaveLength(1);
     await second.close();
+  });
+
+  test('cards while offline follow the shop’s policy: refused, then on another terminal within the caps, for review', async () => {
+    const sock = product('SOCK');
+    const owner = await apiAs('owner');
+    // The demo's default: no cards while offline. The processor's button is off and the screen says why.
+    await goOffline();
+    await scan(page, sock.sku);
+    await page.keyboard.press('F8');
+    await page.getByTestId('offline-card-refused').waitFor();
+    expect(await page.getByTestId('offline-card-refused').textContent()).toContain(
+      'no cards while the till is offline',
+    );
+    expect(await page.getByText('Card (not while the till is offline)').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await goOnline();
+
+    const policy = { offline_card_mode: 'external_terminal', offline_card_max_sale_cents: 5000 };
+    const set = await owner('PATCH', '/v1/settings/tenant', { ...policy, offline_card_max_outage_cents: 1500 });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    try {
+      await page.reload(); // the till's context now carries the policy
+      await page.locator('.statusbar', { hasText: /[1-9][\d,]* products/ }).waitFor({ timeout: 20_000 });
+      const cashier = await apiAs('cashier');
+      const ctx = await cashier('GET', `/v1/pos/context?register_id=${demoRegister().registerId}`);
+      expect(ctx.body).toMatchObject({ offline_card_policy: { mode: 'external_terminal', max_outage_cents: 1500 } });
+      await goOffline();
+      // The cart of the first attempt may or may not have come back with the reload: this sale is one sock.
+      if ((await page.getByTestId('cart-lines').locator('li.line').count()) === 0) await scan(page, sock.sku);
+      await expect.poll(() => page.getByTestId('total').textContent()).toBe('$9.00');
+      await page.keyboard.press('F8');
+      await page.getByTestId('offline-card-allowed').waitFor();
+      await page.getByLabel('Terminal reference').fill('T-1');
+      await page.getByRole('button', { name: 'External card' }).click();
+      await expect.poll(() => page.getByTestId('receipt').textContent()).toContain('Not yet confirmed');
+      const id = (await page.locator('main.done').getAttribute('data-sale-id')) ?? '';
+      await page.keyboard.press('n');
+
+      // A second card sale would pass the outage's cap ($9.00 taken of $15.00): the screen says so; cash it is.
+      await scan(page, sock.sku);
+      await page.keyboard.press('F8');
+      await page.getByLabel('Terminal reference').fill('T-2');
+      await page.getByRole('button', { name: 'External card' }).click();
+      await page.getByText('The limit of $15.00 of card sales while offline is reached ($9.00 taken)').waitFor();
+      await page.getByRole('button', { name: 'Cash', exact: true }).click();
+      await expect.poll(() => page.getByTestId('receipt').textContent()).toContain('Paid (cash)');
+      await page.keyboard.press('n');
+
+      await goOnline();
+      await expect.poll(() => page.getByTestId('queue').textContent(), { timeout: 30_000 }).toBe('All sales sent');
+      expect(await serverOrder(id)).toMatchObject({ status: 'completed', offline_card_review: true });
+    } finally {
+      await owner('PATCH', '/v1/settings/tenant', { offline_card_mode: 'refuse' });
+    }
   });
 });

@@ -93,7 +93,7 @@ export function ConflictScreen(props: { ctx: TillContext; onClose: () => void })
         stays here until the server has taken your choice.
       </p>
       {done.map((d) => (
-        <section key={d.key} className="notice good" role="status" data-testid="resolved">
+        <section key={d.key} className="notice ok" role="status" data-testid="resolved">
           <p>{d.text}</p>
           {d.outcome?.kind === 'accepted' && (
             <ReceiptView data={receiptFromOrder(d.outcome.order, ctx)} queued={false} />
