@@ -100,6 +100,16 @@ describe('the back office: sales needing attention', () => {
     expect(text).toContain(`Attention tee ${tag} (${sku}): the till charged $4.00, the price is now $4.50`);
     expect(text).toContain('Total: the till charged $8.00, it is now $9.00');
     await screenshot(page, 'admin-attention');
+
+    // The till was reset before it sent sale 2: the manager writes it off, with the reason, and the gap closes.
+    await gap.getByRole('button', { name: 'Write off…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Write off sale 2' });
+    await dialog.getByLabel('Reason').fill('Till reset before it synced; drawer counted');
+    await dialog.getByRole('button', { name: 'Write off' }).click();
+    await page.getByText(`Sale 2 of ${label} written off.`).waitFor();
+    await expect.poll(() => gaps.getByRole('row').filter({ hasText: label }).count()).toBe(0);
+    const audit = await manager('GET', '/v1/audit/events?action=order.offline_gap_written_off&limit=5');
+    expect(JSON.stringify(audit.body)).toContain('Till reset before it synced; drawer counted');
     await context.close();
   });
 

@@ -923,6 +923,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/pos/attention/gaps/write-off': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Write off missing offline sales whose till lost them: the gap closes (audited, with the reason) */
+    post: operations['writeOffOfflineGap'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pos/attention/review/{id}/checked': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark an offline card sale as checked against the terminal report (audited) */
+    post: operations['markOfflineCardReviewed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/pos/context': {
     parameters: {
       query?: never;
@@ -1195,10 +1229,28 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** The till devices of a register, revoked ones included */
+    get: operations['listRegisterDevices'];
     put?: never;
     /** Issue a till device of a register: its Ed25519 public key signs the sales it queues offline */
     post: operations['registerDevice'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/registers/{id}/devices/{device_id}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Revoke a till device (lost or stolen): sales it signs are refused from now on (audited) */
+    post: operations['revokeRegisterDevice'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1657,6 +1709,90 @@ export interface components {
       /** @description Stable machine-readable error code; also in the X-Error-Code header */
       code: string;
       detail: string;
+      errors?: {
+        field: string;
+        message: string;
+      }[];
+      instance?: string;
+      request_id: string;
+      status: number;
+      title: string;
+      type: string;
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description A conflict (RFC 9457 problem); with code replay_conflict, `diff` says what differs (ReplayDiff v1) */
+    ReplayConflictProblem: {
+      /** @description Stable machine-readable error code; also in the X-Error-Code header */
+      code: string;
+      detail: string;
+      /** @description What differs between a sale taken offline and what the server holds now */
+      diff?: {
+        changes: (
+          | {
+              current_unit_price_cents: number;
+              /** @enum {string} */
+              kind: 'price_changed';
+              name: string;
+              /** @description The line's index in the order's items (0-based) */
+              position: number;
+              sku: string;
+              till_unit_price_cents: number;
+              /** Format: uuid */
+              variant_id: string;
+            }
+          | {
+              current_rate_bps: number;
+              /** @enum {string} */
+              kind: 'tax_rate_changed';
+              till_rate_bps: number;
+            }
+          | {
+              /** @enum {string} */
+              kind: 'product_archived';
+              name: string;
+              /** @description The line's index in the order's items (0-based) */
+              position: number;
+              sku: string;
+              /** Format: uuid */
+              variant_id: string;
+            }
+          | {
+              available: number;
+              /** @enum {string} */
+              kind: 'stock_short';
+              /** Format: uuid */
+              location_id: string;
+              name: string;
+              /** @description The line's index in the order's items (0-based) */
+              position: number;
+              sku: string;
+              /** Format: uuid */
+              variant_id: string;
+              wanted: number;
+            }
+          | {
+              /** @enum {string} */
+              kind: 'register_closed';
+              /** Format: uuid */
+              register_id: string;
+            }
+          | {
+              discount_bp: number;
+              /** @enum {string} */
+              kind: 'discount_over_limit';
+              limit_bp: number;
+            }
+          | {
+              current_total_cents: number;
+              /** @enum {string} */
+              kind: 'total_changed';
+              till_total_cents: number;
+            }
+        )[];
+        /** @enum {number} */
+        version: 1;
+      };
       errors?: {
         field: string;
         message: string;
@@ -6129,13 +6265,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      /** @description A conflict: with code replay_conflict (a sale taken offline), `diff` says what differs */
       409: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/problem+json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['ReplayConflictProblem'];
         };
       };
       /** @description The request body is too large */
@@ -7663,13 +7799,13 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
+      /** @description A conflict: with code replay_conflict (a sale taken offline), `diff` says what differs */
       409: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/problem+json': components['schemas']['Problem'];
+          'application/problem+json': components['schemas']['ReplayConflictProblem'];
         };
       };
       /** @description The request body is too large */
@@ -9039,6 +9175,199 @@ export interface operations {
       };
       /** @description The token does not allow this (role, tenant or location scope) */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  writeOffOfflineGap: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your choice (1 to 255 visible ASCII characters, e.g. a UUID) that makes a retry safe: the same key with the same request replays the first response (header Idempotent-Replayed: true) for at least 24 hours; with another request it is 422 idempotency_key_reused; while the first is running, 409 idempotency_key_in_use */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: uuid */
+          device_id: string;
+          from_seq: number;
+          reason: string;
+          to_seq: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            device_id: string;
+            from_seq: number;
+            to_seq: number;
+            /** @description Numbers written off (those that had arrived meanwhile are left alone) */
+            written_off: number;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not in a supported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  markOfflineCardReviewed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            order_id: string;
+            /** Format: date-time */
+            reviewed_at: string;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -11277,6 +11606,95 @@ export interface operations {
       };
     };
   };
+  listRegisterDevices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            devices: {
+              /** Format: date-time */
+              created_at: string;
+              /** Format: uuid */
+              device_id: string;
+              label: string;
+              /** @description The raw Ed25519 public key, base64url */
+              public_key: string;
+              /** Format: uuid */
+              register_id: string;
+              revoked_at: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   registerDevice: {
     parameters: {
       query?: never;
@@ -11391,6 +11809,94 @@ export interface operations {
       };
       /** @description The body is not in a supported media type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  revokeRegisterDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        device_id: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Another client error (e.g. 405, 414 URI too long, 431 headers too large): a problem */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A failure on our side (500 internal_error, details only in the log) or unavailability (503): a problem */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            device_id: string;
+            label: string;
+            /** @description The raw Ed25519 public key, base64url */
+            public_key: string;
+            /** Format: uuid */
+            register_id: string;
+            revoked_at: string | null;
+          };
+        };
+      };
+      /** @description The request is malformed or fails validation (`validation_failed` lists the fields in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token does not allow this (role, tenant or location scope) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to this tenant) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,9 +1,60 @@
+import { useState, type SyntheticEvent } from 'react';
 import { Link } from 'wouter';
-import { getAttention } from '../../api/attention.ts';
+import { getAttention, markCardChecked, writeOffGap, type Attention } from '../../api/attention.ts';
 import { money, when } from '../../app/format.ts';
 import { useLoad } from '../../app/use-load.ts';
-import { Badge, Empty, ErrorNotice, Loading, Page } from '../../app/ui.tsx';
+import { Badge, Dialog, Empty, ErrorNotice, Field, Loading, Notice, Page, useAction } from '../../app/ui.tsx';
 import { diffWords, gapWords, refusalWords } from './attention-words.ts';
+
+type Gap = Attention['gaps'][number];
+
+/** A manager writes off a gap whose sales are lost, with the reason (audited). */
+function WriteOffDialog(props: { gap: Gap; onClose: () => void; onDone: (text: string) => void }) {
+  const { gap } = props;
+  const [reason, setReason] = useState('');
+  const action = useAction();
+  const what = gapWords(gap.from_seq, gap.to_seq);
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    void action
+      .run(async () => {
+        await writeOffGap({
+          device_id: gap.device_id,
+          from_seq: gap.from_seq,
+          to_seq: gap.to_seq,
+          reason: reason.trim(),
+        });
+      })
+      .then((done) => done && props.onDone(`${what} of ${gap.device_label} written off.`));
+  };
+  return (
+    <Dialog
+      title={`Write off ${what.toLowerCase()}`}
+      onClose={props.onClose}
+      footer={
+        <button
+          type="submit"
+          form="write-off-form"
+          className="btn danger"
+          disabled={action.busy || reason.trim() === ''}
+        >
+          {action.busy ? 'Writing off…' : 'Write off'}
+        </button>
+      }
+    >
+      <form id="write-off-form" className="stack" onSubmit={submit}>
+        <ErrorNotice error={action.error} />
+        <p>
+          Only when the till can no longer send it (it was reset or lost its storage). Count the drawer first. If the
+          sale arrives later it is still accepted.
+        </p>
+        <Field label="Reason">
+          <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} autoFocus />
+        </Field>
+      </form>
+    </Dialog>
+  );
+}
 
 /**
  * Sales needing attention (docs/pos.md "Replay"): sales a till took offline that never arrived (gaps in its
@@ -11,14 +62,34 @@ import { diffWords, gapWords, refusalWords } from './attention-words.ts';
  * taken on an external terminal while offline, to check against the terminal's report.
  */
 export function AttentionPage() {
-  const loaded = useLoad(() => getAttention(), []);
+  const [reload, setReload] = useState(0);
+  const loaded = useLoad(() => getAttention(), [reload]);
   const data = loaded.data;
+  const [writingOff, setWritingOff] = useState<Gap | undefined>(undefined);
+  const [done, setDone] = useState<string | undefined>(undefined);
+  const checking = useAction();
+  const refresh = (text: string) => {
+    setDone(text);
+    setReload((n) => n + 1);
+  };
   return (
     <Page
       title="Sales needing attention"
       subtitle="Offline sales that went missing or were refused, and offline card sales to check. Each is resolved at its till."
     >
       <ErrorNotice error={loaded.error} />
+      <ErrorNotice error={checking.error} />
+      {done !== undefined && <Notice kind="ok">{done}</Notice>}
+      {writingOff !== undefined && (
+        <WriteOffDialog
+          gap={writingOff}
+          onClose={() => setWritingOff(undefined)}
+          onDone={(text) => {
+            setWritingOff(undefined);
+            refresh(text);
+          }}
+        />
+      )}
       {data === undefined ? (
         loaded.error === undefined && <Loading />
       ) : (
@@ -40,6 +111,7 @@ export function AttentionPage() {
                       <th>Till</th>
                       <th>Missing</th>
                       <th>Noticed</th>
+                      <th />
                     </tr>
                   </thead>
                   <tbody>
@@ -49,6 +121,11 @@ export function AttentionPage() {
                         <td>{g.device_label}</td>
                         <td>{gapWords(g.from_seq, g.to_seq)}</td>
                         <td className="nowrap">{when(g.detected_at)}</td>
+                        <td>
+                          <button type="button" className="btn small" onClick={() => setWritingOff(g)}>
+                            Write off…
+                          </button>
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -123,6 +200,7 @@ export function AttentionPage() {
                       <th>Register</th>
                       <th className="num">Card</th>
                       <th className="num">Total</th>
+                      <th />
                     </tr>
                   </thead>
                   <tbody>
@@ -135,6 +213,22 @@ export function AttentionPage() {
                         <td>{r.register_name}</td>
                         <td className="num">{money(r.card_cents, data.currency)}</td>
                         <td className="num">{money(r.total_cents, data.currency)}</td>
+                        <td>
+                          <button
+                            type="button"
+                            className="btn small"
+                            disabled={checking.busy}
+                            onClick={() =>
+                              void checking
+                                .run(async () => {
+                                  await markCardChecked(r.order_id);
+                                })
+                                .then((ok) => ok && refresh('The card sale is marked as checked.'))
+                            }
+                          >
+                            Checked
+                          </button>
+                        </td>
                       </tr>
                     ))}
                   </tbody>

@@ -65,6 +65,13 @@ function VoidDialog(props: { order: Order; onClose: () => void; onDone: () => vo
   );
 }
 
+/** How a refused offline sale was resolved, in words. */
+const RESOLUTION_WORDS: Record<NonNullable<Order['replay_resolution']>['kind'], string> = {
+  accept_server_prices: "at the shop's current prices",
+  keep_till_prices: "at the till's prices, approved by a manager",
+  sell_beyond_stock: 'beyond stock, approved by a manager',
+};
+
 /** One order: lines with their locked prices, totals, tenders, its receipt, and void for managers. */
 export function OrderPage(props: { id: string }) {
   const { can } = useSession();
@@ -178,7 +185,27 @@ export function OrderPage(props: { id: string }) {
               )}
               <dt>Register</dt>
               <dd>{register?.name ?? '…'}</dd>
-              <dt>Created</dt>
+              {o.created_offline_at !== null && (
+                <>
+                  <dt>Taken offline</dt>
+                  <dd>
+                    {when(o.created_offline_at)} <span className="muted">(the till's clock)</span>
+                    {o.offline_card_review && (
+                      <>
+                        {' '}
+                        <Badge kind="warn">card taken offline</Badge>
+                      </>
+                    )}
+                  </dd>
+                </>
+              )}
+              {o.replay_resolution !== null && (
+                <>
+                  <dt>Resolved</dt>
+                  <dd>{RESOLUTION_WORDS[o.replay_resolution.kind]}</dd>
+                </>
+              )}
+              <dt>{o.created_offline_at === null ? 'Created' : 'Received'}</dt>
               <dd>{when(o.created_at)}</dd>
               {o.completed_at !== null && (
                 <>

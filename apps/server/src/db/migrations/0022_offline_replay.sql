@@ -24,25 +24,28 @@ CREATE POLICY tenant_isolation ON register_devices
 -- Every offline sale the server received with a valid signature, one row per (device, seq). Owner: orders.
 -- `order_id` is the sale's client id (the order's id once accepted); `content_hash` the SHA-256 of
 -- offlineSigningPayload(body). A refused sale keeps its code and diff until a person resolves it (accepted with a
--- resolution, or cancelled with a refund).
+-- resolution, or cancelled with a refund). A number a manager wrote off (a sale lost with the till's storage) has
+-- no sale: no client id, hash or till time; if the sale turns up after all, it takes the row.
 CREATE TABLE offline_sales (
   id                 uuid PRIMARY KEY,
   tenant_id          uuid NOT NULL REFERENCES tenants (id),
   register_id        uuid NOT NULL,
   device_id          uuid NOT NULL,
   seq                integer NOT NULL CHECK (seq >= 1),
-  order_id           uuid NOT NULL,
-  content_hash       text NOT NULL CHECK (content_hash ~ '^[0-9a-f]{64}$'),
-  status             text NOT NULL CHECK (status IN ('accepted', 'refused', 'cancelled')),
+  order_id           uuid NULL,
+  content_hash       text NULL CHECK (content_hash ~ '^[0-9a-f]{64}$'),
+  status             text NOT NULL CHECK (status IN ('accepted', 'refused', 'cancelled', 'written_off')),
   code               text NULL,
   diff               jsonb NULL,
   total_cents        bigint NULL,
-  created_offline_at timestamptz NOT NULL,
+  created_offline_at timestamptz NULL,
   received_at        timestamptz NOT NULL DEFAULT now(),
   resolved_at        timestamptz NULL,
   resolution         jsonb NULL,
   FOREIGN KEY (tenant_id, device_id) REFERENCES register_devices (tenant_id, id),
-  UNIQUE (tenant_id, device_id, seq)
+  UNIQUE (tenant_id, device_id, seq),
+  CONSTRAINT offline_sales_sale_known CHECK (
+    (status = 'written_off') = (order_id IS NULL AND content_hash IS NULL AND created_offline_at IS NULL))
 );
 CREATE INDEX offline_sales_refused ON offline_sales (tenant_id, received_at) WHERE status = 'refused';
 ALTER TABLE offline_sales ENABLE ROW LEVEL SECURITY;
@@ -54,8 +57,11 @@ CREATE POLICY tenant_isolation ON offline_sales
 ALTER TABLE orders
   ADD COLUMN created_offline_at timestamptz NULL,
   ADD COLUMN replay_resolution jsonb NULL,
-  ADD COLUMN offline_card_review boolean NOT NULL DEFAULT false;
-CREATE INDEX orders_offline_card_review ON orders (tenant_id, created_at) WHERE offline_card_review;
+  ADD COLUMN offline_card_review boolean NOT NULL DEFAULT false,
+  ADD COLUMN offline_card_reviewed_at timestamptz NULL,
+  ADD COLUMN offline_card_reviewed_by uuid NULL;
+CREATE INDEX orders_offline_card_review ON orders (tenant_id, created_at)
+  WHERE offline_card_review AND offline_card_reviewed_at IS NULL;
 
 -- The tenant's policy for cards while a till is offline (docs/pos.md "Cards while offline"): refused by default.
 ALTER TABLE tenants

@@ -8,7 +8,7 @@ import type { ReplayResolutionRecord } from './orders.schemas.ts';
 // only SQL against them. The attention read also joins `registers` and `register_devices` for their names: a
 // read model, like reports.
 
-export type OfflineSaleStatus = 'accepted' | 'refused' | 'cancelled';
+export type OfflineSaleStatus = 'accepted' | 'refused' | 'cancelled' | 'written_off';
 
 /** An offline sale as the server received it, by (device, seq). */
 export interface OfflineSaleRow {
@@ -16,13 +16,14 @@ export interface OfflineSaleRow {
   register_id: string;
   device_id: string;
   seq: number;
-  order_id: string;
-  content_hash: string;
+  /** Null only for a number written off (no sale arrived). */
+  order_id: string | null;
+  content_hash: string | null;
   status: OfflineSaleStatus;
   code: string | null;
   diff: ReplayDiffDto | null;
   total_cents: number | null;
-  created_offline_at: Date;
+  created_offline_at: Date | null;
   received_at: Date;
   resolved_at: Date | null;
   resolution: unknown;
@@ -53,8 +54,8 @@ export interface OfflineSaleFacts {
 
 /**
  * Records an offline sale's outcome: a first arrival inserts the row, a later one (a refused sale resolved or
- * refused again) updates it; false when nothing was written (the row is already accepted or cancelled, or holds
- * another sale). Two copies of one new sale at once: the second waits for the first's commit, then writes
+ * refused again, or a number written off that arrives after all) updates it; false when nothing was written (the
+ * row is already accepted or cancelled, or holds another sale). Two copies of one new sale at once: the second waits for the first's commit, then writes
  * nothing; its caller rolls back and answers the first order.
  */
 export async function saveOfflineSale(
@@ -76,8 +77,10 @@ export async function saveOfflineSale(
      ON CONFLICT (tenant_id, device_id, seq) DO UPDATE
         SET status = EXCLUDED.status, code = EXCLUDED.code, diff = COALESCE(EXCLUDED.diff, offline_sales.diff),
             total_cents = EXCLUDED.total_cents, resolved_at = EXCLUDED.resolved_at,
-            resolution = EXCLUDED.resolution
-      WHERE offline_sales.content_hash = EXCLUDED.content_hash AND offline_sales.status = 'refused'
+            resolution = EXCLUDED.resolution, order_id = EXCLUDED.order_id,
+            content_hash = EXCLUDED.content_hash, created_offline_at = EXCLUDED.created_offline_at
+      WHERE (offline_sales.status = 'refused' AND offline_sales.content_hash = EXCLUDED.content_hash)
+         OR offline_sales.status = 'written_off'
      RETURNING id`,
     [
       newId(),
@@ -161,7 +164,11 @@ export async function findGaps(tx: Queryable): Promise<GapRow[]> {
   return rows;
 }
 
-export interface RefusedRow extends OfflineSaleRow {
+/** A refused sale: one that arrived, so its client id, hash and till time are known. */
+export interface RefusedRow extends Omit<OfflineSaleRow, 'order_id' | 'content_hash' | 'created_offline_at'> {
+  order_id: string;
+  content_hash: string;
+  created_offline_at: Date;
   location_id: string;
   register_name: string;
   device_label: string;
@@ -193,7 +200,50 @@ export interface ReviewRow {
   created_at: Date;
 }
 
-/** Orders with external-terminal cards taken offline, marked for review (newest 500). */
+/**
+ * Writes off the numbers `from`..`to` of a device that never arrived (a manager's decision: the sale is lost), so
+ * the gap closes. Returns how many numbers were written off; numbers that did arrive are left alone.
+ */
+export async function writeOffNumbers(
+  tx: Queryable,
+  ctx: RequestContext,
+  gap: { register_id: string; device_id: string; from: number; to: number; reason: string },
+): Promise<number> {
+  const { rowCount } = await tx.query(
+    `INSERT INTO offline_sales (id, tenant_id, register_id, device_id, seq, status, code, resolved_at, resolution)
+     SELECT gen_random_uuid(), $1, $2, $3, n, 'written_off', NULL, now(), jsonb_build_object('kind', 'written_off',
+            'reason', $6::text, 'by', $7::uuid)
+       FROM generate_series($4::int, $5::int) AS n
+     ON CONFLICT (tenant_id, device_id, seq) DO NOTHING`,
+    [requireTenant(ctx), gap.register_id, gap.device_id, gap.from, gap.to, gap.reason, ctx.actorId ?? null],
+  );
+  return rowCount ?? 0;
+}
+
+/** A device's register and the highest number its sales reached; undefined when none of its sales arrived. */
+export async function deviceSequence(
+  tx: Queryable,
+  deviceId: string,
+): Promise<{ register_id: string; highest: number } | undefined> {
+  const { rows } = await tx.query<{ register_id: string; highest: number }>(
+    `SELECT register_id, max(seq) AS highest FROM offline_sales WHERE device_id = $1 GROUP BY register_id
+      ORDER BY highest DESC LIMIT 1`,
+    [deviceId],
+  );
+  return rows[0];
+}
+
+/** Marks an offline card sale as checked against the terminal's report; false when it awaits no review. */
+export async function markCardReviewed(tx: Queryable, ctx: RequestContext, orderId: string): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE orders SET offline_card_reviewed_at = now(), offline_card_reviewed_by = $2
+      WHERE id = $1 AND offline_card_review AND offline_card_reviewed_at IS NULL`,
+    [orderId, ctx.actorId ?? null],
+  );
+  return rowCount === 1;
+}
+
+/** Orders with external-terminal cards taken offline, marked for review and not yet checked (newest 500). */
 export async function findReview(tx: Queryable): Promise<ReviewRow[]> {
   const { rows } = await tx.query<ReviewRow>(
     `SELECT o.id AS order_id, o.location_id, o.number, o.register_id, r.name AS register_name, o.total_cents,
@@ -201,7 +251,7 @@ export async function findReview(tx: Queryable): Promise<ReviewRow[]> {
               WHERE t.order_id = o.id AND t.method = 'external_card') AS card_cents,
             o.created_offline_at, o.created_at
        FROM orders o JOIN registers r ON r.id = o.register_id
-      WHERE o.offline_card_review
+      WHERE o.offline_card_review AND o.offline_card_reviewed_at IS NULL
       ORDER BY o.created_at DESC, o.id
       LIMIT 500`,
   );

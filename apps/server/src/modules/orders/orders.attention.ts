@@ -3,11 +3,22 @@ import type { Database } from '../../platform/db/database.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
-import { getTenantMoneySettings } from '../tenancy/index.ts';
+import { findTillRegister, getTenantMoneySettings } from '../tenancy/index.ts';
 import type { PlaceOrderDeps } from './orders.deps.ts';
 import { admitOfflineSale, type OfflineOrderInput } from './orders.offline.ts';
-import { findGaps, findOfflineSale, findRefused, findReview, saveOfflineSale } from './offline-sales.repo.ts';
-import type { AttentionDto, CancelOfflineSaleInput } from './replay.schemas.ts';
+import {
+  deviceSequence,
+  findGaps,
+  findOfflineSale,
+  findRefused,
+  findReview,
+  markCardReviewed,
+  saveOfflineSale,
+  writeOffNumbers,
+} from './offline-sales.repo.ts';
+import { findOrder } from './orders.repo.ts';
+import { orderNotFound } from './orders.service.ts';
+import type { AttentionDto, CancelOfflineSaleInput, WriteOffGapInput } from './replay.schemas.ts';
 
 /**
  * "Sales needing attention" (GET /v1/pos/attention, the back office's page): numbers of a device's sequence that
@@ -125,5 +136,74 @@ export async function cancelOfflineSale(
       refunded_cents: refunded,
       resolved_at: (row?.resolved_at ?? new Date()).toISOString(),
     };
+  });
+}
+
+/** The largest run of numbers written off in one call. */
+const WRITE_OFF_MAX = 10_000;
+
+/**
+ * A manager writes off numbers of a device's gap whose sales will never arrive (the till's storage was lost or
+ * reset before it sent them): the gap leaves "Sales needing attention" and the metric. Only numbers below the
+ * highest received can be written off; those that arrived meanwhile are left alone, and a written-off sale that
+ * turns up after all is accepted as any other. Audited `order.offline_gap_written_off` with the reason.
+ */
+export function writeOffGap(db: Database, ctx: RequestContext, input: WriteOffGapInput) {
+  if (input.to_seq < input.from_seq) throw invalidField('to_seq', 'must not be below from_seq');
+  if (input.to_seq - input.from_seq >= WRITE_OFF_MAX) {
+    throw invalidField('to_seq', `writes off at most ${WRITE_OFF_MAX} numbers at once`);
+  }
+  return tenantTx(db, ctx, async (tx) => {
+    const sequence = await deviceSequence(tx, input.device_id);
+    const register = sequence === undefined ? undefined : await findTillRegister(tx, sequence.register_id);
+    if (
+      sequence === undefined ||
+      register === undefined ||
+      (ctx.locationIds.length > 0 && !ctx.locationIds.includes(register.location_id))
+    ) {
+      throw new AppError('device_not_found', 'No sale of this device has arrived');
+    }
+    if (input.to_seq >= sequence.highest) {
+      throw invalidField('to_seq', `must be below the highest number received (${sequence.highest})`);
+    }
+    const at: RequestContext = { ...ctx, registerId: sequence.register_id };
+    const count = await writeOffNumbers(tx, at, {
+      register_id: sequence.register_id,
+      device_id: input.device_id,
+      from: input.from_seq,
+      to: input.to_seq,
+      reason: input.reason,
+    });
+    await recordAudit(tx, at, {
+      action: 'order.offline_gap_written_off',
+      entityType: 'register',
+      entityId: sequence.register_id,
+      data: { device_id: input.device_id, from_seq: input.from_seq, to_seq: input.to_seq, count, reason: input.reason },
+    });
+    return { device_id: input.device_id, from_seq: input.from_seq, to_seq: input.to_seq, written_off: count };
+  });
+}
+
+/** A manager checked an offline card sale against the terminal's report: it leaves the review list (audited). */
+export function markOfflineCardReviewed(db: Database, ctx: RequestContext, orderId: string) {
+  return tenantTx(db, ctx, async (tx) => {
+    const order = await findOrder(tx, orderId);
+    if (order === undefined || (ctx.locationIds.length > 0 && !ctx.locationIds.includes(order.location_id))) {
+      throw orderNotFound();
+    }
+    if (!(await markCardReviewed(tx, ctx, orderId))) {
+      throw new AppError('order_not_found', 'No offline card sale awaiting review has this id');
+    }
+    await recordAudit(
+      tx,
+      { ...ctx, registerId: order.register_id },
+      {
+        action: 'order.offline_card_reviewed',
+        entityType: 'order',
+        entityId: orderId,
+        data: {},
+      },
+    );
+    return { order_id: orderId, reviewed_at: new Date().toISOString() };
   });
 }

@@ -94,6 +94,29 @@ describe('POST /v1/registers/{id}/devices', () => {
   });
 });
 
+describe("a register's devices", () => {
+  test("listed for a manager; a revoked device's sales are refused from then on (audited)", async () => {
+    const device = await addDevice(shop);
+    const { variantId } = await product(shop, 100);
+    const url = `/v1/registers/${shop.registerId}/devices`;
+    const listed = bodyOf<{ devices: { device_id: string; revoked_at: string | null }[] }>(await manager.get(url), 200);
+    expect(listed.devices.find((d) => d.device_id === device.id)).toMatchObject({ revoked_at: null });
+    expectProblem(await till.get(url), 403, 'forbidden');
+    expectProblem(await manager.get(`/v1/registers/${randomUUID()}/devices`), 404, 'register_not_found');
+
+    bodyOf(await till.post('/v1/orders', offlineSale(device, oneLine(variantId, 100))), 201);
+    expectProblem(await till.post(`${url}/${device.id}/revoke`), 403, 'forbidden');
+    const revoked = bodyOf<{ revoked_at: string | null }>(await manager.post(`${url}/${device.id}/revoke`), 200);
+    expect(revoked.revoked_at).not.toBeNull();
+    expectProblem(await manager.post(`${url}/${device.id}/revoke`), 404, 'device_not_found');
+    expectProblem(await manager.post(`${url}/${randomUUID()}/revoke`), 404, 'device_not_found');
+    expect(await shop.audit({ entityId: shop.registerId, action: 'pos.device_revoked', last: 1 })).toMatchAudit([
+      { action: 'pos.device_revoked', data: expect.objectContaining({ device_id: device.id }) },
+    ]);
+    expectProblem(await till.post('/v1/orders', offlineSale(device, oneLine(variantId, 100))), 404, 'device_not_found');
+  });
+});
+
 describe('a sale taken offline', () => {
   test("accepted as it is: the till's time and the server's, recorded once whatever client id it comes under", async () => {
     const device = await addDevice(shop);
@@ -396,6 +419,71 @@ describe('conflicts and their resolutions', () => {
     expect(levels.data.find((l) => l.variant_id === variantId)?.on_hand).toBe(-3);
   });
 
+  test("price changed and stock short: today's prices with a manager's stock approval", async () => {
+    const device = await addDevice(shop);
+    const { variantId } = await product(shop, 300, 1);
+    const sale = offlineSale(device, oneLine(variantId, 300, 2));
+    bodyOf(await owner.patch(`/v1/variants/${variantId}`, { price_cents: 350 }), 200);
+    const diff = await conflictOf(sale);
+    expect(diff.changes.map((c) => c.kind)).toEqual(['price_changed', 'stock_short', 'total_changed']);
+    const resolution = { kind: 'accept_server_prices', tenders: [{ method: 'cash', amount_cents: 100 }] };
+    // Without the stock approval the shortage is not settled; with one of the wrong kind, it is refused.
+    expect(await conflictOf({ ...sale, replay_resolution: resolution } as typeof sale)).toEqual(diff);
+    const wrong = await approval(sale.id, 'keep_till_prices');
+    expectProblem(
+      await till.post('/v1/orders', { ...sale, replay_resolution: { ...resolution, stock_approval: wrong.approval } }),
+      403,
+      'invalid_approval',
+    );
+    const stockOk = await approval(sale.id, 'sell_beyond_stock');
+    const order = bodyOf<{ total_cents: number; replay_resolution: Record<string, unknown> }>(
+      await till.post('/v1/orders', {
+        ...sale,
+        replay_resolution: { ...resolution, stock_approval: stockOk.approval },
+      }),
+      201,
+    );
+    expect(order.total_cents).toBe(700);
+    expect(order.replay_resolution).toMatchObject({
+      kind: 'accept_server_prices',
+      stock_approval_id: stockOk.approval_id,
+      manager_id: stockOk.manager_id,
+    });
+  });
+
+  test('replay approvals: hostile input is 400, a wrong PIN 401 and audited', async () => {
+    const url = '/v1/pos/replay-approvals';
+    const base = {
+      register_id: shop.registerId,
+      order_id: randomUUID(),
+      kind: 'keep_till_prices',
+      pin: shop.pins.manager,
+    };
+    for (const body of [
+      { ...base, kind: 'discount' },
+      { ...base, pin: '12' },
+      { ...base, pin: '1234\u0000' },
+      { ...base, order_id: 'x' },
+      { ...base, extra: true },
+    ]) {
+      expectProblem(await till.post(url, body), 400, 'validation_failed');
+    }
+    expectProblem(await till.post(url, { ...base, pin: shop.pins.cashier }), 401, 'invalid_pin');
+    expect(await shop.audit({ entityId: base.order_id, action: 'pos.replay_approval_refused' })).toHaveLength(1);
+    expectProblem(await till.post(url, { ...base, register_id: randomUUID() }), 404, 'register_not_found');
+    // A replay approval is no discount approval.
+    const token = (await approval(randomUUID(), 'keep_till_prices')).approval;
+    const sale = await till.post('/v1/orders/sku', {
+      id: randomUUID(),
+      register_id: shop.registerId,
+      items: [{ sku: 'SKU-SODA', quantity: 1 }],
+      discount_percent_bp: 2000,
+      discount_approval: token,
+      tenders: [{ method: 'cash', amount_cents: 10_000 }],
+    });
+    expectProblem(sale, 403, 'invalid_approval');
+  });
+
   test('tax rate changed, and a discount over the limit, are in the diff', async () => {
     const device = await addDevice(shop);
     const { variantId } = await product(shop, 1000);
@@ -544,6 +632,66 @@ describe('cards while offline', () => {
       400,
       'validation_failed',
     );
+  });
+});
+
+describe('a manager closes what cannot be resolved at a till', () => {
+  test('numbers lost with the till are written off: the gap closes; a sale that turns up after all is accepted', async () => {
+    const device = await addDevice(shop);
+    const { variantId } = await product(shop, 100);
+    const sales = [1, 2, 3, 4].map(() => offlineSale(device, oneLine(variantId, 100)));
+    bodyOf(await till.post('/v1/orders', sales[0]), 201);
+    bodyOf(await till.post('/v1/orders', sales[3]), 201);
+    expect((await attention()).gaps.filter((g) => g.device_id === device.id)).toEqual([
+      expect.objectContaining({ from_seq: 2, to_seq: 3 }),
+    ]);
+    const url = '/v1/pos/attention/gaps/write-off';
+    const body = { device_id: device.id, from_seq: 2, to_seq: 3, reason: 'Till reset before it synced' };
+    expectProblem(await till.post(url, body), 403, 'forbidden');
+    expectProblem(await manager.post(url, { ...body, to_seq: 4 }), 400, 'validation_failed');
+    expectProblem(await manager.post(url, { ...body, to_seq: 1 }), 400, 'validation_failed');
+    expectProblem(await manager.post(url, { ...body, reason: 'x\u0000' }), 400, 'validation_failed');
+    expectProblem(await manager.post(url, { ...body, reason: '' }), 400, 'validation_failed');
+    expectProblem(await manager.post(url, { ...body, from_seq: 0 }), 400, 'validation_failed');
+    expectProblem(await manager.post(url, { ...body, device_id: randomUUID() }), 404, 'device_not_found');
+    expect(bodyOf(await manager.post(url, body), 200)).toEqual({ ...body, reason: undefined, written_off: 2 });
+    expect((await attention()).gaps.filter((g) => g.device_id === device.id)).toEqual([]);
+    expect(await shop.audit({ action: 'order.offline_gap_written_off', last: 1 })).toMatchAudit([
+      { action: 'order.offline_gap_written_off', data: { ...body, count: 2 } },
+    ]);
+    // Sale 2 was not lost after all: it is accepted, once.
+    bodyOf(await till.post('/v1/orders', sales[1]), 201);
+    bodyOf(await till.post('/v1/orders', sales[1]), 200);
+  });
+
+  test("another tenant's device cannot be written off", async () => {
+    const other = await shop.addTenant('Third Shop', ['owner', 'manager', 'till']);
+    const theirs = await addDevice(other);
+    const { variantId } = await product(other, 100);
+    bodyOf(await other.as('till').post('/v1/orders', offlineSale(theirs, { ...oneLine(variantId, 100), seq: 3 })), 201);
+    const body = { device_id: theirs.id, from_seq: 1, to_seq: 2, reason: 'x' };
+    expectProblem(await manager.post('/v1/pos/attention/gaps/write-off', body), 404, 'device_not_found');
+  });
+
+  test('an offline card sale checked against the terminal leaves the review list (audited)', async () => {
+    const device = await addDevice(shop);
+    const { variantId } = await product(shop, 900);
+    const sale = offlineSale(device, {
+      ...oneLine(variantId, 900),
+      tenders: [{ method: 'external_card', amount_cents: 900, reference: 'T-9' }],
+    });
+    bodyOf(await till.post('/v1/orders', sale), 201);
+    const url = `/v1/pos/attention/review/${sale.id}/checked`;
+    expectProblem(await till.post(url), 403, 'forbidden');
+    bodyOf(await manager.post(url), 200);
+    expect((await attention()).review.find((r) => r.order_id === sale.id)).toBeUndefined();
+    expectProblem(await manager.post(url), 404, 'order_not_found');
+    expectProblem(await manager.post(`/v1/pos/attention/review/${randomUUID()}/checked`), 404, 'order_not_found');
+    expect(await shop.audit({ entityId: sale.id, action: 'order.offline_card_reviewed' })).toHaveLength(1);
+    // The order still says it was an offline card sale.
+    expect(
+      bodyOf<{ offline_card_review: boolean }>(await till.get(`/v1/orders/${sale.id}`), 200).offline_card_review,
+    ).toBe(true);
   });
 });
 

@@ -59,40 +59,59 @@ export async function admitOfflineSale(
   ctx: RequestContext,
   input: OfflineOrderInput,
 ): Promise<{ first: OrderDto } | { sale: OfflineSaleFacts }> {
-  const { offline } = input;
-  const at: RequestContext = { ...ctx, registerId: input.register_id };
   const payload = offlineSigningPayload(input);
   const hash = saleContentHash(payload);
+  const at: RequestContext = { ...ctx, registerId: input.register_id };
+  const verdict = await tenantTx(deps.db, at, (tx) => judgeOfflineSale(tx, input, payload, hash));
+  if ('first' in verdict) return verdict;
+  if ('admitted' in verdict) return { sale: admittedSale(input, hash, verdict.admitted) };
+  return refuse(deps, ctx, input, hash, verdict.refused);
+}
+
+type Verdict =
+  { first: OrderDto } | { admitted: string | undefined } | { refused: 'device' | 'signature' | 'seq' | 'cancelled' };
+
+/** The device, the signature and the sequence, read in the caller's transaction (see `admitOfflineSale`). */
+async function judgeOfflineSale(tx: Tx, input: OfflineOrderInput, payload: string, hash: string): Promise<Verdict> {
+  const { offline } = input;
+  const device = await findActiveDevice(tx, offline.device_id);
+  if (device === undefined || device.register_id !== input.register_id) return { refused: 'device' };
+  if (!deviceSigned(device, payload, offline.signature)) return { refused: 'signature' };
+  const known = await findOfflineSale(tx, offline.device_id, offline.seq);
+  // A number written off as lost whose sale turns up after all: it is admitted as new, and takes the row.
+  if (known === undefined || known.status === 'written_off') return { admitted: input.id };
+  if (known.content_hash !== hash || known.order_id === null) return { refused: 'seq' };
+  if (known.status === 'cancelled') return { refused: 'cancelled' };
+  if (known.status === 'refused') return { admitted: known.order_id };
+  const order = await repo.findOrder(tx, known.order_id);
+  return order === undefined ? { admitted: known.order_id } : { first: await toOrderDto(tx, order) };
+}
+
+/** The facts of an admitted sale, under the client id it is (or was first) known by. */
+function admittedSale(input: OfflineOrderInput, hash: string, orderId: string | undefined): OfflineSaleFacts {
+  return {
+    register_id: input.register_id,
+    device_id: input.offline.device_id,
+    seq: input.offline.seq,
+    order_id: orderId ?? newId(),
+    content_hash: hash,
+    created_offline_at: input.offline.created_at,
+    total_cents: input.price_lock?.total_cents ?? null,
+  };
+}
+
+/** Audits a refused admission (each in a transaction of its own) and throws its problem. */
+async function refuse(
+  deps: PlaceOrderDeps,
+  ctx: RequestContext,
+  input: OfflineOrderInput,
+  hash: string,
+  refused: Extract<Verdict, { refused: unknown }>['refused'],
+): Promise<never> {
+  const at: RequestContext = { ...ctx, registerId: input.register_id };
+  const { offline } = input;
   const facts = { device_id: offline.device_id, seq: offline.seq, content_hash: hash, client_id: input.id ?? null };
-  type Verdict =
-    { first: OrderDto } | { admitted: string | undefined } | { refused: 'device' | 'signature' | 'seq' | 'cancelled' };
-  const verdict = await tenantTx(deps.db, at, async (tx): Promise<Verdict> => {
-    const device = await findActiveDevice(tx, offline.device_id);
-    if (device === undefined || device.register_id !== input.register_id) return { refused: 'device' };
-    if (!deviceSigned(device, payload, offline.signature)) return { refused: 'signature' };
-    const known = await findOfflineSale(tx, offline.device_id, offline.seq);
-    if (known === undefined) return { admitted: input.id };
-    if (known.content_hash !== hash) return { refused: 'seq' };
-    if (known.status === 'cancelled') return { refused: 'cancelled' };
-    if (known.status === 'refused') return { admitted: known.order_id };
-    const order = await repo.findOrder(tx, known.order_id);
-    return order === undefined ? { admitted: known.order_id } : { first: await toOrderDto(tx, order) };
-  });
-  if ('first' in verdict) return { first: verdict.first };
-  if ('admitted' in verdict) {
-    return {
-      sale: {
-        register_id: input.register_id,
-        device_id: offline.device_id,
-        seq: offline.seq,
-        order_id: verdict.admitted ?? newId(),
-        content_hash: hash,
-        created_offline_at: offline.created_at,
-        total_cents: input.price_lock?.total_cents ?? null,
-      },
-    };
-  }
-  switch (verdict.refused) {
+  switch (refused) {
     case 'device':
       // On the tenant's chain: the register named may not be this tenant's.
       await auditAlone(
@@ -324,12 +343,33 @@ export async function placeOfflineOrder(
   headers: RequestHeaders,
   attempt = 0,
 ): Promise<{ order: OrderDto; replayed: boolean }> {
-  const admitted = await admitOfflineSale(deps, ctx, input);
-  if ('first' in admitted) return { order: admitted.first, replayed: true };
-  const { sale } = admitted;
-  const sold: OfflineOrderInput = { ...input, id: sale.order_id };
+  const payload = offlineSigningPayload(input);
+  const hash = saleContentHash(payload);
+  const at: RequestContext = { ...ctx, registerId: input.register_id };
+  // Admission and the check against what the server holds now read in one transaction; the sale is saved in
+  // `createOrder`'s own. A refusal of the check is answered as a value, so the reads are not rolled back for it.
+  type Step =
+    | Exclude<Verdict, { admitted: unknown }>
+    | { sale: OfflineSaleFacts; plan: Awaited<ReturnType<typeof planReplay>> }
+    | { sale: OfflineSaleFacts; error: AppError };
+  const step = await tenantTx(deps.db, at, async (tx): Promise<Step> => {
+    const verdict = await judgeOfflineSale(tx, input, payload, hash);
+    if (!('admitted' in verdict)) return verdict;
+    const sale = admittedSale(input, hash, verdict.admitted);
+    try {
+      return { sale, plan: await planReplay(tx, deps, ctx, { ...input, id: sale.order_id }, sale, headers) };
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) return { sale, error: err };
+      throw err;
+    }
+  });
+  if ('first' in step) return { order: step.first, replayed: true };
+  if ('refused' in step) return refuse(deps, ctx, input, hash, step.refused);
+  const { sale } = step;
   try {
-    const plan = await planReplay(deps, ctx, sold, sale, headers);
+    if ('error' in step) throw step.error;
+    const { plan } = step;
+    const sold: OfflineOrderInput = { ...input, id: sale.order_id };
     return await createOrder(
       deps,
       ctx,
@@ -355,6 +395,7 @@ export async function placeOfflineOrder(
 
 /** How the sale will be created: prices, tax, tenders, stock and what the order records of a resolution. */
 async function planReplay(
+  tx: Tx,
   deps: PlaceOrderDeps,
   ctx: RequestContext,
   input: OfflineOrderInput,
@@ -364,10 +405,8 @@ async function planReplay(
   const orderId = sale.order_id;
   const explicitTaxBps = explicitTaxRateFrom({ bodyBps: input.tax_rate_bps, headers, roles: ctx.roles });
   const overLimit = await discountOverLimit(deps, ctx, input, orderId);
-  const { check, cards } = await tenantTx(deps.db, ctx, async (tx) => ({
-    check: await checkReplay(tx, deps, ctx, input, explicitTaxBps, overLimit),
-    cards: await offlineCards(tx, ctx, input),
-  }));
+  const check = await checkReplay(tx, deps, ctx, input, explicitTaxBps, overLimit);
+  const cards = await offlineCards(tx, ctx, input);
   const base = {
     sale,
     unitPrices: undefined,

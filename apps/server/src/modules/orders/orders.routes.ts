@@ -22,12 +22,21 @@ import { computeOrder, getOrder, placeOrder, type PlaceOrderDeps } from './order
 import { voidOrder } from './orders.void.ts';
 import { offlineSalesRoutes } from './offline-sales.routes.ts';
 import { placeOfflineOrder, type OfflineOrderInput } from './orders.offline.ts';
+import { ReplayConflictProblem } from './replay-diff.schema.ts';
 
 const TAGS = ['orders'];
 const SELLERS = TENANT_ROLES;
 const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 // 402: a card tender was declined; 503: the card processor is unreachable or card payments are off.
 const CREATE_PROBLEMS = problems(400, 401, 402, 403, 404, 409, 413, 415, 422, 503);
+// A sale's 409 documents the replay diff a refused offline sale carries (docs/pos.md "Replay").
+const SALE_PROBLEMS = {
+  ...CREATE_PROBLEMS,
+  409: {
+    description: 'A conflict: with code replay_conflict (a sale taken offline), `diff` says what differs',
+    content: { 'application/problem+json': { schema: Type.Ref('ReplayConflictProblem') } },
+  },
+};
 
 /** /v1/orders: compute, create (by SKU or by id), tenders, void, read. */
 export function ordersRoutes(app: App, deps: AppDeps): void {
@@ -37,6 +46,7 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
     secrets: deps.secrets,
     payments: paymentsDepsOf(deps, app.log),
   };
+  app.addSchema(ReplayConflictProblem);
   // Business counters (docs/operations.md): one call each, after the service's transaction has committed.
   const business = businessMetrics(deps.metrics.registry, deps.config.monitoring.tenantLabelLimit);
   const counted = (order: OrderDto, tenantId: string | undefined): OrderDto => {
@@ -84,7 +94,7 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
           operationId,
           summary,
           body,
-          response: { 200: OrderSchema, 201: OrderSchema, ...CREATE_PROBLEMS },
+          response: { 200: OrderSchema, 201: OrderSchema, ...SALE_PROBLEMS },
         },
       },
       async (request, reply) => {

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Uuid } from '../../platform/http/schemas.ts';
+import { Problem, Uuid } from '../../platform/http/schemas.ts';
 
 // The replay diff's shape in the API (docs/pos.md "Replay"); the domain's `replayDiff` computes it.
 
@@ -61,3 +61,19 @@ export function diffDto(diff: {
 }): ReplayDiffDto {
   return { version: diff.version, changes: [...diff.changes] };
 }
+
+/**
+ * The 409 of a sale: any conflict's problem; `replay_conflict` (a sale taken offline that differs from what the
+ * server holds now) carries the diff. Registered as a shared schema so the document names it.
+ */
+export const ReplayConflictProblem = Type.Object(
+  {
+    ...Problem.properties,
+    diff: Type.Optional(ReplayDiffSchema),
+  },
+  {
+    $id: 'ReplayConflictProblem',
+    additionalProperties: true,
+    description: 'A conflict (RFC 9457 problem); with code replay_conflict, `diff` says what differs (ReplayDiff v1)',
+  },
+);

@@ -86,4 +86,27 @@ export const Attention = Type.Object(
 );
 export type AttentionDto = Static<typeof Attention>;
 
+const Seq = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+
+/** A manager writes off numbers of a gap whose sales are lost (the till's storage is gone): the gap closes. */
+export const WriteOffGapBody = Type.Object(
+  {
+    device_id: Uuid,
+    from_seq: Seq,
+    to_seq: Seq,
+    reason: Text({ minLength: 1, maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+export type WriteOffGapInput = Static<typeof WriteOffGapBody>;
+
+export const WrittenOffGap = Type.Object({
+  device_id: Uuid,
+  from_seq: Type.Integer(),
+  to_seq: Type.Integer(),
+  written_off: Type.Integer({ description: 'Numbers written off (those that had arrived meanwhile are left alone)' }),
+});
+
+export const ReviewedCardSale = Type.Object({ order_id: Uuid, reviewed_at: Timestamp });
+
 export { ReplayDiffSchema };

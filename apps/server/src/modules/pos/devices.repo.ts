@@ -33,3 +33,27 @@ export async function findDevice(tx: Queryable, id: string): Promise<RegisterDev
   );
   return rows[0];
 }
+
+/** The devices of a register, oldest first (a register has a handful). */
+export async function listDevices(tx: Queryable, registerId: string): Promise<RegisterDeviceRow[]> {
+  const { rows } = await tx.query<RegisterDeviceRow>(
+    `SELECT id, register_id, public_key, label, created_by, created_at, revoked_at FROM register_devices
+      WHERE register_id = $1 ORDER BY created_at, id`,
+    [registerId],
+  );
+  return rows;
+}
+
+/** Revokes a device of the register; undefined when it is not one of the register's or already revoked. */
+export async function revokeDevice(
+  tx: Queryable,
+  registerId: string,
+  deviceId: string,
+): Promise<RegisterDeviceRow | undefined> {
+  const { rows } = await tx.query<RegisterDeviceRow>(
+    `UPDATE register_devices SET revoked_at = now() WHERE id = $1 AND register_id = $2 AND revoked_at IS NULL
+     RETURNING id, register_id, public_key, label, created_by, created_at, revoked_at`,
+    [deviceId, registerId],
+  );
+  return rows[0];
+}

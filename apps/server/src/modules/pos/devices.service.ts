@@ -6,8 +6,8 @@ import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findTillRegister } from '../tenancy/index.ts';
-import { findDevice, insertDevice } from './devices.repo.ts';
-import type { RegisterDeviceInput, RegisterDeviceResult } from './pos.schemas.ts';
+import { findDevice, insertDevice, listDevices, revokeDevice, type RegisterDeviceRow } from './devices.repo.ts';
+import type { DeviceDto, RegisterDeviceInput, RegisterDeviceResult } from './pos.schemas.ts';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
@@ -93,4 +93,52 @@ export function deviceSigned(device: ActiveDevice, payload: string, signature: s
   } catch {
     return false;
   }
+}
+
+function deviceDto(row: RegisterDeviceRow): DeviceDto {
+  return {
+    device_id: row.id,
+    register_id: row.register_id,
+    label: row.label,
+    public_key: row.public_key.toString('base64url'),
+    created_at: row.created_at.toISOString(),
+    revoked_at: row.revoked_at?.toISOString() ?? null,
+  };
+}
+
+/** A register of this tenant the actor may manage (archived too: its devices may still be revoked), or a 404. */
+async function registerInScope(tx: Queryable, ctx: RequestContext, registerId: string) {
+  const register = await findTillRegister(tx, registerId);
+  if (register === undefined || (ctx.locationIds.length > 0 && !ctx.locationIds.includes(register.location_id))) {
+    throw new AppError('register_not_found', 'No register has this id');
+  }
+  return register;
+}
+
+/** The devices of a register, revoked ones included. */
+export function registerDevices(db: Database, ctx: RequestContext, registerId: string) {
+  return tenantTx(db, ctx, async (tx) => {
+    await registerInScope(tx, ctx, registerId);
+    return { devices: (await listDevices(tx, registerId)).map(deviceDto) };
+  });
+}
+
+/**
+ * Revokes a device (a lost or stolen tablet): sales it signs from now on, queued or not, are refused (404
+ * `device_not_found`, audited). Audited `pos.device_revoked`.
+ */
+export function revokeRegisterDevice(db: Database, ctx: RequestContext, registerId: string, deviceId: string) {
+  const at: RequestContext = { ...ctx, registerId };
+  return tenantTx(db, at, async (tx) => {
+    await registerInScope(tx, ctx, registerId);
+    const row = await revokeDevice(tx, registerId, deviceId);
+    if (row === undefined) throw new AppError('device_not_found', 'No active device of this register has this id');
+    await recordAudit(tx, at, {
+      action: 'pos.device_revoked',
+      entityType: 'register',
+      entityId: registerId,
+      data: { device_id: deviceId, label: row.label },
+    });
+    return deviceDto(row);
+  });
 }

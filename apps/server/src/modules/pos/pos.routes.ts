@@ -1,10 +1,13 @@
 import { rolesAtLeast } from '@novapos/domain';
 import type { App, AppDeps } from '../../platform/app-deps.ts';
 import { problems } from '../../platform/http/schemas.ts';
-import { registerDevice } from './devices.service.ts';
+import { registerDevice, registerDevices, revokeRegisterDevice } from './devices.service.ts';
 import {
+  DeviceList,
   DeviceParams,
+  DeviceSchema,
   DiscountApprovalBody,
+  OneDeviceParams,
   DiscountApprovalResult,
   RegisterDeviceBody,
   RegisterDeviceResult,
@@ -84,5 +87,35 @@ export function posRoutes(app: App, deps: AppDeps): void {
     },
     async (request, reply) =>
       reply.code(201).send(await registerDevice(deps.db, request.ctx, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/v1/registers/:id/devices',
+    {
+      config: { access: rolesAtLeast('manager') },
+      schema: {
+        tags: TAGS,
+        operationId: 'listRegisterDevices',
+        summary: 'The till devices of a register, revoked ones included',
+        params: DeviceParams,
+        response: { 200: DeviceList, ...problems(400, 401, 403, 404) },
+      },
+    },
+    (request) => registerDevices(deps.db, request.ctx, request.params.id),
+  );
+
+  app.post(
+    '/v1/registers/:id/devices/:device_id/revoke',
+    {
+      config: { access: rolesAtLeast('manager') },
+      schema: {
+        tags: TAGS,
+        operationId: 'revokeRegisterDevice',
+        summary: 'Revoke a till device (lost or stolen): sales it signs are refused from now on (audited)',
+        params: OneDeviceParams,
+        response: { 200: DeviceSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    (request) => revokeRegisterDevice(deps.db, request.ctx, request.params.id, request.params.device_id),
   );
 }

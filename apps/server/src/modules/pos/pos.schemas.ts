@@ -67,6 +67,19 @@ export const DiscountApprovalResult = Type.Object(
 );
 
 export const DeviceParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export const OneDeviceParams = Type.Object({ id: Uuid, device_id: Uuid }, { additionalProperties: false });
+
+/** A till device of a register, as the back office lists it. */
+export const DeviceSchema = Type.Object({
+  device_id: Uuid,
+  register_id: Uuid,
+  label: Type.String(),
+  public_key: Type.String({ description: 'The raw Ed25519 public key, base64url' }),
+  created_at: Timestamp,
+  revoked_at: Type.Union([Timestamp, Type.Null()]),
+});
+export type DeviceDto = Static<typeof DeviceSchema>;
+export const DeviceList = Type.Object({ devices: Type.Array(DeviceSchema) });
 
 /** A till device's public key, made by the till at set-up (docs/pos.md "Replay"). */
 export const RegisterDeviceBody = Type.Object(
