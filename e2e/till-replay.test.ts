@@ -348,14 +348,33 @@ describe('the till replays offline sales a person can trust', () => {
       },
       { ...rest, id: copyId, body: { ...rest.body, id: copyId } },
     );
-    // Both tabs come back online together and send the queue.
-    await goOnline();
-    await second.evaluate(() => window.dispatchEvent(new Event('online')));
-    await expect
-      .poll(async () => (await readQueue()).filter((s) => s.id === id || s.id === copyId).length, {
-        timeout: 45_000,
-      })
-      .toBe(0);
+    // Both tabs come back online together and send the queue: the first tab's sends are held until the second tab
+    // has sent the same sale too, so both really send it.
+    const sentBySecond: string[] = [];
+    let secondSent: () => void = () => undefined;
+    const bothSending = new Promise<void>((resolve) => (secondSent = resolve));
+    second.on('request', (request) => {
+      if (request.method() !== 'POST' || !request.url().endsWith('/v1/orders')) return;
+      sentBySecond.push((JSON.parse(request.postData() ?? '{}') as { id?: string }).id ?? '');
+      secondSent();
+    });
+    await page.route('**/v1/orders', async (route) => {
+      if (route.request().method() === 'POST')
+        await Promise.race([bothSending, new Promise((r) => setTimeout(r, 20_000))]);
+      await route.continue();
+    });
+    try {
+      await goOnline();
+      await second.evaluate(() => window.dispatchEvent(new Event('online')));
+      await expect
+        .poll(async () => (await readQueue()).filter((s) => s.id === id || s.id === copyId).length, {
+          timeout: 45_000,
+        })
+        .toBe(0);
+    } finally {
+      await page.unroute('**/v1/orders');
+    }
+    expect(sentBySecond).toContain(id);
     expect(await serverOrder(id)).toMatchObject({ status: 'completed', total_cents: 900 });
     expect(await serverOrder(copyId)).toBeUndefined();
     const owner = await apiAs('owner');
