@@ -29,3 +29,20 @@ export type StockApprovalRequest = NonNullable<
   paths['/v1/pos/stock-approvals']['post']['requestBody']
 >['content']['application/json'];
 export type StockApproval = paths['/v1/pos/stock-approvals']['post']['responses'][201]['content']['application/json'];
+/** A person's resolution of a refused offline sale, sent with it (`replay_resolution` of the order body). */
+export type ReplayResolution = NonNullable<OrderBody['replay_resolution']>;
+/** What the till showed for a sale: sent with every sale, the evidence of an offline one. */
+export type PriceLock = NonNullable<OrderBody['price_lock']>;
+/** The offline block of a queued sale: device, sequence number, the till's time and the device's signature. */
+export type OfflineBlock = NonNullable<OrderBody['offline']>;
+/** A manager's PIN approval of a replay resolution (POST /v1/pos/replay-approvals). */
+export type ReplayApprovalRequest = NonNullable<
+  paths['/v1/pos/replay-approvals']['post']['requestBody']
+>['content']['application/json'];
+export type ReplayApproval = paths['/v1/pos/replay-approvals']['post']['responses'][201]['content']['application/json'];
+/** Cancelling a refused offline sale with what was handed back (POST /v1/pos/offline-sales/{id}/cancel). */
+export type CancelOfflineSaleRequest = NonNullable<
+  paths['/v1/pos/offline-sales/{id}/cancel']['post']['requestBody']
+>['content']['application/json'];
+export type CancelledOfflineSale =
+  paths['/v1/pos/offline-sales/{id}/cancel']['post']['responses'][200]['content']['application/json'];

@@ -6,6 +6,7 @@ import type { TillContext } from '../api/types.ts';
 import { cartStore } from '../data/cart-store.ts';
 import { catalog } from '../data/catalog.ts';
 import { getMeta, setMeta, type DeviceConfig, type ShownReceipt } from '../data/db.ts';
+import { ConflictScreen } from '../features/conflicts/ConflictScreen.tsx';
 import { ResetTill } from '../features/device/ResetTill.tsx';
 import { ReceiptScreen } from '../features/receipt/ReceiptScreen.tsx';
 import { repriceCart } from '../features/sale/cart.ts';
@@ -25,7 +26,8 @@ import { startSync, syncCatalog } from './sync.ts';
 import { openLocalTill, startSession, type Cashier } from './till-session.ts';
 
 type Phase = 'loading' | 'setup' | 'signin' | 'reset' | 'till';
-type Screen = { kind: 'sale'; notice?: string } | { kind: 'tender' } | ({ kind: 'receipt' } & ShownReceipt);
+type Screen =
+  { kind: 'sale'; notice?: string } | { kind: 'tender' } | { kind: 'conflicts' } | ({ kind: 'receipt' } & ShownReceipt);
 
 /**
  * The till's shell: device set-up, PIN sign-in, then selling (sale → payment → receipt). The work is elsewhere:
@@ -207,7 +209,9 @@ export function App() {
             setPhase('signin');
           });
         }}
+        onOpenConflicts={() => setScreen({ kind: 'conflicts' })}
       />
+      {screen.kind === 'conflicts' && <ConflictScreen ctx={ctx} onClose={() => setScreen({ kind: 'sale' })} />}
       {screen.kind === 'sale' && (
         <SaleScreen
           ctx={ctx}

@@ -1,6 +1,7 @@
 import type { ReceiptData } from '@novapos/domain';
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { OrderBody, TillCategory, TillContext, TillItem } from '../api/types.ts';
+import type { ReplayDiff } from '@novapos/domain';
+import type { OrderBody, ReplayResolution, TillCategory, TillContext, TillItem } from '../api/types.ts';
 import type { Cart } from '../features/sale/cart.ts';
 import type { OfflineAttempts, OfflineSignInRecord, StoredOfflinePins } from './offline-signin.ts';
 
@@ -11,8 +12,36 @@ export interface QueuedSale {
   readonly id: string;
   readonly body: OrderBody;
   readonly queued_at: string;
-  /** The last refusal from the server (a later issue shows these on a conflict screen). */
-  readonly error?: { code: string; message: string; request_id?: string | undefined };
+  /** The last refusal from the server, shown on the conflict screen until a person resolves the sale. */
+  readonly error?: QueuedSaleRefusal;
+  /** A person's resolution of a refusal (conflict screen), sent with the sale; kept so a reload still sends it. */
+  readonly resolution?: ReplayResolution | undefined;
+  /**
+   * The Idempotency-Key of the next send when it is not the client id: a resolved or retried sale is a new request
+   * (the refused one's key keeps answering its refusal); kept so a lost answer is retried under the same key.
+   */
+  readonly send_key?: string | undefined;
+}
+
+/** Why the server refused a queued sale: its code and sentence, and the replay diff of a `replay_conflict`. */
+export interface QueuedSaleRefusal {
+  readonly code: string;
+  readonly message: string;
+  readonly request_id?: string | undefined;
+  readonly diff?: ReplayDiff | undefined;
+  readonly refused_at?: string | undefined;
+}
+
+/**
+ * This device's signing key (issued at set-up, docs/pos.md "Replay"): the Ed25519 private key is a non-extractable
+ * CryptoKey (IndexedDB keeps it by structured clone, its bytes never leave the browser's key store), the public key
+ * is registered with the server under `device_id`.
+ */
+export interface DeviceKey {
+  readonly device_id: string;
+  readonly private_key: CryptoKey;
+  /** base64url of the raw 32-byte public key, as registered. */
+  readonly public_key: string;
 }
 
 /** A cart put aside at this till, resumed later (kept on the device only). */
@@ -75,6 +104,10 @@ export interface MetaValues {
   receipt: ShownReceipt;
   /** Parked sales deleted at this till, newest last. */
   'parked.deleted': DeletedParkedSale[];
+  /** The key this device signs its queued sales with (absent on a till set up before device keys). */
+  'device.key': DeviceKey;
+  /** The last number of this device's offline sequence (written with the sale that takes it, never reused). */
+  'offline.seq': number;
 }
 
 export type MetaKey = keyof MetaValues;

@@ -3,12 +3,15 @@ import { useEffect, useRef } from 'react';
 import { api, call, ok } from '../../api/api.ts';
 import { money } from '../sale/money.ts';
 
-/** The receipt rows of the domain (the same layout the server prints), drawn as HTML. */
-function ReceiptView({ data, queued }: { data: ReceiptData; queued: boolean }) {
-  // A queued sale is complete but has no receipt number yet (the server gives it): say so, not "Open order".
+/**
+ * The receipt rows of the domain (the same layout the server prints), drawn as HTML. A sale the server accepted
+ * after it was made offline prints the till's time as the sale's and the server's as "Synced" (the domain's rows).
+ */
+export function ReceiptView({ data, queued }: { data: ReceiptData; queued: boolean }) {
+  // A queued sale is complete but not confirmed by the server, which gives it its number: say so, not "Open order".
   const rows = receiptRows(data).map((row) =>
     queued && row.kind === 'pair' && data.order_number === null && row.left === 'Open order'
-      ? { ...row, left: 'Receipt # when sent' }
+      ? { ...row, left: 'Not yet confirmed' }
       : row,
   );
   return (
@@ -112,7 +115,7 @@ export function ReceiptScreen(props: {
         )}
         {props.queued && (
           <p className="notice warn" role="status">
-            Saved on this till: it will be sent to the server when the network returns.
+            Not yet confirmed by the server: saved on this till, it is sent when the network returns.
           </p>
         )}
         <div className="actions">

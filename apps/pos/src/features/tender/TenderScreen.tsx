@@ -9,6 +9,7 @@ import { CancelSaleDialog } from './CancelSaleDialog.tsx';
 import { takenLabel } from './give-back.ts';
 import { shortLinesOf } from './stock-short.ts';
 import { StockShortNote, useResendWhenApproved } from './StockShortNote.tsx';
+import { externalCardVerdict, offlineCardPolicy, useOfflineCards } from './offline-cards.ts';
 import { parseAmount, quickCashAmounts, settle, type Tender } from './tenders.ts';
 
 /** Simulator test tokens (docs/payments.md): what a card reader hands over in demo mode. */
@@ -59,6 +60,18 @@ export function TenderScreen(props: {
   const typed = amount.trim() === '' ? remaining : parseAmount(amount, ctx.currency);
   const short = shortLinesOf(props.error, props.cart);
   const resendApproved = useResendWhenApproved(props.cart, () => props.onComplete(tenders));
+  const { offline, outageCardCents } = useOfflineCards();
+  const policy = offlineCardPolicy(ctx);
+  const saleCardCents = tenders.filter((t) => t.method === 'external_card').reduce((s, t) => s + t.amount_cents, 0);
+  const offlineCardRule = (cents: number) =>
+    externalCardVerdict({
+      policy,
+      saleCardCents,
+      outageCardCents,
+      amountCents: cents,
+      money: (c) => money(c, ctx.currency),
+    });
+  const externalRefusal = offline && policy.mode === 'refuse' ? offlineCardRule(0) : undefined;
 
   function addTender(tender: Tender) {
     setProblem(undefined);
@@ -94,6 +107,15 @@ export function TenderScreen(props: {
     }
     if (method === 'external_card' && reference.trim() === '') {
       setProblem('Type the terminal’s reference first.');
+      return;
+    }
+    if (method === 'card' && offline) {
+      setProblem('The card processor cannot be reached while the till is offline.');
+      return;
+    }
+    const verdict = method === 'external_card' && offline ? offlineCardRule(Math.min(cents, remaining)) : undefined;
+    if (verdict !== undefined && !verdict.allowed) {
+      setProblem(verdict.reason);
       return;
     }
     addTender(
@@ -182,8 +204,10 @@ export function TenderScreen(props: {
           </button>
         </form>
 
-        <fieldset disabled={props.busy || !ctx.card_payments}>
-          <legend>Card{ctx.card_payments ? '' : ' (not set up)'}</legend>
+        <fieldset disabled={props.busy || !ctx.card_payments || offline}>
+          <legend>
+            Card{!ctx.card_payments ? ' (not set up)' : offline ? ' (not while the till is offline)' : ''}
+          </legend>
           <label>
             Card reader (test card)
             <select value={card} onChange={(e) => setCard(e.target.value)} aria-label="Test card">
@@ -199,8 +223,20 @@ export function TenderScreen(props: {
           </button>
         </fieldset>
 
-        <fieldset disabled={props.busy}>
+        <fieldset disabled={props.busy || externalRefusal !== undefined}>
           <legend>Card on another terminal</legend>
+          {offline && externalRefusal !== undefined && !externalRefusal.allowed && (
+            <p className="hint" data-testid="offline-card-refused">
+              {externalRefusal.reason}
+            </p>
+          )}
+          {offline && policy.mode === 'external_terminal' && (
+            <p className="hint" data-testid="offline-card-allowed">
+              Offline: up to {money(policy.max_sale_cents, ctx.currency)} a sale,{' '}
+              {money(Math.max(policy.max_outage_cents - outageCardCents, 0), ctx.currency)} left in this outage. The
+              sale is marked for a manager’s review.
+            </p>
+          )}
           <label>
             Terminal reference
             <input value={reference} onChange={(e) => setReference(e.target.value)} aria-label="Terminal reference" />

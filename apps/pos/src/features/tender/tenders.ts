@@ -1,6 +1,6 @@
 import { currencyExponent, parseTypedAmount, settleTenders, type Settlement, type TenderInput } from '@novapos/domain';
-import type { OrderBody, TillContext } from '../../api/api.ts';
-import { stockApprovalOf, type Cart } from '../sale/cart.ts';
+import type { OrderBody, PriceLock, TillContext } from '../../api/api.ts';
+import { cartTotals, stockApprovalOf, type Cart } from '../sale/cart.ts';
 
 /** A tender as the till collects it; `card` carries the processor token the card reader gave. */
 export type Tender = TenderInput & { readonly card_token?: string | undefined };
@@ -45,8 +45,21 @@ export function quickCashAmounts(dueCents: number, currency: string): number[] {
 }
 
 /**
- * The order the till sends (and queues): items by variant id, the client id, the discounts and their approval, and
- * a manager's approval to sell beyond stock.
+ * What the cashier saw: each line's unit price, the tax rate and the total, by the domain's pricing (`cartTotals`).
+ * Sent with every sale; for a sale queued offline it is the evidence a replay is checked against (docs/pos.md
+ * "Replay").
+ */
+export function priceLock(cart: Cart, ctx: TillContext): PriceLock {
+  return {
+    lines: cart.lines.map((l) => ({ variant_id: l.variant_id, unit_price_cents: l.unit_price_cents })),
+    tax_rate_bps: ctx.tax_rate_bps,
+    total_cents: cartTotals(cart, ctx).total_cents,
+  };
+}
+
+/**
+ * The order the till sends (and queues): items by variant id, the client id, the discounts and their approval,
+ * a manager's approval to sell beyond stock, and the price lock.
  */
 export function orderBody(cart: Cart, tenders: readonly Tender[], ctx: TillContext): OrderBody {
   const stockApproval = stockApprovalOf(cart);
@@ -72,6 +85,7 @@ export function orderBody(cart: Cart, tenders: readonly Tender[], ctx: TillConte
             ...(t.reference === undefined ? {} : { reference: t.reference }),
           },
     ),
+    price_lock: priceLock(cart, ctx),
   };
 }
 
