@@ -180,7 +180,10 @@ describe('job configuration', () => {
       inServer: true,
       autoVoidSchedule: '* * * * *',
       reconcileSchedule: '30 2 * * *',
+      watchdogSchedule: '*/5 * * * *',
+      stuckAfterMinutes: 30,
     });
+    expect(() => loadConfig({ WATCHDOG_SCHEDULE: '*/5 * *' })).toThrow(/^WATCHDOG_SCHEDULE: must be a cron/);
     expect(loadConfig({}).worker).toEqual({ healthPort: 3001 });
     expect(loadConfig({}).payments.authTtlMinutes).toBe(60);
   });
