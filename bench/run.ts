@@ -4,6 +4,7 @@ import { cardCheckoutBodies, startGatewaySim, verifyCardCheckout } from './bench
 import { benchCatalog, catalogErrors } from './benchmarks/catalog.ts';
 import { benchCheckout, checkoutBodies, verifyCheckout, type CheckoutRun } from './benchmarks/checkout.ts';
 import { benchCompute } from './benchmarks/compute.ts';
+import { benchReplay } from './benchmarks/replay.ts';
 import { benchTotals } from './benchmarks/totals.ts';
 import { describeMachine } from './lib/machine.ts';
 import { initPgbench, pgbenchVersion } from './lib/pgbench.ts';
@@ -24,6 +25,8 @@ const plan = quick
       catalogProducts: 20_000,
       catalogSeconds: 3,
       catalogConcurrency: 1,
+      replayTills: 20,
+      replayPerTill: 25,
     }
   : {
       warmup: 10,
@@ -36,6 +39,8 @@ const plan = quick
       catalogProducts: 1_000_000,
       catalogSeconds: 20,
       catalogConcurrency: 1,
+      replayTills: 20,
+      replayPerTill: 500,
     };
 const REGISTERS = 50;
 const SKUS = 12;
@@ -95,6 +100,13 @@ async function main(): Promise<number> {
       `card checkout c${plan.cardConcurrency}: ${card.run.load.okPerSecond} sales/s (pgbench ${card.run.pgbench.tps} TPS)`,
     );
     const cardVerification = await verifyCardCheckout(cardShop, card.createdIds, card.unansweredIds, gatewaySim.url);
+    // Offline replay on registers of its own (each with a device key), so the checkout verifications stay exact.
+    const replayShop = await prepareShop(server.url, started.ownerUrl, started.tenantId, token, plan.replayTills, SKUS);
+    const replay = await benchReplay(replayShop, plan.replayTills, plan.replayPerTill);
+    log(
+      `offline replay: ${replay.sales} sales from ${replay.tills} tills in ${replay.seconds} s (${replay.salesPerSecond} sales/s), ` +
+        `${replay.verification.duplicates} duplicates`,
+    );
     // Last: loading the catalog's products changes the database the other benchmarks ran on.
     const catalog = await benchCatalog(server.url, started.ownerUrl, {
       products: plan.catalogProducts,
@@ -117,6 +129,8 @@ async function main(): Promise<number> {
         catalog_products: plan.catalogProducts,
         catalog_s: plan.catalogSeconds,
         catalog_connections: plan.catalogConcurrency,
+        replay_tills: plan.replayTills,
+        replay_sales_per_till: plan.replayPerTill,
         compute_connections: plan.computeConnections,
         database_pool_max: process.env.DATABASE_POOL_MAX ?? '10 (default)',
         pgbench: 'scale 1, -M prepared, -j 2',
@@ -127,11 +141,17 @@ async function main(): Promise<number> {
       checkout,
       verification,
       cardCheckout: { run: card.run, verification: cardVerification },
+      replay,
       catalog,
     };
     const files = writeResults(result, import.meta.dirname);
     process.stdout.write(`${toMarkdown(result)}\nWrote ${files.json} and ${files.md}\n`);
-    const errors = [...verification.errors, ...cardVerification.errors, ...catalogErrors(catalog)];
+    const errors = [
+      ...verification.errors,
+      ...cardVerification.errors,
+      ...replay.verification.errors,
+      ...catalogErrors(catalog),
+    ];
     if (errors.length > 0) {
       log(`verification FAILED: ${errors.join('; ')}`);
       return 1;

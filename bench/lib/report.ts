@@ -4,6 +4,7 @@ import { cardCheckoutRows, type CardVerification } from '../benchmarks/card-chec
 import { catalogRows, type CatalogResult } from '../benchmarks/catalog.ts';
 import type { CheckoutRun, Verification } from '../benchmarks/checkout.ts';
 import type { ComputeResult } from '../benchmarks/compute.ts';
+import { replayRows, type ReplayResult } from '../benchmarks/replay.ts';
 import type { TotalsResult } from '../benchmarks/totals.ts';
 import type { Machine } from './machine.ts';
 
@@ -17,6 +18,7 @@ export interface SuiteResult {
   readonly checkout: readonly CheckoutRun[];
   readonly verification: Verification;
   readonly cardCheckout: { readonly run: CheckoutRun; readonly verification: CardVerification };
+  readonly replay: ReplayResult;
   readonly catalog: CatalogResult;
 }
 
@@ -65,6 +67,7 @@ export function toMarkdown(r: SuiteResult): string {
   ]);
   rows.push(
     ...cardCheckoutRows(r.cardCheckout.run, r.cardCheckout.verification, quick),
+    ...replayRows(r.replay, quick),
     ...catalogRows(r.catalog, quick),
   );
   const table = [
