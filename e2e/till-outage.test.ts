@@ -74,6 +74,8 @@ test(`${SALES} sales made over an 8-hour outage reach the server exactly once, i
   const saleIds: string[] = [];
   const started = performance.now();
   for (let i = 0; i < SALES; i++) {
+    // The outage's 8 hours pass between its first sale and its last.
+    if (i > 0) await context.clock.fastForward(Math.floor(OUTAGE_MS / Math.max(SALES - 1, 1)));
     const item = items[i % items.length];
     if (item === undefined) throw new Error('no item');
     await scan(page, item.barcodes[0] ?? '');
@@ -85,7 +87,6 @@ test(`${SALES} sales made over an 8-hour outage reach the server exactly once, i
     saleIds.push((await done.getAttribute('data-sale-id')) ?? '');
     await page.keyboard.press('Enter'); // new sale
     await done.waitFor({ state: 'detached' });
-    await context.clock.fastForward(Math.floor(OUTAGE_MS / SALES));
   }
   const sellingSeconds = (performance.now() - started) / 1000;
   await expect
