@@ -49,6 +49,8 @@ export function App() {
   // Who to park the sale under when the session ends by itself (the listener outlives renders).
   const cashierName = useRef<string>(undefined);
   cashierName.current = cashier?.display_name;
+  // The tenders of the last payment sent: a refused sale sent again (approved beyond stock) pays with them.
+  const lastTenders = useRef<Tender[]>([]);
   const catalogChanged = useCallback(() => setCatalogVersion((v) => v + 1), []);
 
   /** After a PIN sign-in (or a reload with a session): the cache first, then who, the pricing context, the catalog. */
@@ -129,6 +131,7 @@ export function App() {
 
   async function complete(tenders: Tender[]) {
     if (ctx === undefined) return;
+    lastTenders.current = tenders;
     setTenderError(undefined);
     const result = await payCart(tenders, ctx, () => setBusy(true)).finally(() => setBusy(false));
     if (result.kind === 'failed') {
@@ -233,6 +236,7 @@ export function App() {
           error={tenderError}
           onBack={() => setScreen({ kind: 'sale' })}
           onComplete={(tenders) => void complete(tenders)}
+          onResend={() => void complete(lastTenders.current)}
           onCancelSale={cancel}
           setCart={cartStore.set}
         />

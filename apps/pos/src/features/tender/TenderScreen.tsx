@@ -32,6 +32,11 @@ export function TenderScreen(props: {
   error: unknown;
   onBack: () => void;
   onComplete: (tenders: Tender[]) => void;
+  /**
+   * Sends the refused sale again with the tenders it was refused with (a manager approved selling it beyond stock):
+   * this screen starts afresh after a refusal, so it no longer holds them.
+   */
+  onResend: () => void;
   /** Cancels the sale on the server (its taken tenders given back); rejects with the server's error. */
   onCancelSale: (reason: string) => Promise<void>;
   /** Changes the cart (a manager's approval to sell beyond stock joins it). */
@@ -59,7 +64,7 @@ export function TenderScreen(props: {
   const amountInput = useRef<HTMLInputElement>(null);
   const typed = amount.trim() === '' ? remaining : parseAmount(amount, ctx.currency);
   const short = shortLinesOf(props.error, props.cart);
-  const resendApproved = useResendWhenApproved(props.cart, () => props.onComplete(tenders));
+  const resendApproved = useResendWhenApproved(props.cart, props.onResend);
   const { offline, outageCardCents } = useOfflineCards();
   const policy = offlineCardPolicy(ctx);
   const saleCardCents = tenders.filter((t) => t.method === 'external_card').reduce((s, t) => s + t.amount_cents, 0);
