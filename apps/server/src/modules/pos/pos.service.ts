@@ -35,15 +35,15 @@ export async function tillContext(deps: PosDeps, ctx: RequestContext, registerId
     if (ctx.locationIds.length > 0 && !ctx.locationIds.includes(register.location_id)) {
       throw new AppError('forbidden', 'You are not allowed to work at this location');
     }
-    const [settings, rate, offlineCards] = await Promise.all([
-      getTenantMoneySettings(tx, ctx, deps.config.moneyRounding),
-      resolveTaxRate(tx, ctx, {
-        registerId: register.register_id,
-        locationId: register.location_id,
-        defaultBps: deps.config.defaultTaxRateBps,
-      }),
-      getOfflineCardPolicy(tx, ctx),
-    ]);
+    // One after another: the three reads share the transaction's one connection (pg queues concurrent queries on a
+    // client, and pg 9 refuses them).
+    const settings = await getTenantMoneySettings(tx, ctx, deps.config.moneyRounding);
+    const rate = await resolveTaxRate(tx, ctx, {
+      registerId: register.register_id,
+      locationId: register.location_id,
+      defaultBps: deps.config.defaultTaxRateBps,
+    });
+    const offlineCards = await getOfflineCardPolicy(tx, ctx);
     return {
       register_id: register.register_id,
       register_name: register.register_name,
