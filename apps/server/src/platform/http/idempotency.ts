@@ -187,8 +187,10 @@ export function registerIdempotency(
   });
 
   // A request that ends without sending (hijacked, or its connection gone before onSend) leaves no lease renewed.
-  app.addHook('onResponse', async (request) => {
+  // A callback hook, not an async one: it runs on every request, and needs no promise.
+  app.addHook('onResponse', (request, _reply, done) => {
     const claim = claims.get(request);
     if (claim !== undefined) leases.drop(claim.holder);
+    done();
   });
 }
