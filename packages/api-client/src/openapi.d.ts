@@ -6011,6 +6011,7 @@ export interface operations {
           stock_approval?: string;
           /** @description Explicit tax rate (manager or above); beats every override */
           tax_rate_bps?: number;
+          /** @description Payments now: tenders covering the total complete the order; none (omitted) parks it. An empty list completes an order whose total is 0 (nothing to pay) and parks any other */
           tenders?: (
             | {
                 amount_cents: number;
@@ -7830,6 +7831,7 @@ export interface operations {
           stock_approval?: string;
           /** @description Explicit tax rate (manager or above); beats every override */
           tax_rate_bps?: number;
+          /** @description Payments now: tenders covering the total complete the order; none (omitted) parks it. An empty list completes an order whose total is 0 (nothing to pay) and parks any other */
           tenders?: (
             | {
                 amount_cents: number;
@@ -10162,6 +10164,7 @@ export interface operations {
                 stock_approval?: string;
                 /** @description Explicit tax rate (manager or above); beats every override */
                 tax_rate_bps?: number;
+                /** @description Payments now: tenders covering the total complete the order; none (omitted) parks it. An empty list completes an order whose total is 0 (nothing to pay) and parks any other */
                 tenders?: (
                   | {
                       amount_cents: number;
@@ -10250,6 +10253,7 @@ export interface operations {
                 stock_approval?: string;
                 /** @description Explicit tax rate (manager or above); beats every override */
                 tax_rate_bps?: number;
+                /** @description Payments now: tenders covering the total complete the order; none (omitted) parks it. An empty list completes an order whose total is 0 (nothing to pay) and parks any other */
                 tenders?: (
                   | {
                       amount_cents: number;

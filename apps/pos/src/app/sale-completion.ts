@@ -15,7 +15,7 @@ import { cartStore } from '../data/cart-store.ts';
 import type { ShownReceipt } from '../data/db.ts';
 import { clearShownReceipt, isQueued, saveSaleDone, shownReceipt } from '../data/sale-done.ts';
 import { receiptFromCart, receiptFromOrder } from '../features/receipt/receipt-data.ts';
-import { newCart, type Cart, type TakenPayments } from '../features/sale/cart.ts';
+import { cartTotals, newCart, type Cart, type TakenPayments } from '../features/sale/cart.ts';
 import { saleKey } from '../features/sale/sale-identity.ts';
 import { orderBody, type Tender } from '../features/tender/tenders.ts';
 import { checkout } from './checkout.ts';
@@ -122,6 +122,11 @@ export async function payCart(tenders: readonly Tender[], ctx: TillContext, onSe
     // The server holds other payments than the screen knew: the cashier looks at what is left first.
     if (settled.changed)
       return { kind: 'failed', error: new Error('This sale already has payments: check what is left.') };
+  }
+  // Only tenders that pay the sale leave the till, or none for a sale that costs nothing: an order sent without
+  // tenders would be parked on the server.
+  if (tenders.length === 0 && (cart.taken !== undefined || cartTotals(cart, ctx).total_cents > 0)) {
+    return { kind: 'failed', error: new Error('Take a payment first: this sale is not paid.') };
   }
   const body = orderBody(cart, tenders, ctx);
   const sending = { ...cart, sent: 'unanswered' as const };

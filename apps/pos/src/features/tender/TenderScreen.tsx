@@ -46,6 +46,8 @@ export function TenderScreen(props: {
   const taken = props.cart.taken;
   const locked = hasTakenMoney(props.cart);
   const totals = useMemo(() => cartTotals(props.cart, ctx), [props.cart, ctx]);
+  // The discounts take the whole sale: it completes with no payment (the server completes a 0 total with none).
+  const nothingToPay = totals.total_cents === 0 && !locked && props.cart.lines.length > 0;
   // The server's total once it holds the order: what its tenders are settled against.
   const totalCents = taken?.total_cents ?? totals.total_cents;
   const alreadyPaid = taken?.paid_cents ?? 0;
@@ -100,7 +102,8 @@ export function TenderScreen(props: {
   }
 
   function cash(cents: number | undefined) {
-    if (cents === undefined) setProblem('Type an amount like 20 or 12.50.');
+    if (nothingToPay) props.onComplete([]);
+    else if (cents === undefined) setProblem('Type an amount like 20 or 12.50.');
     else addTender({ method: 'cash', amount_cents: cents });
   }
 
@@ -173,6 +176,14 @@ export function TenderScreen(props: {
       </section>
 
       <section className="methods">
+        {nothingToPay && (
+          <div className="notice" role="status">
+            <p>Nothing to pay: the discounts take the whole sale.</p>
+            <button type="button" className="primary" onClick={() => props.onComplete([])} disabled={props.busy}>
+              Complete the sale (Enter)
+            </button>
+          </div>
+        )}
         <form
           onSubmit={(e) => {
             e.preventDefault();

@@ -177,7 +177,14 @@ const orderFields = {
   ),
   tax_rate_bps: Type.Optional(TaxRateBps),
   note: Type.Optional(Note),
-  tenders: Type.Optional(Type.Array(TenderBody, { maxItems: 10 })),
+  tenders: Type.Optional(
+    Type.Array(TenderBody, {
+      maxItems: 10,
+      description:
+        'Payments now: tenders covering the total complete the order; none (omitted) parks it. An empty list ' +
+        'completes an order whose total is 0 (nothing to pay) and parks any other',
+    }),
+  ),
   price_lock: Type.Optional(PriceLockBody),
   offline: Type.Optional(OfflineBody),
   replay_resolution: Type.Optional(ReplayResolutionBody),

@@ -210,7 +210,7 @@ export async function placeOrder(
  * Creates an order from the catalog's current prices, in one transaction (the use case behind `placeOrder`, and
  * the demo's, which rings up planned sales without a request's checks): lines (a price-locked snapshot),
  * tenders, and — when the tenders cover the total — completion (number, stock, audit, `order.completed`).
- * Without tenders the order stays open (parked). A client id makes it idempotent: a replay returns the first
+ * Without tenders the order stays open (parked); an empty tender list completes an order that costs nothing. A client id makes it idempotent: a replay returns the first
  * order (`replayed: true`) and writes nothing (and charges nothing).
  *
  * Card tenders (docs/orders.md "Card tenders"): the cart is priced and the tenders checked first; then each card
@@ -343,7 +343,9 @@ function saveNewOrder(
       );
       // The other tenders cover it alone (cash over-tendered): nothing to keep open; the cashier decides again.
       if (settlement.settled) throw declinedError(cards.declined.reason, undefined);
-    } else if (tenders.length > 0) {
+    } else if (tenders.length > 0 || (input.tenders !== undefined && due === 0)) {
+      // An empty tender list completes a sale that costs nothing (a 100 % discount): there is nothing to pay. Without
+      // `tenders` at all, an order is parked, whatever its total.
       settlement = settle(
         due,
         tenders.map((k) => k.tender),

@@ -150,6 +150,25 @@ describe('parking and paying later', () => {
   });
 });
 
+describe('a sale that costs nothing', () => {
+  it('completes with an empty tender list (a 100 % discount); omitted tenders still park it', async () => {
+    const before = await onHand('SKU-WATER');
+    const free = await sell({ discount_percent_bp: 10_000, tenders: [] }, manager);
+    expect(free.statusCode, free.body).toBe(201);
+    expect(free.json()).toMatchObject({ status: 'completed', total_cents: 0, paid_cents: 0, change_cents: 0 });
+    expect(free.json().tenders).toEqual([]);
+    expect(free.json().number).toBeGreaterThan(0);
+    expect(await onHand('SKU-WATER')).toBe(before - 1);
+    expect(await shop.audit({ action: 'order.completed', entityId: free.json().id })).toHaveLength(1);
+
+    const parked = await sell({ discount_percent_bp: 10_000 }, manager);
+    expect(parked.json()).toMatchObject({ status: 'open', number: null });
+    // An empty list does not pay a sale that costs something: it is parked, as before.
+    const unpaid = await sell({ tenders: [] });
+    expect(unpaid.json()).toMatchObject({ status: 'open', number: null, paid_cents: 0 });
+  });
+});
+
 describe('tenders that do not work', () => {
   it('refuses tenders short of the total with 422 insufficient_tender, writing nothing', async () => {
     const countBefore = (await query<{ n: number }>('SELECT count(*)::int AS n FROM orders'))[0]?.n;
