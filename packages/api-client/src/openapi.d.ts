@@ -724,7 +724,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Void an order: stock goes back, the void is audited (manager or above) */
+    /** Void an order: stock goes back, its tenders are given back (cards voided or refunded through the processor), the void is audited (manager or above) */
     post: operations['voidOrder'];
     delete?: never;
     options?: never;
@@ -7579,6 +7579,15 @@ export interface operations {
       };
       /** @description A conflict with the current state (taken name or code, state transition, concurrent change) */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable now (maintenance, a dependency down): retry later */
+      503: {
         headers: {
           [name: string]: unknown;
         };

@@ -231,3 +231,61 @@ describe('cancelling a sale in progress', () => {
     expect((await till.get(`/v1/orders/${id}`)).json().status).toBe('open');
   });
 });
+
+// Issue 14 §2 (a first slice): voiding a paid order gives its tenders back; a card is never left charged.
+describe('voiding a sale paid by card', () => {
+  const manager = shop.as('manager');
+  const voidIt = (id: string) => manager.post(`/v1/orders/${id}/void`, { reason: 'Rang up twice' });
+  const intentState = async (id: string) =>
+    (await query<{ state: string }>('SELECT state FROM payment_intents WHERE id = $1', [id]))[0]?.state;
+
+  it('refunds the captured card and records the cash as handed back, audited with what went back', async () => {
+    const sale = await sell([
+      { method: 'card', amount_cents: 321, card_token: 'tok_visa' },
+      { method: 'cash', amount_cents: 200 },
+    ]);
+    expect(sale.statusCode, sale.body).toBe(201);
+    const intentId = sale.json().tenders[0].payment_intent_id as string;
+    expect(await intentState(intentId)).toBe('captured');
+
+    const voided = await voidIt(sale.json().id);
+    expect(voided.statusCode, voided.body).toBe(200);
+    expect(voided.json()).toMatchObject({ status: 'voided' });
+    expect(voided.json().tenders).toMatchObject([
+      { method: 'card', applied_cents: 321, reversal: 'card_refunded' },
+      { method: 'cash', applied_cents: 200, reversal: 'cash_returned' },
+    ]);
+    expect(await intentState(intentId)).toBe('refunded');
+    const audit = (await shop.audit({ entityId: sale.json().id })).filter((a) => a.action === 'order.voided');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.data).toMatchObject({ card_cents: 321, cash_returned_cents: 200, reason: 'Rang up twice' });
+    // Nothing is left to give back: a second void is refused, as before.
+    expectProblem(await voidIt(sale.json().id), 409, 'invalid_state_transition');
+  });
+
+  it('the processor down during a void: voided, the card refunded when the void is sent again', async () => {
+    const sale = await sell([{ method: 'card', amount_cents: 521, card_token: 'tok_visa' }]);
+    expect(sale.statusCode, sale.body).toBe(201);
+    const intentId = sale.json().tenders[0].payment_intent_id as string;
+
+    await sim.kill();
+    expectProblem(await voidIt(sale.json().id), 503, 'gateway_unavailable');
+    const held = (await till.get(`/v1/orders/${sale.json().id}`)).json();
+    expect(held).toMatchObject({ status: 'voided' });
+    expect(held.tenders).toMatchObject([{ method: 'card', reversal: null }]);
+    expect(await intentState(intentId)).toBe('captured');
+
+    sim = await startSimulatorProcess({ port: simPort, stateFile: simState });
+    const retried = await voidIt(sale.json().id);
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(retried.json().tenders).toMatchObject([{ method: 'card', reversal: 'card_refunded' }]);
+    expect(await intentState(intentId)).toBe('refunded');
+    // The void itself happened once: stock came back once, one audit event.
+    expect((await shop.audit({ entityId: sale.json().id })).filter((a) => a.action === 'order.voided')).toHaveLength(1);
+    const moves = await query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM stock_movements WHERE reference_id = $1 AND reason = 'void'",
+      [sale.json().id],
+    );
+    expect(moves[0]?.n).toBe(SEED_ITEMS.length);
+  });
+});

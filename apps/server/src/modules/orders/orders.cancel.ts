@@ -2,8 +2,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { addOutboxEvent } from '../../platform/events/index.ts';
 import { recordAudit } from '../audit/index.ts';
-import { getIntent, refundIntent, voidIntent, type PaymentsDeps } from '../payments/index.ts';
-import { cardPayments } from './orders.cards.ts';
+import { cardsToGiveBack, giveCardsBack } from './orders.card-reversal.ts';
 import { orderContext } from './orders.complete.ts';
 import type { OrdersDeps } from './orders.deps.ts';
 import { toOrderDto } from './orders.dto.ts';
@@ -11,12 +10,6 @@ import * as repo from './orders.repo.ts';
 import type { OrderDto } from './orders.schemas.ts';
 import { orderNotFound } from './orders.service.ts';
 import { transition } from './orders.state.ts';
-
-/** A card tender of a cancelled order whose money has not gone back yet. */
-interface CardToGiveBack {
-  readonly tenderId: string;
-  readonly intentId: string;
-}
 
 /**
  * Cancels a sale in progress (POST /v1/orders/:id/cancel, any seller): an open order, parked or partly paid after a
@@ -43,11 +36,7 @@ export async function cancelOrder(
       throw orderNotFound();
     }
     const tenders = await repo.findTenders(tx, order.id);
-    const cardsLeft = tenders.flatMap((t): CardToGiveBack[] =>
-      t.method === 'card' && t.payment_intent_id !== null && (t.reversal ?? null) === null
-        ? [{ tenderId: t.id, intentId: t.payment_intent_id }]
-        : [],
-    );
+    const cardsLeft = cardsToGiveBack(tenders);
     if (order.status === 'cancelled') return cardsLeft;
     const status = transition(order.status, 'cancel');
     await repo.markCancelled(tx, order.id, { status, actorId: ctx.actorId ?? null, reason });
@@ -82,47 +71,10 @@ export async function cancelOrder(
     return cardsLeft;
   });
 
-  if (cards.length > 0) {
-    const payments = cardPayments(deps);
-    const failures: Error[] = [];
-    for (const card of cards) {
-      try {
-        const reversal = await giveCardBack(payments, ctx, card.intentId);
-        await tenantTx(deps.db, ctx, (tx) => repo.markTenderReversed(tx, card.tenderId, reversal));
-      } catch (err) {
-        // The others are still given back; this one waits for the cancel to be sent again.
-        failures.push(err instanceof Error ? err : new Error(String(err)));
-      }
-    }
-    if (failures[0] !== undefined) throw failures[0];
-  }
+  await giveCardsBack(deps, ctx, cards, 'sale cancelled at the till');
   return tenantTx(deps.db, ctx, async (tx) => {
     const saved = await repo.findOrder(tx, orderId);
     if (saved === undefined) throw orderNotFound();
     return toOrderDto(tx, saved);
   });
-}
-
-/** Voids an intent that is only authorised, refunds what a captured one kept; says which it was. */
-async function giveCardBack(
-  payments: PaymentsDeps,
-  ctx: RequestContext,
-  intentId: string,
-): Promise<'card_voided' | 'card_refunded'> {
-  const intent = await getIntent(payments, ctx, intentId);
-  switch (intent.state) {
-    case 'authorized':
-      await voidIntent(payments, ctx, intentId, 'sale cancelled at the till');
-      return 'card_voided';
-    case 'voided':
-    case 'created':
-      // `created`: never authorised, nothing was taken.
-      return 'card_voided';
-    case 'captured':
-    case 'partially_refunded':
-      await refundIntent(payments, ctx, intentId, { reason: 'sale cancelled at the till' });
-      return 'card_refunded';
-    case 'refunded':
-      return 'card_refunded';
-  }
 }

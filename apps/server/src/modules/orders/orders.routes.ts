@@ -157,10 +157,13 @@ export function ordersRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: TAGS,
         operationId: 'voidOrder',
-        summary: 'Void an order: stock goes back, the void is audited (manager or above)',
+        summary:
+          'Void an order: stock goes back, its tenders are given back (cards voided or refunded through the ' +
+          'processor), the void is audited (manager or above)',
         params: IdParams,
         body: VoidBody,
-        response: { 200: OrderSchema, ...problems(400, 401, 403, 404, 409) },
+        // 503: the processor could not give a card back; the order is voided, and the void sent again retries it.
+        response: { 200: OrderSchema, ...problems(400, 401, 403, 404, 409, 503) },
       },
     },
     async (request) => {

@@ -3,6 +3,7 @@ import { tenantTx } from '../../platform/db/tx.ts';
 import { addOutboxEvent } from '../../platform/events/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { applyStockMovements } from '../inventory/index.ts';
+import { cardsToGiveBack, giveCardsBack } from './orders.card-reversal.ts';
 import { orderContext } from './orders.complete.ts';
 import { transition } from './orders.state.ts';
 import { toOrderDto } from './orders.dto.ts';
@@ -12,20 +13,39 @@ import { orderNotFound } from './orders.service.ts';
 import type { OrdersDeps } from './orders.deps.ts';
 
 /**
- * Voids an order (manager or above, checked by the route): a completed order's stock goes back to the shelf,
- * the void is audited with its reason and `order.voided` is raised, all in one transaction. Voiding a voided
- * order is 409 `invalid_state_transition` with the current status. The order keeps its number: numbers have no
- * gaps, and a voided sale is still part of the register's history.
+ * Voids an order (manager or above, checked by the route): a completed order's stock goes back to the shelf, its
+ * cash is recorded as handed back (`cash_returned`) and a stand-alone terminal's card as refunded there
+ * (`terminal_refund`), the void is audited with its reason and `order.voided` is raised, all in one transaction.
+ * Then, after the commit, each card charged through the processor is given back (`giveCardsBack`: a void of an
+ * intent only authorised, a full refund of a captured one), so a voided sale never leaves the customer charged.
+ *
+ * Voiding a voided order is 409 `invalid_state_transition` with the current status — unless one of its cards was
+ * not given back (the processor was down): then the void is sent again to retry it, and answers the order. The
+ * order keeps its number: numbers have no gaps, and a voided sale is still part of the register's history.
  */
-export function voidOrder(deps: OrdersDeps, ctx: RequestContext, orderId: string, reason: string): Promise<OrderDto> {
-  return tenantTx(deps.db, ctx, async (tx) => {
+export async function voidOrder(
+  deps: OrdersDeps,
+  ctx: RequestContext,
+  orderId: string,
+  reason: string,
+): Promise<OrderDto> {
+  const cards = await tenantTx(deps.db, ctx, async (tx) => {
     const order = await repo.findOrder(tx, orderId, true);
     if (order === undefined || (ctx.locationIds.length > 0 && !ctx.locationIds.includes(order.location_id))) {
       throw orderNotFound();
     }
+    const tenders = await repo.findTenders(tx, order.id);
+    const cardsLeft = cardsToGiveBack(tenders);
+    if (order.status === 'voided' && cardsLeft.length > 0) return cardsLeft;
     const status = transition(order.status, 'void');
     await repo.markVoided(tx, order.id, { status, actorId: ctx.actorId ?? null, reason });
+    for (const t of tenders) {
+      if (t.method === 'cash') await repo.markTenderReversed(tx, t.id, 'cash_returned');
+      if (t.method === 'external_card') await repo.markTenderReversed(tx, t.id, 'terminal_refund');
+    }
     const orderCtx = orderContext(ctx, order);
+    const given = (method: string) =>
+      tenders.filter((t) => t.method === method).reduce((sum, t) => sum + t.applied_cents, 0);
     const facts = {
       order_id: order.id,
       number: order.number,
@@ -34,6 +54,10 @@ export function voidOrder(deps: OrdersDeps, ctx: RequestContext, orderId: string
       total_cents: order.total_cents,
       previous_status: order.status,
       reason,
+      // What goes back, by how: the drawer's cash, the terminal's refunds, the processor's voids and refunds.
+      cash_returned_cents: given('cash'),
+      terminal_refund_cents: given('external_card'),
+      card_cents: given('card'),
     };
     // The register's audit chain before stock rows: the lock order of every sale (orders.complete.ts).
     await recordAudit(tx, orderCtx, { action: 'order.voided', entityType: 'order', entityId: order.id, data: facts });
@@ -48,7 +72,11 @@ export function voidOrder(deps: OrdersDeps, ctx: RequestContext, orderId: string
         lines: lines.map((l) => ({ variantId: l.variant_id, delta: l.quantity, label: l.sku })),
       });
     }
-    const saved = await repo.findOrder(tx, order.id);
+    return cardsLeft;
+  });
+  await giveCardsBack(deps, ctx, cards, 'order voided');
+  return tenantTx(deps.db, ctx, async (tx) => {
+    const saved = await repo.findOrder(tx, orderId);
     if (saved === undefined) throw orderNotFound();
     return toOrderDto(tx, saved);
   });
