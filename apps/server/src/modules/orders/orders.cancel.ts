@@ -2,7 +2,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx } from '../../platform/db/tx.ts';
 import { addOutboxEvent } from '../../platform/events/index.ts';
 import { recordAudit } from '../audit/index.ts';
-import { cardsToGiveBack, giveCardsBack } from './orders.card-reversal.ts';
+import { cardsToGiveBack, giveBackInHand, giveCardsBack } from './orders.give-back.ts';
 import { orderContext } from './orders.complete.ts';
 import type { OrdersDeps } from './orders.deps.ts';
 import { toOrderDto } from './orders.dto.ts';
@@ -40,12 +40,7 @@ export async function cancelOrder(
     if (order.status === 'cancelled') return cardsLeft;
     const status = transition(order.status, 'cancel');
     await repo.markCancelled(tx, order.id, { status, actorId: ctx.actorId ?? null, reason });
-    for (const t of tenders) {
-      if (t.method === 'cash') await repo.markTenderReversed(tx, t.id, 'cash_returned');
-      if (t.method === 'external_card') await repo.markTenderReversed(tx, t.id, 'terminal_refund');
-    }
-    const given = (method: string) =>
-      tenders.filter((t) => t.method === method).reduce((sum, t) => sum + t.applied_cents, 0);
+    const givenBack = await giveBackInHand(tx, tenders);
     const facts = {
       order_id: order.id,
       register_id: order.register_id,
@@ -54,10 +49,7 @@ export async function cancelOrder(
       paid_cents: order.paid_cents,
       currency: order.currency,
       reason,
-      // What goes back, by how: the drawer's cash, the terminal's refunds, the processor's voids and refunds.
-      cash_returned_cents: given('cash'),
-      terminal_refund_cents: given('external_card'),
-      card_cents: given('card'),
+      ...givenBack,
       tenders: tenders.map((t) => ({ method: t.method, applied_cents: t.applied_cents })),
     };
     const orderCtx = orderContext(ctx, order);

@@ -3,7 +3,7 @@ import { tenantTx } from '../../platform/db/tx.ts';
 import { addOutboxEvent } from '../../platform/events/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { applyStockMovements } from '../inventory/index.ts';
-import { cardsToGiveBack, giveCardsBack } from './orders.card-reversal.ts';
+import { cardsToGiveBack, giveBackInHand, giveCardsBack } from './orders.give-back.ts';
 import { orderContext } from './orders.complete.ts';
 import { transition } from './orders.state.ts';
 import { toOrderDto } from './orders.dto.ts';
@@ -39,13 +39,8 @@ export async function voidOrder(
     if (order.status === 'voided' && cardsLeft.length > 0) return cardsLeft;
     const status = transition(order.status, 'void');
     await repo.markVoided(tx, order.id, { status, actorId: ctx.actorId ?? null, reason });
-    for (const t of tenders) {
-      if (t.method === 'cash') await repo.markTenderReversed(tx, t.id, 'cash_returned');
-      if (t.method === 'external_card') await repo.markTenderReversed(tx, t.id, 'terminal_refund');
-    }
+    const givenBack = await giveBackInHand(tx, tenders);
     const orderCtx = orderContext(ctx, order);
-    const given = (method: string) =>
-      tenders.filter((t) => t.method === method).reduce((sum, t) => sum + t.applied_cents, 0);
     const facts = {
       order_id: order.id,
       number: order.number,
@@ -54,10 +49,7 @@ export async function voidOrder(
       total_cents: order.total_cents,
       previous_status: order.status,
       reason,
-      // What goes back, by how: the drawer's cash, the terminal's refunds, the processor's voids and refunds.
-      cash_returned_cents: given('cash'),
-      terminal_refund_cents: given('external_card'),
-      card_cents: given('card'),
+      ...givenBack,
     };
     // The register's audit chain before stock rows: the lock order of every sale (orders.complete.ts).
     await recordAudit(tx, orderCtx, { action: 'order.voided', entityType: 'order', entityId: order.id, data: facts });

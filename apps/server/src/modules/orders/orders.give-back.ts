@@ -1,9 +1,36 @@
+// Giving back what an order's tenders took when it is cancelled or voided: one place for both use cases.
 import type { RequestContext } from '../../platform/context.ts';
-import { tenantTx } from '../../platform/db/tx.ts';
+import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { getIntent, refundIntent, voidIntent, type PaymentsDeps } from '../payments/index.ts';
 import { cardPayments } from './orders.cards.ts';
 import type { OrdersDeps } from './orders.deps.ts';
 import * as repo from './orders.repo.ts';
+
+/** What goes back, by how: the drawer's cash, the terminal's refunds, the processor's voids and refunds. */
+export interface GivenBack {
+  readonly cash_returned_cents: number;
+  readonly terminal_refund_cents: number;
+  readonly card_cents: number;
+}
+
+/**
+ * In the order's own transaction: each cash tender recorded as handed back (`cash_returned`), each stand-alone
+ * terminal's card as refunded there (`terminal_refund`). Cards through the processor go back after the commit
+ * (`giveCardsBack`). Returns the amounts, for the audit event.
+ */
+export async function giveBackInHand(tx: Tx, tenders: readonly repo.OrderTenderRow[]): Promise<GivenBack> {
+  for (const t of tenders) {
+    if (t.method === 'cash') await repo.markTenderReversed(tx, t.id, 'cash_returned');
+    if (t.method === 'external_card') await repo.markTenderReversed(tx, t.id, 'terminal_refund');
+  }
+  const given = (method: string) =>
+    tenders.filter((t) => t.method === method).reduce((sum, t) => sum + t.applied_cents, 0);
+  return {
+    cash_returned_cents: given('cash'),
+    terminal_refund_cents: given('external_card'),
+    card_cents: given('card'),
+  };
+}
 
 /** A card tender of a cancelled or voided order whose money has not gone back yet. */
 export interface CardToGiveBack {
