@@ -1,8 +1,8 @@
-import { useState, type SyntheticEvent } from 'react';
+import { useState } from 'react';
 import type { TillContext } from '../../api/types.ts';
-import { ErrorNote } from '../../app/ErrorNote.tsx';
 import type { ParkedCart } from '../../data/db.ts';
 import { giveBackSentences } from '../tender/give-back.ts';
+import { GiveBackList, ReasonDialog } from '../tender/ReasonDialog.tsx';
 import { cartTotals } from './cart.ts';
 import { Dialog } from './Dialogs.tsx';
 import { money } from './money.ts';
@@ -78,60 +78,22 @@ function DeleteParkedDialog(props: {
   onDelete: (reason: string) => Promise<void>;
   onClose: () => void;
 }) {
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const giveBack = giveBackSentences(props.parked.cart.taken, props.ctx.currency);
-
-  async function submit(event: SyntheticEvent) {
-    event.preventDefault();
-    if (reason.trim() === '') return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await props.onDelete(reason.trim());
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
-
   return (
-    <Dialog title="Delete parked sale" onClose={props.onClose}>
-      <form onSubmit={(e) => void submit(e)}>
-        <p>{parkedSummary(props.parked, props.ctx)}</p>
-        {giveBack.length > 0 && (
-          <>
-            <p className="hint">Payments were taken on this sale: deleting it cancels it on the server.</p>
-            <ul className="give-back">
-              {giveBack.map((s) => (
-                <li key={s}>
-                  <strong>{s}</strong>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-        <label>
-          Reason
-          <input
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            maxLength={500}
-            autoFocus
-            aria-label="Reason"
-          />
-        </label>
-        <ErrorNote error={error} />
-        <div className="row">
-          <button type="button" onClick={props.onClose} disabled={busy}>
-            Keep it (Esc)
-          </button>
-          <button className="primary" disabled={busy || reason.trim() === ''}>
-            Delete
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <ReasonDialog
+      title="Delete parked sale"
+      confirmLabel="Delete"
+      keepLabel="Keep it (Esc)"
+      onConfirm={props.onDelete}
+      onClose={props.onClose}
+    >
+      <p>{parkedSummary(props.parked, props.ctx)}</p>
+      {giveBack.length > 0 && (
+        <>
+          <p className="hint">Payments were taken on this sale: deleting it cancels it on the server.</p>
+          <GiveBackList sentences={giveBack} />
+        </>
+      )}
+    </ReasonDialog>
   );
 }
