@@ -12,6 +12,7 @@ import {
   type PaymentsDeps,
 } from '../payments/index.ts';
 import { recordAudit } from '../audit/index.ts';
+import { findShortStock, insufficientStock } from '../inventory/index.ts';
 import { orderContext } from './orders.complete.ts';
 import type { TenderRowInput } from './orders.repo.ts';
 import type { OrdersDeps } from './orders.deps.ts';
@@ -215,4 +216,22 @@ export async function recordPartPayment(
       declined_reason: reason,
     },
   });
+}
+
+/**
+ * Before a card is charged, a sale the stock will refuse is refused (409 `insufficient_stock`): otherwise the card
+ * would be authorised, then voided when the sale's stock statement fails. The stock is checked again, under locks,
+ * when it moves; this read only spares the customer's card.
+ */
+export async function refuseShortStockBeforeCards(
+  tx: Tx,
+  ctx: RequestContext,
+  locationId: string,
+  lines: readonly { variant_id: string; sku: string; name: string; quantity: number }[],
+): Promise<void> {
+  const short = await findShortStock(tx, ctx, {
+    locationId,
+    lines: lines.map((l) => ({ variantId: l.variant_id, sku: l.sku, label: l.name, delta: -l.quantity })),
+  });
+  if (short.length > 0) throw insufficientStock(short);
 }

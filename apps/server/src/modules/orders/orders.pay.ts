@@ -1,7 +1,6 @@
 import type { RequestContext } from '../../platform/context.ts';
 import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError } from '../../platform/errors.ts';
-import { findShortStock, insufficientStock } from '../inventory/index.ts';
 import { linkIntentsToOrder } from '../payments/index.ts';
 import { stockOverrideOf, type StockOverride } from '../pos/index.ts';
 import { getTenantMoneySettings } from '../tenancy/index.ts';
@@ -18,6 +17,7 @@ import {
   voidCards,
   type CardAuthorizations,
   type TenderRequest,
+  refuseShortStockBeforeCards,
 } from './orders.cards.ts';
 import { completeOrder } from './orders.complete.ts';
 import { toOrderDto } from './orders.dto.ts';
@@ -86,14 +86,7 @@ export async function addTenders(
     // Nor is a card charged for a sale the stock will refuse (checked again, under locks, when stock moves).
     const override = await stockApproval?.(order.register_id);
     if (settings.stock_policy === 'block' && override === undefined) {
-      const lines = (await repo.findLines(tx, orderId)).map((l) => ({
-        variantId: l.variant_id,
-        sku: l.sku,
-        label: l.name,
-        delta: -l.quantity,
-      }));
-      const short = await findShortStock(tx, ctx, { locationId: order.location_id, lines });
-      if (short.length > 0) throw insufficientStock(short);
+      await refuseShortStockBeforeCards(tx, ctx, order.location_id, await repo.findLines(tx, orderId));
     }
     const position = (await repo.findTenders(tx, orderId)).length;
     return { currency: order.currency, paid: order.paid_cents, position };

@@ -6,7 +6,6 @@ import { tenantTx, type Tx } from '../../platform/db/tx.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { linkIntentsToOrder } from '../payments/index.ts';
-import { findShortStock, insufficientStock } from '../inventory/index.ts';
 import { requireDiscountAllowed, stockOverrideOf, type StockOverride } from '../pos/index.ts';
 import { findActiveRegister } from '../tenancy/index.ts';
 import { auditExplicitTaxRate, explicitTaxRateFrom, type ExplicitTaxRateSource } from '../tax/index.ts';
@@ -22,6 +21,7 @@ import {
   tenderRows,
   voidCards,
   type CardAuthorizations,
+  refuseShortStockBeforeCards,
 } from './orders.cards.ts';
 import { recordCompletion } from './orders.complete.ts';
 import type { OrdersDeps, PlaceOrderDeps } from './orders.deps.ts';
@@ -261,14 +261,7 @@ export async function createOrder(
     });
     // Nor is a card charged for a sale the stock will refuse (checked again, under locks, when stock moves).
     if (cart.settings.stock_policy === 'block' && override === undefined && replay?.allowBeyondStock !== true) {
-      const lines = pricedLines(cart).map((l) => ({
-        variantId: l.variant_id,
-        sku: l.sku,
-        label: l.name,
-        delta: -l.quantity,
-      }));
-      const short = await findShortStock(tx, ctx, { locationId: register.location_id, lines });
-      if (short.length > 0) throw insufficientStock(short);
+      await refuseShortStockBeforeCards(tx, ctx, register.location_id, pricedLines(cart));
     }
     return { currency: cart.settings.currency };
   });
