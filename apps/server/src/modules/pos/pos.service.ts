@@ -74,15 +74,16 @@ interface ManagerApproval {
 }
 
 /**
- * A manager approves something at the till by typing their PIN: the PIN must be an active manager's (or above).
- * Both outcomes are audited on the register's chain (`approved` / `refused` actions, with `data`); a wrong PIN counts
- * against the register's PIN rate limit.
+ * A manager approves something at the till by typing their PIN: the PIN must be an active manager's (or above), at
+ * a register the cashier may work at. Both outcomes are audited on the register's chain (`approved` / `refused`
+ * actions, with `data`); a wrong PIN counts against the register's PIN rate limit. `archivedRegister`: approve at a
+ * register archived since (a replayed sale made there before), else 404 `register_not_found`.
  */
 export async function managerApproval(
   deps: PosDeps,
   ctx: RequestContext,
   input: { register_id: string; order_id: string; pin: string },
-  audit: { approved: string; refused: string; data: Record<string, unknown> },
+  audit: { approved: string; refused: string; data: Record<string, unknown>; archivedRegister?: 'allowed' },
 ): Promise<ManagerApproval> {
   await deps.pinLimiter.consume(`approval:${input.register_id}`);
   const tenantId = ctx.tenantId;
@@ -90,7 +91,11 @@ export async function managerApproval(
   const at: RequestContext = { ...ctx, registerId: input.register_id };
   const outcome = await tenantTx(deps.db, at, async (tx) => {
     const register = await findTillRegister(tx, input.register_id);
-    if (register === undefined || register.archived) {
+    if (
+      register === undefined ||
+      (register.archived && audit.archivedRegister !== 'allowed') ||
+      (ctx.locationIds.length > 0 && !ctx.locationIds.includes(register.location_id))
+    ) {
       return { error: new AppError('register_not_found', 'No active register has this id') };
     }
     const manager = await findUserByPin(tx, pinLookup(deps.secrets.pinPepper, tenantId, input.pin));
