@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, test } from 'vitest';
-import { bodyOf, expectProblem, type Client } from '../../../test/harness.ts';
+import { bodyOf, expectProblem, PASSWORD, type Client } from '../../../test/harness.ts';
 import { addSeedTenant, useSeedShop } from '../orders/orders.fixtures.ts';
 
 // Selling beyond stock with a manager's approval (issue 13, defect 5; docs/pos.md "Not enough stock").
@@ -290,5 +290,32 @@ describe('an approval to sell beyond stock is for its own sale, register, tenant
       'invalid_approval',
     );
     expect((await owner.get(`/v1/orders/${id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('who may ask for an approval', () => {
+  test("a cashier kept to another location gets none at this shop's register, and nothing is audited", async () => {
+    const second = bodyOf<{ id: string }>(await owner.post('/v1/locations', { name: `Annex ${randomUUID()}` }), 201);
+    const email = `annex.${randomUUID()}@example.com`;
+    const created = await owner.post('/v1/users', {
+      email,
+      display_name: 'Annex Cashier',
+      password: PASSWORD,
+      roles: ['cashier'],
+      location_ids: [second.id],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const annex = shop.withToken((await shop.login(email)).access_token);
+    const orderId = randomUUID();
+    for (const path of ['/v1/pos/stock-approvals', '/v1/pos/discount-approvals']) {
+      const res = await annex.post(path, {
+        register_id: shop.registerId,
+        order_id: orderId,
+        pin: shop.pins.manager,
+        ...(path.includes('discount') ? { discount_bp: 5000 } : {}),
+      });
+      expectProblem(res, 404, 'register_not_found');
+    }
+    expect(await shop.audit({ entityId: orderId })).toEqual([]);
   });
 });
